@@ -1,0 +1,8 @@
+//! Findings, their positions, and the renderers that print them.
+
+mod finding;
+mod line_index;
+pub mod render;
+
+pub use finding::{Finding, RuleDescriptor, Severity, Span};
+pub use line_index::{LineCol, LineIndex};

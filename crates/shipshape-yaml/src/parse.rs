@@ -1,0 +1,217 @@
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, Span as SaphyrSpan};
+use shipshape_diagnostics::Span;
+
+use crate::node::{Entry, Node, NodeKind, Scalar, ScalarStyle};
+
+const MAX_DEPTH: usize = 256;
+const ALIAS_BUDGET: usize = 200_000;
+
+/// One YAML document of a stream.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub root: Node,
+    /// 0-based position of the document in its file.
+    pub index: usize,
+}
+
+/// The documents that parsed, and the error that stopped parsing, if any.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedYaml {
+    pub documents: Vec<Document>,
+    pub error: Option<YamlError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct YamlError {
+    pub message: String,
+    /// Byte offset where parsing failed.
+    pub offset: usize,
+}
+
+/// Converts the parser's character indices into byte offsets.
+struct CharToByte {
+    offsets: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl CharToByte {
+    fn new(text: &str) -> Self {
+        let offsets = (!text.is_ascii()).then(|| text.char_indices().map(|(b, _)| b).collect());
+        Self { offsets, len: text.len() }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.offsets {
+            None => char_index.min(self.len),
+            Some(offsets) => offsets.get(char_index).copied().unwrap_or(self.len),
+        }
+    }
+
+    fn span(&self, span: &SaphyrSpan) -> Span {
+        Span::new(self.byte(span.start.index()), self.byte(span.end.index()))
+    }
+}
+
+enum Frame {
+    Sequence { items: Vec<Node>, start: usize, anchor: usize, tag: Option<String> },
+    Mapping { entries: Vec<Entry>, key: Option<Node>, start: usize, anchor: usize, tag: Option<String> },
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_budget: usize,
+}
+
+fn node_size(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Scalar(_) => 1,
+        NodeKind::Sequence(items) => 1 + items.iter().map(node_size).sum::<usize>(),
+        NodeKind::Mapping(entries) => 1 + entries.iter().map(|e| node_size(&e.key) + node_size(&e.value)).sum::<usize>(),
+    }
+}
+
+impl Builder {
+    fn attach(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push(Entry { key: k, value: node }),
+            },
+        }
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), node_size(node)));
+        }
+    }
+
+    fn push(&mut self, frame: Frame, at: usize) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError { message: format!("nesting deeper than {MAX_DEPTH} levels"), offset: at });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn close(&mut self, end: usize) -> Option<()> {
+        let (kind, start, anchor, tag) = match self.stack.pop()? {
+            Frame::Sequence { items, start, anchor, tag } => (NodeKind::Sequence(items), start, anchor, tag),
+            Frame::Mapping { mut entries, key, start, anchor, tag } => {
+                if let Some(key) = key {
+                    let at = key.span.end;
+                    entries.push(Entry { key, value: null_at(at) });
+                }
+                (NodeKind::Mapping(entries), start, anchor, tag)
+            }
+        };
+        let last_child_end = match &kind {
+            NodeKind::Sequence(items) => items.last().map(|n| n.span.end),
+            NodeKind::Mapping(entries) => entries.last().map(|e| e.value.span.end.max(e.key.span.end)),
+            NodeKind::Scalar(_) => None,
+        };
+        let end = last_child_end.unwrap_or(end).max(start);
+        let node = Node { kind, span: Span::new(start, end), tag };
+        self.remember(anchor, &node);
+        self.attach(node);
+        Some(())
+    }
+}
+
+fn null_at(at: usize) -> Node {
+    Node { kind: NodeKind::Scalar(Scalar { value: String::new(), style: ScalarStyle::Plain }), span: Span::empty(at), tag: None }
+}
+
+fn style(style: SaphyrStyle) -> ScalarStyle {
+    match style {
+        SaphyrStyle::Plain => ScalarStyle::Plain,
+        SaphyrStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+        SaphyrStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        SaphyrStyle::Literal => ScalarStyle::Literal,
+        SaphyrStyle::Folded => ScalarStyle::Folded,
+    }
+}
+
+/// Parses every document of a YAML stream, stopping at the first error.
+pub fn parse(text: &str) -> ParsedYaml {
+    let map = CharToByte::new(text);
+    let mut out = ParsedYaml::default();
+    let mut builder = Builder { stack: Vec::new(), root: None, anchors: HashMap::new(), alias_budget: ALIAS_BUDGET };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(pair) => pair,
+            Err(error) => {
+                out.error = Some(YamlError { message: error.info().to_string(), offset: map.byte(error.marker().index()) });
+                return out;
+            }
+        };
+        let span = map.span(&span);
+        let result = match event {
+            Event::DocumentStart(_) => {
+                builder.stack.clear();
+                builder.root = None;
+                builder.anchors.clear();
+                Ok(())
+            }
+            Event::DocumentEnd => {
+                if let Some(root) = builder.root.take() {
+                    let index = out.documents.len();
+                    out.documents.push(Document { root, index });
+                }
+                Ok(())
+            }
+            Event::Scalar(value, scalar_style, anchor, tag) => {
+                let node = Node {
+                    kind: NodeKind::Scalar(Scalar { value: value.into_owned(), style: style(scalar_style) }),
+                    span,
+                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+                };
+                builder.remember(anchor, &node);
+                builder.attach(node);
+                Ok(())
+            }
+            Event::SequenceStart(anchor, tag) => builder.push(
+                Frame::Sequence { items: Vec::new(), start: span.start, anchor, tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)) },
+                span.start,
+            ),
+            Event::MappingStart(anchor, tag) => builder.push(
+                Frame::Mapping {
+                    entries: Vec::new(),
+                    key: None,
+                    start: span.start,
+                    anchor,
+                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+                },
+                span.start,
+            ),
+            Event::SequenceEnd | Event::MappingEnd => {
+                builder.close(span.end);
+                Ok(())
+            }
+            Event::Alias(anchor) => match builder.anchors.get(&anchor) {
+                Some((node, size)) if *size <= builder.alias_budget => {
+                    builder.alias_budget -= size;
+                    let mut copy = node.clone();
+                    copy.span = span;
+                    builder.attach(copy);
+                    Ok(())
+                }
+                Some(_) => Err(YamlError { message: "aliases expand to too many nodes".into(), offset: span.start }),
+                None => Err(YamlError { message: "alias to an unknown anchor".into(), offset: span.start }),
+            },
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => Ok(()),
+        };
+        if let Err(error) = result {
+            out.error = Some(error);
+            return out;
+        }
+    }
+    out
+}

@@ -1,0 +1,66 @@
+use super::*;
+
+fn slice<'a>(text: &'a str, node: &Node) -> &'a str {
+    &text[node.span.start..node.span.end]
+}
+
+#[test]
+fn spans_point_at_source() {
+    let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: \"nginx:latest\"\n";
+    let parsed = parse(text);
+    assert!(parsed.error.is_none());
+    let root = &parsed.documents[0].root;
+    let image = root.path(&["spec", "containers"]).unwrap().items()[0].get("image").unwrap();
+    assert_eq!(image.as_str(), Some("nginx:latest"));
+    assert_eq!(slice(text, image), "\"nginx:latest\"");
+    assert_eq!(slice(text, &root.entry("kind").unwrap().key), "kind");
+}
+
+#[test]
+fn multi_document_and_unicode_offsets() {
+    let text = "a: é\n---\nb: ünï\nc: x\n";
+    let parsed = parse(text);
+    assert_eq!(parsed.documents.len(), 2);
+    let c = parsed.documents[1].root.get("c").unwrap();
+    assert_eq!(slice(text, c), "x");
+}
+
+#[test]
+fn merge_keys_and_aliases() {
+    let text = "base: &b\n  x: 1\nthing:\n  <<: *b\n  y: 2\n";
+    let parsed = parse(text);
+    let thing = parsed.documents[0].root.get("thing").unwrap();
+    assert_eq!(thing.get("x").and_then(Node::as_i64), Some(1));
+    assert_eq!(thing.get("y").and_then(Node::as_i64), Some(2));
+}
+
+#[test]
+fn errors_carry_offsets_and_keep_earlier_documents() {
+    let text = "a: 1\n---\nb: [1, 2\nc: 3\n";
+    let parsed = parse(text);
+    assert_eq!(parsed.documents.len(), 1);
+    let error = parsed.error.unwrap();
+    assert!(error.offset >= 9, "{error:?}");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let text = "[".repeat(100_000);
+    assert!(parse(&text).error.is_some());
+}
+
+#[test]
+fn billion_laughs_is_bounded() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9 {
+        let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+        text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    assert!(parse(&text).error.is_some());
+}
+
+#[test]
+fn templates_are_recognised() {
+    assert!(is_templated("image: {{ .Values.image }}"));
+    assert!(!is_templated("run: echo ${{ github.sha }}"));
+}
