@@ -6,7 +6,9 @@ mod parser;
 pub mod shell;
 mod text;
 
-pub use parser::{parse, Args, Directive, Dockerfile, Flag, Heredoc, Instruction, ParseError, Stage, Word};
+pub use parser::{
+    parse, Args, Directive, Dockerfile, Flag, Heredoc, Instruction, ParseError, Stage, Word,
+};
 pub use text::MappedText;
 
 #[cfg(test)]

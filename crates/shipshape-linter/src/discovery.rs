@@ -1,0 +1,159 @@
+//! Walks a path and classifies what it finds.
+
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+
+/// What a file is, for choosing rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Dockerfile,
+    /// A YAML file that may hold Kubernetes objects.
+    Yaml,
+    /// A file scanned for secrets only.
+    Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct DiscoveredFile {
+    pub path: PathBuf,
+    /// Relative to the scanned root, `/`-separated.
+    pub relative: String,
+    pub kind: FileKind,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoveryError {
+    #[error("{path}: no such file or directory")]
+    NotFound { path: String },
+}
+
+pub struct DiscoveryOptions<'a> {
+    pub respect_ignore_files: bool,
+    pub exclude: &'a GlobSet,
+}
+
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".dockerignore") || lower.ends_with(".containerignore") {
+        return false;
+    }
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.starts_with("containerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile")
+}
+
+fn classify(name: &str) -> FileKind {
+    if is_dockerfile_name(name) {
+        return FileKind::Dockerfile;
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        FileKind::Yaml
+    } else {
+        FileKind::Text
+    }
+}
+
+/// The relative path of `path` under `root`, `/`-separated.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let text = relative.to_string_lossy().replace('\\', "/");
+    if text.is_empty() {
+        path.file_name().map_or_else(
+            || path.to_string_lossy().into_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    } else {
+        text
+    }
+}
+
+/// Lists the files under `root` (or `root` itself when it is a file), sorted.
+pub fn discover(
+    root: &Path,
+    options: &DiscoveryOptions<'_>,
+) -> Result<Vec<DiscoveredFile>, DiscoveryError> {
+    if !root.exists() {
+        return Err(DiscoveryError::NotFound {
+            path: root.display().to_string(),
+        });
+    }
+    let base = if root.is_file() {
+        root.parent().unwrap_or(root)
+    } else {
+        root
+    };
+    let mut walker = ignore::WalkBuilder::new(root);
+    walker
+        .hidden(false)
+        .git_ignore(options.respect_ignore_files)
+        .git_global(options.respect_ignore_files)
+        .git_exclude(options.respect_ignore_files)
+        .ignore(options.respect_ignore_files)
+        .parents(options.respect_ignore_files)
+        .require_git(false)
+        .filter_entry(|entry| entry.file_name() != ".git");
+    let mut files = Vec::new();
+    for entry in walker.build().flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.into_path();
+        let relative = relative_path(base, &path);
+        if options.exclude.is_match(&relative) {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push(DiscoveredFile {
+            kind: classify(&name),
+            path,
+            relative,
+        });
+    }
+    files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    Ok(files)
+}
+
+/// True when `relative` lies under a `templates/` folder of a Helm chart.
+pub fn is_helm_template(root: &Path, relative: &str) -> bool {
+    let mut dir = Path::new(relative).parent();
+    while let Some(d) = dir {
+        if d.file_name().is_some_and(|n| n == "templates") {
+            if let Some(chart) = d.parent() {
+                if root.join(chart).join("Chart.yaml").is_file() {
+                    return true;
+                }
+            }
+        }
+        dir = d.parent();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerfile_names() {
+        for name in [
+            "Dockerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+            "Containerfile",
+            "dockerfile",
+        ] {
+            assert!(is_dockerfile_name(name), "{name}");
+        }
+        for name in ["Dockerfile.dockerignore", "docker-compose.yml", "README.md"] {
+            assert!(!is_dockerfile_name(name), "{name}");
+        }
+    }
+}

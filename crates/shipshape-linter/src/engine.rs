@@ -1,0 +1,558 @@
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use rayon::prelude::*;
+use shipshape_diagnostics::{Finding, LineIndex, Severity, Span};
+use shipshape_yaml::NodeKind;
+
+use crate::baseline::assign_fingerprints;
+use crate::config::CheckConfig;
+use crate::context::{DockerfileContext, FileId, K8sObject, ObjectSet, TextContext};
+use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind};
+use crate::registry;
+use crate::rule::{redact, Domain, Reporter, Rule, RuleMeta, Violation};
+use crate::rules::general::{ParseError, SuppressionWithoutReason};
+use crate::suppression::{self, Suppression};
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+const SNIPPET_LINES: usize = 3;
+const BINARY_PROBE: usize = 8000;
+
+/// Kinds kept out of the cross-object set: large and never related.
+const NOT_RELATED: &[&str] = &["CustomResourceDefinition"];
+
+/// What to scan and with which rules.
+pub struct LintSettings {
+    pub root: PathBuf,
+    pub respect_ignore_files: bool,
+    pub exclude: GlobSet,
+    pub max_file_size: u64,
+    /// Enabled rules, each with its effective severity.
+    pub rules: Vec<(&'static dyn Rule, Severity)>,
+}
+
+impl LintSettings {
+    /// Every rule that is on by default, at its default severity.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            respect_ignore_files: true,
+            exclude: GlobSet::empty(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            rules: registry::all()
+                .iter()
+                .filter(|r| r.meta().enabled_by_default)
+                .map(|r| (*r, r.meta().severity))
+                .collect(),
+        }
+    }
+
+    /// Applies the `[check]` table (rule ids were validated when loading).
+    pub fn apply_config(&mut self, config: &CheckConfig) -> Result<(), String> {
+        self.exclude = crate::config::exclude_set(&config.exclude)?;
+        if let Some(size) = config.max_file_size {
+            self.max_file_size = size;
+        }
+        for id in &config.enable {
+            if let Some(rule) = registry::find(id) {
+                if !self.is_enabled(id) {
+                    self.rules.push((rule, rule.meta().severity));
+                }
+            }
+        }
+        self.rules
+            .retain(|(r, _)| !config.disable.iter().any(|d| d == r.meta().id));
+        self.apply_severities(config);
+        Ok(())
+    }
+
+    /// Applies the per-rule severities of the `[check]` table.
+    pub fn apply_severities(&mut self, config: &CheckConfig) {
+        for (id, severity) in &config.severity {
+            for (rule, current) in &mut self.rules {
+                if rule.meta().id == id {
+                    *current = (*severity).into();
+                }
+            }
+        }
+    }
+
+    /// The enabled rules, each with its effective severity.
+    pub fn enabled_rules(&self) -> impl Iterator<Item = (&'static dyn Rule, Severity)> + '_ {
+        self.rules.iter().copied()
+    }
+
+    /// Keeps only the rules whose ids are listed.
+    pub fn select(&mut self, ids: &[&str]) {
+        self.rules = registry::all()
+            .iter()
+            .filter(|r| ids.contains(&r.meta().id))
+            .map(|r| (*r, r.meta().severity))
+            .collect();
+    }
+
+    fn is_enabled(&self, id: &str) -> bool {
+        self.rules.iter().any(|(r, _)| r.meta().id == id)
+    }
+
+    fn severity_of(&self, id: &str) -> Option<Severity> {
+        self.rules
+            .iter()
+            .find(|(r, _)| r.meta().id == id)
+            .map(|(_, s)| *s)
+    }
+
+    fn rules_for(&self, domain: Domain) -> Vec<&'static dyn Rule> {
+        self.rules
+            .iter()
+            .filter(|(r, _)| r.meta().domains.contains(&domain))
+            .map(|(r, _)| *r)
+            .collect()
+    }
+}
+
+/// A file that was not scanned, or not scanned fully, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct LintOutcome {
+    /// Sorted by path, line, column and rule.
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<SkippedFile>,
+    pub files_scanned: usize,
+    pub suppressed: usize,
+}
+
+struct Source {
+    relative: String,
+    kind: FileKind,
+    text: String,
+    /// Why the file is not parsed as Kubernetes YAML / Dockerfile, if so.
+    unparsed_reason: Option<&'static str>,
+}
+
+struct FileResult {
+    relative: String,
+    text: String,
+    index: LineIndex,
+    violations: Vec<Violation>,
+    objects: Vec<K8sObject>,
+    suppressions: Vec<Suppression>,
+}
+
+/// Scans `settings.root`.
+pub fn lint(settings: &LintSettings) -> Result<LintOutcome, DiscoveryError> {
+    let options = DiscoveryOptions {
+        respect_ignore_files: settings.respect_ignore_files,
+        exclude: &settings.exclude,
+    };
+    let files = discovery::discover(&settings.root, &options)?;
+    let loaded: Vec<Result<Source, SkippedFile>> =
+        files.par_iter().map(|f| load(settings, f)).collect();
+    let mut skipped = Vec::new();
+    let mut sources = Vec::new();
+    for item in loaded {
+        match item {
+            Ok(source) => sources.push(source),
+            Err(skip) => skipped.push(skip),
+        }
+    }
+    let mut outcome = run(settings, sources);
+    skipped.append(&mut outcome.skipped);
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    outcome.skipped = skipped;
+    Ok(outcome)
+}
+
+/// Scans in-memory files given as (relative path, text); for tests.
+pub fn lint_sources(settings: &LintSettings, files: Vec<(String, String)>) -> LintOutcome {
+    let mut sources: Vec<Source> = files
+        .into_iter()
+        .map(|(relative, text)| {
+            let name = relative.rsplit('/').next().unwrap_or(&relative);
+            let kind = if discovery::is_dockerfile_name(name) {
+                FileKind::Dockerfile
+            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+                FileKind::Yaml
+            } else {
+                FileKind::Text
+            };
+            let unparsed_reason = unparsed_reason(kind, &text, false);
+            Source {
+                relative,
+                kind,
+                text,
+                unparsed_reason,
+            }
+        })
+        .collect();
+    sources.sort_by(|a, b| a.relative.cmp(&b.relative));
+    run(settings, sources)
+}
+
+fn unparsed_reason(kind: FileKind, text: &str, helm_template: bool) -> Option<&'static str> {
+    match kind {
+        FileKind::Yaml if helm_template => {
+            Some("Helm chart template: not parsed as Kubernetes YAML, scanned for secrets")
+        }
+        FileKind::Yaml if shipshape_yaml::is_templated(text) => {
+            Some("templated YAML ({{ }}): not parsed as Kubernetes YAML, scanned for secrets")
+        }
+        FileKind::Dockerfile
+            if text
+                .lines()
+                .any(|l| l.trim_start().starts_with("{{") || l.trim_start().starts_with("{%")) =>
+        {
+            Some("templated Dockerfile ({{ }}): not parsed, scanned for secrets")
+        }
+        _ => None,
+    }
+}
+
+fn load(settings: &LintSettings, file: &DiscoveredFile) -> Result<Source, SkippedFile> {
+    let skip = |reason: String| SkippedFile {
+        path: file.relative.clone(),
+        reason,
+    };
+    let size = std::fs::metadata(&file.path)
+        .map_err(|e| skip(format!("cannot read: {e}")))?
+        .len();
+    if size > settings.max_file_size {
+        return Err(skip(format!(
+            "larger than {} bytes ({size} bytes)",
+            settings.max_file_size
+        )));
+    }
+    let bytes = std::fs::read(&file.path).map_err(|e| skip(format!("cannot read: {e}")))?;
+    if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
+        return Err(skip("binary file".to_string()));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    let helm = file.kind == FileKind::Yaml
+        && discovery::is_helm_template(base_dir(&settings.root), &file.relative);
+    let unparsed_reason = unparsed_reason(file.kind, &text, helm);
+    Ok(Source {
+        relative: file.relative.clone(),
+        kind: file.kind,
+        text,
+        unparsed_reason,
+    })
+}
+
+fn base_dir(root: &Path) -> &Path {
+    if root.is_file() {
+        root.parent().unwrap_or(root)
+    } else {
+        root
+    }
+}
+
+fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
+    let dockerfile_rules = settings.rules_for(Domain::Dockerfile);
+    let kubernetes_rules = settings.rules_for(Domain::Kubernetes);
+    let secret_rules = settings.rules_for(Domain::Secrets);
+    let report_parse_errors = settings.is_enabled(ParseError::META.id);
+    let skipped: Vec<SkippedFile> = sources
+        .iter()
+        .filter_map(|s| {
+            s.unparsed_reason.map(|r| SkippedFile {
+                path: s.relative.clone(),
+                reason: r.to_string(),
+            })
+        })
+        .collect();
+    let files_scanned = sources.len();
+    let mut results: Vec<FileResult> = sources
+        .into_par_iter()
+        .enumerate()
+        .map(|(id, source)| {
+            let mut violations = Vec::new();
+            let mut objects = Vec::new();
+            let parse = |v: &mut Vec<Violation>, span: Span, message: String| {
+                if report_parse_errors {
+                    Reporter::new(&ParseError::META, id, v).report(span, message);
+                }
+            };
+            match (source.kind, source.unparsed_reason) {
+                (FileKind::Dockerfile, None) => {
+                    let dockerfile = shipshape_dockerfile::parse(&source.text);
+                    if let Some(error) = dockerfile.errors.first() {
+                        parse(
+                            &mut violations,
+                            error.span,
+                            format!("Dockerfile does not parse: {}", error.message),
+                        );
+                    }
+                    let cx = DockerfileContext {
+                        file: id,
+                        path: &source.relative,
+                        source: &source.text,
+                        dockerfile: &dockerfile,
+                    };
+                    for rule in &dockerfile_rules {
+                        rule.check_dockerfile(
+                            &cx,
+                            &mut Reporter::new(rule.meta(), id, &mut violations),
+                        );
+                    }
+                }
+                (FileKind::Yaml, None) => {
+                    let parsed = shipshape_yaml::parse(&source.text);
+                    if let Some(error) = &parsed.error {
+                        parse(
+                            &mut violations,
+                            Span::empty(error.offset),
+                            format!("YAML does not parse: {}", error.message),
+                        );
+                    }
+                    for document in parsed.documents {
+                        collect_objects(id, &source.relative, document.root, &mut objects);
+                    }
+                    for object in &objects {
+                        for rule in &kubernetes_rules {
+                            rule.check_object(
+                                object,
+                                &mut Reporter::new(rule.meta(), id, &mut violations),
+                            );
+                        }
+                    }
+                    objects.retain(|o| !NOT_RELATED.contains(&o.kind.as_str()));
+                }
+                _ => {}
+            }
+            let cx = TextContext {
+                file: id,
+                path: &source.relative,
+                text: &source.text,
+            };
+            for rule in &secret_rules {
+                rule.check_text(&cx, &mut Reporter::new(rule.meta(), id, &mut violations));
+            }
+            let index = LineIndex::new(&source.text);
+            let suppressions = suppression::find(&source.text, &index);
+            FileResult {
+                relative: source.relative,
+                text: source.text,
+                index,
+                violations,
+                objects,
+                suppressions,
+            }
+        })
+        .collect();
+
+    let set = ObjectSet {
+        objects: results
+            .iter_mut()
+            .flat_map(|r| std::mem::take(&mut r.objects))
+            .collect(),
+    };
+    let mut cross = Vec::new();
+    if !set.objects.is_empty() {
+        for rule in &kubernetes_rules {
+            rule.check_objects(&set, &mut Reporter::new(rule.meta(), 0, &mut cross));
+        }
+    }
+    drop(set);
+    for violation in cross {
+        if let Some(result) = results.get_mut(violation.file) {
+            result.violations.push(violation);
+        }
+    }
+    resolve(settings, results, skipped, files_scanned)
+}
+
+fn collect_objects(file: FileId, path: &str, root: shipshape_yaml::Node, out: &mut Vec<K8sObject>) {
+    let is_list = root
+        .str_at(&["kind"])
+        .is_some_and(|k| k == "List" || k.ends_with("List"))
+        && root
+            .get("items")
+            .is_some_and(|i| matches!(i.kind, NodeKind::Sequence(_)));
+    if is_list {
+        if let Some(NodeKind::Sequence(items)) = root.get("items").map(|i| i.kind.clone()) {
+            for item in items {
+                collect_objects(file, path, item, out);
+            }
+        }
+        return;
+    }
+    let is_kustomize = root
+        .str_at(&["apiVersion"])
+        .is_some_and(|v| v.starts_with("kustomize.config.k8s.io/"));
+    if is_kustomize {
+        return;
+    }
+    if let Some(object) = K8sObject::from_node(file, path, root) {
+        out.push(object);
+    }
+}
+
+fn resolve(
+    settings: &LintSettings,
+    results: Vec<FileResult>,
+    skipped: Vec<SkippedFile>,
+    files_scanned: usize,
+) -> LintOutcome {
+    let mut findings = Vec::new();
+    let mut suppressed = 0;
+    let mut line_texts: HashMap<(usize, usize), String> = HashMap::new();
+    for (file_id, result) in results.iter().enumerate() {
+        let secrets: Vec<Span> = result.violations.iter().filter_map(|v| v.secret).collect();
+        for violation in &result.violations {
+            let Some(severity) = settings.severity_of(violation.rule.id) else {
+                continue;
+            };
+            let finding = to_finding(
+                result,
+                violation.rule,
+                severity,
+                violation.span,
+                &violation.message,
+                &secrets,
+            );
+            if result
+                .suppressions
+                .iter()
+                .any(|s| s.covers(violation.rule.id, finding.line))
+            {
+                suppressed += 1;
+                continue;
+            }
+            line_texts.insert(
+                (file_id, finding.line),
+                redacted_line(result, finding.line, &secrets),
+            );
+            findings.push((file_id, finding));
+        }
+        if let Some(severity) = settings.severity_of(SuppressionWithoutReason::META.id) {
+            for s in &result.suppressions {
+                let unknown: Vec<&str> = s
+                    .rules
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|r| *r != "all" && registry::find(r).is_none())
+                    .collect();
+                let message = if !unknown.is_empty() {
+                    format!("Suppression names unknown rule `{}`", unknown.join("`, `"))
+                } else if s.reason.is_empty() {
+                    "Suppression without a reason: say why the finding does not apply".to_string()
+                } else {
+                    continue;
+                };
+                let finding = to_finding(
+                    result,
+                    &SuppressionWithoutReason::META,
+                    severity,
+                    s.span,
+                    &message,
+                    &[],
+                );
+                line_texts.insert(
+                    (file_id, finding.line),
+                    redacted_line(result, finding.line, &[]),
+                );
+                findings.push((file_id, finding));
+            }
+        }
+    }
+    findings.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()));
+    findings.dedup_by(|a, b| a.1.sort_key() == b.1.sort_key() && a.1.end_line == b.1.end_line);
+    let lines: Vec<String> = findings
+        .iter()
+        .map(|(id, f)| line_texts.get(&(*id, f.line)).cloned().unwrap_or_default())
+        .collect();
+    let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
+    assign_fingerprints(&mut findings, &lines);
+    LintOutcome {
+        findings,
+        skipped,
+        files_scanned,
+        suppressed,
+    }
+}
+
+fn to_finding(
+    result: &FileResult,
+    rule: &'static RuleMeta,
+    severity: Severity,
+    span: Span,
+    message: &str,
+    secrets: &[Span],
+) -> Finding {
+    let start = result.index.line_col(&result.text, span.start);
+    let mut end = result.index.line_col(&result.text, span.end);
+    if end.line > start.line && end.column == 1 {
+        let previous = end.line - 1;
+        end = shipshape_diagnostics::LineCol {
+            line: previous,
+            column: result
+                .index
+                .line_text(&result.text, previous)
+                .chars()
+                .count()
+                + 1,
+        };
+    }
+    if end < start {
+        end = start;
+    }
+    let shown_end = end.line.min(start.line + SNIPPET_LINES - 1);
+    let snippet = (start.line..=shown_end)
+        .map(|line| redacted_line(result, line, secrets))
+        .collect();
+    Finding {
+        rule: rule.id,
+        severity,
+        path: result.relative.clone(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        message: message.to_string(),
+        snippet,
+        fingerprint: String::new(),
+    }
+}
+
+/// The text of 1-based `line` with every secret in it redacted.
+fn redacted_line(result: &FileResult, line: usize, secrets: &[Span]) -> String {
+    let start = result.index.line_start(line - 1);
+    let text = result.index.line_text(&result.text, line);
+    let end = start + text.len();
+    let mut overlapping: Vec<Span> = secrets
+        .iter()
+        .copied()
+        .filter(|s| s.start < end && s.end > start)
+        .collect();
+    if overlapping.is_empty() {
+        return text.to_string();
+    }
+    overlapping.sort();
+    let mut out = String::new();
+    let mut cursor = start;
+    for secret in overlapping {
+        let from = secret.start.max(cursor).max(start);
+        if from < cursor {
+            continue;
+        }
+        out.push_str(result.text.get(cursor..from).unwrap_or(""));
+        let to = secret.end.min(end);
+        // Redact the whole secret, even the part on other lines.
+        let whole = result.text.get(secret.start..secret.end).unwrap_or("");
+        if from == secret.start {
+            out.push_str(&redact(whole));
+        }
+        cursor = to.max(from);
+    }
+    out.push_str(result.text.get(cursor..end).unwrap_or(""));
+    out
+}

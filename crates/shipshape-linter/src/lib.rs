@@ -1,0 +1,26 @@
+//! The audit engine of shipshape: discovery, the rule registry, rules,
+//! suppressions, configuration and baselines.
+
+pub mod baseline;
+pub mod config;
+mod context;
+pub mod discovery;
+pub mod docs;
+mod engine;
+pub mod k8s;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod suppression;
+
+pub use context::{DockerfileContext, FileId, K8sObject, ObjectSet, TextContext};
+pub use engine::{lint, lint_sources, LintOutcome, LintSettings, SkippedFile};
+pub use rule::{Domain, Reporter, Rule, RuleMeta, RuleMetadata};
+pub use shipshape_diagnostics::{Finding, Severity, Span};
+
+/// Where rule documentation is published; `{id}.md` is appended.
+pub const DOCS_BASE_URL: &str = "https://github.com/shipshape-dev/shipshape/blob/main/docs/rules/";
+
+pub fn help_uri(id: &str) -> String {
+    format!("{DOCS_BASE_URL}{id}.md")
+}

@@ -1,0 +1,180 @@
+use shipshape_diagnostics::{Severity, Span};
+
+use crate::context::{DockerfileContext, FileId, K8sObject, ObjectSet, TextContext};
+
+/// The kinds of file a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Domain {
+    Dockerfile,
+    Kubernetes,
+    Secrets,
+    /// Findings the engine itself reports (parse errors, suppressions).
+    General,
+}
+
+impl Domain {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Domain::Dockerfile => "dockerfile",
+            Domain::Kubernetes => "kubernetes",
+            Domain::Secrets => "secrets",
+            Domain::General => "general",
+        }
+    }
+}
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Kebab-case id naming what is flagged.
+    pub id: &'static str,
+    pub severity: Severity,
+    pub domains: &'static [Domain],
+    /// One line: what is flagged.
+    pub summary: &'static str,
+    /// The rule's doc comment, as written.
+    pub docs: &'static str,
+    pub enabled_by_default: bool,
+}
+
+impl RuleMeta {
+    /// The doc comment with the one leading space of `///` removed.
+    pub fn documentation(&self) -> String {
+        let mut out = String::new();
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string() + "\n"
+    }
+}
+
+/// Implemented by [`declare_rule!`].
+pub trait RuleMetadata {
+    fn meta(&self) -> &'static RuleMeta;
+}
+
+/// A rule. Override only the hooks for the level the rule works at.
+pub trait Rule: RuleMetadata + Send + Sync {
+    /// Once per parsed Dockerfile.
+    fn check_dockerfile(&self, _cx: &DockerfileContext<'_>, _report: &mut Reporter<'_>) {}
+    /// Once per Kubernetes object.
+    fn check_object(&self, _object: &K8sObject, _report: &mut Reporter<'_>) {}
+    /// Once per scan, with every Kubernetes object found.
+    fn check_objects(&self, _set: &ObjectSet, _report: &mut Reporter<'_>) {}
+    /// Once per text file (every file that is not binary).
+    fn check_text(&self, _cx: &TextContext<'_>, _report: &mut Reporter<'_>) {}
+}
+
+/// A finding before it is resolved to lines and columns.
+#[derive(Debug, Clone)]
+pub struct Violation {
+    pub rule: &'static RuleMeta,
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+    /// A secret inside the file that must never be printed whole.
+    pub secret: Option<Span>,
+}
+
+/// Collects the violations of one rule.
+pub struct Reporter<'a> {
+    rule: &'static RuleMeta,
+    file: FileId,
+    out: &'a mut Vec<Violation>,
+}
+
+impl<'a> Reporter<'a> {
+    pub(crate) fn new(rule: &'static RuleMeta, file: FileId, out: &'a mut Vec<Violation>) -> Self {
+        Self { rule, file, out }
+    }
+
+    /// Reports at `span` of the file being checked.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) {
+        self.report_in(self.file, span, message);
+    }
+
+    /// Reports at `span` of another file (for rules that see many files).
+    pub fn report_in(&mut self, file: FileId, span: Span, message: impl Into<String>) {
+        self.out.push(Violation {
+            rule: self.rule,
+            file,
+            span,
+            message: message.into(),
+            secret: None,
+        });
+    }
+
+    /// Reports a secret; `secret` is redacted wherever the line is shown.
+    pub fn report_secret(
+        &mut self,
+        file: FileId,
+        span: Span,
+        secret: Span,
+        message: impl Into<String>,
+    ) {
+        self.out.push(Violation {
+            rule: self.rule,
+            file,
+            span,
+            message: message.into(),
+            secret: Some(secret),
+        });
+    }
+}
+
+/// The redacted form of a secret: its first four characters and `…`.
+pub fn redact(secret: &str) -> String {
+    let head: String = secret.chars().take(4).collect();
+    format!("{head}…")
+}
+
+/// Declares a rule: a unit struct whose doc comment is its documentation.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub struct LatestImageTag {
+///         id: "latest-image-tag",
+///         severity: Warning,
+///         domains: [Dockerfile, Kubernetes],
+///         summary: "Image uses the `latest` tag or no tag",
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            id: $id:literal,
+            severity: $severity:ident,
+            domains: [$($domain:ident),+ $(,)?],
+            summary: $summary:literal,
+            $(enabled_by_default: $enabled:literal,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::RuleMeta = $crate::RuleMeta {
+                id: $id,
+                severity: $crate::Severity::$severity,
+                domains: &[$($crate::Domain::$domain),+],
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+                enabled_by_default: $crate::declare_rule!(@enabled $($enabled)?),
+            };
+        }
+
+        impl $crate::RuleMetadata for $name {
+            fn meta(&self) -> &'static $crate::RuleMeta {
+                &Self::META
+            }
+        }
+    };
+    (@enabled) => { true };
+    (@enabled $enabled:literal) => { $enabled };
+}

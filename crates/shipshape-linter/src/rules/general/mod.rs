@@ -1,0 +1,11 @@
+//! Findings the engine reports itself.
+
+mod parse_error;
+mod suppression_without_reason;
+
+pub use parse_error::ParseError;
+pub use suppression_without_reason::SuppressionWithoutReason;
+
+use crate::rule::Rule;
+
+pub static RULES: &[&dyn Rule] = &[&ParseError, &SuppressionWithoutReason];

@@ -1,0 +1,181 @@
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use shipshape_diagnostics::render::{self, text::TextOptions, ToolInfo};
+use shipshape_diagnostics::{RuleDescriptor, Severity};
+use shipshape_linter::baseline::Baseline;
+use shipshape_linter::{config, registry, LintOutcome, LintSettings};
+
+use crate::cli::{CheckArgs, ColorChoice, OutputFormat};
+use crate::ExitStatus;
+
+const TOOL: ToolInfo = ToolInfo {
+    name: "shipshape",
+    version: env!("CARGO_PKG_VERSION"),
+    information_uri: "https://github.com/shipshape-dev/shipshape",
+};
+
+/// Everything `check` needs, merged from the command line and `shipshape.toml`.
+struct CheckSettings {
+    lint: LintSettings,
+    fail_on: Severity,
+}
+
+fn resolve_settings(args: &CheckArgs) -> Result<CheckSettings> {
+    let (config, config_path) = config::load(&args.path, args.config.as_deref())?;
+    let mut lint = LintSettings::new(&args.path);
+    lint.respect_ignore_files = !args.no_ignore;
+    lint.apply_config(&config).map_err(|message| {
+        let shown = config_path
+            .as_ref()
+            .map_or_else(|| "configuration".to_string(), |p| p.display().to_string());
+        anyhow::anyhow!("{shown}: {message}")
+    })?;
+    if !args.select.is_empty() {
+        let ids: Vec<&str> = args
+            .select
+            .iter()
+            .map(|s| s.trim().trim_start_matches("shipshape/"))
+            .collect();
+        if let Some(unknown) = ids.iter().find(|id| registry::find(id).is_none()) {
+            bail!("--select: unknown rule `{unknown}` (see `shipshape rules`)");
+        }
+        lint.select(&ids);
+        lint.apply_severities(&config);
+    }
+    let fail_on = args
+        .fail_on
+        .map(Into::into)
+        .or(config.fail_on.map(Into::into))
+        .unwrap_or(Severity::Error);
+    if args.verbose {
+        if let Some(path) = &config_path {
+            eprintln!("shipshape: using configuration {}", path.display());
+        }
+    }
+    Ok(CheckSettings { lint, fail_on })
+}
+
+pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
+    let settings = resolve_settings(args)?;
+    let started = Instant::now();
+    let mut outcome = shipshape_linter::lint(&settings.lint)?;
+    if args.verbose {
+        report_skipped(&outcome);
+        eprintln!(
+            "shipshape: scanned {} files in {:.2}s ({} findings suppressed inline)",
+            outcome.files_scanned,
+            started.elapsed().as_secs_f64(),
+            outcome.suppressed
+        );
+    }
+    if let Some(path) = &args.write_baseline {
+        Baseline::from_findings(&outcome.findings).write(path)?;
+        eprintln!(
+            "shipshape: recorded {} findings in {}",
+            outcome.findings.len(),
+            path.display()
+        );
+        return Ok(ExitStatus::Success);
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = Baseline::read(path)?;
+        let before = outcome.findings.len();
+        outcome.findings = baseline.filter(std::mem::take(&mut outcome.findings));
+        if args.verbose {
+            eprintln!(
+                "shipshape: {} findings hidden by the baseline",
+                before - outcome.findings.len()
+            );
+        }
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    render_findings(&mut out, args, &outcome, &settings.lint)?;
+    out.flush()?;
+    let failing = outcome
+        .findings
+        .iter()
+        .any(|f| f.severity >= settings.fail_on);
+    Ok(if failing {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn report_skipped(outcome: &LintOutcome) {
+    let mut stderr = io::stderr().lock();
+    for skipped in &outcome.skipped {
+        let _ = writeln!(
+            stderr,
+            "shipshape: skipped {}: {}",
+            skipped.path, skipped.reason
+        );
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    }
+}
+
+fn root_uri(path: &Path) -> Option<String> {
+    let absolute = std::fs::canonicalize(path).ok()?;
+    let dir = if absolute.is_file() {
+        absolute.parent()?.to_path_buf()
+    } else {
+        absolute
+    };
+    let text = dir.to_str()?.replace('\\', "/");
+    let text = text.trim_end_matches('/');
+    Some(format!(
+        "file://{}{text}/",
+        if text.starts_with('/') { "" } else { "/" }
+    ))
+}
+
+fn render_findings(
+    out: &mut dyn Write,
+    args: &CheckArgs,
+    outcome: &LintOutcome,
+    lint: &LintSettings,
+) -> Result<()> {
+    let findings = &outcome.findings;
+    match args.format {
+        OutputFormat::Text => {
+            let options = TextOptions {
+                color: use_color(args.color),
+                help_uri: shipshape_linter::help_uri,
+            };
+            render::text::render(out, findings, &options)
+        }
+        OutputFormat::Json => render::json_v1::render(out, findings),
+        OutputFormat::Github => render::github::render(out, findings),
+        OutputFormat::Sarif => {
+            let rules: Vec<RuleDescriptor> = lint
+                .enabled_rules()
+                .map(|(rule, severity)| RuleDescriptor {
+                    id: rule.meta().id,
+                    summary: rule.meta().summary,
+                    severity,
+                    help_uri: shipshape_linter::help_uri(rule.meta().id),
+                })
+                .collect();
+            render::sarif::render(
+                out,
+                findings,
+                &rules,
+                &TOOL,
+                root_uri(&args.path).as_deref(),
+            )
+        }
+    }
+    .context("writing the report")
+}
