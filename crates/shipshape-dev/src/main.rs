@@ -24,8 +24,7 @@ fn docs(check: bool) -> Result<ExitCode> {
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
-                std::fs::write(&path, contents)
-                    .with_context(|| format!("writing {}", path.display()))?;
+                std::fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))?;
             }
         }
     }
@@ -41,10 +40,7 @@ fn docs(check: bool) -> Result<ExitCode> {
         }
     }
     if !stale.is_empty() {
-        eprintln!(
-            "stale rule docs; run `cargo run -p shipshape-dev -- docs`:\n  {}",
-            stale.join("\n  ")
-        );
+        eprintln!("stale rule docs; run `cargo run -p shipshape-dev -- docs`:\n  {}", stale.join("\n  "));
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

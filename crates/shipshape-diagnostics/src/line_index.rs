@@ -18,16 +18,8 @@ pub struct LineCol {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        Self {
-            line_starts,
-            len: text.len(),
-        }
+        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        Self { line_starts, len: text.len() }
     }
 
     pub fn line_count(&self) -> usize {
@@ -53,10 +45,7 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.line_start(line).min(offset);
         let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
-        LineCol {
-            line: line + 1,
-            column,
-        }
+        LineCol { line: line + 1, column }
     }
 
     /// The text of 1-based `line`, without its line ending.
@@ -66,9 +55,7 @@ impl LineIndex {
         }
         let start = self.line_start(line - 1);
         let end = self.line_starts.get(line).copied().unwrap_or(self.len);
-        text.get(start..end)
-            .unwrap_or("")
-            .trim_end_matches(['\n', '\r'])
+        text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
     }
 }
 

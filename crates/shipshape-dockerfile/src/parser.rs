@@ -142,9 +142,7 @@ fn strip_continuation(piece: &str, escape: char) -> Option<&str> {
 
 impl Dockerfile {
     pub fn stage_of(&self, instruction: usize) -> Option<&Stage> {
-        self.stages
-            .iter()
-            .find(|s| s.instructions.contains(&instruction))
+        self.stages.iter().find(|s| s.instructions.contains(&instruction))
     }
 
     pub fn final_stage(&self) -> Option<&Stage> {
@@ -153,30 +151,16 @@ impl Dockerfile {
 
     /// `ARG` instructions before the first `FROM`.
     pub fn global_args(&self) -> impl Iterator<Item = &Instruction> {
-        let first_from = self
-            .stages
-            .first()
-            .map_or(self.instructions.len(), |s| s.from);
-        self.instructions[..first_from]
-            .iter()
-            .filter(|i| i.keyword == "ARG")
+        let first_from = self.stages.first().map_or(self.instructions.len(), |s| s.from);
+        self.instructions[..first_from].iter().filter(|i| i.keyword == "ARG")
     }
 
     /// Expands `$NAME`, `${NAME}` and `${NAME:-default}` with global `ARG` defaults.
     /// Returns `None` when a variable has no known value.
     pub fn expand_global_args(&self, text: &str) -> Option<String> {
-        let defaults: Vec<(String, Option<String>)> = self
-            .global_args()
-            .flat_map(|i| i.key_values())
-            .map(|(k, v)| (k.value, v.map(|w| w.value)))
-            .collect();
-        expand(text, &|name| {
-            defaults
-                .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .and_then(|(_, v)| v.clone())
-        })
+        let defaults: Vec<(String, Option<String>)> =
+            self.global_args().flat_map(|i| i.key_values()).map(|(k, v)| (k.value, v.map(|w| w.value))).collect();
+        expand(text, &|name| defaults.iter().rev().find(|(k, _)| k == name).and_then(|(_, v)| v.clone()))
     }
 }
 
@@ -197,15 +181,11 @@ pub(crate) fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Opt
                 }
                 None => (inner, None),
             };
-            let value = lookup(name)
-                .filter(|v| !v.is_empty())
-                .or_else(|| default.map(str::to_string))?;
+            let value = lookup(name).filter(|v| !v.is_empty()).or_else(|| default.map(str::to_string))?;
             out.push_str(&value);
             rest = &braced[close + 1..];
         } else {
-            let len = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
+            let len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
             if len == 0 {
                 out.push('$');
                 rest = after;
@@ -237,9 +217,7 @@ impl Instruction {
     }
 
     pub fn flag(&self, name: &str) -> Option<&Flag> {
-        self.flags
-            .iter()
-            .find(|f| f.name.eq_ignore_ascii_case(name))
+        self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
     }
 
     /// The shell scripts this `RUN` executes: its shell-form text (unless it
@@ -262,17 +240,10 @@ impl Instruction {
             let Some(key) = words.first() else {
                 return Vec::new();
             };
-            let value = words
-                .get(1..)
-                .filter(|rest| !rest.is_empty())
-                .map(|rest| Word {
-                    value: rest
-                        .iter()
-                        .map(|w| w.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    span: rest[0].span.cover(rest[rest.len() - 1].span),
-                });
+            let value = words.get(1..).filter(|rest| !rest.is_empty()).map(|rest| Word {
+                value: rest.iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join(" "),
+                span: rest[0].span.cover(rest[rest.len() - 1].span),
+            });
             return vec![(key.clone(), value)];
         }
         words
@@ -281,14 +252,8 @@ impl Instruction {
                 Some((k, v)) => {
                     let key_end = w.span.start + k.len();
                     (
-                        Word {
-                            value: k.to_string(),
-                            span: Span::new(w.span.start, key_end.min(w.span.end)),
-                        },
-                        Some(Word {
-                            value: v.to_string(),
-                            span: Span::new((key_end + 1).min(w.span.end), w.span.end),
-                        }),
+                        Word { value: k.to_string(), span: Span::new(w.span.start, key_end.min(w.span.end)) },
+                        Some(Word { value: v.to_string(), span: Span::new((key_end + 1).min(w.span.end), w.span.end) }),
                     )
                 }
                 None => (w, None),
@@ -312,10 +277,7 @@ fn exec_words(text: &MappedText) -> Option<Vec<Word>> {
                 i += if bytes[i] == b'\\' { 2 } else { 1 };
             }
             let value = values.get(words.len())?.clone();
-            words.push(Word {
-                value,
-                span: text.source_span(start, (i + 1).min(bytes.len())),
-            });
+            words.push(Word { value, span: text.source_span(start, (i + 1).min(bytes.len())) });
         }
         i += 1;
     }
@@ -353,10 +315,7 @@ fn heredoc_markers(text: &str) -> Vec<HeredocMarker> {
                     j += 1;
                 }
                 if j > start {
-                    out.push(HeredocMarker {
-                        delimiter: text[start..j].to_string(),
-                        strip_tabs,
-                    });
+                    out.push(HeredocMarker { delimiter: text[start..j].to_string(), strip_tabs });
                 }
                 i = j;
                 continue;
@@ -373,19 +332,13 @@ fn parse_flags(text: &MappedText) -> (Vec<Flag>, usize) {
     let value = &text.value;
     let mut pos = leading_ws(value);
     while value[pos..].starts_with("--") {
-        let end = value[pos..]
-            .find(char::is_whitespace)
-            .map_or(value.len(), |e| pos + e);
+        let end = value[pos..].find(char::is_whitespace).map_or(value.len(), |e| pos + e);
         let token = &value[pos + 2..end];
         let (name, flag_value) = match token.split_once('=') {
             Some((n, v)) => (n.to_string(), Some(v.trim_matches('"').to_string())),
             None => (token.to_string(), None),
         };
-        flags.push(Flag {
-            name,
-            value: flag_value,
-            span: text.source_span(pos, end),
-        });
+        flags.push(Flag { name, value: flag_value, span: text.source_span(pos, end) });
         pos = end + leading_ws(&value[end..]);
     }
     (flags, pos)
@@ -468,10 +421,7 @@ fn parse_instruction(lines: &[Line<'_>], first: usize, file: &mut Dockerfile) ->
             }
         }
     }
-    let keyword_len = text
-        .value
-        .find(char::is_whitespace)
-        .unwrap_or(text.value.len());
+    let keyword_len = text.value.find(char::is_whitespace).unwrap_or(text.value.len());
     let keyword = text.value[..keyword_len].to_ascii_uppercase();
     let keyword_span = text.source_span(0, keyword_len);
     let rest = text.slice(keyword_len, text.value.len());
@@ -481,13 +431,7 @@ fn parse_instruction(lines: &[Line<'_>], first: usize, file: &mut Dockerfile) ->
         (Vec::new(), leading_ws(&rest.value))
     };
     let args_text = rest.slice(args_start, rest.value.len());
-    let args = match args_text
-        .value
-        .trim_start()
-        .starts_with('[')
-        .then(|| exec_words(&args_text))
-        .flatten()
-    {
+    let args = match args_text.value.trim_start().starts_with('[').then(|| exec_words(&args_text)).flatten() {
         Some(words) => Args::Exec(words),
         None => {
             let trimmed_len = args_text.value.trim_end().len();
@@ -503,11 +447,7 @@ fn parse_instruction(lines: &[Line<'_>], first: usize, file: &mut Dockerfile) ->
             let mut terminated = false;
             let mut j = body_first;
             while j < lines.len() {
-                let candidate = if marker.strip_tabs {
-                    lines[j].text.trim_start_matches('\t')
-                } else {
-                    lines[j].text
-                };
+                let candidate = if marker.strip_tabs { lines[j].text.trim_start_matches('\t') } else { lines[j].text };
                 if candidate == marker.delimiter {
                     terminated = true;
                     break;
@@ -524,11 +464,7 @@ fn parse_instruction(lines: &[Line<'_>], first: usize, file: &mut Dockerfile) ->
             }
             last = j.min(lines.len().saturating_sub(1));
             end = lines.get(last).map_or(end, |l| l.start + l.text.len());
-            heredocs.push(Heredoc {
-                delimiter: marker.delimiter,
-                body,
-                span: Span::new(body_start, end),
-            });
+            heredocs.push(Heredoc { delimiter: marker.delimiter, body, span: Span::new(body_start, end) });
         }
     }
     if !KNOWN_INSTRUCTIONS.contains(&keyword.as_str()) {
@@ -549,43 +485,26 @@ fn parse_instruction(lines: &[Line<'_>], first: usize, file: &mut Dockerfile) ->
 }
 
 fn build_stages(file: &mut Dockerfile) {
-    let froms: Vec<usize> = file
-        .instructions
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.keyword == "FROM")
-        .map(|(n, _)| n)
-        .collect();
+    let froms: Vec<usize> =
+        file.instructions.iter().enumerate().filter(|(_, i)| i.keyword == "FROM").map(|(n, _)| n).collect();
     if froms.is_empty() {
         if let Some(first) = file.instructions.first() {
-            file.errors.push(ParseError {
-                message: "no `FROM` instruction".into(),
-                span: first.keyword_span,
-            });
+            file.errors.push(ParseError { message: "no `FROM` instruction".into(), span: first.keyword_span });
         }
         return;
     }
-    if let Some(stray) = file.instructions[..froms[0]]
-        .iter()
-        .find(|i| i.keyword != "ARG")
-    {
+    if let Some(stray) = file.instructions[..froms[0]].iter().find(|i| i.keyword != "ARG") {
         file.errors.push(ParseError {
             message: format!("`{}` before the first `FROM`", stray.keyword),
             span: stray.keyword_span,
         });
     }
     for (index, &from) in froms.iter().enumerate() {
-        let end = froms
-            .get(index + 1)
-            .copied()
-            .unwrap_or(file.instructions.len());
+        let end = froms.get(index + 1).copied().unwrap_or(file.instructions.len());
         let instruction = &file.instructions[from];
         let words = instruction.words();
         let Some(image) = words.first().cloned() else {
-            file.errors.push(ParseError {
-                message: "`FROM` without an image".into(),
-                span: instruction.keyword_span,
-            });
+            file.errors.push(ParseError { message: "`FROM` without an image".into(), span: instruction.keyword_span });
             continue;
         };
         let name = match words.get(1) {
@@ -593,13 +512,6 @@ fn build_stages(file: &mut Dockerfile) {
             _ => None,
         };
         let platform = instruction.flag("platform").and_then(|f| f.value.clone());
-        file.stages.push(Stage {
-            index: file.stages.len(),
-            from,
-            image,
-            name,
-            platform,
-            instructions: from..end,
-        });
+        file.stages.push(Stage { index: file.stages.len(), from, image, name, platform, instructions: from..end });
     }
 }

@@ -24,10 +24,8 @@ pub struct Command {
     pub separator: Option<Separator>,
 }
 
-const SHELL_KEYWORDS: &[&str] = &[
-    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac", "!",
-    "{", "}", "time",
-];
+const SHELL_KEYWORDS: &[&str] =
+    &["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac", "!", "{", "}", "time"];
 const WRAPPERS: &[&str] = &["sudo", "env", "nohup", "exec", "command", "nice", "doas"];
 
 fn is_assignment(word: &str) -> bool {
@@ -48,9 +46,7 @@ fn basename(word: &str) -> &str {
 impl Command {
     /// Index of the program word, after assignments and shell keywords.
     fn program_index(&self) -> Option<usize> {
-        self.words
-            .iter()
-            .position(|w| !is_assignment(&w.value) && !SHELL_KEYWORDS.contains(&w.value.as_str()))
+        self.words.iter().position(|w| !is_assignment(&w.value) && !SHELL_KEYWORDS.contains(&w.value.as_str()))
     }
 
     /// The first word that is run, as written (`sudo` included).
@@ -79,9 +75,7 @@ impl Command {
 
     /// Base name of the program doing the work (`/usr/bin/apt-get` → `apt-get`).
     pub fn name(&self) -> Option<&str> {
-        self.words
-            .get(self.effective_index()?)
-            .map(|w| basename(&w.value))
+        self.words.get(self.effective_index()?).map(|w| basename(&w.value))
     }
 
     pub fn name_word(&self) -> Option<&Word> {
@@ -116,9 +110,7 @@ impl Command {
             }
             match (short, v.strip_prefix('-')) {
                 (Some(c), Some(group)) => {
-                    !group.is_empty()
-                        && group.chars().all(|g| g.is_ascii_alphanumeric())
-                        && group.contains(c)
+                    !group.is_empty() && group.chars().all(|g| g.is_ascii_alphanumeric()) && group.contains(c)
                 }
                 _ => false,
             }
@@ -149,9 +141,7 @@ impl Tokenizer<'_> {
     }
 
     fn offset(&self) -> usize {
-        self.chars
-            .get(self.pos)
-            .map_or(self.text.value.len(), |(o, _)| *o)
+        self.chars.get(self.pos).map_or(self.text.value.len(), |(o, _)| *o)
     }
 
     fn begin_word(&mut self) {
@@ -163,20 +153,14 @@ impl Tokenizer<'_> {
     fn end_word(&mut self) {
         if let Some(start) = self.word_start.take() {
             let end = self.offset();
-            self.words.push(Word {
-                value: std::mem::take(&mut self.word),
-                span: self.text.source_span(start, end),
-            });
+            self.words.push(Word { value: std::mem::take(&mut self.word), span: self.text.source_span(start, end) });
         }
     }
 
     fn end_command(&mut self, separator: Separator) {
         self.end_word();
         if !self.words.is_empty() {
-            self.commands.push(Command {
-                words: std::mem::take(&mut self.words),
-                separator: Some(separator),
-            });
+            self.commands.push(Command { words: std::mem::take(&mut self.words), separator: Some(separator) });
         }
     }
 
@@ -305,10 +289,7 @@ impl Tokenizer<'_> {
         }
         self.end_word();
         if !self.words.is_empty() {
-            self.commands.push(Command {
-                words: std::mem::take(&mut self.words),
-                separator: None,
-            });
+            self.commands.push(Command { words: std::mem::take(&mut self.words), separator: None });
         }
         if let Some(last) = self.commands.last_mut() {
             if last.separator == Some(Separator::Newline) {
@@ -368,10 +349,7 @@ pub fn words(text: &MappedText) -> Vec<Word> {
         if !raw.is_ascii() {
             value = raw.replace(['"', '\''], "");
         }
-        out.push(Word {
-            value,
-            span: text.source_span(start, i),
-        });
+        out.push(Word { value, span: text.source_span(start, i) });
     }
     out
 }

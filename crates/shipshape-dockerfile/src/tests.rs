@@ -29,15 +29,8 @@ fn instructions_keep_positions() {
     let file = parse(SAMPLE);
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     assert_eq!(file.directives.len(), 2);
-    let keywords: Vec<&str> = file
-        .instructions
-        .iter()
-        .map(|i| i.keyword.as_str())
-        .collect();
-    assert_eq!(
-        keywords,
-        ["ARG", "FROM", "WORKDIR", "RUN", "RUN", "COPY", "CMD", "ENV"]
-    );
+    let keywords: Vec<&str> = file.instructions.iter().map(|i| i.keyword.as_str()).collect();
+    assert_eq!(keywords, ["ARG", "FROM", "WORKDIR", "RUN", "RUN", "COPY", "CMD", "ENV"]);
     let run = &file.instructions[3];
     assert_eq!(run.flags[0].name, "mount");
     let script = run.shell_text().unwrap();
@@ -56,11 +49,7 @@ fn instructions_keep_positions() {
     let env = file.instructions[7].key_values();
     assert_eq!(env[1].1.as_ref().unwrap().value, "two words");
     assert_eq!(file.stages[0].name.as_ref().unwrap().value, "build");
-    assert_eq!(
-        file.expand_global_args(&file.stages[0].image.value)
-            .as_deref(),
-        Some("node:20")
-    );
+    assert_eq!(file.expand_global_args(&file.stages[0].image.value).as_deref(), Some("node:20"));
 }
 
 #[test]
@@ -84,10 +73,8 @@ fn broken_input_is_reported_not_panicking() {
 
 #[test]
 fn sudo_and_assignments_are_skipped_for_the_name() {
-    let text = crate::MappedText::contiguous(
-        "DEBIAN_FRONTEND=noninteractive sudo -E apt-get -qy install x | tee log",
-        0,
-    );
+    let text =
+        crate::MappedText::contiguous("DEBIAN_FRONTEND=noninteractive sudo -E apt-get -qy install x | tee log", 0);
     let cmds = commands(&text);
     assert_eq!(cmds[0].program().unwrap().value, "sudo");
     assert_eq!(cmds[0].name(), Some("apt-get"));

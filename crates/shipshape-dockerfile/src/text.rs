@@ -15,10 +15,7 @@ impl MappedText {
     }
 
     pub fn contiguous(value: &str, source_start: usize) -> Self {
-        Self {
-            value: value.to_string(),
-            segments: vec![(0, source_start)],
-        }
+        Self { value: value.to_string(), segments: vec![(0, source_start)] }
     }
 
     pub fn push(&mut self, piece: &str, source_start: usize) {
@@ -31,10 +28,7 @@ impl MappedText {
 
     /// The source byte offset of `offset` in this text.
     pub fn source_offset(&self, offset: usize) -> usize {
-        let index = match self
-            .segments
-            .binary_search_by(|(start, _)| start.cmp(&offset))
-        {
+        let index = match self.segments.binary_search_by(|(start, _)| start.cmp(&offset)) {
             Ok(i) => i,
             Err(0) => return self.segments.first().map_or(offset, |(_, src)| *src),
             Err(i) => i - 1,
@@ -62,11 +56,7 @@ impl MappedText {
                 Ok(i) => i,
                 Err(i) => i.saturating_sub(1),
             };
-            let segment_end = self
-                .segments
-                .get(index + 1)
-                .map_or(self.value.len(), |(s, _)| *s)
-                .min(end);
+            let segment_end = self.segments.get(index + 1).map_or(self.value.len(), |(s, _)| *s).min(end);
             if let Some(piece) = self.value.get(cursor..segment_end) {
                 out.push(piece, self.source_offset(cursor));
             }

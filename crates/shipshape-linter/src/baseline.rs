@@ -11,15 +11,9 @@ use shipshape_diagnostics::Finding;
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("{path}: not a shipshape baseline: {source}")]
-    Format {
-        path: String,
-        source: serde_json::Error,
-    },
+    Format { path: String, source: serde_json::Error },
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -45,49 +39,27 @@ impl Baseline {
                 fingerprint: f.fingerprint.clone(),
             })
             .collect();
-        Self {
-            version: 1,
-            findings: entries.into_iter().collect(),
-        }
+        Self { version: 1, findings: entries.into_iter().collect() }
     }
 
     pub fn read(path: &Path) -> Result<Self, BaselineError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io {
-            path: shown.clone(),
-            source,
-        })?;
-        serde_json::from_str(&text).map_err(|source| BaselineError::Format {
-            path: shown,
-            source,
-        })
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io { path: shown.clone(), source })?;
+        serde_json::from_str(&text).map_err(|source| BaselineError::Format { path: shown, source })
     }
 
     pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
         let shown = path.display().to_string();
-        let mut text =
-            serde_json::to_string_pretty(self).map_err(|source| BaselineError::Format {
-                path: shown.clone(),
-                source,
-            })?;
+        let mut text = serde_json::to_string_pretty(self)
+            .map_err(|source| BaselineError::Format { path: shown.clone(), source })?;
         text.push('\n');
-        std::fs::write(path, text).map_err(|source| BaselineError::Io {
-            path: shown,
-            source,
-        })
+        std::fs::write(path, text).map_err(|source| BaselineError::Io { path: shown, source })
     }
 
     /// Drops findings recorded in this baseline.
     pub fn filter(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        let known: BTreeSet<&str> = self
-            .findings
-            .iter()
-            .map(|e| e.fingerprint.as_str())
-            .collect();
-        findings
-            .into_iter()
-            .filter(|f| !known.contains(f.fingerprint.as_str()))
-            .collect()
+        let known: BTreeSet<&str> = self.findings.iter().map(|e| e.fingerprint.as_str()).collect();
+        findings.into_iter().filter(|f| !known.contains(f.fingerprint.as_str())).collect()
     }
 }
 

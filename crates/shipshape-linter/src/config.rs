@@ -14,10 +14,7 @@ pub const CONFIG_FILE_NAME: &str = "shipshape.toml";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
     #[error("{path}: {message}")]
@@ -71,18 +68,11 @@ impl From<SeveritySetting> for Severity {
 }
 
 /// Loads `explicit`, or `shipshape.toml` at `root` when present.
-pub fn load(
-    root: &Path,
-    explicit: Option<&Path>,
-) -> Result<(CheckConfig, Option<PathBuf>), ConfigError> {
+pub fn load(root: &Path, explicit: Option<&Path>) -> Result<(CheckConfig, Option<PathBuf>), ConfigError> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
         None => {
-            let dir = if root.is_file() {
-                root.parent().unwrap_or(root)
-            } else {
-                root
-            };
+            let dir = if root.is_file() { root.parent().unwrap_or(root) } else { root };
             let candidate = dir.join(CONFIG_FILE_NAME);
             if !candidate.is_file() {
                 return Ok((CheckConfig::default(), None));
@@ -91,18 +81,10 @@ pub fn load(
         }
     };
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-        path: shown.clone(),
-        source,
-    })?;
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Parse {
-        path: shown.clone(),
-        message: describe_toml_error(&text, &e),
-    })?;
-    validate(&file.check).map_err(|message| ConfigError::Invalid {
-        path: shown,
-        message,
-    })?;
+    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+    let file: ConfigFile = toml::from_str(&text)
+        .map_err(|e| ConfigError::Parse { path: shown.clone(), message: describe_toml_error(&text, &e) })?;
+    validate(&file.check).map_err(|message| ConfigError::Invalid { path: shown, message })?;
     Ok((file.check, Some(path)))
 }
 
@@ -110,9 +92,7 @@ fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
     let message = error.message().trim().to_string();
     match error.span() {
         Some(span) => {
-            let line = text
-                .get(..span.start)
-                .map_or(1, |t| t.matches('\n').count() + 1);
+            let line = text.get(..span.start).map_or(1, |t| t.matches('\n').count() + 1);
             format!("line {line}: {message}")
         }
         None => message,
@@ -120,11 +100,7 @@ fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
 }
 
 fn validate(config: &CheckConfig) -> Result<(), String> {
-    let ids = config
-        .enable
-        .iter()
-        .chain(&config.disable)
-        .chain(config.severity.keys());
+    let ids = config.enable.iter().chain(&config.disable).chain(config.severity.keys());
     for id in ids {
         if registry::find(id).is_none() {
             return Err(format!("unknown rule `{id}` (see `shipshape rules`)"));
@@ -139,11 +115,7 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, String> {
     for pattern in patterns {
         let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
         for variant in [trimmed.to_string(), format!("{trimmed}/**")] {
-            let full = if trimmed.contains('/') {
-                variant
-            } else {
-                format!("**/{variant}")
-            };
+            let full = if trimmed.contains('/') { variant } else { format!("**/{variant}") };
             builder.add(Glob::new(&full).map_err(|e| format!("exclude `{pattern}`: {e}"))?);
         }
     }

@@ -36,24 +36,12 @@ impl K8sObject {
         let kind = root.str_at(&["kind"])?.to_string();
         let name = root.str_at(&["metadata", "name"]).map(str::to_string);
         let namespace = root.str_at(&["metadata", "namespace"]).map(str::to_string);
-        Some(Self {
-            file,
-            path: path.to_string(),
-            root,
-            api_version,
-            kind,
-            name,
-            namespace,
-        })
+        Some(Self { file, path: path.to_string(), root, api_version, kind, name, namespace })
     }
 
     /// `Kind/name` for messages.
     pub fn display_name(&self) -> String {
-        format!(
-            "{}/{}",
-            self.kind,
-            self.name.as_deref().unwrap_or("<unnamed>")
-        )
+        format!("{}/{}", self.kind, self.name.as_deref().unwrap_or("<unnamed>"))
     }
 
     pub fn spec(&self) -> Option<&Node> {
@@ -79,15 +67,10 @@ impl ObjectSet {
 
     /// Objects in the same namespace as `object` (an unset namespace matches
     /// any, since it is filled in at apply time).
-    pub fn same_namespace<'a>(
-        &'a self,
-        object: &'a K8sObject,
-    ) -> impl Iterator<Item = &'a K8sObject> + 'a {
-        self.objects
-            .iter()
-            .filter(move |o| match (&o.namespace, &object.namespace) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            })
+    pub fn same_namespace<'a>(&'a self, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
+        self.objects.iter().filter(move |o| match (&o.namespace, &object.namespace) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        })
     }
 }

@@ -63,30 +63,18 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
     let text = relative.to_string_lossy().replace('\\', "/");
     if text.is_empty() {
-        path.file_name().map_or_else(
-            || path.to_string_lossy().into_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        )
+        path.file_name().map_or_else(|| path.to_string_lossy().into_owned(), |n| n.to_string_lossy().into_owned())
     } else {
         text
     }
 }
 
 /// Lists the files under `root` (or `root` itself when it is a file), sorted.
-pub fn discover(
-    root: &Path,
-    options: &DiscoveryOptions<'_>,
-) -> Result<Vec<DiscoveredFile>, DiscoveryError> {
+pub fn discover(root: &Path, options: &DiscoveryOptions<'_>) -> Result<Vec<DiscoveredFile>, DiscoveryError> {
     if !root.exists() {
-        return Err(DiscoveryError::NotFound {
-            path: root.display().to_string(),
-        });
+        return Err(DiscoveryError::NotFound { path: root.display().to_string() });
     }
-    let base = if root.is_file() {
-        root.parent().unwrap_or(root)
-    } else {
-        root
-    };
+    let base = if root.is_file() { root.parent().unwrap_or(root) } else { root };
     let mut walker = ignore::WalkBuilder::new(root);
     walker
         .hidden(false)
@@ -107,15 +95,8 @@ pub fn discover(
         if options.exclude.is_match(&relative) {
             continue;
         }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        files.push(DiscoveredFile {
-            kind: classify(&name),
-            path,
-            relative,
-        });
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        files.push(DiscoveredFile { kind: classify(&name), path, relative });
     }
     files.sort_by(|a, b| a.relative.cmp(&b.relative));
     Ok(files)
@@ -143,13 +124,7 @@ mod tests {
 
     #[test]
     fn dockerfile_names() {
-        for name in [
-            "Dockerfile",
-            "Dockerfile.prod",
-            "api.Dockerfile",
-            "Containerfile",
-            "dockerfile",
-        ] {
+        for name in ["Dockerfile", "Dockerfile.prod", "api.Dockerfile", "Containerfile", "dockerfile"] {
             assert!(is_dockerfile_name(name), "{name}");
         }
         for name in ["Dockerfile.dockerignore", "docker-compose.yml", "README.md"] {

@@ -4,19 +4,10 @@ use crate::registry;
 use crate::rule::RuleMeta;
 
 /// Sections every rule's documentation must have.
-pub const REQUIRED_SECTIONS: &[&str] = &[
-    "## What it does",
-    "## Why is this bad?",
-    "## Example",
-    "Use instead:",
-];
+pub const REQUIRED_SECTIONS: &[&str] = &["## What it does", "## Why is this bad?", "## Example", "Use instead:"];
 
 fn domains(meta: &RuleMeta) -> String {
-    meta.domains
-        .iter()
-        .map(|d| d.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    meta.domains.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// The Markdown page of one rule, as in `docs/rules/ID.md`.
@@ -61,15 +52,8 @@ pub fn index_page() -> String {
 
 /// Every generated file: (path relative to the repository root, contents).
 pub fn generated_files() -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = registry::all()
-        .iter()
-        .map(|r| {
-            (
-                format!("docs/rules/{}.md", r.meta().id),
-                rule_page(r.meta()),
-            )
-        })
-        .collect();
+    let mut files: Vec<(String, String)> =
+        registry::all().iter().map(|r| (format!("docs/rules/{}.md", r.meta().id), rule_page(r.meta()))).collect();
     files.push(("docs/rules/README.md".to_string(), index_page()));
     files
 }

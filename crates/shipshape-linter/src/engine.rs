@@ -61,8 +61,7 @@ impl LintSettings {
                 }
             }
         }
-        self.rules
-            .retain(|(r, _)| !config.disable.iter().any(|d| d == r.meta().id));
+        self.rules.retain(|(r, _)| !config.disable.iter().any(|d| d == r.meta().id));
         self.apply_severities(config);
         Ok(())
     }
@@ -85,11 +84,8 @@ impl LintSettings {
 
     /// Keeps only the rules whose ids are listed.
     pub fn select(&mut self, ids: &[&str]) {
-        self.rules = registry::all()
-            .iter()
-            .filter(|r| ids.contains(&r.meta().id))
-            .map(|r| (*r, r.meta().severity))
-            .collect();
+        self.rules =
+            registry::all().iter().filter(|r| ids.contains(&r.meta().id)).map(|r| (*r, r.meta().severity)).collect();
     }
 
     fn is_enabled(&self, id: &str) -> bool {
@@ -97,18 +93,11 @@ impl LintSettings {
     }
 
     fn severity_of(&self, id: &str) -> Option<Severity> {
-        self.rules
-            .iter()
-            .find(|(r, _)| r.meta().id == id)
-            .map(|(_, s)| *s)
+        self.rules.iter().find(|(r, _)| r.meta().id == id).map(|(_, s)| *s)
     }
 
     fn rules_for(&self, domain: Domain) -> Vec<&'static dyn Rule> {
-        self.rules
-            .iter()
-            .filter(|(r, _)| r.meta().domains.contains(&domain))
-            .map(|(r, _)| *r)
-            .collect()
+        self.rules.iter().filter(|(r, _)| r.meta().domains.contains(&domain)).map(|(r, _)| *r).collect()
     }
 }
 
@@ -147,13 +136,9 @@ struct FileResult {
 
 /// Scans `settings.root`.
 pub fn lint(settings: &LintSettings) -> Result<LintOutcome, DiscoveryError> {
-    let options = DiscoveryOptions {
-        respect_ignore_files: settings.respect_ignore_files,
-        exclude: &settings.exclude,
-    };
+    let options = DiscoveryOptions { respect_ignore_files: settings.respect_ignore_files, exclude: &settings.exclude };
     let files = discovery::discover(&settings.root, &options)?;
-    let loaded: Vec<Result<Source, SkippedFile>> =
-        files.par_iter().map(|f| load(settings, f)).collect();
+    let loaded: Vec<Result<Source, SkippedFile>> = files.par_iter().map(|f| load(settings, f)).collect();
     let mut skipped = Vec::new();
     let mut sources = Vec::new();
     for item in loaded {
@@ -183,12 +168,7 @@ pub fn lint_sources(settings: &LintSettings, files: Vec<(String, String)>) -> Li
                 FileKind::Text
             };
             let unparsed_reason = unparsed_reason(kind, &text, false);
-            Source {
-                relative,
-                kind,
-                text,
-                unparsed_reason,
-            }
+            Source { relative, kind, text, unparsed_reason }
         })
         .collect();
     sources.sort_by(|a, b| a.relative.cmp(&b.relative));
@@ -204,9 +184,7 @@ fn unparsed_reason(kind: FileKind, text: &str, helm_template: bool) -> Option<&'
             Some("templated YAML ({{ }}): not parsed as Kubernetes YAML, scanned for secrets")
         }
         FileKind::Dockerfile
-            if text
-                .lines()
-                .any(|l| l.trim_start().starts_with("{{") || l.trim_start().starts_with("{%")) =>
+            if text.lines().any(|l| l.trim_start().starts_with("{{") || l.trim_start().starts_with("{%")) =>
         {
             Some("templated Dockerfile ({{ }}): not parsed, scanned for secrets")
         }
@@ -215,18 +193,10 @@ fn unparsed_reason(kind: FileKind, text: &str, helm_template: bool) -> Option<&'
 }
 
 fn load(settings: &LintSettings, file: &DiscoveredFile) -> Result<Source, SkippedFile> {
-    let skip = |reason: String| SkippedFile {
-        path: file.relative.clone(),
-        reason,
-    };
-    let size = std::fs::metadata(&file.path)
-        .map_err(|e| skip(format!("cannot read: {e}")))?
-        .len();
+    let skip = |reason: String| SkippedFile { path: file.relative.clone(), reason };
+    let size = std::fs::metadata(&file.path).map_err(|e| skip(format!("cannot read: {e}")))?.len();
     if size > settings.max_file_size {
-        return Err(skip(format!(
-            "larger than {} bytes ({size} bytes)",
-            settings.max_file_size
-        )));
+        return Err(skip(format!("larger than {} bytes ({size} bytes)", settings.max_file_size)));
     }
     let bytes = std::fs::read(&file.path).map_err(|e| skip(format!("cannot read: {e}")))?;
     if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
@@ -236,15 +206,9 @@ fn load(settings: &LintSettings, file: &DiscoveredFile) -> Result<Source, Skippe
         Ok(text) => text,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
-    let helm = file.kind == FileKind::Yaml
-        && discovery::is_helm_template(base_dir(&settings.root), &file.relative);
+    let helm = file.kind == FileKind::Yaml && discovery::is_helm_template(base_dir(&settings.root), &file.relative);
     let unparsed_reason = unparsed_reason(file.kind, &text, helm);
-    Ok(Source {
-        relative: file.relative.clone(),
-        kind: file.kind,
-        text,
-        unparsed_reason,
-    })
+    Ok(Source { relative: file.relative.clone(), kind: file.kind, text, unparsed_reason })
 }
 
 fn base_dir(root: &Path) -> &Path {
@@ -262,12 +226,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
     let report_parse_errors = settings.is_enabled(ParseError::META.id);
     let skipped: Vec<SkippedFile> = sources
         .iter()
-        .filter_map(|s| {
-            s.unparsed_reason.map(|r| SkippedFile {
-                path: s.relative.clone(),
-                reason: r.to_string(),
-            })
-        })
+        .filter_map(|s| s.unparsed_reason.map(|r| SkippedFile { path: s.relative.clone(), reason: r.to_string() }))
         .collect();
     let files_scanned = sources.len();
     let mut results: Vec<FileResult> = sources
@@ -285,11 +244,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
                 (FileKind::Dockerfile, None) => {
                     let dockerfile = shipshape_dockerfile::parse(&source.text);
                     if let Some(error) = dockerfile.errors.first() {
-                        parse(
-                            &mut violations,
-                            error.span,
-                            format!("Dockerfile does not parse: {}", error.message),
-                        );
+                        parse(&mut violations, error.span, format!("Dockerfile does not parse: {}", error.message));
                     }
                     let cx = DockerfileContext {
                         file: id,
@@ -298,10 +253,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
                         dockerfile: &dockerfile,
                     };
                     for rule in &dockerfile_rules {
-                        rule.check_dockerfile(
-                            &cx,
-                            &mut Reporter::new(rule.meta(), id, &mut violations),
-                        );
+                        rule.check_dockerfile(&cx, &mut Reporter::new(rule.meta(), id, &mut violations));
                     }
                 }
                 (FileKind::Yaml, None) => {
@@ -318,43 +270,24 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
                     }
                     for object in &objects {
                         for rule in &kubernetes_rules {
-                            rule.check_object(
-                                object,
-                                &mut Reporter::new(rule.meta(), id, &mut violations),
-                            );
+                            rule.check_object(object, &mut Reporter::new(rule.meta(), id, &mut violations));
                         }
                     }
                     objects.retain(|o| !NOT_RELATED.contains(&o.kind.as_str()));
                 }
                 _ => {}
             }
-            let cx = TextContext {
-                file: id,
-                path: &source.relative,
-                text: &source.text,
-            };
+            let cx = TextContext { file: id, path: &source.relative, text: &source.text };
             for rule in &secret_rules {
                 rule.check_text(&cx, &mut Reporter::new(rule.meta(), id, &mut violations));
             }
             let index = LineIndex::new(&source.text);
             let suppressions = suppression::find(&source.text, &index);
-            FileResult {
-                relative: source.relative,
-                text: source.text,
-                index,
-                violations,
-                objects,
-                suppressions,
-            }
+            FileResult { relative: source.relative, text: source.text, index, violations, objects, suppressions }
         })
         .collect();
 
-    let set = ObjectSet {
-        objects: results
-            .iter_mut()
-            .flat_map(|r| std::mem::take(&mut r.objects))
-            .collect(),
-    };
+    let set = ObjectSet { objects: results.iter_mut().flat_map(|r| std::mem::take(&mut r.objects)).collect() };
     let mut cross = Vec::new();
     if !set.objects.is_empty() {
         for rule in &kubernetes_rules {
@@ -371,12 +304,8 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
 }
 
 fn collect_objects(file: FileId, path: &str, root: shipshape_yaml::Node, out: &mut Vec<K8sObject>) {
-    let is_list = root
-        .str_at(&["kind"])
-        .is_some_and(|k| k == "List" || k.ends_with("List"))
-        && root
-            .get("items")
-            .is_some_and(|i| matches!(i.kind, NodeKind::Sequence(_)));
+    let is_list = root.str_at(&["kind"]).is_some_and(|k| k == "List" || k.ends_with("List"))
+        && root.get("items").is_some_and(|i| matches!(i.kind, NodeKind::Sequence(_)));
     if is_list {
         if let Some(NodeKind::Sequence(items)) = root.get("items").map(|i| i.kind.clone()) {
             for item in items {
@@ -385,9 +314,7 @@ fn collect_objects(file: FileId, path: &str, root: shipshape_yaml::Node, out: &m
         }
         return;
     }
-    let is_kustomize = root
-        .str_at(&["apiVersion"])
-        .is_some_and(|v| v.starts_with("kustomize.config.k8s.io/"));
+    let is_kustomize = root.str_at(&["apiVersion"]).is_some_and(|v| v.starts_with("kustomize.config.k8s.io/"));
     if is_kustomize {
         return;
     }
@@ -411,36 +338,18 @@ fn resolve(
             let Some(severity) = settings.severity_of(violation.rule.id) else {
                 continue;
             };
-            let finding = to_finding(
-                result,
-                violation.rule,
-                severity,
-                violation.span,
-                &violation.message,
-                &secrets,
-            );
-            if result
-                .suppressions
-                .iter()
-                .any(|s| s.covers(violation.rule.id, finding.line))
-            {
+            let finding = to_finding(result, violation.rule, severity, violation.span, &violation.message, &secrets);
+            if result.suppressions.iter().any(|s| s.covers(violation.rule.id, finding.line)) {
                 suppressed += 1;
                 continue;
             }
-            line_texts.insert(
-                (file_id, finding.line),
-                redacted_line(result, finding.line, &secrets),
-            );
+            line_texts.insert((file_id, finding.line), redacted_line(result, finding.line, &secrets));
             findings.push((file_id, finding));
         }
         if let Some(severity) = settings.severity_of(SuppressionWithoutReason::META.id) {
             for s in &result.suppressions {
-                let unknown: Vec<&str> = s
-                    .rules
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|r| *r != "all" && registry::find(r).is_none())
-                    .collect();
+                let unknown: Vec<&str> =
+                    s.rules.iter().map(String::as_str).filter(|r| *r != "all" && registry::find(r).is_none()).collect();
                 let message = if !unknown.is_empty() {
                     format!("Suppression names unknown rule `{}`", unknown.join("`, `"))
                 } else if s.reason.is_empty() {
@@ -448,36 +357,19 @@ fn resolve(
                 } else {
                     continue;
                 };
-                let finding = to_finding(
-                    result,
-                    &SuppressionWithoutReason::META,
-                    severity,
-                    s.span,
-                    &message,
-                    &[],
-                );
-                line_texts.insert(
-                    (file_id, finding.line),
-                    redacted_line(result, finding.line, &[]),
-                );
+                let finding = to_finding(result, &SuppressionWithoutReason::META, severity, s.span, &message, &[]);
+                line_texts.insert((file_id, finding.line), redacted_line(result, finding.line, &[]));
                 findings.push((file_id, finding));
             }
         }
     }
     findings.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()));
     findings.dedup_by(|a, b| a.1.sort_key() == b.1.sort_key() && a.1.end_line == b.1.end_line);
-    let lines: Vec<String> = findings
-        .iter()
-        .map(|(id, f)| line_texts.get(&(*id, f.line)).cloned().unwrap_or_default())
-        .collect();
+    let lines: Vec<String> =
+        findings.iter().map(|(id, f)| line_texts.get(&(*id, f.line)).cloned().unwrap_or_default()).collect();
     let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
     assign_fingerprints(&mut findings, &lines);
-    LintOutcome {
-        findings,
-        skipped,
-        files_scanned,
-        suppressed,
-    }
+    LintOutcome { findings, skipped, files_scanned, suppressed }
 }
 
 fn to_finding(
@@ -494,21 +386,14 @@ fn to_finding(
         let previous = end.line - 1;
         end = shipshape_diagnostics::LineCol {
             line: previous,
-            column: result
-                .index
-                .line_text(&result.text, previous)
-                .chars()
-                .count()
-                + 1,
+            column: result.index.line_text(&result.text, previous).chars().count() + 1,
         };
     }
     if end < start {
         end = start;
     }
     let shown_end = end.line.min(start.line + SNIPPET_LINES - 1);
-    let snippet = (start.line..=shown_end)
-        .map(|line| redacted_line(result, line, secrets))
-        .collect();
+    let snippet = (start.line..=shown_end).map(|line| redacted_line(result, line, secrets)).collect();
     Finding {
         rule: rule.id,
         severity,
@@ -528,11 +413,7 @@ fn redacted_line(result: &FileResult, line: usize, secrets: &[Span]) -> String {
     let start = result.index.line_start(line - 1);
     let text = result.index.line_text(&result.text, line);
     let end = start + text.len();
-    let mut overlapping: Vec<Span> = secrets
-        .iter()
-        .copied()
-        .filter(|s| s.start < end && s.end > start)
-        .collect();
+    let mut overlapping: Vec<Span> = secrets.iter().copied().filter(|s| s.start < end && s.end > start).collect();
     if overlapping.is_empty() {
         return text.to_string();
     }

@@ -14,10 +14,7 @@ const WORKLOADS: &[(&str, &[&str])] = &[
     ("ReplicaSet", &["spec", "template", "spec"]),
     ("ReplicationController", &["spec", "template", "spec"]),
     ("Job", &["spec", "template", "spec"]),
-    (
-        "CronJob",
-        &["spec", "jobTemplate", "spec", "template", "spec"],
-    ),
+    ("CronJob", &["spec", "jobTemplate", "spec", "template", "spec"]),
     ("Rollout", &["spec", "template", "spec"]),
 ];
 
@@ -49,11 +46,7 @@ impl<'a> PodTemplate<'a> {
         ] {
             for node in self.spec.get(key).map(Node::items).unwrap_or(&[]) {
                 if node.is_mapping() {
-                    out.push(Container {
-                        node,
-                        kind,
-                        pod: self.spec,
-                    });
+                    out.push(Container { node, kind, pod: self.spec });
                 }
             }
         }
@@ -62,10 +55,7 @@ impl<'a> PodTemplate<'a> {
 
     /// Only the long-running containers (`containers`), not init ones.
     pub fn main_containers(&self) -> Vec<Container<'a>> {
-        self.containers()
-            .into_iter()
-            .filter(|c| c.kind == ContainerKind::Regular)
-            .collect()
+        self.containers().into_iter().filter(|c| c.kind == ContainerKind::Regular).collect()
     }
 }
 
@@ -101,18 +91,9 @@ impl<'a> Container<'a> {
     /// pod's `securityContext` for the fields a pod can set.
     pub fn security_setting(&self, key: &str) -> Option<&'a Node> {
         self.node.path(&["securityContext", key]).or_else(|| {
-            const POD_LEVEL: &[&str] = &[
-                "runAsUser",
-                "runAsGroup",
-                "runAsNonRoot",
-                "seccompProfile",
-                "seLinuxOptions",
-                "appArmorProfile",
-            ];
-            POD_LEVEL
-                .contains(&key)
-                .then(|| self.pod.path(&["securityContext", key]))
-                .flatten()
+            const POD_LEVEL: &[&str] =
+                &["runAsUser", "runAsGroup", "runAsNonRoot", "seccompProfile", "seLinuxOptions", "appArmorProfile"];
+            POD_LEVEL.contains(&key).then(|| self.pod.path(&["securityContext", key])).flatten()
         })
     }
 
@@ -123,20 +104,13 @@ impl<'a> Container<'a> {
             .map(Node::items)
             .unwrap_or(&[])
             .iter()
-            .map(|p| {
-                (
-                    p.str_at(&["name"]),
-                    p.get("containerPort").and_then(Node::as_i64),
-                )
-            })
+            .map(|p| (p.str_at(&["name"]), p.get("containerPort").and_then(Node::as_i64)))
             .collect()
     }
 
     /// The span to report container-level findings at: its `name` or its start.
     pub fn report_span(&self) -> shipshape_diagnostics::Span {
-        self.node
-            .get("name")
-            .map_or(self.node.head_span(), |n| n.span)
+        self.node.get("name").map_or(self.node.head_span(), |n| n.span)
     }
 }
 
@@ -153,16 +127,9 @@ pub fn pod_template(object: &K8sObject) -> Option<PodTemplate<'_>> {
     let metadata = if route.len() == 1 {
         object.root.get("metadata")
     } else {
-        object
-            .root
-            .path(&route[..route.len() - 1])
-            .and_then(|t| t.get("metadata"))
+        object.root.path(&route[..route.len() - 1]).and_then(|t| t.get("metadata"))
     };
-    Some(PodTemplate {
-        object,
-        spec,
-        metadata,
-    })
+    Some(PodTemplate { object, spec, metadata })
 }
 
 /// `key: value` pairs of a labels or selector mapping.
@@ -177,43 +144,4 @@ pub fn labels_of(node: Option<&Node>) -> Vec<(&str, &str)> {
 /// True when every `selector` pair is among `labels`.
 pub fn selector_matches(selector: &[(&str, &str)], labels: &[(&str, &str)]) -> bool {
     !selector.is_empty() && selector.iter().all(|s| labels.contains(s))
-}
-
-/// Splits an image reference into (name, tag, digest).
-pub fn split_image(image: &str) -> (&str, Option<&str>, Option<&str>) {
-    let (rest, digest) = match image.split_once('@') {
-        Some((r, d)) => (r, Some(d)),
-        None => (image, None),
-    };
-    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-    match rest[last_slash..].rfind(':') {
-        Some(colon) => (
-            &rest[..last_slash + colon],
-            Some(&rest[last_slash + colon + 1..]),
-            digest,
-        ),
-        None => (rest, None, digest),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_image;
-
-    #[test]
-    fn images_split() {
-        assert_eq!(split_image("nginx"), ("nginx", None, None));
-        assert_eq!(
-            split_image("localhost:5000/app:1.2"),
-            ("localhost:5000/app", Some("1.2"), None)
-        );
-        assert_eq!(
-            split_image("app@sha256:ab"),
-            ("app", None, Some("sha256:ab"))
-        );
-        assert_eq!(
-            split_image("ghcr.io/a/b:v1@sha256:ab"),
-            ("ghcr.io/a/b", Some("v1"), Some("sha256:ab"))
-        );
-    }
 }

@@ -7,6 +7,7 @@ mod context;
 pub mod discovery;
 pub mod docs;
 mod engine;
+pub mod images;
 pub mod k8s;
 pub mod registry;
 pub mod rule;

@@ -37,15 +37,11 @@ mod tests {
             let id = rule.meta().id;
             assert!(seen.insert(id), "duplicate rule id {id}");
             assert!(
-                id.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{id} is not kebab-case"
             );
             for prefix in ["no-", "disallow-", "use-", "avoid-"] {
-                assert!(
-                    !id.starts_with(prefix),
-                    "{id}: name what is flagged, not the advice"
-                );
+                assert!(!id.starts_with(prefix), "{id}: name what is flagged, not the advice");
             }
         }
     }
@@ -56,17 +52,9 @@ mod tests {
             let meta = rule.meta();
             let docs = meta.documentation();
             for section in REQUIRED_SECTIONS {
-                assert!(
-                    docs.contains(section),
-                    "{}: doc comment lacks `{section}`",
-                    meta.id
-                );
+                assert!(docs.contains(section), "{}: doc comment lacks `{section}`", meta.id);
             }
-            assert!(
-                !meta.summary.ends_with('.'),
-                "{}: summary should not end with a period",
-                meta.id
-            );
+            assert!(!meta.summary.ends_with('.'), "{}: summary should not end with a period", meta.id);
         }
     }
 }

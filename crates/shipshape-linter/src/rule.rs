@@ -96,30 +96,12 @@ impl<'a> Reporter<'a> {
 
     /// Reports at `span` of another file (for rules that see many files).
     pub fn report_in(&mut self, file: FileId, span: Span, message: impl Into<String>) {
-        self.out.push(Violation {
-            rule: self.rule,
-            file,
-            span,
-            message: message.into(),
-            secret: None,
-        });
+        self.out.push(Violation { rule: self.rule, file, span, message: message.into(), secret: None });
     }
 
     /// Reports a secret; `secret` is redacted wherever the line is shown.
-    pub fn report_secret(
-        &mut self,
-        file: FileId,
-        span: Span,
-        secret: Span,
-        message: impl Into<String>,
-    ) {
-        self.out.push(Violation {
-            rule: self.rule,
-            file,
-            span,
-            message: message.into(),
-            secret: Some(secret),
-        });
+    pub fn report_secret(&mut self, file: FileId, span: Span, secret: Span, message: impl Into<String>) {
+        self.out.push(Violation { rule: self.rule, file, span, message: message.into(), secret: Some(secret) });
     }
 }
 

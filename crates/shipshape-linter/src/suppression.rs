@@ -9,8 +9,7 @@ use regex::Regex;
 use shipshape_diagnostics::{LineIndex, Span};
 
 static SUPPRESSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"#\s*shipshape:\s*ignore\[([^\]]*)\]([^\n]*)")
-        .unwrap_or_else(|_| unreachable!("valid regex"))
+    Regex::new(r"#\s*shipshape:\s*ignore\[([^\]]*)\]([^\n]*)").unwrap_or_else(|_| unreachable!("valid regex"))
 });
 
 #[derive(Debug, Clone)]
@@ -55,18 +54,8 @@ pub fn find(text: &str, index: &LineIndex) -> Vec<Suppression> {
             line
         };
         out.push(Suppression {
-            rules: ids
-                .as_str()
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            reason: reason
-                .as_str()
-                .trim()
-                .trim_start_matches(['-', ':', '—'])
-                .trim()
-                .to_string(),
+            rules: ids.as_str().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            reason: reason.as_str().trim().trim_start_matches(['-', ':', '—']).trim().to_string(),
             span: Span::new(all.start(), all.end()),
             target_line,
         });

@@ -47,16 +47,13 @@ impl Node {
 
     /// The text of any non-null scalar, whatever its YAML type.
     pub fn as_str(&self) -> Option<&str> {
-        self.scalar()
-            .filter(|_| !self.is_null())
-            .map(|s| s.value.as_str())
+        self.scalar().filter(|_| !self.is_null()).map(|s| s.value.as_str())
     }
 
     pub fn is_null(&self) -> bool {
         match &self.kind {
             NodeKind::Scalar(s) => {
-                s.style == ScalarStyle::Plain
-                    && matches!(s.value.as_str(), "" | "~" | "null" | "Null" | "NULL")
+                s.style == ScalarStyle::Plain && matches!(s.value.as_str(), "" | "~" | "null" | "Null" | "NULL")
             }
             _ => false,
         }
@@ -80,10 +77,7 @@ impl Node {
             return None;
         }
         let text = s.value.trim_start_matches('+');
-        text.parse::<i64>().ok().or_else(|| {
-            text.strip_prefix("0x")
-                .and_then(|h| i64::from_str_radix(h, 16).ok())
-        })
+        text.parse::<i64>().ok().or_else(|| text.strip_prefix("0x").and_then(|h| i64::from_str_radix(h, 16).ok()))
     }
 
     pub fn as_f64(&self) -> Option<f64> {
@@ -123,10 +117,7 @@ impl Node {
         let Some(own) = self.as_mapping() else {
             return Vec::new();
         };
-        let mut out: Vec<&Entry> = own
-            .iter()
-            .filter(|e| e.key.as_str() != Some(MERGE_KEY))
-            .collect();
+        let mut out: Vec<&Entry> = own.iter().filter(|e| e.key.as_str() != Some(MERGE_KEY)).collect();
         for merge in own.iter().filter(|e| e.key.as_str() == Some(MERGE_KEY)) {
             let sources: Vec<&Node> = match &merge.value.kind {
                 NodeKind::Sequence(items) => items.iter().collect(),
@@ -151,10 +142,7 @@ impl Node {
             return Some(entry);
         }
         if own.iter().any(|e| e.key.as_str() == Some(MERGE_KEY)) {
-            return self
-                .entries()
-                .into_iter()
-                .find(|e| e.key.as_str() == Some(key));
+            return self.entries().into_iter().find(|e| e.key.as_str() == Some(key));
         }
         None
     }

@@ -40,10 +40,7 @@ struct CharToByte {
 impl CharToByte {
     fn new(text: &str) -> Self {
         let offsets = (!text.is_ascii()).then(|| text.char_indices().map(|(b, _)| b).collect());
-        Self {
-            offsets,
-            len: text.len(),
-        }
+        Self { offsets, len: text.len() }
     }
 
     fn byte(&self, char_index: usize) -> usize {
@@ -59,19 +56,8 @@ impl CharToByte {
 }
 
 enum Frame {
-    Sequence {
-        items: Vec<Node>,
-        start: usize,
-        anchor: usize,
-        tag: Option<String>,
-    },
-    Mapping {
-        entries: Vec<Entry>,
-        key: Option<Node>,
-        start: usize,
-        anchor: usize,
-        tag: Option<String>,
-    },
+    Sequence { items: Vec<Node>, start: usize, anchor: usize, tag: Option<String> },
+    Mapping { entries: Vec<Entry>, key: Option<Node>, start: usize, anchor: usize, tag: Option<String> },
 }
 
 struct Builder {
@@ -86,10 +72,7 @@ fn node_size(node: &Node) -> usize {
         NodeKind::Scalar(_) => 1,
         NodeKind::Sequence(items) => 1 + items.iter().map(node_size).sum::<usize>(),
         NodeKind::Mapping(entries) => {
-            1 + entries
-                .iter()
-                .map(|e| node_size(&e.key) + node_size(&e.value))
-                .sum::<usize>()
+            1 + entries.iter().map(|e| node_size(&e.key) + node_size(&e.value)).sum::<usize>()
         }
     }
 }
@@ -101,10 +84,7 @@ impl Builder {
             Some(Frame::Sequence { items, .. }) => items.push(node),
             Some(Frame::Mapping { entries, key, .. }) => match key.take() {
                 None => *key = Some(node),
-                Some(k) => entries.push(Entry {
-                    key: k,
-                    value: node,
-                }),
+                Some(k) => entries.push(Entry { key: k, value: node }),
             },
         }
     }
@@ -117,10 +97,7 @@ impl Builder {
 
     fn push(&mut self, frame: Frame, at: usize) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(YamlError {
-                message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                offset: at,
-            });
+            return Err(YamlError { message: format!("nesting deeper than {MAX_DEPTH} levels"), offset: at });
         }
         self.stack.push(frame);
         Ok(())
@@ -128,42 +105,22 @@ impl Builder {
 
     fn close(&mut self, end: usize) -> Option<()> {
         let (kind, start, anchor, tag) = match self.stack.pop()? {
-            Frame::Sequence {
-                items,
-                start,
-                anchor,
-                tag,
-            } => (NodeKind::Sequence(items), start, anchor, tag),
-            Frame::Mapping {
-                mut entries,
-                key,
-                start,
-                anchor,
-                tag,
-            } => {
+            Frame::Sequence { items, start, anchor, tag } => (NodeKind::Sequence(items), start, anchor, tag),
+            Frame::Mapping { mut entries, key, start, anchor, tag } => {
                 if let Some(key) = key {
                     let at = key.span.end;
-                    entries.push(Entry {
-                        key,
-                        value: null_at(at),
-                    });
+                    entries.push(Entry { key, value: null_at(at) });
                 }
                 (NodeKind::Mapping(entries), start, anchor, tag)
             }
         };
         let last_child_end = match &kind {
             NodeKind::Sequence(items) => items.last().map(|n| n.span.end),
-            NodeKind::Mapping(entries) => {
-                entries.last().map(|e| e.value.span.end.max(e.key.span.end))
-            }
+            NodeKind::Mapping(entries) => entries.last().map(|e| e.value.span.end.max(e.key.span.end)),
             NodeKind::Scalar(_) => None,
         };
         let end = last_child_end.unwrap_or(end).max(start);
-        let node = Node {
-            kind,
-            span: Span::new(start, end),
-            tag,
-        };
+        let node = Node { kind, span: Span::new(start, end), tag };
         self.remember(anchor, &node);
         self.attach(node);
         Some(())
@@ -172,10 +129,7 @@ impl Builder {
 
 fn null_at(at: usize) -> Node {
     Node {
-        kind: NodeKind::Scalar(Scalar {
-            value: String::new(),
-            style: ScalarStyle::Plain,
-        }),
+        kind: NodeKind::Scalar(Scalar { value: String::new(), style: ScalarStyle::Plain }),
         span: Span::empty(at),
         tag: None,
     }
@@ -195,20 +149,13 @@ fn style(style: SaphyrStyle) -> ScalarStyle {
 pub fn parse(text: &str) -> ParsedYaml {
     let map = CharToByte::new(text);
     let mut out = ParsedYaml::default();
-    let mut builder = Builder {
-        stack: Vec::new(),
-        root: None,
-        anchors: HashMap::new(),
-        alias_budget: ALIAS_BUDGET,
-    };
+    let mut builder = Builder { stack: Vec::new(), root: None, anchors: HashMap::new(), alias_budget: ALIAS_BUDGET };
     for event in Parser::new_from_str(text) {
         let (event, span) = match event {
             Ok(pair) => pair,
             Err(error) => {
-                out.error = Some(YamlError {
-                    message: error.info().to_string(),
-                    offset: map.byte(error.marker().index()),
-                });
+                out.error =
+                    Some(YamlError { message: error.info().to_string(), offset: map.byte(error.marker().index()) });
                 return out;
             }
         };
@@ -229,10 +176,7 @@ pub fn parse(text: &str) -> ParsedYaml {
             }
             Event::Scalar(value, scalar_style, anchor, tag) => {
                 let node = Node {
-                    kind: NodeKind::Scalar(Scalar {
-                        value: value.into_owned(),
-                        style: style(scalar_style),
-                    }),
+                    kind: NodeKind::Scalar(Scalar { value: value.into_owned(), style: style(scalar_style) }),
                     span,
                     tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
                 };
@@ -271,14 +215,8 @@ pub fn parse(text: &str) -> ParsedYaml {
                     builder.attach(copy);
                     Ok(())
                 }
-                Some(_) => Err(YamlError {
-                    message: "aliases expand to too many nodes".into(),
-                    offset: span.start,
-                }),
-                None => Err(YamlError {
-                    message: "alias to an unknown anchor".into(),
-                    offset: span.start,
-                }),
+                Some(_) => Err(YamlError { message: "aliases expand to too many nodes".into(), offset: span.start }),
+                None => Err(YamlError { message: "alias to an unknown anchor".into(), offset: span.start }),
             },
             Event::StreamStart | Event::StreamEnd | Event::Nothing => Ok(()),
         };

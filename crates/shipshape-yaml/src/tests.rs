@@ -10,9 +10,7 @@ fn spans_point_at_source() {
     let parsed = parse(text);
     assert!(parsed.error.is_none());
     let root = &parsed.documents[0].root;
-    let image = root.path(&["spec", "containers"]).unwrap().items()[0]
-        .get("image")
-        .unwrap();
+    let image = root.path(&["spec", "containers"]).unwrap().items()[0].get("image").unwrap();
     assert_eq!(image.as_str(), Some("nginx:latest"));
     assert_eq!(slice(text, image), "\"nginx:latest\"");
     assert_eq!(slice(text, &root.entry("kind").unwrap().key), "kind");
@@ -55,12 +53,10 @@ fn deep_nesting_is_an_error_not_a_crash() {
 fn billion_laughs_is_bounded() {
     let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 0..9 {
-        let prev = if i == 0 {
-            "a".to_string()
-        } else {
-            format!("l{}", i - 1)
-        };
-        text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+        text.push_str(&format!(
+            "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
     }
     assert!(parse(&text).error.is_some());
 }

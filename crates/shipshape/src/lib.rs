@@ -36,11 +36,7 @@ pub fn run() -> ExitStatus {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() {
-                ExitStatus::Error
-            } else {
-                ExitStatus::Success
-            };
+            return if error.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
         }
     };
     let result = match cli.command {
@@ -60,9 +56,5 @@ pub fn run() -> ExitStatus {
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
+    error.chain().any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
 }

@@ -27,9 +27,7 @@ pub fn render(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
 }
 
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {

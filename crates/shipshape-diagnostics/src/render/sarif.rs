@@ -120,8 +120,7 @@ pub fn render(
     tool: &ToolInfo,
     root_uri: Option<&str>,
 ) -> io::Result<()> {
-    let index_of: BTreeMap<&str, usize> =
-        rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let index_of: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let results = findings
         .iter()
         .filter_map(|f| {
@@ -130,15 +129,10 @@ pub fn render(
                 rule_id: f.rule,
                 rule_index,
                 level: level(f.severity),
-                message: Message {
-                    text: f.message.clone(),
-                },
+                message: Message { text: f.message.clone() },
                 locations: vec![Location {
                     physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation {
-                            uri: Some(&f.path),
-                            uri_base_id: Some("%SRCROOT%"),
-                        },
+                        artifact_location: ArtifactLocation { uri: Some(&f.path), uri_base_id: Some("%SRCROOT%") },
                         region: Region {
                             start_line: f.line.max(1),
                             start_column: f.column.max(1),
@@ -153,13 +147,7 @@ pub fn render(
         .collect();
     let mut base_ids = BTreeMap::new();
     if let Some(uri) = root_uri {
-        base_ids.insert(
-            "%SRCROOT%",
-            ArtifactLocation {
-                uri: Some(uri),
-                uri_base_id: None,
-            },
-        );
+        base_ids.insert("%SRCROOT%", ArtifactLocation { uri: Some(uri), uri_base_id: None });
     }
     let log = Log {
         schema: SCHEMA,
@@ -176,16 +164,10 @@ pub fn render(
                         .map(|r| ReportingDescriptor {
                             id: r.id,
                             name: r.id,
-                            short_description: Message {
-                                text: r.summary.to_string(),
-                            },
+                            short_description: Message { text: r.summary.to_string() },
                             help_uri: &r.help_uri,
-                            help: Message {
-                                text: format!("{} See {}", r.summary, r.help_uri),
-                            },
-                            default_configuration: Configuration {
-                                level: level(r.severity),
-                            },
+                            help: Message { text: format!("{} See {}", r.summary, r.help_uri) },
+                            default_configuration: Configuration { level: level(r.severity) },
                         })
                         .collect(),
                 },

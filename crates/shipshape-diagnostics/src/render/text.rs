@@ -53,12 +53,7 @@ pub fn render(out: &mut dyn Write, findings: &[Finding], options: &TextOptions) 
             f.message
         )?;
         write_snippet(out, f, &paint)?;
-        writeln!(
-            out,
-            "   {} {}",
-            paint.wrap(DIM, "= help:"),
-            (options.help_uri)(f.rule)
-        )?;
+        writeln!(out, "   {} {}", paint.wrap(DIM, "= help:"), (options.help_uri)(f.rule))?;
         writeln!(out)?;
     }
     write_summary(out, findings)
@@ -74,20 +69,11 @@ fn write_snippet(out: &mut dyn Write, f: &Finding, paint: &Paint) -> io::Result<
     writeln!(out, "{:width$} {bar}", "")?;
     for (i, text) in f.snippet.iter().enumerate() {
         let number = f.line + i;
-        writeln!(
-            out,
-            "{} {bar} {}",
-            paint.wrap(DIM, &format!("{number:>width$}")),
-            text
-        )?;
+        writeln!(out, "{} {bar} {}", paint.wrap(DIM, &format!("{number:>width$}")), text)?;
         if i == 0 {
             let text_width = text.chars().count();
             let start = f.column.saturating_sub(1).min(text_width);
-            let end = if f.end_line == f.line {
-                f.end_column.saturating_sub(1)
-            } else {
-                text_width
-            };
+            let end = if f.end_line == f.line { f.end_column.saturating_sub(1) } else { text_width };
             let marks = end.saturating_sub(start).max(1);
             let marker = paint.wrap(severity_color(f.severity), &"^".repeat(marks));
             writeln!(out, "{:width$} {bar} {}{}", "", " ".repeat(start), marker)?;
@@ -104,16 +90,8 @@ fn write_summary(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for f in findings {
         *by_severity.entry(f.severity).or_default() += 1;
     }
-    let files = findings
-        .iter()
-        .map(|f| &f.path)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    let parts: Vec<String> = by_severity
-        .iter()
-        .rev()
-        .map(|(severity, count)| format!("{count} {severity}"))
-        .collect();
+    let files = findings.iter().map(|f| &f.path).collect::<std::collections::BTreeSet<_>>().len();
+    let parts: Vec<String> = by_severity.iter().rev().map(|(severity, count)| format!("{count} {severity}")).collect();
     writeln!(
         out,
         "Found {} finding{} in {} file{} ({}).",

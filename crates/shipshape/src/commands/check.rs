@@ -28,28 +28,18 @@ fn resolve_settings(args: &CheckArgs) -> Result<CheckSettings> {
     let mut lint = LintSettings::new(&args.path);
     lint.respect_ignore_files = !args.no_ignore;
     lint.apply_config(&config).map_err(|message| {
-        let shown = config_path
-            .as_ref()
-            .map_or_else(|| "configuration".to_string(), |p| p.display().to_string());
+        let shown = config_path.as_ref().map_or_else(|| "configuration".to_string(), |p| p.display().to_string());
         anyhow::anyhow!("{shown}: {message}")
     })?;
     if !args.select.is_empty() {
-        let ids: Vec<&str> = args
-            .select
-            .iter()
-            .map(|s| s.trim().trim_start_matches("shipshape/"))
-            .collect();
+        let ids: Vec<&str> = args.select.iter().map(|s| s.trim().trim_start_matches("shipshape/")).collect();
         if let Some(unknown) = ids.iter().find(|id| registry::find(id).is_none()) {
             bail!("--select: unknown rule `{unknown}` (see `shipshape rules`)");
         }
         lint.select(&ids);
         lint.apply_severities(&config);
     }
-    let fail_on = args
-        .fail_on
-        .map(Into::into)
-        .or(config.fail_on.map(Into::into))
-        .unwrap_or(Severity::Error);
+    let fail_on = args.fail_on.map(Into::into).or(config.fail_on.map(Into::into)).unwrap_or(Severity::Error);
     if args.verbose {
         if let Some(path) = &config_path {
             eprintln!("shipshape: using configuration {}", path.display());
@@ -73,11 +63,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     }
     if let Some(path) = &args.write_baseline {
         Baseline::from_findings(&outcome.findings).write(path)?;
-        eprintln!(
-            "shipshape: recorded {} findings in {}",
-            outcome.findings.len(),
-            path.display()
-        );
+        eprintln!("shipshape: recorded {} findings in {}", outcome.findings.len(), path.display());
         return Ok(ExitStatus::Success);
     }
     if let Some(path) = &args.baseline {
@@ -85,34 +71,20 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         let before = outcome.findings.len();
         outcome.findings = baseline.filter(std::mem::take(&mut outcome.findings));
         if args.verbose {
-            eprintln!(
-                "shipshape: {} findings hidden by the baseline",
-                before - outcome.findings.len()
-            );
+            eprintln!("shipshape: {} findings hidden by the baseline", before - outcome.findings.len());
         }
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
     render_findings(&mut out, args, &outcome, &settings.lint)?;
     out.flush()?;
-    let failing = outcome
-        .findings
-        .iter()
-        .any(|f| f.severity >= settings.fail_on);
-    Ok(if failing {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    let failing = outcome.findings.iter().any(|f| f.severity >= settings.fail_on);
+    Ok(if failing { ExitStatus::Failure } else { ExitStatus::Success })
 }
 
 fn report_skipped(outcome: &LintOutcome) {
     let mut stderr = io::stderr().lock();
     for skipped in &outcome.skipped {
-        let _ = writeln!(
-            stderr,
-            "shipshape: skipped {}: {}",
-            skipped.path, skipped.reason
-        );
+        let _ = writeln!(stderr, "shipshape: skipped {}: {}", skipped.path, skipped.reason);
     }
 }
 
@@ -120,40 +92,23 @@ fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal(),
     }
 }
 
 fn root_uri(path: &Path) -> Option<String> {
     let absolute = std::fs::canonicalize(path).ok()?;
-    let dir = if absolute.is_file() {
-        absolute.parent()?.to_path_buf()
-    } else {
-        absolute
-    };
+    let dir = if absolute.is_file() { absolute.parent()?.to_path_buf() } else { absolute };
     let text = dir.to_str()?.replace('\\', "/");
     let text = text.trim_end_matches('/');
-    Some(format!(
-        "file://{}{text}/",
-        if text.starts_with('/') { "" } else { "/" }
-    ))
+    Some(format!("file://{}{text}/", if text.starts_with('/') { "" } else { "/" }))
 }
 
-fn render_findings(
-    out: &mut dyn Write,
-    args: &CheckArgs,
-    outcome: &LintOutcome,
-    lint: &LintSettings,
-) -> Result<()> {
+fn render_findings(out: &mut dyn Write, args: &CheckArgs, outcome: &LintOutcome, lint: &LintSettings) -> Result<()> {
     let findings = &outcome.findings;
     match args.format {
         OutputFormat::Text => {
-            let options = TextOptions {
-                color: use_color(args.color),
-                help_uri: shipshape_linter::help_uri,
-            };
+            let options = TextOptions { color: use_color(args.color), help_uri: shipshape_linter::help_uri };
             render::text::render(out, findings, &options)
         }
         OutputFormat::Json => render::json_v1::render(out, findings),
@@ -168,13 +123,7 @@ fn render_findings(
                     help_uri: shipshape_linter::help_uri(rule.meta().id),
                 })
                 .collect();
-            render::sarif::render(
-                out,
-                findings,
-                &rules,
-                &TOOL,
-                root_uri(&args.path).as_deref(),
-            )
+            render::sarif::render(out, findings, &rules, &TOOL, root_uri(&args.path).as_deref())
         }
     }
     .context("writing the report")

@@ -13,11 +13,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitStatus> {
             .iter()
             .map(|r| r.meta().id)
             .filter(|candidate| {
-                candidate.contains(id)
-                    || id
-                        .split('-')
-                        .filter(|w| w.len() > 2)
-                        .any(|w| candidate.contains(w))
+                candidate.contains(id) || id.split('-').filter(|w| w.len() > 2).any(|w| candidate.contains(w))
             })
             .take(5)
             .collect();

@@ -41,26 +41,10 @@ pub fn run(args: &RulesArgs) -> Result<ExitStatus> {
         ListFormat::Text => {
             let width = entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
             for e in &entries {
-                let off = if e.enabled_by_default {
-                    ""
-                } else {
-                    " (off by default)"
-                };
-                writeln!(
-                    out,
-                    "{:width$}  {:7}  {:10}  {}{}",
-                    e.id,
-                    e.severity,
-                    e.domains.join(","),
-                    e.summary,
-                    off
-                )?;
+                let off = if e.enabled_by_default { "" } else { " (off by default)" };
+                writeln!(out, "{:width$}  {:7}  {:10}  {}{}", e.id, e.severity, e.domains.join(","), e.summary, off)?;
             }
-            writeln!(
-                out,
-                "\n{} rules. `shipshape explain RULE` prints a rule's documentation.",
-                entries.len()
-            )?;
+            writeln!(out, "\n{} rules. `shipshape explain RULE` prints a rule's documentation.", entries.len())?;
         }
     }
     out.flush()?;

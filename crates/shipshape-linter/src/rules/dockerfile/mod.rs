@@ -1,5 +1,9 @@
 //! Rules for the dockerfile domain.
 
+mod latest_image_tag;
+
+pub use latest_image_tag::LatestImageTag;
+
 use crate::rule::Rule;
 
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[&LatestImageTag];
