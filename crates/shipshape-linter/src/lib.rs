@@ -12,6 +12,7 @@ pub mod k8s;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod secret_values;
 pub mod suppression;
 
 pub use context::{DockerfileContext, FileId, K8sObject, ObjectSet, TextContext};
