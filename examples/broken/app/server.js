@@ -1,0 +1,3 @@
+const http = require("http");
+const port = process.env.PORT || 3000;
+http.createServer((req, res) => res.end("ok")).listen(port);
