@@ -146,7 +146,159 @@ fn style(style: SaphyrStyle) -> ScalarStyle {
 }
 
 /// Parses every document of a YAML stream, stopping at the first error.
+///
+/// Like the YAML libraries Kubernetes and most tools use (libyaml, go-yaml),
+/// this accepts continuation lines of multi-line quoted scalars and flow
+/// collections that are indented only as far as their parent key, which
+/// `saphyr-parser` rejects: such files are re-parsed with those lines indented
+/// one more space, and every span is mapped back to the original text.
 pub fn parse(text: &str) -> ParsedYaml {
+    let first = parse_exact(text);
+    let Some(mut error) = first.error.clone() else { return first };
+    let mut shadow = Shadow { original: text, insertions: Vec::new() };
+    let mut same_error = 0;
+    for _ in 0..MAX_LENIENT_RETRIES {
+        if !is_indentation_error(&error) || !shadow.indent_more(&error) {
+            break;
+        }
+        let text = shadow.text();
+        let attempt = parse_exact(&text);
+        match attempt.error {
+            None => return shadow.map_back(attempt),
+            Some(next) if next == error => {
+                same_error += 1;
+                if same_error >= MAX_EXTRA_INDENT {
+                    break;
+                }
+            }
+            Some(next) if next.offset > error.offset => {
+                same_error = 0;
+                error = next;
+            }
+            Some(_) => break,
+        }
+    }
+    first
+}
+
+const MAX_LENIENT_RETRIES: usize = 256;
+/// How many spaces a line may be short of what saphyr-parser wants.
+const MAX_EXTRA_INDENT: usize = 8;
+
+fn is_indentation_error(error: &YamlError) -> bool {
+    error.message.starts_with("invalid indentation")
+}
+
+/// The original text with single spaces inserted at some line starts.
+struct Shadow<'a> {
+    original: &'a str,
+    /// Byte offsets in the original text where a space is inserted, sorted.
+    insertions: Vec<usize>,
+}
+
+impl Shadow<'_> {
+    fn text(&self) -> String {
+        let mut out = String::with_capacity(self.original.len() + self.insertions.len());
+        let mut cursor = 0;
+        for &at in &self.insertions {
+            out.push_str(self.original.get(cursor..at).unwrap_or(""));
+            out.push(' ');
+            cursor = at;
+        }
+        out.push_str(self.original.get(cursor..).unwrap_or(""));
+        out
+    }
+
+    fn to_original(&self, offset: usize) -> usize {
+        let before = self.insertions.iter().enumerate().take_while(|(i, at)| **at + i < offset).count();
+        offset.saturating_sub(before).min(self.original.len())
+    }
+
+    fn insert_at_line_start(&mut self, shadow_line_start: usize) {
+        let at = self.to_original(shadow_line_start);
+        let index = self.insertions.partition_point(|p| *p <= at);
+        self.insertions.insert(index, at);
+    }
+
+    /// Indents the lines the error is about; false when there is nothing
+    /// to indent. Continuation lines of a quoted scalar move right of the
+    /// key that holds it; any other offending line moves one space.
+    fn indent_more(&mut self, error: &YamlError) -> bool {
+        let text = self.text();
+        let Some(rest) = text.get(error.offset..) else { return false };
+        let line_start = text.get(..error.offset).and_then(|t| t.rfind('\n')).map_or(0, |n| n + 1);
+        let mut moves: Vec<(usize, usize)> = Vec::new();
+        if error.message.contains("quoted scalar") {
+            let line = text.get(line_start..error.offset).unwrap_or("");
+            let key_column = line.len() - line.trim_start_matches([' ', '-']).len();
+            for continuation in quoted_continuation_lines(rest) {
+                let start = error.offset + continuation;
+                let indent = text.get(start..).map_or(0, |t| t.len() - t.trim_start_matches(' ').len());
+                if indent <= key_column {
+                    moves.push((start, key_column + 1 - indent));
+                }
+            }
+        } else {
+            moves.push((line_start, 1));
+        }
+        for (start, spaces) in moves.iter().rev() {
+            for _ in 0..*spaces {
+                self.insert_at_line_start(*start);
+            }
+        }
+        !moves.is_empty()
+    }
+
+    fn map_back(&self, mut parsed: ParsedYaml) -> ParsedYaml {
+        for document in &mut parsed.documents {
+            self.map_node(&mut document.root);
+        }
+        parsed
+    }
+
+    fn map_node(&self, node: &mut Node) {
+        node.span = Span::new(self.to_original(node.span.start), self.to_original(node.span.end));
+        match &mut node.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Sequence(items) => items.iter_mut().for_each(|n| self.map_node(n)),
+            NodeKind::Mapping(entries) => entries.iter_mut().for_each(|e| {
+                self.map_node(&mut e.key);
+                self.map_node(&mut e.value);
+            }),
+        }
+    }
+}
+
+/// Offsets (in `scalar`, which starts at its opening quote) of the lines a
+/// quoted scalar continues on.
+fn quoted_continuation_lines(scalar: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut chars = scalar.char_indices().peekable();
+    let Some((_, quote)) = chars.next().filter(|(_, c)| *c == '\'' || *c == '"') else { return out };
+    let mut escaped = false;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if quote == '"' && !escaped => {
+                escaped = true;
+                continue;
+            }
+            '\n' => out.push(i + 1),
+            '\'' if quote == '\'' => {
+                if chars.peek().is_some_and(|(_, next)| *next == '\'') {
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            '"' if quote == '"' && !escaped => break,
+            _ => {}
+        }
+        escaped = false;
+    }
+    out
+}
+
+fn parse_exact(text: &str) -> ParsedYaml {
     let map = CharToByte::new(text);
     let mut out = ParsedYaml::default();
     let mut builder = Builder { stack: Vec::new(), root: None, anchors: HashMap::new(), alias_budget: ALIAS_BUDGET };

@@ -66,3 +66,29 @@ fn templates_are_recognised() {
     assert!(is_templated("image: {{ .Values.image }}"));
     assert!(!is_templated("run: echo ${{ github.sha }}"));
 }
+
+#[test]
+fn continuation_lines_at_the_parent_indentation_are_accepted_like_libyaml() {
+    let text = "spec:\n  description: 'first line\n  second line'\n  type: string\n  command: [\n    \"a\"\n  ]\n";
+    let parsed = parse(text);
+    assert!(parsed.error.is_none(), "{:?}", parsed.error);
+    let spec = parsed.documents[0].root.get("spec").unwrap();
+    assert_eq!(spec.get("description").and_then(Node::as_str), Some("first line second line"));
+    assert_eq!(slice(text, spec.get("type").unwrap()), "string");
+    assert_eq!(slice(text, &spec.get("command").unwrap().items()[0]), "\"a\"");
+}
+
+#[test]
+fn indentation_that_no_parser_accepts_is_still_an_error() {
+    let parsed = parse("a:\n  b: x\n c: y\n");
+    assert!(parsed.error.is_some());
+}
+
+#[test]
+fn quoted_continuation_under_a_sequence_item_is_accepted() {
+    let text = "items:\n  - description: 'a\n    b'\n    name: x\n";
+    let parsed = parse(text);
+    assert!(parsed.error.is_none(), "{:?}", parsed.error);
+    let item = &parsed.documents[0].root.get("items").unwrap().items()[0];
+    assert_eq!(slice(text, item.get("name").unwrap()), "x");
+}
