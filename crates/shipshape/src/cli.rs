@@ -17,14 +17,33 @@ pub struct Cli {
 pub enum Command {
     /// Audit the delivery files under PATH and report findings.
     ///
+    /// Scans Dockerfiles, Kubernetes YAML (any document with apiVersion and
+    /// kind) and every text file for secrets. Honours .gitignore. Never uses
+    /// the network and never writes into PATH (except --write-baseline).
+    ///
     /// Exit status: 0 when no finding is at or above --fail-on, 1 when some
     /// are, 2 on a usage or I/O error.
+    #[command(after_long_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// List every rule with its severity and what it flags.
     Rules(RulesArgs),
     /// Print the documentation of one rule.
     Explain(ExplainArgs),
 }
+
+const CHECK_EXAMPLES: &str = "Examples:
+  shipshape check                                  audit the current directory
+  shipshape check deploy/ --format sarif -o shipshape.sarif
+  shipshape check . --fail-on warning              fail on warnings too
+  shipshape check . --select latest-image-tag      run one rule
+  shipshape check . --write-baseline .shipshape-baseline.json
+  shipshape check . --baseline .shipshape-baseline.json
+
+Suppress one finding with a comment on its line or the line above:
+  # shipshape: ignore[rule-id] why it is fine here
+
+Configuration: shipshape.toml at PATH ([check] exclude, enable, disable,
+severity, fail-on). See `shipshape rules` and `shipshape explain RULE`.";
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -35,6 +54,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Configuration file (default: shipshape.toml at PATH, when present).
     #[arg(long, value_name = "FILE")]

@@ -328,3 +328,19 @@ fn a_closed_pipe_ends_the_run_quietly() {
     assert!(!err.contains("panicked") && !err.contains("error"), "{err}");
     assert_ne!(status.code(), Some(101), "no panic");
 }
+
+#[test]
+fn output_file_receives_the_report() {
+    let dir = tree(&[("src/Dockerfile", LATEST_DOCKERFILE)]);
+    let out = tempfile::tempdir().expect("temp dir");
+    let report = out.path().join("report.sarif");
+    let output = shipshape()
+        .args(["check", "src", "--format", "sarif", "-o"])
+        .arg(&report)
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert!(output.stdout.is_empty());
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&report).expect("report written")).expect("JSON");
+    assert_eq!(log["version"], "2.1.0");
+}

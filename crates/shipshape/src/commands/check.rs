@@ -74,9 +74,19 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
             eprintln!("shipshape: {} findings hidden by the baseline", before - outcome.findings.len());
         }
     }
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    render_findings(&mut out, args, &outcome, &settings.lint)?;
-    out.flush()?;
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            let mut out = io::BufWriter::new(file);
+            render_findings(&mut out, args, &outcome, &settings.lint, false)?;
+            out.flush().with_context(|| format!("writing {}", path.display()))?;
+        }
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            render_findings(&mut out, args, &outcome, &settings.lint, use_color(args.color))?;
+            out.flush()?;
+        }
+    }
     let failing = outcome.findings.iter().any(|f| f.severity >= settings.fail_on);
     Ok(if failing { ExitStatus::Failure } else { ExitStatus::Success })
 }
@@ -104,11 +114,17 @@ fn root_uri(path: &Path) -> Option<String> {
     Some(format!("file://{}{text}/", if text.starts_with('/') { "" } else { "/" }))
 }
 
-fn render_findings(out: &mut dyn Write, args: &CheckArgs, outcome: &LintOutcome, lint: &LintSettings) -> Result<()> {
+fn render_findings(
+    out: &mut dyn Write,
+    args: &CheckArgs,
+    outcome: &LintOutcome,
+    lint: &LintSettings,
+    color: bool,
+) -> Result<()> {
     let findings = &outcome.findings;
     match args.format {
         OutputFormat::Text => {
-            let options = TextOptions { color: use_color(args.color), help_uri: shipshape_linter::help_uri };
+            let options = TextOptions { color, help_uri: shipshape_linter::help_uri };
             render::text::render(out, findings, &options)
         }
         OutputFormat::Json => render::json_v1::render(out, findings),
