@@ -1,5 +1,9 @@
-//! `cargo run -p shipshape-dev -- docs [--check]`: writes `docs/rules/*.md`
-//! from the rules' doc comments, or (with `--check`) fails when they differ.
+//! Developer tasks:
+//! - `cargo run -p shipshape-dev -- docs [--check]`: writes `docs/rules/*.md`
+//!   from the rules' doc comments, or (with `--check`) fails when they differ.
+//! - `cargo run -p shipshape-dev -- planted DIR`: writes the planted-defect
+//!   sets (`bad/`, `clean/`) with their fake secrets filled in, to run peer
+//!   tools on them.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,10 +50,22 @@ fn docs(check: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn planted(target: &Path) -> Result<ExitCode> {
+    let source = repo_root().join("crates/shipshape/tests/planted");
+    for set in ["bad", "clean"] {
+        shipshape_testkit::materialize(&source.join(set), &target.join(set))
+            .with_context(|| format!("writing {}", target.join(set).display()))?;
+    }
+    std::fs::copy(source.join("expected.tsv"), target.join("expected.tsv"))?;
+    eprintln!("wrote {}/{{bad,clean,expected.tsv}}", target.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("docs") => docs(args.iter().any(|a| a == "--check")),
-        _ => bail!("usage: shipshape-dev docs [--check]"),
+    match (args.first().map(String::as_str), args.get(1)) {
+        (Some("docs"), _) => docs(args.iter().any(|a| a == "--check")),
+        (Some("planted"), Some(dir)) => planted(Path::new(dir)),
+        _ => bail!("usage: shipshape-dev docs [--check] | shipshape-dev planted DIR"),
     }
 }

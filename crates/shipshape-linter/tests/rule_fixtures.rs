@@ -4,8 +4,8 @@
 //! A rule's fixture is `fixtures/<domain>/<rule-id>.<ext>` or a folder
 //! `fixtures/<domain>/<rule-id>/` (for rules that need several files), where
 //! `<domain>` is the rule's first domain. Fake credentials are never stored:
-//! write `⟦rand:N:CHARSET⟧` (CHARSET one of alnum, upper, lower, digits, hex,
-//! HEX, base64, base64url) and the harness fills in N seeded random characters.
+//! write `⟦rand:N:CHARSET⟧` (see `shipshape-testkit`) and the harness fills
+//! in N seeded random characters.
 
 use std::path::{Path, PathBuf};
 
@@ -13,61 +13,6 @@ use shipshape_linter::{lint_sources, registry, Domain, LintSettings};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// A small deterministic generator, so snapshots are stable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
-fn charset(name: &str) -> &'static str {
-    match name {
-        "upper" => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
-        "lower" => "abcdefghijklmnopqrstuvwxyz0123456789",
-        "digits" => "0123456789",
-        "hex" => "0123456789abcdef",
-        "HEX" => "0123456789ABCDEF",
-        "base64" => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-        "base64url" => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-        _ => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-    }
-}
-
-/// Replaces every `⟦rand:N:CHARSET⟧` with N seeded random characters.
-pub fn expand_fake_secrets(text: &str, seed: u64) -> String {
-    let mut rng = Rng(seed | 1);
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('⟦') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + '⟦'.len_utf8()..];
-        let Some(end) = after.find('⟧') else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let marker = &after[..end];
-        let mut parts = marker.split(':');
-        match (parts.next(), parts.next().and_then(|n| n.parse::<usize>().ok()), parts.next()) {
-            (Some("rand"), Some(len), set) => {
-                let chars: Vec<char> = charset(set.unwrap_or("alnum")).chars().collect();
-                for _ in 0..len {
-                    let index = (rng.next() % chars.len() as u64) as usize;
-                    out.push(chars[index]);
-                }
-            }
-            _ => panic!("unknown fixture marker ⟦{marker}⟧"),
-        }
-        rest = &after[end + '⟧'.len_utf8()..];
-    }
-    out.push_str(rest);
-    out
 }
 
 fn read_fixture(path: &Path, root: &Path, out: &mut Vec<(String, String)>) {
@@ -85,9 +30,8 @@ fn read_fixture(path: &Path, root: &Path, out: &mut Vec<(String, String)>) {
     }
     let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let seed =
-        relative.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    out.push((relative, expand_fake_secrets(&text, seed)));
+    let seed = shipshape_testkit::seed_of(&relative);
+    out.push((relative, shipshape_testkit::expand_fake_secrets(&text, seed)));
 }
 
 fn fixture_files(domain: &str, id: &str) -> Vec<(String, String)> {
@@ -160,12 +104,4 @@ fn kubernetes_rule_fixtures() {
 #[test]
 fn secrets_rule_fixtures() {
     check_domain(Domain::Secrets);
-}
-
-#[test]
-fn fake_secret_markers_expand_deterministically() {
-    let a = expand_fake_secrets("x⟦rand:8:hex⟧y", 7);
-    assert_eq!(a, expand_fake_secrets("x⟦rand:8:hex⟧y", 7));
-    assert_eq!(a.len(), 10);
-    assert!(a[1..9].chars().all(|c| c.is_ascii_hexdigit()));
 }

@@ -1,0 +1,123 @@
+//! Test support shared by the crates' tests and the dev tool.
+//!
+//! No credential-shaped string is stored in the repository: fixtures write
+//! `⟦rand:N:CHARSET⟧` and [`expand_fake_secrets`] fills in N seeded random
+//! characters at run time. CHARSET is one of alnum (default), upper, lower,
+//! digits, hex, HEX, base64, base64url.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A small deterministic generator, so outputs are stable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+fn charset(name: &str) -> &'static str {
+    match name {
+        "upper" => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+        "lower" => "abcdefghijklmnopqrstuvwxyz0123456789",
+        "digits" => "0123456789",
+        "hex" => "0123456789abcdef",
+        "HEX" => "0123456789ABCDEF",
+        "base64" => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        "base64url" => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+        _ => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    }
+}
+
+/// A seed derived from a name (FNV-1a), for per-file stable expansions.
+pub fn seed_of(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Replaces every `⟦rand:N:CHARSET⟧` with N seeded random characters.
+/// Unknown markers are left as written.
+pub fn expand_fake_secrets(text: &str, seed: u64) -> String {
+    let mut rng = Rng(seed | 1);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('⟦') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + '⟦'.len_utf8()..];
+        let Some(end) = after.find('⟧') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let marker = &after[..end];
+        let mut parts = marker.split(':');
+        match (parts.next(), parts.next().and_then(|n| n.parse::<usize>().ok()), parts.next()) {
+            (Some("rand"), Some(len), set) => {
+                let chars: Vec<char> = charset(set.unwrap_or("alnum")).chars().collect();
+                for _ in 0..len {
+                    let index = usize::try_from(rng.next() % chars.len() as u64).unwrap_or(0);
+                    out.push(chars.get(index).copied().unwrap_or('x'));
+                }
+            }
+            _ => {
+                out.push('⟦');
+                out.push_str(marker);
+                out.push('⟧');
+            }
+        }
+        rest = &after[end + '⟧'.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every file under `dir` (or `dir` itself), sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    if dir.is_file() {
+        return vec![dir.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|e| e.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Copies the tree `src` to `dst`, expanding fake-secret markers; each
+/// file is seeded by its path relative to `src`.
+pub fn materialize(src: &Path, dst: &Path) -> io::Result<()> {
+    for path in files_under(src) {
+        let relative = path.strip_prefix(src).unwrap_or(&path);
+        let target = dst.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let text = std::fs::read_to_string(&path)?;
+        let key = relative.to_string_lossy().replace('\\', "/");
+        std::fs::write(target, expand_fake_secrets(&text, seed_of(&key)))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_expand_deterministically() {
+        let a = expand_fake_secrets("x⟦rand:8:hex⟧y", 7);
+        assert_eq!(a, expand_fake_secrets("x⟦rand:8:hex⟧y", 7));
+        assert_eq!(a.chars().count(), 10);
+        assert!(a.chars().skip(1).take(8).all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(expand_fake_secrets("⟦other⟧", 1), "⟦other⟧");
+    }
+}
