@@ -25,6 +25,17 @@ pub enum Command {
     /// are, 2 on a usage or I/O error.
     #[command(after_long_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Detect the stack of each service and print the delivery plan as JSON.
+    ///
+    /// Every detected value carries its evidence (file and line). Values set
+    /// under [init] in shipshape.toml, or on the command line, beat detection.
+    Plan(PlanArgs),
+    /// Write a hardened delivery kit: Dockerfile, CI, Kubernetes, GitOps,
+    /// progressive delivery, observability, runbook.
+    ///
+    /// Never overwrites an existing file unless --force. The plan is saved
+    /// as [init] in shipshape.toml so a detected value can be corrected.
+    Init(InitArgs),
     /// List every rule with its severity and what it flags.
     Rules(RulesArgs),
     /// Print the documentation of one rule.
@@ -93,6 +104,82 @@ pub struct CheckArgs {
     pub verbose: bool,
 }
 
+/// Choices shared by `plan` and `init`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlanChoices {
+    /// Repository to plan for.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Deployment strategy (default: canary).
+    #[arg(long, value_enum)]
+    pub strategy: Option<StrategyArg>,
+
+    /// CI systems to write pipelines for, comma-separated (default: github,
+    /// or gitlab for a GitLab repository).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub ci: Vec<CiArg>,
+
+    /// GitOps tool (default: argocd).
+    #[arg(long, value_enum)]
+    pub gitops: Option<GitopsArg>,
+
+    /// Skip stack detection and use this stack.
+    #[arg(long, value_enum)]
+    pub stack: Option<StackArg>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub choices: PlanChoices,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub choices: PlanChoices,
+
+    /// Overwrite files that already exist.
+    #[arg(long)]
+    pub force: bool,
+
+    /// List the files that would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    Canary,
+    BlueGreen,
+    Rolling,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiArg {
+    Github,
+    Gitlab,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GitopsArg {
+    Argocd,
+    Flux,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StackArg {
+    Node,
+    Python,
+    Go,
+    Rust,
+    Java,
+    Dotnet,
+    Ruby,
+    Php,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
     /// Output format.
@@ -144,6 +231,41 @@ impl From<SeverityArg> for shipshape_diagnostics::Severity {
             SeverityArg::Info => Self::Info,
             SeverityArg::Warning => Self::Warning,
             SeverityArg::Error => Self::Error,
+        }
+    }
+}
+
+impl PlanChoices {
+    pub fn options(&self) -> shipshape_init::PlanOptions {
+        use shipshape_init::plan::{CiProvider, GitopsTool, Stack, Strategy};
+        shipshape_init::PlanOptions {
+            strategy: self.strategy.map(|s| match s {
+                StrategyArg::Canary => Strategy::Canary,
+                StrategyArg::BlueGreen => Strategy::BlueGreen,
+                StrategyArg::Rolling => Strategy::Rolling,
+            }),
+            ci: self
+                .ci
+                .iter()
+                .map(|c| match c {
+                    CiArg::Github => CiProvider::Github,
+                    CiArg::Gitlab => CiProvider::Gitlab,
+                })
+                .collect(),
+            gitops: self.gitops.map(|g| match g {
+                GitopsArg::Argocd => GitopsTool::Argocd,
+                GitopsArg::Flux => GitopsTool::Flux,
+            }),
+            stack: self.stack.map(|s| match s {
+                StackArg::Node => Stack::Node,
+                StackArg::Python => Stack::Python,
+                StackArg::Go => Stack::Go,
+                StackArg::Rust => Stack::Rust,
+                StackArg::Java => Stack::Java,
+                StackArg::Dotnet => Stack::Dotnet,
+                StackArg::Ruby => Stack::Ruby,
+                StackArg::Php => Stack::Php,
+            }),
         }
     }
 }

@@ -41,6 +41,8 @@ pub fn run() -> ExitStatus {
     };
     let result = match cli.command {
         cli::Command::Check(args) => commands::check::run(&args),
+        cli::Command::Plan(args) => commands::plan::run(&args),
+        cli::Command::Init(args) => commands::init::run(&args),
         cli::Command::Rules(args) => commands::rules::run(&args),
         cli::Command::Explain(args) => commands::explain::run(&args),
     };

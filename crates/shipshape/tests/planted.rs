@@ -96,7 +96,11 @@ fn planted_defects_are_found_on_their_lines() {
     }
     for (domain, (hit, total)) in &per_domain {
         let recall = *hit as f64 / *total as f64;
-        assert!(recall >= MIN_RECALL, "{domain}: recall {recall:.2} < {MIN_RECALL}; missed:\n  {}", misses.join("\n  "));
+        assert!(
+            recall >= MIN_RECALL,
+            "{domain}: recall {recall:.2} < {MIN_RECALL}; missed:\n  {}",
+            misses.join("\n  ")
+        );
     }
 }
 

@@ -1,0 +1,145 @@
+//! Detection shared by every stack: the listening port, the health
+//! endpoint and the secrets an app reads, found in its sources.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::repo::{re, Hit, ServiceDir};
+use crate::plan::{Detected, Evidence};
+
+/// Health routes, most specific first.
+const HEALTH_PATHS: &[&str] = &[
+    "/healthz",
+    "/health",
+    "/livez",
+    "/readyz",
+    "/api/health",
+    "/api/healthz",
+    "/_health",
+    "/health/live",
+    "/health/ready",
+    "/healthcheck",
+    "/ready",
+    "/ping",
+    "/status",
+    "/up",
+];
+
+static HEALTH_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"["'`](/(?:api/)?(?:_?health(?:z|check)?(?:/live|/ready)?|livez|readyz|ready|ping|status|up))["'`]"#)
+});
+
+/// A route string such as `"/healthz"` in the sources, preferring the most
+/// specific health path.
+pub(crate) fn health_route(dir: &ServiceDir, sources: &[&str]) -> Option<Detected<Option<String>>> {
+    let hits = dir.grep(sources, &HEALTH_ROUTE);
+    for wanted in HEALTH_PATHS {
+        if let Some(hit) = hits.iter().find(|h| h.group(1) == Some(wanted)) {
+            let path = wanted.to_string();
+            return Some(Detected::found(
+                Some(path.clone()),
+                dir.evidence(&hit.file, Some(hit.line), format!("route `{path}` defined here")),
+            ));
+        }
+    }
+    None
+}
+
+/// No health route found: probes use the TCP port.
+pub(crate) fn tcp_health() -> Detected<Option<String>> {
+    Detected::default_value(None, "no health route found in the sources; probes check the TCP port")
+}
+
+/// A port number in 1..=65535 from text.
+pub(crate) fn port_number(text: &str) -> Option<u16> {
+    text.trim().parse::<u16>().ok().filter(|p| *p > 0)
+}
+
+/// The first hit whose `group` is a port number, as a detected port.
+pub(crate) fn first_port(dir: &ServiceDir, hits: &[Hit], group: usize, what: &str) -> Option<Detected<u16>> {
+    hits.iter().find_map(|hit| {
+        let port = port_number(hit.group(group)?)?;
+        Some(Detected::found(port, dir.evidence(&hit.file, Some(hit.line), format!("{what} {port}"))))
+    })
+}
+
+static EXPOSE: LazyLock<Regex> = LazyLock::new(|| re(r"(?mi)^\s*EXPOSE\s+(\d+)"));
+
+/// A port from an existing Dockerfile's `EXPOSE`.
+pub(crate) fn dockerfile_port(dir: &ServiceDir) -> Option<Detected<u16>> {
+    let hits: Vec<Hit> = ["Dockerfile", "Containerfile"]
+        .iter()
+        .filter_map(|name| dir.read(name).map(|text| super::repo::grep_text(name, &text, &EXPOSE)))
+        .flatten()
+        .collect();
+    first_port(dir, &hits, 1, "the existing Dockerfile exposes port")
+}
+
+/// A port from `PORT=` in `.env` files checked into the repository.
+pub(crate) fn dotenv_port(dir: &ServiceDir) -> Option<Detected<u16>> {
+    static PORT_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*(?:APP_)?PORT\s*=\s*(\d+)"));
+    let hits: Vec<Hit> = [".env.example", ".env.sample", ".env"]
+        .iter()
+        .filter_map(|name| dir.read(name).map(|text| super::repo::grep_text(name, &text, &PORT_LINE)))
+        .flatten()
+        .collect();
+    first_port(dir, &hits, 1, "PORT is set to")
+}
+
+/// Environment variable names that hold credentials, as opposed to settings.
+pub(crate) fn is_secret_env(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    const WORDS: &[&str] =
+        &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIALS"];
+    const URLS: &[&str] = &["DATABASE_URL", "DB_URL", "REDIS_URL", "MONGO_URL", "MONGODB_URI", "AMQP_URL", "_DSN"];
+    const NOT: &[&str] = &["_FILE", "_PATH", "_NAME", "_TTL", "_EXPIRY", "_EXPIRES_IN", "_LENGTH", "_HEADER"];
+    if NOT.iter().any(|s| upper.ends_with(s)) {
+        return false;
+    }
+    WORDS.iter().any(|w| upper.contains(w)) || URLS.iter().any(|u| upper.ends_with(u))
+}
+
+static DOTENV_KEY: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*="));
+
+/// Secret variables the app reads, found with `env_read` (group 1 is the
+/// name) in the sources and in `.env.example`-style files.
+pub(crate) fn secret_env(dir: &ServiceDir, sources: &[&str], env_read: &Regex) -> Vec<Detected<String>> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut hits = dir.grep(sources, env_read);
+    for name in [".env.example", ".env.sample", ".env.dist", ".env.template"] {
+        if let Some(text) = dir.read(name) {
+            hits.extend(super::repo::grep_text(name, &text, &DOTENV_KEY));
+        }
+    }
+    for hit in hits {
+        let Some(name) = hit.group(1) else { continue };
+        if is_secret_env(name) && seen.insert(name.to_string()) {
+            out.push(Detected::found(
+                name.to_string(),
+                dir.evidence(&hit.file, Some(hit.line), format!("reads `{name}`")),
+            ));
+        }
+    }
+    out
+}
+
+/// Evidence for a value taken from a manifest key.
+pub(crate) fn manifest_evidence(dir: &ServiceDir, file: &str, needle: &str, detail: String) -> Evidence {
+    dir.evidence_at(file, needle, detail)
+}
+
+/// Where the static probe binary lives in runtime images without a shell.
+pub(crate) const PROBE_PATH: &str = "/usr/local/bin/healthcheck";
+
+/// The HEALTHCHECK command of the static probe: an HTTP GET of the health
+/// path, or a TCP connect when there is none.
+pub(crate) fn probe_healthcheck(port: u16, path: Option<&str>) -> Vec<String> {
+    let target = match path {
+        Some(path) => format!("http://127.0.0.1:{port}{path}"),
+        None => format!("tcp://127.0.0.1:{port}"),
+    };
+    vec![PROBE_PATH.to_string(), target]
+}

@@ -1,0 +1,262 @@
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::common::{self, health_route, port_number, probe_healthcheck, secret_env, tcp_health};
+use super::repo::{grep_text, re, ServiceDir};
+use super::{version_or_default, Overrides, Provider, StackFacts};
+use crate::plan::{CachedCommand, CiCommands, Detected, Evidence, ImageRecipe, Migration, Stack};
+
+pub(crate) struct Java;
+
+const SOURCES: &[&str] = &[".java", ".kt"];
+const DEFAULT_VERSION: &str = "21";
+
+static MAVEN_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"<(?:java\.version|maven\.compiler\.release|maven\.compiler\.source|release)>\s*(?:1\.)?(\d+)\s*</")
+});
+static GRADLE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?:JavaLanguageVersion\.of\(\s*|JavaVersion\.VERSION_(?:1_)?|(?:source|target)Compatibility\s*=\s*['"]?(?:1\.)?)(\d+)"#,
+    )
+});
+static PROPERTIES_PORT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?m)^\s*(?:server\.port|quarkus\.http\.port|micronaut\.server\.port)\s*[=:]\s*(?:\$\{PORT:)?(\d{2,5})")
+});
+static YAML_SERVER_PORT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^server:\s*\n(?:[ \t]+.*\n)*?[ \t]+port:\s*(?:\$\{PORT:)?(\d{2,5})"));
+static ENV_READ: LazyLock<Regex> = LazyLock::new(|| re(r#"(?:System\.getenv\(\s*"|\$\{)([A-Z][A-Z0-9_]*)(?:"|[:}])"#));
+static ARTIFACT_ID: LazyLock<Regex> = LazyLock::new(|| re(r"<artifactId>([^<]+)</artifactId>"));
+
+enum Build {
+    Maven { wrapper: bool },
+    Gradle { wrapper: bool, kotlin: bool },
+}
+
+fn build_tool(dir: &ServiceDir) -> Option<(Build, Evidence)> {
+    if dir.has("pom.xml") {
+        return Some((Build::Maven { wrapper: dir.has("mvnw") }, dir.evidence("pom.xml", None, "pom.xml is present")));
+    }
+    for (file, kotlin) in [("build.gradle.kts", true), ("build.gradle", false)] {
+        if dir.has(file) {
+            return Some((
+                Build::Gradle { wrapper: dir.has("gradlew"), kotlin },
+                dir.evidence(file, None, format!("{file} is present")),
+            ));
+        }
+    }
+    None
+}
+
+fn build_text(dir: &ServiceDir) -> (String, &'static str) {
+    for file in ["pom.xml", "build.gradle.kts", "build.gradle"] {
+        if let Some(text) = dir.read(file) {
+            return (text, file);
+        }
+    }
+    (String::new(), "pom.xml")
+}
+
+/// Spring, Quarkus or Micronaut configuration files under `src/main/resources`.
+fn config_files(dir: &ServiceDir) -> Vec<(String, String)> {
+    dir.files()
+        .iter()
+        .filter(|f| {
+            f.starts_with("src/main/resources/")
+                && (f.ends_with("application.properties")
+                    || f.ends_with("application.yml")
+                    || f.ends_with("application.yaml"))
+        })
+        .filter_map(|f| dir.read(f).map(|t| (f.clone(), t)))
+        .collect()
+}
+
+impl Provider for Java {
+    fn stack(&self) -> Stack {
+        Stack::Java
+    }
+
+    fn matches(&self, dir: &ServiceDir) -> Option<Evidence> {
+        build_tool(dir).map(|(_, e)| e)
+    }
+
+    fn name_hint(&self, dir: &ServiceDir) -> Option<String> {
+        let pom = dir.read("pom.xml")?;
+        let own = pom.find("</parent>").map_or(pom.as_str(), |end| &pom[end..]);
+        ARTIFACT_ID.captures(own)?.get(1).map(|m| m.as_str().trim().to_string())
+    }
+
+    fn detect(&self, dir: &ServiceDir, overrides: &Overrides) -> StackFacts {
+        let (build, build_evidence) = build_tool(dir).unwrap_or_else(|| {
+            (Build::Maven { wrapper: false }, dir.evidence("pom.xml", None, "no build file found; Maven"))
+        });
+        let (text, build_file) = build_text(dir);
+        let version_re: &Regex = if build_file == "pom.xml" { &MAVEN_VERSION } else { &GRADLE_VERSION };
+        let version = overrides.language_version(
+            grep_text(build_file, &text, version_re)
+                .into_iter()
+                .find_map(|hit| {
+                    let v = hit.group(1)?.to_string();
+                    Some(Detected::found(v.clone(), dir.evidence(build_file, Some(hit.line), format!("Java {v}"))))
+                })
+                .unwrap_or_else(|| version_or_default(DEFAULT_VERSION, "Java")),
+        );
+        let framework =
+            [("org.springframework.boot", "Spring Boot"), ("io.quarkus", "Quarkus"), ("io.micronaut", "Micronaut")]
+                .into_iter()
+                .find(|(marker, _)| text.contains(marker))
+                .map(|(marker, name)| {
+                    Detected::found(name.to_string(), dir.evidence_at(build_file, marker, format!("uses {marker}")))
+                });
+        let framework_name = framework.as_ref().map(|f| f.value.clone());
+        let configs = config_files(dir);
+        let port = overrides.port(
+            configs
+                .iter()
+                .flat_map(|(f, t)| {
+                    grep_text(f, t, &PROPERTIES_PORT).into_iter().chain(grep_text(f, t, &YAML_SERVER_PORT))
+                })
+                .find_map(|hit| {
+                    let port = port_number(hit.group(1)?)?;
+                    Some(Detected::found(port, dir.evidence(&hit.file, Some(hit.line), format!("server port {port}"))))
+                })
+                .or_else(|| common::dockerfile_port(dir))
+                .unwrap_or_else(|| {
+                    Detected::default_value(
+                        8080,
+                        format!("{} listens on 8080 by default", framework_name.as_deref().unwrap_or("the server")),
+                    )
+                }),
+        );
+        let health_path = overrides.health_path(if text.contains("spring-boot-starter-actuator") {
+            Detected::found(
+                Some("/actuator/health".to_string()),
+                dir.evidence_at(
+                    build_file,
+                    "spring-boot-starter-actuator",
+                    "Spring Boot Actuator serves /actuator/health",
+                ),
+            )
+        } else if text.contains("quarkus-smallrye-health") {
+            Detected::found(
+                Some("/q/health".to_string()),
+                dir.evidence_at(build_file, "quarkus-smallrye-health", "SmallRye Health serves /q/health"),
+            )
+        } else {
+            health_route(dir, SOURCES).unwrap_or_else(tcp_health)
+        });
+        let run_jar = vec!["java".to_string(), "-XX:MaxRAMPercentage=75".into(), "-jar".into(), "/app/app.jar".into()];
+        let migration = if text.contains("flyway") {
+            Some(Detected::found(
+                Migration { tool: "flyway".into(), command: migrate_command(&run_jar, "flyway") },
+                dir.evidence_at(build_file, "flyway", "depends on Flyway"),
+            ))
+        } else if text.contains("liquibase") {
+            Some(Detected::found(
+                Migration { tool: "liquibase".into(), command: migrate_command(&run_jar, "liquibase") },
+                dir.evidence_at(build_file, "liquibase", "depends on Liquibase"),
+            ))
+        } else {
+            None
+        };
+        let v = version.value.clone();
+        let (manager, image, files, fetch, package, jar_dir, cache, ci_test, ci_audit) = match build {
+            Build::Maven { wrapper } => {
+                let mvn = if wrapper { "./mvnw" } else { "mvn" };
+                let mut files = vec!["pom.xml".to_string()];
+                if wrapper {
+                    files.extend(["mvnw".to_string(), ".mvn".to_string()]);
+                }
+                (
+                    if wrapper { "maven (wrapper)" } else { "maven" },
+                    format!("maven:3.9-eclipse-temurin-{v}"),
+                    files,
+                    format!("{mvn} -B -q dependency:go-offline"),
+                    format!("{mvn} -B -q package -DskipTests"),
+                    "target",
+                    "/root/.m2",
+                    format!("{mvn} -B verify"),
+                    format!("{mvn} -B org.owasp:dependency-check-maven:10.0.4:check -DfailBuildOnCVSS=7"),
+                )
+            }
+            Build::Gradle { wrapper, kotlin } => {
+                let gradle = if wrapper { "./gradlew" } else { "gradle" };
+                let ext = if kotlin { ".kts" } else { "" };
+                let mut files = vec![format!("build.gradle{ext}")];
+                if dir.has(&format!("settings.gradle{ext}")) {
+                    files.push(format!("settings.gradle{ext}"));
+                }
+                if wrapper {
+                    files.extend(["gradlew".to_string(), "gradle".to_string()]);
+                }
+                let task = if framework_name.as_deref() == Some("Spring Boot") { "bootJar" } else { "assemble" };
+                (
+                    if wrapper { "gradle (wrapper)" } else { "gradle" },
+                    format!("gradle:8.10-jdk{v}"),
+                    files,
+                    format!("{gradle} --no-daemon dependencies"),
+                    format!("{gradle} --no-daemon {task} -x test"),
+                    "build/libs",
+                    "/root/.gradle",
+                    format!("{gradle} --no-daemon check"),
+                    format!("{gradle} --no-daemon dependencyCheckAnalyze"),
+                )
+            }
+        };
+        let copy_jar = format!(
+            "mkdir -p /out && find {jar_dir} -maxdepth 1 -name '*.jar' ! -name '*-plain.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' -exec cp {{}} /out/app.jar \\;"
+        );
+        let runtime = if v == "17" || v == "21" {
+            format!("gcr.io/distroless/java{v}-debian12:nonroot")
+        } else {
+            format!("eclipse-temurin:{v}-jre")
+        };
+        let distroless = runtime.starts_with("gcr.io/distroless");
+        StackFacts {
+            language_version: version,
+            package_manager: Detected::found(manager.to_string(), build_evidence.clone()),
+            framework,
+            start_command: Detected::found(run_jar.clone(), build_evidence),
+            build_command: Some(Detected::found(package.clone(), dir.evidence(build_file, None, "build file"))),
+            port: port.clone(),
+            health_path: health_path.clone(),
+            migration,
+            secret_env: secret_env(dir, &[".java", ".kt", ".properties", ".yml", ".yaml"], &ENV_READ),
+            image: ImageRecipe {
+                build_image: image.clone(),
+                build_env: Vec::new(),
+                runtime_image: runtime,
+                runtime_has_shell: !distroless,
+                dependency_files: files.clone(),
+                install: vec![CachedCommand::new(fetch, &[cache])],
+                build: vec![CachedCommand::new(format!("{package} && {copy_jar}"), &[cache])],
+                source_mount: false,
+                artifacts: vec![("/out/app.jar".into(), "/app/app.jar".into())],
+                writable_dirs: vec!["/tmp".into()],
+                workdir: "/app".into(),
+                env: Vec::new(),
+                runtime_setup: Vec::new(),
+                uid: 65532,
+                command: run_jar,
+                healthcheck: probe_healthcheck(port.value, health_path.value.as_deref()),
+                static_probe: true,
+            },
+            ci: CiCommands {
+                image,
+                install: Vec::new(),
+                test: vec![ci_test],
+                audit: vec![ci_audit],
+                cache_paths: vec![cache.replace("/root", "~")],
+                cache_key_files: files,
+            },
+        }
+    }
+}
+
+/// Runs the app once with only its migration tool, then exits.
+fn migrate_command(run_jar: &[String], tool: &str) -> Vec<String> {
+    let mut command = run_jar.to_vec();
+    command.insert(1, "-Dspring.main.web-application-type=none".into());
+    command.push(format!("--spring.{tool}.enabled=true"));
+    command
+}

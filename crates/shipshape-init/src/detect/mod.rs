@@ -1,0 +1,207 @@
+//! Detection: an ordered list of stack providers, first match wins, each
+//! filling the facts of a [`ServicePlan`] from the repository's own files.
+
+mod common;
+mod dotnet;
+mod go;
+mod java;
+mod node;
+mod php;
+mod python;
+pub(crate) mod repo;
+mod ruby;
+mod rust;
+
+use std::path::Path;
+
+use repo::ServiceDir;
+
+use crate::plan::{CiCommands, Detected, Evidence, ImageRecipe, Migration, ServicePlan, Stack};
+
+/// What a provider finds in one service folder.
+pub(crate) struct StackFacts {
+    pub language_version: Detected<String>,
+    pub package_manager: Detected<String>,
+    pub framework: Option<Detected<String>>,
+    pub start_command: Detected<Vec<String>>,
+    pub build_command: Option<Detected<String>>,
+    pub port: Detected<u16>,
+    pub health_path: Detected<Option<String>>,
+    pub migration: Option<Detected<Migration>>,
+    pub secret_env: Vec<Detected<String>>,
+    pub image: ImageRecipe,
+    pub ci: CiCommands,
+}
+
+/// Values set in `shipshape.toml` that beat detection.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Overrides {
+    pub port: Option<u16>,
+    pub health_path: Option<Option<String>>,
+    pub language_version: Option<String>,
+}
+
+impl Overrides {
+    pub fn port(&self, detected: Detected<u16>) -> Detected<u16> {
+        self.port.map_or(detected, Detected::configured)
+    }
+
+    pub fn health_path(&self, detected: Detected<Option<String>>) -> Detected<Option<String>> {
+        self.health_path.clone().map_or(detected, Detected::configured)
+    }
+
+    pub fn language_version(&self, detected: Detected<String>) -> Detected<String> {
+        self.language_version.clone().map_or(detected, Detected::configured)
+    }
+}
+
+pub(crate) trait Provider: Sync {
+    fn stack(&self) -> Stack;
+    /// Evidence that the folder holds an app of this stack.
+    fn matches(&self, dir: &ServiceDir) -> Option<Evidence>;
+    /// The app's own name, from its manifest.
+    fn name_hint(&self, _dir: &ServiceDir) -> Option<String> {
+        None
+    }
+    fn detect(&self, dir: &ServiceDir, overrides: &Overrides) -> StackFacts;
+}
+
+/// The providers, in the order they are tried. More specific stacks come
+/// first: a Rails or Laravel app also has a package.json for its assets.
+static PROVIDERS: &[&dyn Provider] =
+    &[&java::Java, &dotnet::Dotnet, &go::Go, &rust::Rust, &ruby::Ruby, &php::Php, &python::Python, &node::Node];
+
+fn provider_for(stack: Stack) -> Option<&'static dyn Provider> {
+    PROVIDERS.iter().copied().find(|p| p.stack() == stack)
+}
+
+/// A language version that was not found: the default, saying so.
+pub(crate) fn version_or_default(default: &str, language: &str) -> Detected<String> {
+    Detected::default_value(
+        default.to_string(),
+        format!("no {language} version pinned in the repository; using {default}"),
+    )
+}
+
+/// Folders that commonly hold one service each in a monorepo.
+const SERVICE_PARENTS: &[&str] = &["services", "apps", "cmd-services", "microservices", "src/services"];
+
+/// The service folders of a repository, relative to `root`, each with the
+/// provider that matched it. `forced` skips detection of the stack.
+pub(crate) fn service_dirs(root: &Path, forced: Option<Stack>) -> Vec<(ServiceDir, &'static dyn Provider, Evidence)> {
+    let mut out = Vec::new();
+    for parent in SERVICE_PARENTS {
+        let Ok(entries) = std::fs::read_dir(root.join(parent)) else { continue };
+        let mut dirs: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| format!("{parent}/{}", e.file_name().to_string_lossy()))
+            .collect();
+        dirs.sort();
+        for rel in dirs {
+            let dir = ServiceDir::new(root, &rel);
+            if let Some((provider, evidence)) = matching_provider(&dir, forced) {
+                out.push((dir, provider, evidence));
+            }
+        }
+    }
+    if out.is_empty() {
+        let dir = ServiceDir::new(root, ".");
+        if let Some((provider, evidence)) = matching_provider(&dir, forced) {
+            out.push((dir, provider, evidence));
+        }
+    }
+    out
+}
+
+fn matching_provider(dir: &ServiceDir, forced: Option<Stack>) -> Option<(&'static dyn Provider, Evidence)> {
+    if let Some(stack) = forced {
+        let provider = provider_for(stack)?;
+        let evidence = provider.matches(dir).unwrap_or_else(|| Evidence {
+            file: "shipshape.toml".to_string(),
+            line: None,
+            detail: format!("stack set to {} in shipshape.toml", stack.as_str()),
+        });
+        return Some((provider, evidence));
+    }
+    PROVIDERS.iter().find_map(|p| p.matches(dir).map(|e| (*p, e)))
+}
+
+/// A DNS-1123 label made of `raw`: lower case, `[a-z0-9-]`, at most 40 characters.
+pub(crate) fn dns_name(raw: &str) -> String {
+    let mut out = String::new();
+    for c in raw.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed: String = out.trim_matches('-').chars().take(40).collect();
+    let trimmed = trimmed.trim_end_matches('-').to_string();
+    if trimmed.is_empty() || trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("app{}{trimmed}", if trimmed.is_empty() { "" } else { "-" })
+    } else {
+        trimmed
+    }
+}
+
+/// Detects every service of the repository at `root`; `overrides` gives
+/// the configured values of a service folder.
+pub(crate) fn detect_services(
+    root: &Path,
+    forced: Option<Stack>,
+    overrides: &dyn Fn(&str) -> (Option<Stack>, Overrides),
+) -> Vec<ServicePlan> {
+    let root_name = std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "app".to_string());
+    service_dirs(root, forced)
+        .into_iter()
+        .map(|(dir, detected_provider, detected_evidence)| {
+            let (configured_stack, overrides) = overrides(&dir.rel);
+            let (provider, evidence) = match configured_stack.and_then(|stack| matching_provider(&dir, Some(stack))) {
+                Some(configured) => configured,
+                None => (detected_provider, detected_evidence),
+            };
+            let raw_name = if dir.rel == "." {
+                provider.name_hint(&dir).unwrap_or(root_name.clone())
+            } else {
+                dir.rel.rsplit('/').next().unwrap_or("app").to_string()
+            };
+            let mut facts = provider.detect(&dir, &overrides);
+            let mut seen = std::collections::BTreeSet::new();
+            facts.secret_env.retain(|s| seen.insert(s.value.clone()));
+            ServicePlan {
+                name: dns_name(&raw_name),
+                dir: dir.rel.clone(),
+                stack: Detected::found(provider.stack(), evidence),
+                language_version: facts.language_version,
+                package_manager: facts.package_manager,
+                framework: facts.framework,
+                start_command: facts.start_command,
+                build_command: facts.build_command,
+                port: facts.port,
+                health_path: facts.health_path,
+                migration: facts.migration,
+                secret_env: facts.secret_env,
+                image: facts.image,
+                ci: facts.ci,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dns_name;
+
+    #[test]
+    fn names_are_dns_labels() {
+        assert_eq!(dns_name("@acme/Web_API"), "acme-web-api");
+        assert_eq!(dns_name("123"), "app-123");
+        assert_eq!(dns_name("--"), "app");
+    }
+}

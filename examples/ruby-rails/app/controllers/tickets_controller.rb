@@ -1,0 +1,5 @@
+class TicketsController < ApplicationController
+  def index
+    render json: Ticket.all
+  end
+end
