@@ -126,11 +126,6 @@ pub(crate) fn secret_env(dir: &ServiceDir, sources: &[&str], env_read: &Regex) -
     out
 }
 
-/// Evidence for a value taken from a manifest key.
-pub(crate) fn manifest_evidence(dir: &ServiceDir, file: &str, needle: &str, detail: String) -> Evidence {
-    dir.evidence_at(file, needle, detail)
-}
-
 /// Where the static probe binary lives in runtime images without a shell.
 pub(crate) const PROBE_PATH: &str = "/usr/local/bin/healthcheck";
 

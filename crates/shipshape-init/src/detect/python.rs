@@ -2,7 +2,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::common::{self, first_port, health_route, port_number, secret_env, tcp_health};
+use super::common::{self, first_port, health_route, secret_env, tcp_health};
 use super::repo::{line_of, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
 use crate::plan::{CachedCommand, CiCommands, Detected, Evidence, ImageRecipe, Migration, Stack};
@@ -446,7 +446,7 @@ mod tests {
         assert!(depends_on(deps, "fastapi"));
         assert!(depends_on(deps, "flask-migrate"));
         assert!(!depends_on(deps, "flask"));
-        assert_eq!(port_number("8000"), Some(8000));
+        assert_eq!(super::common::port_number("8000"), Some(8000));
         assert_eq!(module_of("src/app/main.py"), "app.main");
     }
 }
