@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::repo::{re, Hit, ServiceDir};
-use crate::plan::{Detected, Evidence};
+use crate::plan::Detected;
 
 /// Health routes, most specific first.
 const HEALTH_PATHS: &[&str] = &[
