@@ -64,7 +64,14 @@ fn billion_laughs_is_bounded() {
 #[test]
 fn templates_are_recognised() {
     assert!(is_templated("image: {{ .Values.image }}"));
+    assert!(is_templated("metadata:\n  name: {{ include \"x\" . }}\n"));
+    assert!(is_templated("{{- if .Values.enabled }}\nkind: Service\n{{- end }}\n"));
+    assert!(is_templated("{% if x %}\na: 1\n"));
     assert!(!is_templated("run: echo ${{ github.sha }}"));
+    assert!(!is_templated("query: \"sum(rate(x{service='{{args.service}}'}[2m]))\"\n"));
+    assert!(!is_templated("annotations:\n  summary: 'Pod {{ $labels.pod }} restarts'\n"));
+    assert!(!is_templated("query: |\n  sum(rate(x{service=\"{{args.service}}\"}[2m]))\nnext: 1\n"));
+    assert!(!is_templated("# {{ comment }}\na: 1\n"));
 }
 
 #[test]
