@@ -1,6 +1,14 @@
 //! Writers: each reads only the plan and returns the files it produces.
+//! The list in [`kit`] is explicit and ordered.
 
 mod dockerfile;
+mod gitops;
+mod kustomize;
+mod layout;
+mod observability;
+mod rollouts;
+
+use serde::Serialize;
 
 use crate::plan::{Plan, ServicePlan};
 
@@ -20,11 +28,19 @@ fn service_prefix(service: &ServicePlan) -> String {
     }
 }
 
+/// One YAML document from a typed value.
+pub(crate) fn yaml<T: Serialize>(value: &T) -> String {
+    serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# shipshape could not write this document: {e}\n"))
+}
+
 /// Every file of the kit, in a stable order.
 pub fn kit(plan: &Plan) -> Vec<GeneratedFile> {
     let mut files = Vec::new();
     for service in &plan.services {
         files.extend(dockerfile::files(plan, service, &service_prefix(service)));
+        files.extend(kustomize::files(plan, service));
+        files.extend(observability::files(plan, service));
     }
+    files.extend(gitops::files(plan));
     files
 }

@@ -1,0 +1,123 @@
+//! Where each file of the kit goes, and the names every writer shares, so
+//! CI, GitOps, runbooks and manifests agree.
+
+use crate::plan::{Plan, ServicePlan};
+
+/// The environments of the kit, in promotion order.
+pub(crate) const ENVIRONMENTS: [Env; 3] = [
+    Env {
+        name: "dev",
+        replicas: 1,
+        max_replicas: 2,
+        cpu: "50m",
+        memory: "128Mi",
+        memory_limit: "256Mi",
+        automated: true,
+    },
+    Env {
+        name: "staging",
+        replicas: 2,
+        max_replicas: 4,
+        cpu: "100m",
+        memory: "256Mi",
+        memory_limit: "512Mi",
+        automated: true,
+    },
+    Env {
+        name: "prod",
+        replicas: 3,
+        max_replicas: 10,
+        cpu: "250m",
+        memory: "512Mi",
+        memory_limit: "1Gi",
+        automated: false,
+    },
+];
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Env {
+    pub name: &'static str,
+    pub replicas: u32,
+    pub max_replicas: u32,
+    pub cpu: &'static str,
+    pub memory: &'static str,
+    pub memory_limit: &'static str,
+    /// GitOps syncs this environment by itself; prod waits for a person.
+    pub automated: bool,
+}
+
+/// A short project name for namespaces and the GitOps root.
+pub(crate) fn project(plan: &Plan) -> String {
+    let from_url = plan
+        .delivery
+        .repo_url
+        .value
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .rsplit('/')
+        .next()
+        .map(crate::detect::dns_name);
+    match (plan.services.as_slice(), from_url) {
+        (_, Some(name)) if name != "app" => name,
+        ([only], _) => only.name.clone(),
+        _ => "app".to_string(),
+    }
+}
+
+pub(crate) fn namespace(plan: &Plan, env: &Env) -> String {
+    format!("{}-{}", project(plan), env.name)
+}
+
+/// The folder of a service's Kubernetes kit, relative to the repository root.
+pub(crate) fn deploy_dir(plan: &Plan, service: &ServicePlan) -> String {
+    if plan.services.len() == 1 {
+        "deploy".to_string()
+    } else {
+        format!("deploy/{}", service.name)
+    }
+}
+
+pub(crate) fn overlay_dir(plan: &Plan, service: &ServicePlan, env: &Env) -> String {
+    format!("{}/overlays/{}", deploy_dir(plan, service), env.name)
+}
+
+/// The overlay Flux applies the migration Job from, before the app.
+pub(crate) fn migration_overlay_dir(plan: &Plan, service: &ServicePlan, env: &Env) -> String {
+    format!("{}/migrations", overlay_dir(plan, service, env))
+}
+
+/// The image repository CI pushes to and the manifests deploy.
+pub(crate) fn image(plan: &Plan, service: &ServicePlan) -> String {
+    format!("{}/{}", plan.delivery.registry.value.trim_end_matches('/'), service.name)
+}
+
+/// The tag the manifests start from, before CI pins a digest.
+pub(crate) const INITIAL_TAG: &str = "0.1.0";
+
+/// The Kubernetes Secret the app's secrets are synced into.
+pub(crate) fn secret_name(service: &ServicePlan) -> String {
+    format!("{}-secrets", service.name)
+}
+
+pub(crate) fn canary_service(service: &ServicePlan) -> String {
+    format!("{}-canary", service.name)
+}
+
+pub(crate) fn preview_service(service: &ServicePlan) -> String {
+    format!("{}-preview", service.name)
+}
+
+pub(crate) fn analysis_template(service: &ServicePlan) -> String {
+    format!("{}-health", service.name)
+}
+
+pub(crate) fn migration_job(service: &ServicePlan) -> String {
+    format!("{}-migrate", service.name)
+}
+
+/// The Prometheus that analysis queries (kube-prometheus-stack's default).
+pub(crate) const PROMETHEUS_URL: &str = "http://prometheus-operated.monitoring.svc.cluster.local:9090";
+
+pub(crate) fn gitops_dir() -> &'static str {
+    "deploy/gitops"
+}

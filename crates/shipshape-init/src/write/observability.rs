@@ -1,0 +1,200 @@
+//! Observability and secrets: ServiceMonitor, PrometheusRule alerts, a
+//! Grafana dashboard (RED metrics per version) and the ExternalSecret.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use shipshape_models::k8s::{LabelSelector, Object, ObjectMeta, Spec};
+use shipshape_models::monitoring::*;
+
+use super::kustomize::{labels, HTTP_PORT_NAME};
+use super::layout::{self, Env};
+use super::rollouts::{MAX_P95_SECONDS, MIN_SUCCESS_RATE};
+use super::{yaml, GeneratedFile};
+use crate::plan::{Plan, ServicePlan, Strategy};
+
+/// The ClusterSecretStore the platform provides (Vault, AWS/GCP/Azure secret managers…).
+pub(crate) const SECRET_STORE: &str = "platform-secrets";
+
+pub(crate) fn service_monitor(_plan: &Plan, service: &ServicePlan) -> String {
+    yaml(&Object {
+        api_version: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: ObjectMeta::named(&service.name, labels(service)),
+        body: Spec {
+            spec: ServiceMonitorSpec {
+                selector: LabelSelector { match_labels: labels(service) },
+                pod_target_labels: vec!["rollouts-pod-template-hash".into(), "pod-template-hash".into()],
+                endpoints: vec![Endpoint {
+                    port: HTTP_PORT_NAME.into(),
+                    path: "/metrics".into(),
+                    interval: "30s".into(),
+                }],
+            },
+        },
+    })
+}
+
+fn alert(name: &str, expr: String, for_duration: &str, severity: &str, summary: String, runbook: &str) -> AlertRule {
+    AlertRule {
+        alert: name.into(),
+        expr,
+        for_duration: for_duration.into(),
+        labels: BTreeMap::from([("severity".to_string(), severity.to_string())]),
+        annotations: BTreeMap::from([
+            ("summary".to_string(), summary),
+            ("runbook_url".to_string(), format!("RUNBOOK.md#{runbook}")),
+        ]),
+    }
+}
+
+pub(crate) fn prometheus_rule(plan: &Plan, service: &ServicePlan) -> String {
+    let name = &service.name;
+    let selector = format!("service=\"{name}\"");
+    let pods = format!("pod=~\"{name}-.*\"");
+    let mut rules = vec![
+        alert(
+            &format!("{}HighErrorRate", camel(name)),
+            format!(
+                "sum(rate(http_requests_total{{{selector}, code=~\"5..\"}}[5m])) / sum(rate(http_requests_total{{{selector}}}[5m])) > {:.2}",
+                1.0 - MIN_SUCCESS_RATE.parse::<f64>().unwrap_or(0.99)
+            ),
+            "5m",
+            "critical",
+            format!("{name}: more than 1% of requests fail in {{{{ $labels.namespace }}}}"),
+            "high-error-rate",
+        ),
+        alert(
+            &format!("{}HighLatencyP95", camel(name)),
+            format!("histogram_quantile(0.95, sum by (le, namespace) (rate(http_request_duration_seconds_bucket{{{selector}}}[5m]))) > {MAX_P95_SECONDS}"),
+            "10m",
+            "warning",
+            format!("{name}: p95 latency above {MAX_P95_SECONDS}s in {{{{ $labels.namespace }}}}"),
+            "high-latency",
+        ),
+        alert(
+            &format!("{}Restarting", camel(name)),
+            format!("increase(kube_pod_container_status_restarts_total{{container=\"{name}\"}}[15m]) > 3"),
+            "0m",
+            "warning",
+            format!("{name}: pod {{{{ $labels.pod }}}} restarted more than 3 times in 15 minutes"),
+            "crash-looping",
+        ),
+        alert(
+            &format!("{}ReplicasUnavailable", camel(name)),
+            format!("kube_horizontalpodautoscaler_status_current_replicas{{horizontalpodautoscaler=\"{name}\"}} - sum by (namespace) (kube_pod_status_ready{{{pods}, condition=\"true\"}}) > 0"),
+            "10m",
+            "warning",
+            format!("{name}: fewer ready pods than wanted in {{{{ $labels.namespace }}}}"),
+            "replicas-unavailable",
+        ),
+    ];
+    if plan.delivery.strategy.value != Strategy::Rolling {
+        rules.push(alert(
+            &format!("{}RolloutAborted", camel(name)),
+            format!("rollout_info{{name=\"{name}\", phase=~\"Degraded|Aborted\"}} > 0"),
+            "1m",
+            "critical",
+            format!("{name}: the rollout in {{{{ $labels.namespace }}}} was aborted; the stable version still serves"),
+            "rollout-aborted",
+        ));
+    }
+    yaml(&Object {
+        api_version: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: ObjectMeta::named(name, labels(service)),
+        body: Spec { spec: PrometheusRuleSpec { groups: vec![RuleGroup { name: format!("{name}.rules"), rules }] } },
+    })
+}
+
+/// `web-api` → `WebApi`, for alert names.
+fn camel(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or(String::new(), |c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        })
+        .collect()
+}
+
+pub(crate) fn external_secret(_plan: &Plan, service: &ServicePlan) -> String {
+    yaml(&Object {
+        api_version: "external-secrets.io/v1beta1",
+        kind: "ExternalSecret",
+        metadata: ObjectMeta::named(layout::secret_name(service), labels(service)),
+        body: Spec {
+            spec: ExternalSecretSpec {
+                refresh_interval: "1h".into(),
+                secret_store_ref: SecretStoreRef { name: SECRET_STORE.into(), kind: "ClusterSecretStore".into() },
+                target: ExternalSecretTarget { name: layout::secret_name(service), creation_policy: "Owner".into() },
+                data: service
+                    .secret_env
+                    .iter()
+                    .map(|s| ExternalSecretData {
+                        secret_key: s.value.clone(),
+                        remote_ref: RemoteRef { key: format!("{}/dev", service.name), property: s.value.clone() },
+                    })
+                    .collect(),
+            },
+        },
+    })
+}
+
+/// Points every secret of an environment at that environment's entry in the store.
+pub(crate) fn external_secret_env_patch(service: &ServicePlan, env: &Env) -> String {
+    let mut out = String::new();
+    for index in 0..service.secret_env.len() {
+        out.push_str(&format!(
+            "- op: replace\n  path: /spec/data/{index}/remoteRef/key\n  value: {}/{}\n",
+            service.name, env.name
+        ));
+    }
+    out
+}
+
+/// A Grafana dashboard: rate, errors and duration per version, so canary
+/// and stable can be compared side by side.
+pub(crate) fn dashboard(service: &ServicePlan) -> String {
+    let name = &service.name;
+    let by_version = "sum by (service, rollouts_pod_template_hash) ";
+    let panel = |id: u32, title: &str, expr: String, unit: &str, x: u32, y: u32| {
+        json!({
+            "id": id,
+            "type": "timeseries",
+            "title": title,
+            "datasource": { "type": "prometheus", "uid": "${datasource}" },
+            "gridPos": { "h": 8, "w": 12, "x": x, "y": y },
+            "fieldConfig": { "defaults": { "unit": unit }, "overrides": [] },
+            "targets": [{ "refId": "A", "expr": expr, "legendFormat": "{{service}} {{rollouts_pod_template_hash}}" }]
+        })
+    };
+    let selector = format!("namespace=\"$namespace\", service=~\"{name}|{name}-canary|{name}-preview\"");
+    let dashboard = json!({
+        "title": format!("{name}: RED metrics per version"),
+        "uid": format!("shipshape-{name}"),
+        "tags": ["shipshape", name],
+        "timezone": "browser",
+        "schemaVersion": 39,
+        "refresh": "30s",
+        "time": { "from": "now-3h", "to": "now" },
+        "templating": { "list": [
+            { "name": "datasource", "type": "datasource", "query": "prometheus" },
+            { "name": "namespace", "type": "query", "datasource": { "type": "prometheus", "uid": "${datasource}" },
+              "query": format!("label_values(http_requests_total{{service=\"{name}\"}}, namespace)"), "refresh": 2 }
+        ]},
+        "panels": [
+            panel(1, "Requests per second", format!("{by_version}(rate(http_requests_total{{{selector}}}[2m]))"), "reqps", 0, 0),
+            panel(2, "Error ratio (5xx)", format!("{by_version}(rate(http_requests_total{{{selector}, code=~\"5..\"}}[2m])) / {by_version}(rate(http_requests_total{{{selector}}}[2m]))"), "percentunit", 12, 0),
+            panel(3, "p95 latency", format!("histogram_quantile(0.95, sum by (le, service, rollouts_pod_template_hash) (rate(http_request_duration_seconds_bucket{{{selector}}}[2m])))"), "s", 0, 8),
+            panel(4, "Ready pods", format!("sum by (namespace) (kube_pod_status_ready{{namespace=\"$namespace\", pod=~\"{name}-.*\", condition=\"true\"}})"), "short", 12, 8)
+        ]
+    });
+    serde_json::to_string_pretty(&dashboard).unwrap_or_default() + "\n"
+}
+
+pub(crate) fn files(plan: &Plan, service: &ServicePlan) -> Vec<GeneratedFile> {
+    vec![GeneratedFile {
+        path: format!("{}/observability/{}-dashboard.json", layout::deploy_dir(plan, service), service.name),
+        contents: dashboard(service),
+    }]
+}
