@@ -38,7 +38,21 @@ pub struct BranchFilter {
 #[serde(rename_all = "kebab-case")]
 pub struct Concurrency {
     pub group: String,
-    pub cancel_in_progress: String,
+    pub cancel_in_progress: BoolOrExpr,
+}
+
+/// A boolean, or a `${{ }}` expression that yields one.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum BoolOrExpr {
+    Bool(bool),
+    Expr(String),
+}
+
+impl Default for BoolOrExpr {
+    fn default() -> Self {
+        Self::Bool(false)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -83,7 +97,7 @@ pub struct Step {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uses: Option<String>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    pub with: IndexMap<String, String>,
+    pub with: IndexMap<String, serde_json::Value>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub env: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]

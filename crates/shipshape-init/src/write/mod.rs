@@ -1,7 +1,9 @@
 //! Writers: each reads only the plan and returns the files it produces.
 //! The list in [`kit`] is explicit and ordered.
 
+mod actions;
 mod dockerfile;
+mod github_actions;
 mod gitops;
 mod kustomize;
 mod layout;
@@ -10,7 +12,7 @@ mod rollouts;
 
 use serde::Serialize;
 
-use crate::plan::{Plan, ServicePlan};
+use crate::plan::{CiProvider, Plan, ServicePlan};
 
 /// One file of the kit, relative to the repository root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,5 +44,8 @@ pub fn kit(plan: &Plan) -> Vec<GeneratedFile> {
         files.extend(observability::files(plan, service));
     }
     files.extend(gitops::files(plan));
+    if plan.delivery.ci.contains(&CiProvider::Github) {
+        files.extend(github_actions::files(plan));
+    }
     files
 }

@@ -1,0 +1,342 @@
+//! The GitHub Actions pipeline of a service: build → test → security scan →
+//! package (push by digest, SBOM, keyless signature) → deploy staging →
+//! integration test → approval + deploy production → verify.
+//!
+//! Deploys are GitOps: a job pins the new digest in the environment's
+//! overlay and pushes that commit; Argo CD or Flux applies it.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use shipshape_models::ci::*;
+
+use super::actions::{self, PinnedAction};
+use super::layout::{self, ENVIRONMENTS};
+use super::{yaml, GeneratedFile};
+use crate::plan::{GitopsTool, Plan, ServicePlan};
+
+const RUNNER: &str = "ubuntu-24.04";
+
+fn perms(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+}
+
+fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    perms(pairs)
+}
+
+fn uses(name: &str, action: &PinnedAction, with: &[(&str, &str)]) -> Step {
+    Step {
+        name: name.into(),
+        uses: Some(action.uses()),
+        with: with.iter().map(|(k, v)| ((*k).to_string(), input_value(v))).collect(),
+        ..Step::default()
+    }
+}
+
+/// `true`/`false` as booleans, everything else as a string.
+fn input_value(value: &str) -> serde_json::Value {
+    match value {
+        "true" => serde_json::Value::Bool(true),
+        "false" => serde_json::Value::Bool(false),
+        other => serde_json::Value::String(other.to_string()),
+    }
+}
+
+fn run(name: &str, script: impl Into<String>) -> Step {
+    Step { name: name.into(), run: Some(script.into()), ..Step::default() }
+}
+
+fn checkout() -> Step {
+    uses("Check out", &actions::CHECKOUT, &[("persist-credentials", "false")])
+}
+
+/// The folder the service's commands run in.
+fn working_dir(service: &ServicePlan) -> String {
+    service.dir.clone()
+}
+
+/// Runs `commands` in the service's CI image, from the service folder.
+fn in_ci_image(service: &ServicePlan, commands: &[String]) -> String {
+    let script = commands.join(" && ");
+    format!(
+        "docker run --rm -v \"$PWD:/work\" -w \"/work/{dir}\" \"{image}\" sh -ec '{script}'",
+        dir = working_dir(service).trim_start_matches("./").trim_start_matches('.'),
+        image = service.ci.image,
+        script = script.replace('\'', "'\\''"),
+    )
+}
+
+fn cache_step(service: &ServicePlan) -> Step {
+    let dir = working_dir(service);
+    let keys: Vec<String> = service.ci.cache_key_files.iter().map(|f| format!("'{}'", join_path(&dir, f))).collect();
+    uses(
+        "Cache dependencies",
+        &actions::CACHE,
+        &[
+            ("path", &service.ci.cache_paths.join("\n")),
+            ("key", &format!("{}-{}-${{{{ hashFiles({}) }}}}", service.name, service.stack.value.as_str(), keys.join(", "))),
+        ],
+    )
+}
+
+fn join_path(dir: &str, file: &str) -> String {
+    if dir == "." {
+        file.to_string()
+    } else {
+        format!("{dir}/{file}")
+    }
+}
+
+fn job(name: &str, needs: &[&str], permissions: &[(&str, &str)], steps: Vec<Step>) -> Job {
+    Job {
+        name: name.into(),
+        needs: needs.iter().map(|n| (*n).to_string()).collect(),
+        runs_on: RUNNER.into(),
+        timeout_minutes: 30,
+        permissions: perms(permissions),
+        steps,
+        ..Job::default()
+    }
+}
+
+fn on_main(plan: &Plan) -> String {
+    format!("github.event_name == 'push' && github.ref == 'refs/heads/{}'", plan.delivery.default_branch.value)
+}
+
+/// Pins the pushed digest in an environment's overlay and pushes the commit.
+fn gitops_update(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
+    let Some(target) = ENVIRONMENTS.iter().find(|e| e.name == env_name) else { return run("No such environment", "exit 1") };
+    let mut dirs = vec![layout::overlay_dir(plan, service, target)];
+    if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
+        dirs.push(layout::migration_overlay_dir(plan, service, target));
+    }
+    let mut script = String::from("set -eu\n");
+    for dir in &dirs {
+        script.push_str(&format!("(cd {dir} && kustomize edit set image \"$IMAGE=$IMAGE@$DIGEST\")\n"));
+    }
+    script.push_str(&format!(
+        "git config user.name \"github-actions[bot]\"\n\
+         git config user.email \"41898282+github-actions[bot]@users.noreply.github.com\"\n\
+         git add {files}\n\
+         git diff --cached --quiet && exit 0\n\
+         git commit -m \"deploy({name}): {env_name} to $DIGEST\"\n\
+         git remote set-url origin \"https://x-access-token:$GITHUB_TOKEN@github.com/$GITHUB_REPOSITORY.git\"\n\
+         for attempt in 1 2 3; do git pull --rebase origin \"$BRANCH\" && git push origin \"HEAD:$BRANCH\" && exit 0; sleep $((attempt * 5)); done\n\
+         exit 1\n",
+        files = dirs.join(" "),
+        name = service.name,
+    ));
+    Step {
+        name: format!("Pin the digest in the {env_name} overlay"),
+        env: env(&[
+            ("DIGEST", "${{ needs.package.outputs.digest }}"),
+            ("GITHUB_TOKEN", "${{ secrets.GITHUB_TOKEN }}"),
+            ("BRANCH", &plan.delivery.default_branch.value),
+        ]),
+        run: Some(script),
+        ..Step::default()
+    }
+}
+
+/// Waits until the environment serves the health endpoint.
+fn health_poll(service: &ServicePlan, url_var: &str) -> Step {
+    let path = service.health_path.value.clone().unwrap_or_else(|| "/".into());
+    Step {
+        name: "Wait until the new version is healthy".into(),
+        env: env(&[("BASE_URL", &format!("${{{{ vars.{url_var} }}}}")), ("HEALTH_PATH", &path)]),
+        run: Some(
+            "set -eu\n\
+             if [ -z \"$BASE_URL\" ]; then echo \"::error::set the repository variable with the environment's URL\"; exit 1; fi\n\
+             curl --fail --silent --show-error --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"$BASE_URL$HEALTH_PATH\"\n"
+                .to_string(),
+        ),
+        ..Step::default()
+    }
+}
+
+pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
+    let dir = working_dir(service);
+    let paths = if plan.services.len() > 1 {
+        vec![format!("{}/**", dir), format!("{}/**", layout::deploy_dir(plan, service)), format!(".github/workflows/{}.yml", service.name)]
+    } else {
+        Vec::new()
+    };
+    let branch = plan.delivery.default_branch.value.clone();
+    let mut jobs = IndexMap::new();
+    let ci = &service.ci;
+
+    let mut build_steps = vec![checkout(), cache_step(service)];
+    let mut build_commands = ci.install.clone();
+    if let Some(build) = &service.build_command {
+        build_commands.push(build.value.clone());
+    }
+    if !build_commands.is_empty() {
+        build_steps.push(run("Install and build", in_ci_image(service, &build_commands)));
+    }
+    jobs.insert("build".to_string(), job("Build", &[], &[("contents", "read")], build_steps));
+
+    let mut test_commands = ci.install.clone();
+    test_commands.extend(ci.test.iter().cloned());
+    jobs.insert(
+        "test".to_string(),
+        job("Test", &["build"], &[("contents", "read")], vec![checkout(), cache_step(service), run("Run the tests", in_ci_image(service, &test_commands))]),
+    );
+
+    let context = if dir == "." { ".".to_string() } else { dir.clone() };
+    let mut audit = ci.install.clone();
+    audit.extend(ci.audit.iter().cloned());
+    jobs.insert(
+        "security-scan".to_string(),
+        job(
+            "Security scan",
+            &["build"],
+            &[("contents", "read")],
+            vec![
+                checkout(),
+                run("Dependency audit (fails on high and critical)", in_ci_image(service, &audit)),
+                run(
+                    "Static analysis (Semgrep)",
+                    format!("docker run --rm -v \"$PWD:/src\" -w /src {} semgrep scan --config p/default --error --metrics off {context}", actions::SEMGREP_IMAGE),
+                ),
+                run(
+                    "Secret scan (gitleaks)",
+                    format!("docker run --rm -v \"$PWD:/repo\" {} dir /repo --redact --exit-code 1", actions::GITLEAKS_IMAGE),
+                ),
+                run("Build the image for scanning", format!("docker build --tag scan-target:${{GITHUB_SHA}} {context}")),
+                run(
+                    "Container scan (Trivy, fails on high and critical)",
+                    format!(
+                        "docker run --rm -v /var/run/docker.sock:/var/run/docker.sock {} image --exit-code 1 --severity HIGH,CRITICAL --ignore-unfixed \"scan-target:$GITHUB_SHA\"",
+                        actions::TRIVY_IMAGE
+                    ),
+                ),
+            ],
+        ),
+    );
+
+    let image = layout::image(plan, service);
+    let mut package = job(
+        "Package, sign and attest",
+        &["test", "security-scan"],
+        &[("contents", "read"), ("packages", "write"), ("id-token", "write")],
+        vec![
+            checkout(),
+            uses("Set up Buildx", &actions::SETUP_BUILDX, &[]),
+            uses(
+                "Log in to the registry",
+                &actions::DOCKER_LOGIN,
+                &[("registry", registry_host(&image)), ("username", "${{ github.actor }}"), ("password", "${{ secrets.GITHUB_TOKEN }}")],
+            ),
+            Step {
+                id: Some("build".into()),
+                ..uses(
+                    "Build and push by digest",
+                    &actions::BUILD_PUSH,
+                    &[
+                        ("context", &context),
+                        ("push", "true"),
+                        ("tags", &format!("{image}:${{{{ github.sha }}}}")),
+                        ("provenance", "mode=max"),
+                        ("sbom", "true"),
+                        ("cache-from", "type=gha"),
+                        ("cache-to", "type=gha,mode=max"),
+                    ],
+                )
+            },
+            uses("Install cosign", &actions::COSIGN_INSTALLER, &[]),
+            Step {
+                name: "Sign the image (keyless) and attest its SBOM".into(),
+                env: env(&[("DIGEST", "${{ steps.build.outputs.digest }}")]),
+                run: Some(format!(
+                    "set -eu\n\
+                     cosign sign --yes \"$IMAGE@$DIGEST\"\n\
+                     docker run --rm {syft} \"$IMAGE@$DIGEST\" -o spdx-json > sbom.spdx.json\n\
+                     cosign attest --yes --type spdxjson --predicate sbom.spdx.json \"$IMAGE@$DIGEST\"\n",
+                    syft = actions::SYFT_IMAGE
+                )),
+                ..Step::default()
+            },
+            uses("Keep the SBOM", &actions::UPLOAD_ARTIFACT, &[("name", &format!("{}-sbom", service.name)), ("path", "sbom.spdx.json")]),
+        ],
+    );
+    package.condition = Some(on_main(plan));
+    package.outputs = BTreeMap::from([("digest".to_string(), "${{ steps.build.outputs.digest }}".to_string())]);
+    jobs.insert("package".to_string(), package);
+
+    let deploy = |name: &str, needs: &[&str], environment: &str, env_name: &str, url_var: &str| {
+        let mut job = job(name, needs, &[("contents", "write")], vec![checkout(), gitops_update(plan, service, env_name)]);
+        job.environment = Some(Environment { name: environment.into(), url: Some(format!("${{{{ vars.{url_var} }}}}")) });
+        job.concurrency = Some(Concurrency { group: format!("deploy-{}-{environment}", service.name), cancel_in_progress: BoolOrExpr::Bool(false) });
+        job.condition = Some(on_main(plan));
+        job
+    };
+    jobs.insert("deploy-staging".to_string(), deploy("Deploy to staging (GitOps)", &["package"], "staging", "staging", "STAGING_URL"));
+    let mut smoke = job("Integration test on staging", &["deploy-staging"], &[], vec![health_poll(service, "STAGING_URL")]);
+    smoke.condition = Some(on_main(plan));
+    jobs.insert("integration-test".to_string(), smoke);
+    jobs.insert(
+        "deploy-production".to_string(),
+        deploy("Approve and deploy to production (GitOps)", &["package", "integration-test"], "production", "prod", "PRODUCTION_URL"),
+    );
+    let mut verify = job("Verify production", &["deploy-production"], &[], vec![health_poll(service, "PRODUCTION_URL")]);
+    verify.condition = Some(on_main(plan));
+    jobs.insert("verify".to_string(), verify);
+
+    Workflow {
+        name: format!("{} delivery", service.name),
+        on: Triggers {
+            push: Some(BranchFilter { branches: vec![branch.clone()], paths: paths.clone() }),
+            pull_request: Some(BranchFilter { branches: vec![branch], paths }),
+            workflow_dispatch: Some(BTreeMap::new()),
+        },
+        permissions: BTreeMap::new(),
+        concurrency: Concurrency {
+            group: "${{ github.workflow }}-${{ github.ref }}".into(),
+            cancel_in_progress: BoolOrExpr::Expr("${{ github.event_name == 'pull_request' }}".into()),
+        },
+        env: BTreeMap::from([("IMAGE".to_string(), image)]),
+        jobs,
+    }
+}
+
+fn registry_host(image: &str) -> &str {
+    image.split('/').next().unwrap_or(image)
+}
+
+/// Why a job holds each write permission.
+const PERMISSION_REASONS: &[(&str, &str)] = &[
+    ("contents: write", "push the commit that pins the new digest in the overlay"),
+    ("packages: write", "push the image to the registry"),
+    ("id-token: write", "keyless signing with Sigstore (OIDC)"),
+    ("contents: read", "check out the repository"),
+];
+
+/// Appends `# vX.Y.Z` after every pinned `uses:` and the reason after
+/// every permission.
+fn with_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    for line in text.lines() {
+        out.push_str(line);
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if let Some(version) = trimmed.strip_prefix("uses: ").and_then(actions::version_of) {
+            out.push_str(" # ");
+            out.push_str(version);
+        } else if let Some((_, reason)) = PERMISSION_REASONS.iter().find(|(p, _)| trimmed == *p) {
+            out.push_str(" # ");
+            out.push_str(reason);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn files(plan: &Plan) -> Vec<GeneratedFile> {
+    plan.services
+        .iter()
+        .map(|service| GeneratedFile {
+            path: format!(".github/workflows/{}.yml", service.name),
+            contents: with_comments(&yaml(&workflow(plan, service))),
+        })
+        .collect()
+}
