@@ -2,6 +2,8 @@
 //! keeps its pod template, its containers, labels, selectors, replicas and
 //! resource quantities.
 
+use std::collections::{HashMap, HashSet};
+
 use shipshape_diagnostics::Span;
 use shipshape_yaml::Node;
 
@@ -206,9 +208,8 @@ impl<'a> Container<'a> {
 /// The pod template of a workload, if it has one inline.
 ///
 /// The template is marked incomplete (see [`PodTemplate::complete`]) when
-/// it looks like a kustomize strategic-merge patch: none of its containers
-/// names an `image`, or a controller has neither a `spec.selector` nor pod
-/// template labels.
+/// its file is a patch of a kustomization in the scan, or none of its
+/// containers names an `image` (a patch whose kustomization is elsewhere).
 pub fn pod_template(object: &K8sObject) -> Option<PodTemplate<'_>> {
     let (_, route) = WORKLOADS.iter().find(|(k, _)| *k == object.kind)?;
     if object.kind == "Rollout" && !object.api_version.starts_with("argoproj.io/") {
@@ -222,11 +223,8 @@ pub fn pod_template(object: &K8sObject) -> Option<PodTemplate<'_>> {
     let metadata = parent.and_then(|t| t.get("metadata"));
     let spec_key = parent.map_or(spec.span, |p| p.key_span("spec"));
     let mut template = PodTemplate { object, spec, metadata, spec_key, complete: true };
-    let containers = template.main_containers();
-    let has_image = containers.iter().any(|c| c.image().is_some());
-    let controller = route.len() > 1 && object.kind != "Job" && object.kind != "CronJob";
-    let has_selector = object.root.path(&["spec", "selector"]).is_some();
-    template.complete = has_image && !(controller && !has_selector && template.labels().is_empty());
+    let has_image = template.main_containers().iter().any(|c| c.image().is_some());
+    template.complete = has_image && !object.kustomize.patch;
     Some(template)
 }
 
@@ -482,9 +480,136 @@ pub fn parse_quantity(text: &str) -> Option<f64> {
     text.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// What the kustomizations of a scan make of a file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KustomizeRole {
+    /// The file is a patch (`patches[].path`, `patchesStrategicMerge`,
+    /// `patchesJson6902[].path`): its objects are partial.
+    pub patch: bool,
+    /// A kustomization that builds the file adds labels to selectors
+    /// (`commonLabels`, or `labels` with `includeSelectors: true`), so a
+    /// workload without a selector gets one at build time.
+    pub selector_labels_added: bool,
+}
+
+fn is_kustomization_file(path: &str) -> bool {
+    matches!(path.rsplit('/').next(), Some("kustomization.yaml" | "kustomization.yml" | "Kustomization"))
+}
+
+/// Joins a relative reference to a folder, resolving `.` and `..`.
+fn join_path(folder: &str, reference: &str) -> Option<String> {
+    if reference.contains("://") || reference.starts_with('/') || reference.contains('\n') {
+        return None;
+    }
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in reference.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+struct Kustomization {
+    resources: Vec<String>,
+    patches: Vec<String>,
+    adds_selector_labels: bool,
+}
+
+fn read_kustomization(folder: &str, text: &str) -> Option<Kustomization> {
+    let parsed = shipshape_yaml::parse(text);
+    let root = &parsed.documents.first()?.root;
+    let strings = |key: &str| -> Vec<String> {
+        root.get(key).map(Node::items).unwrap_or(&[]).iter().filter_map(Node::as_str).map(str::to_string).collect()
+    };
+    let mut resources = strings("resources");
+    resources.extend(strings("bases"));
+    resources.extend(strings("components"));
+    let mut patches = strings("patchesStrategicMerge");
+    for key in ["patches", "patchesJson6902"] {
+        for item in root.get(key).map(Node::items).unwrap_or(&[]) {
+            patches.extend(item.str_at(&["path"]).map(str::to_string).or_else(|| item.as_str().map(str::to_string)));
+        }
+    }
+    let common = root.get("commonLabels").is_some_and(|l| !l.entries().is_empty());
+    let labels = root
+        .get("labels")
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .any(|l| l.get("includeSelectors").and_then(Node::as_bool) == Some(true));
+    let resolve = |list: Vec<String>| list.iter().filter_map(|r| join_path(folder, r)).collect();
+    Some(Kustomization {
+        resources: resolve(resources),
+        patches: resolve(patches),
+        adds_selector_labels: common || labels,
+    })
+}
+
+/// Reads every kustomization among `files` (`(relative path, text)`) and
+/// says, per file, whether it is a patch and whether its workloads get
+/// selector labels at build time. Folder references are followed through
+/// their own kustomization.
+pub fn kustomize_roles<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<String, KustomizeRole> {
+    let mut by_folder: HashMap<String, Kustomization> = HashMap::new();
+    for (path, text) in files {
+        if !is_kustomization_file(path) {
+            continue;
+        }
+        let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
+        if let Some(k) = read_kustomization(folder, text) {
+            by_folder.insert(folder.to_string(), k);
+        }
+    }
+    let mut roles: HashMap<String, KustomizeRole> = HashMap::new();
+    for k in by_folder.values() {
+        for patch in &k.patches {
+            roles.entry(patch.clone()).or_default().patch = true;
+        }
+        if !k.adds_selector_labels {
+            continue;
+        }
+        let mut stack: Vec<&String> = k.resources.iter().collect();
+        let mut seen: HashSet<&String> = HashSet::new();
+        while let Some(resource) = stack.pop() {
+            if !seen.insert(resource) {
+                continue;
+            }
+            match by_folder.get(resource.as_str()) {
+                Some(inner) => stack.extend(inner.resources.iter()),
+                None => roles.entry(resource.clone()).or_default().selector_labels_added = true,
+            }
+        }
+    }
+    roles
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kustomize_roles_follow_folders() {
+        let files = [
+            ("app/base/kustomization.yaml", "resources: [deployment.yaml, ./service.yaml]\n"),
+            ("app/base/deployment.yaml", ""),
+            (
+                "app/overlays/prod/kustomization.yaml",
+                "resources: [../../base]\ncommonLabels: {team: shop}\npatches:\n  - path: replicas.yaml\n  - patch: |-\n      x\n",
+            ),
+            ("app/other/Kustomization", "patchesStrategicMerge: [../../outside.yaml]\n"),
+        ];
+        let roles = kustomize_roles(files.into_iter());
+        assert_eq!(roles.get("app/overlays/prod/replicas.yaml").map(|r| r.patch), Some(true));
+        assert_eq!(roles.get("app/base/deployment.yaml").map(|r| r.selector_labels_added), Some(true));
+        assert_eq!(roles.get("app/base/service.yaml").map(|r| r.selector_labels_added), Some(true));
+        assert_eq!(roles.get("outside.yaml").map(|r| r.patch), Some(true));
+        assert_eq!(join_path("a/b", "../../../c"), None);
+    }
 
     #[test]
     fn quantities() {
