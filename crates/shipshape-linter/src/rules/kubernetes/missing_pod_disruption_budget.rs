@@ -10,6 +10,9 @@ declare_rule! {
     /// autoscaler that targets it) when no PodDisruptionBudget in the
     /// scanned files selects its pods.
     ///
+    /// It is advice (`info`): whether a budget is needed depends on how the
+    /// cluster is drained, and the budget may live in another repository.
+    ///
     /// ## Why is this bad?
     /// A node drain (a cluster upgrade, an autoscaler removing a node) may
     /// evict every replica at once when they share a node or are drained in
@@ -43,7 +46,7 @@ declare_rule! {
     /// - [Specifying a disruption budget for your application](https://kubernetes.io/docs/tasks/run-application/configure-pdb/)
     pub struct MissingPodDisruptionBudget {
         id: "missing-pod-disruption-budget",
-        severity: Warning,
+        severity: Info,
         domains: [Kubernetes],
         summary: "Replicated workload has no PodDisruptionBudget",
     }

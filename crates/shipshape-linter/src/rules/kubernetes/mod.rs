@@ -17,6 +17,7 @@ mod hpa_target_sets_replicas;
 mod image_pull_policy_mismatch;
 mod ingress_backend_not_found;
 mod ingress_without_tls;
+mod invalid_field_type;
 mod missing_cpu_limit;
 mod missing_liveness_probe;
 mod missing_memory_limit;
@@ -31,12 +32,14 @@ mod probe_port_not_declared;
 mod rbac_wildcard;
 mod resource_request_exceeds_limit;
 mod rolling_update_all_unavailable;
+mod schema;
 mod secret_data_in_manifest;
 mod secret_literal_in_env;
 mod service_account_token_automounted;
 mod service_selector_matches_nothing;
 mod service_target_port_not_declared;
 mod service_type_nodeport;
+mod unknown_field;
 mod unmasked_proc_mount;
 mod unsafe_sysctl;
 mod workload_selector_mismatch;
@@ -59,6 +62,7 @@ pub use hpa_target_sets_replicas::HpaTargetSetsReplicas;
 pub use image_pull_policy_mismatch::ImagePullPolicyMismatch;
 pub use ingress_backend_not_found::IngressBackendNotFound;
 pub use ingress_without_tls::IngressWithoutTls;
+pub use invalid_field_type::InvalidFieldType;
 pub use missing_cpu_limit::MissingCpuLimit;
 pub use missing_liveness_probe::MissingLivenessProbe;
 pub use missing_memory_limit::MissingMemoryLimit;
@@ -79,6 +83,7 @@ pub use service_account_token_automounted::ServiceAccountTokenAutomounted;
 pub use service_selector_matches_nothing::ServiceSelectorMatchesNothing;
 pub use service_target_port_not_declared::ServiceTargetPortNotDeclared;
 pub use service_type_nodeport::ServiceTypeNodeport;
+pub use unknown_field::UnknownField;
 pub use unmasked_proc_mount::UnmaskedProcMount;
 pub use unsafe_sysctl::UnsafeSysctl;
 pub use workload_selector_mismatch::WorkloadSelectorMismatch;
@@ -126,6 +131,8 @@ pub static RULES: &[&dyn Rule] = &[
     &IngressBackendNotFound,
     &RbacWildcard,
     &ClusterAdminBoundToBroadSubject,
+    &UnknownField,
+    &InvalidFieldType,
     &DeprecatedApiVersion,
     &DefaultNamespace,
 ];

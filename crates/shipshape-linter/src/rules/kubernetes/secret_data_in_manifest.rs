@@ -1,5 +1,6 @@
 use shipshape_yaml::Node;
 
+use super::secret_literal_in_env::is_placeholder_value;
 use crate::context::K8sObject;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
@@ -116,22 +117,26 @@ impl Rule for SecretDataInManifest {
             for entry in object.root.get(section).map(Node::entries).unwrap_or_default() {
                 let (Some(key), Some(raw)) = (entry.key.as_str(), entry.value.as_str()) else { continue };
                 let raw = raw.trim();
-                if raw.is_empty() || raw.starts_with("ENC[") || (secret_values::is_placeholder(raw) && !encoded) {
+                if raw.is_empty() || raw.starts_with("ENC[") || (is_placeholder_value(raw) && !encoded) {
                     continue;
                 }
-                let value = if encoded {
-                    match decode_base64(raw) {
-                        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                        None => raw.to_string(),
-                    }
-                } else {
-                    raw.to_string()
+                // Binary data (a keystore, a raw key) is judged by its key alone.
+                let decoded = if encoded { decode_base64(raw) } else { None };
+                let value = match &decoded {
+                    Some(bytes) => match std::str::from_utf8(bytes) {
+                        Ok(text) => Some(text.trim()),
+                        Err(_) => None,
+                    },
+                    None => Some(raw),
                 };
-                let value = value.trim();
-                if value.is_empty() || secret_values::is_placeholder(value) || !is_credential(key, value) {
+                let credential = match value {
+                    Some(text) => !text.is_empty() && !is_placeholder_value(text) && is_credential(key, text),
+                    None => is_credential(key, ""),
+                };
+                if !credential {
                     continue;
                 }
-                let how = if encoded { "base64 is not encryption" } else { "in plain text" };
+                let how = if decoded.is_some() { "base64 is not encryption" } else { "in plain text" };
                 // A multi-line value is reported at its key, the line a reader looks at.
                 let multi_line = entry.value.scalar().is_some_and(|s| {
                     matches!(s.style, shipshape_yaml::ScalarStyle::Literal | shipshape_yaml::ScalarStyle::Folded)

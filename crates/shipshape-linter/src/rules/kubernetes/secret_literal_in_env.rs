@@ -9,9 +9,12 @@ declare_rule! {
     /// Flags a container `env` entry whose name says it holds a credential
     /// (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`, `clientSecret`, …) and
     /// whose `value` is a literal: not empty, not a placeholder
-    /// (`changeme`, `${DB_PASSWORD}`, `<password>`, `xxxx`, a constant name
-    /// such as `API_KEY_VALUE`), not a boolean, number, duration, path or
-    /// URL (credentials in URLs are left to the secrets rules). Names that say where a credential is
+    /// (`changeme`, `${DB_PASSWORD}`, `<password>`, `xxxx`, `password` as
+    /// the whole value, a constant name such as `API_KEY_VALUE`), not a
+    /// boolean, number, duration, path or URL (credentials in URLs are left
+    /// to the secrets rules). Weak literals such as `mysql` or
+    /// `SuperSecret123!` are flagged: a committed password is a finding
+    /// whatever its strength. Names that say where a credential is
     /// rather than what it is (`PASSWORD_FILE`, `TOKEN_URL`,
     /// `SECRET_NAME`) are not flagged. The value is redacted in the output.
     ///
@@ -47,6 +50,114 @@ declare_rule! {
     }
 }
 
+/// True for values that stand in for a credential: too short, templated
+/// or referenced (`${X}`, `{{ .x }}`, `$(cat f)`, `<password>`), a stock
+/// word as the whole value (`password`, `secret`, `changeme`), a marker
+/// only placeholders carry (`example`, `replace`, `your-`, `xxxx`), one
+/// repeated character, a sentence, or only stock words (`test-token`,
+/// `my-secret-key`). Unlike a blanket word list, `SuperSecret123!` is
+/// not a placeholder: a real password may contain the word `secret`.
+pub(crate) fn is_placeholder_value(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    if value.chars().count() < 4 {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with(['$', '%']) || ["${", "{{", "$(", "%(", "<", ">"].iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    const WHOLE: &[&str] = &[
+        "password",
+        "passw0rd",
+        "secret",
+        "changeme",
+        "changeit",
+        "example",
+        "sample",
+        "dummy",
+        "placeholder",
+        "redacted",
+        "none",
+        "null",
+        "undefined",
+        "test",
+        "testing",
+        "fake",
+        "notasecret",
+        "todo",
+        "fixme",
+        "token",
+        "apikey",
+        "mypassword",
+        "yourpassword",
+        "secretkey",
+        "mysecret",
+        "yoursecret",
+    ];
+    let compact: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    if WHOLE.contains(&compact.as_str()) {
+        return true;
+    }
+    const MARKERS: &[&str] = &[
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "placeholder",
+        "example",
+        "redacted",
+        "replace",
+        "your_",
+        "your-",
+        "yourpassword",
+        "dummy",
+        "notasecret",
+        "not-a-secret",
+        "xxxx",
+        "****",
+        "...",
+    ];
+    if MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    // A sentence describes the value rather than being it.
+    if !lower.contains('\n') && lower.split_whitespace().count() >= 3 {
+        return true;
+    }
+    // Made only of stock words: `test-token`, `my-secret-key`, `your_api_key_here`.
+    const STOCK: &[&str] = &[
+        "my",
+        "your",
+        "test",
+        "dummy",
+        "fake",
+        "sample",
+        "example",
+        "secret",
+        "password",
+        "token",
+        "key",
+        "api",
+        "value",
+        "here",
+        "changeme",
+        "placeholder",
+        "the",
+        "a",
+        "some",
+        "foo",
+        "bar",
+        "baz",
+        "username",
+        "user",
+    ];
+    if lower.split(['-', '_', '.', ' ']).filter(|w| !w.is_empty()).all(|w| STOCK.contains(&w)) {
+        return true;
+    }
+    let first = lower.chars().next().unwrap_or(' ');
+    lower.chars().all(|c| c == first || !c.is_ascii_alphanumeric())
+}
+
 /// True for values that cannot be a credential whatever the name says.
 fn is_plain_setting(value: &str) -> bool {
     let lower = value.trim().to_ascii_lowercase();
@@ -75,7 +186,7 @@ impl Rule for SecretLiteralInEnv {
                 let (Some(name), Some(value)) = (item.str_at(&["name"]), item.get("value")) else { continue };
                 let Some(text) = value.as_str() else { continue };
                 if !secret_values::is_secret_name(name)
-                    || secret_values::is_placeholder(text)
+                    || is_placeholder_value(text)
                     || is_plain_setting(text)
                     || secret_values::is_hash_like(text)
                 {
@@ -98,7 +209,7 @@ impl Rule for SecretLiteralInEnv {
 
 #[cfg(test)]
 mod tests {
-    use super::is_plain_setting;
+    use super::{is_placeholder_value, is_plain_setting};
 
     #[test]
     fn plain_settings() {
@@ -106,6 +217,22 @@ mod tests {
             assert!(is_plain_setting(value), "{value}");
         }
         assert!(is_plain_setting("GOOGLE_API_KEY_VAL"));
+        for value in [
+            "changeme",
+            "${PW}",
+            "<password>",
+            "xxxxxxxx",
+            "my-password",
+            "replace-with-yours",
+            "Secret",
+            "test-token",
+            "shhhh! it's a github secret",
+        ] {
+            assert!(is_placeholder_value(value), "{value}");
+        }
+        for value in ["SuperSecret123!", "minio123", "mysql", "c-krit"] {
+            assert!(!is_placeholder_value(value), "{value}");
+        }
         for value in ["s3cr3tValue", "abc123def", "30seconds-of-fun", "AKIA1234"] {
             assert!(!is_plain_setting(value), "{value}");
         }

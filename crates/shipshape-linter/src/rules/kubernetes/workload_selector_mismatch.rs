@@ -8,9 +8,12 @@ declare_rule! {
     /// Flags a Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo
     /// Rollout whose `spec.selector` does not select the labels of its own
     /// pod template (`matchLabels` and `matchExpressions` are evaluated),
-    /// and a ReplicationController whose `spec.selector` names labels its
-    /// template lacks. A missing selector is not flagged, since kustomize's
-    /// `commonLabels` adds one at build time.
+    /// or that has no selector although `apps/v1` requires one; and a
+    /// ReplicationController whose `spec.selector` names labels its
+    /// template lacks. A missing selector is not flagged when a
+    /// kustomization of the scan builds the file with `commonLabels` (or
+    /// `labels` with `includeSelectors`), which adds one, nor in kustomize
+    /// patches.
     ///
     /// ## Why is this bad?
     /// The API server rejects the object (`selector does not match
@@ -60,8 +63,21 @@ impl Rule for WorkloadSelectorMismatch {
         let Some(template) = k8s::pod_template(object).filter(|t| t.complete) else { return };
         let Some(spec) = object.spec() else { return };
         let labels = template.labels();
-        // No selector: kustomize `commonLabels` may add it at build time.
-        let Some(entry) = spec.entry("selector") else { return };
+        let Some(entry) = spec.entry("selector") else {
+            let requires = object.api_version == "apps/v1" || object.api_version.starts_with("argoproj.io/");
+            if requires && !object.kustomize.selector_labels_added {
+                report.report(
+                    spec.key_span("template"),
+                    format!(
+                        "{} has no `spec.selector`, which `{}` requires; the API rejects it, so select the \
+                         template's labels",
+                        object.display_name(),
+                        object.api_version
+                    ),
+                );
+            }
+            return;
+        };
         if kind == "ReplicationController" {
             let selector = k8s::labels_of(Some(&entry.value));
             if let Some((key, value)) = selector.iter().find(|s| !labels.contains(s)) {
