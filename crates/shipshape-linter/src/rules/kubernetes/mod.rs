@@ -1,5 +1,6 @@
 //! Rules for the kubernetes domain.
 
+mod apparmor_unconfined;
 mod capabilities_not_dropped;
 mod cluster_admin_bound_to_broad_subject;
 mod container_may_run_as_root;
@@ -18,9 +19,11 @@ mod image_pull_policy_mismatch;
 mod ingress_backend_not_found;
 mod ingress_without_tls;
 mod invalid_field_type;
+mod liveness_probe_same_as_readiness;
 mod missing_cpu_limit;
 mod missing_liveness_probe;
 mod missing_memory_limit;
+mod missing_network_policy;
 mod missing_pod_disruption_budget;
 mod missing_readiness_probe;
 mod missing_resource_requests;
@@ -45,6 +48,7 @@ mod unsafe_sysctl;
 mod workload_selector_mismatch;
 mod writable_root_filesystem;
 
+pub use apparmor_unconfined::ApparmorUnconfined;
 pub use capabilities_not_dropped::CapabilitiesNotDropped;
 pub use cluster_admin_bound_to_broad_subject::ClusterAdminBoundToBroadSubject;
 pub use container_may_run_as_root::ContainerMayRunAsRoot;
@@ -63,9 +67,11 @@ pub use image_pull_policy_mismatch::ImagePullPolicyMismatch;
 pub use ingress_backend_not_found::IngressBackendNotFound;
 pub use ingress_without_tls::IngressWithoutTls;
 pub use invalid_field_type::InvalidFieldType;
+pub use liveness_probe_same_as_readiness::LivenessProbeSameAsReadiness;
 pub use missing_cpu_limit::MissingCpuLimit;
 pub use missing_liveness_probe::MissingLivenessProbe;
 pub use missing_memory_limit::MissingMemoryLimit;
+pub use missing_network_policy::MissingNetworkPolicy;
 pub use missing_pod_disruption_budget::MissingPodDisruptionBudget;
 pub use missing_readiness_probe::MissingReadinessProbe;
 pub use missing_resource_requests::MissingResourceRequests;
@@ -99,6 +105,7 @@ pub static RULES: &[&dyn Rule] = &[
     &CapabilitiesNotDropped,
     &WritableRootFilesystem,
     &MissingSeccompProfile,
+    &ApparmorUnconfined,
     &UnmaskedProcMount,
     &HostNamespaceShared,
     &HostPathVolume,
@@ -117,6 +124,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MissingLivenessProbe,
     &MissingReadinessProbe,
     &ProbePortNotDeclared,
+    &LivenessProbeSameAsReadiness,
     &WorkloadSelectorMismatch,
     &RollingUpdateAllUnavailable,
     &MissingPodDisruptionBudget,
@@ -129,6 +137,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ServiceTypeNodeport,
     &IngressWithoutTls,
     &IngressBackendNotFound,
+    &MissingNetworkPolicy,
     &RbacWildcard,
     &ClusterAdminBoundToBroadSubject,
     &UnknownField,
