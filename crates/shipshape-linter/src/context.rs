@@ -28,6 +28,8 @@ pub struct K8sObject {
     pub kind: String,
     pub name: Option<String>,
     pub namespace: Option<String>,
+    /// What the kustomizations of the scan make of this object's file.
+    pub kustomize: crate::k8s::KustomizeRole,
 }
 
 impl K8sObject {
@@ -36,7 +38,16 @@ impl K8sObject {
         let kind = root.str_at(&["kind"])?.to_string();
         let name = root.str_at(&["metadata", "name"]).map(str::to_string);
         let namespace = root.str_at(&["metadata", "namespace"]).map(str::to_string);
-        Some(Self { file, path: path.to_string(), root, api_version, kind, name, namespace })
+        Some(Self {
+            file,
+            path: path.to_string(),
+            root,
+            api_version,
+            kind,
+            name,
+            namespace,
+            kustomize: crate::k8s::KustomizeRole::default(),
+        })
     }
 
     /// `Kind/name` for messages.

@@ -229,6 +229,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
         .filter_map(|s| s.unparsed_reason.map(|r| SkippedFile { path: s.relative.clone(), reason: r.to_string() }))
         .collect();
     let files_scanned = sources.len();
+    let kustomize_roles = crate::k8s::kustomize_roles(sources.iter().map(|s| (s.relative.as_str(), s.text.as_str())));
     let mut results: Vec<FileResult> = sources
         .into_par_iter()
         .enumerate()
@@ -267,6 +268,9 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
                     }
                     for document in parsed.documents {
                         collect_objects(id, &source.relative, document.root, &mut objects);
+                    }
+                    if let Some(role) = kustomize_roles.get(&source.relative) {
+                        objects.iter_mut().for_each(|o| o.kustomize = *role);
                     }
                     for object in &objects {
                         for rule in &kubernetes_rules {

@@ -1,9 +1,13 @@
 //! Helpers over Kubernetes objects shared by the rules: where a workload
-//! keeps its pod template, its containers, labels and selectors.
+//! keeps its pod template, its containers, labels, selectors, replicas and
+//! resource quantities.
 
+use std::collections::{HashMap, HashSet};
+
+use shipshape_diagnostics::Span;
 use shipshape_yaml::Node;
 
-use crate::context::K8sObject;
+use crate::context::{K8sObject, ObjectSet};
 
 /// Kinds that run pods, with the route to their pod template's `spec`.
 const WORKLOADS: &[(&str, &[&str])] = &[
@@ -18,6 +22,14 @@ const WORKLOADS: &[(&str, &[&str])] = &[
     ("Rollout", &["spec", "template", "spec"]),
 ];
 
+/// Workload kinds whose pods run until replaced (not Jobs, not bare Pods).
+pub const LONG_RUNNING_KINDS: &[&str] =
+    &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Rollout"];
+
+/// Kinds with `spec.replicas` that a HorizontalPodAutoscaler or a
+/// PodDisruptionBudget can relate to.
+pub const SCALABLE_KINDS: &[&str] = &["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "Rollout"];
+
 pub fn is_workload_kind(kind: &str) -> bool {
     WORKLOADS.iter().any(|(k, _)| *k == kind)
 }
@@ -29,11 +41,23 @@ pub struct PodTemplate<'a> {
     pub spec: &'a Node,
     /// The pod's `metadata` (the template's, or the Pod's own).
     pub metadata: Option<&'a Node>,
+    /// The span of the `spec:` key of the pod spec, to report pod-level
+    /// findings at.
+    pub spec_key: Span,
+    /// False for a partial object (a kustomize patch or overlay fragment):
+    /// its explicit values are judged, but a field it lacks may come from
+    /// the base, so rules do not report missing fields on it.
+    pub complete: bool,
 }
 
 impl<'a> PodTemplate<'a> {
     pub fn labels(&self) -> Vec<(&'a str, &'a str)> {
         labels_of(self.metadata.and_then(|m| m.get("labels")))
+    }
+
+    /// A pod annotation.
+    pub fn annotation(&self, key: &str) -> Option<&'a str> {
+        self.metadata.and_then(|m| m.get("annotations")).and_then(|a| a.get(key)).and_then(Node::as_str)
     }
 
     /// Regular, init and ephemeral containers.
@@ -56,6 +80,30 @@ impl<'a> PodTemplate<'a> {
     /// Only the long-running containers (`containers`), not init ones.
     pub fn main_containers(&self) -> Vec<Container<'a>> {
         self.containers().into_iter().filter(|c| c.kind == ContainerKind::Regular).collect()
+    }
+
+    /// Regular and init containers: the ones a pod template defines and
+    /// security and resource settings apply to (not ephemeral debug ones).
+    pub fn app_containers(&self) -> Vec<Container<'a>> {
+        self.containers().into_iter().filter(|c| c.kind != ContainerKind::Ephemeral).collect()
+    }
+
+    /// Long-running containers: regular ones and restartable init ones.
+    pub fn serving_containers(&self) -> Vec<Container<'a>> {
+        self.containers().into_iter().filter(|c| c.kind == ContainerKind::Regular || c.is_sidecar()).collect()
+    }
+
+    /// A Windows pod (`spec.os.name: windows` or Windows host-process
+    /// settings): Linux security settings do not apply to it.
+    pub fn is_windows(&self) -> bool {
+        self.spec.str_at(&["os", "name"]) == Some("windows")
+            || self.spec.path(&["securityContext", "windowsOptions"]).is_some()
+            || self.spec.path(&["nodeSelector", "kubernetes.io/os"]).and_then(Node::as_str) == Some("windows")
+    }
+
+    /// The span of a pod-level key when present, else of the pod `spec:` key.
+    pub fn key_span(&self, key: &str) -> Span {
+        self.spec.entry(key).map_or(self.spec_key, |e| e.key.span)
     }
 }
 
@@ -87,14 +135,37 @@ impl<'a> Container<'a> {
         self.kind == ContainerKind::Init && self.node.str_at(&["restartPolicy"]) == Some("Always")
     }
 
+    /// `container`, `init container` or `sidecar`, for messages.
+    pub fn noun(&self) -> &'static str {
+        match self.kind {
+            _ if self.is_sidecar() => "Sidecar",
+            ContainerKind::Regular => "Container",
+            ContainerKind::Init => "Init container",
+            ContainerKind::Ephemeral => "Ephemeral container",
+        }
+    }
+
+    /// "Container `web` of Deployment/api", for messages.
+    pub fn describe(&self, object: &K8sObject) -> String {
+        format!("{} `{}` of {}", self.noun(), self.name(), object.display_name())
+    }
+
     /// A field of the container's `securityContext`, falling back to the
     /// pod's `securityContext` for the fields a pod can set.
     pub fn security_setting(&self, key: &str) -> Option<&'a Node> {
-        self.node.path(&["securityContext", key]).or_else(|| {
-            const POD_LEVEL: &[&str] =
-                &["runAsUser", "runAsGroup", "runAsNonRoot", "seccompProfile", "seLinuxOptions", "appArmorProfile"];
-            POD_LEVEL.contains(&key).then(|| self.pod.path(&["securityContext", key])).flatten()
-        })
+        self.node.path(&["securityContext", key]).or_else(|| self.pod_security_setting(key))
+    }
+
+    /// The pod-level value of a field a pod `securityContext` can set.
+    pub fn pod_security_setting(&self, key: &str) -> Option<&'a Node> {
+        const POD_LEVEL: &[&str] =
+            &["runAsUser", "runAsGroup", "runAsNonRoot", "seccompProfile", "seLinuxOptions", "appArmorProfile"];
+        POD_LEVEL.contains(&key).then(|| self.pod.path(&["securityContext", key])).flatten()
+    }
+
+    /// A field of the container's own `securityContext`.
+    pub fn own_security_setting(&self, key: &str) -> Option<&'a Node> {
+        self.node.path(&["securityContext", key])
     }
 
     /// Declared ports: `(name, containerPort)`.
@@ -108,13 +179,37 @@ impl<'a> Container<'a> {
             .collect()
     }
 
+    /// True when the container declares a port with this name.
+    pub fn declares_port_name(&self, name: &str) -> bool {
+        self.ports().iter().any(|(n, _)| *n == Some(name))
+    }
+
+    /// True when the container declares this port number.
+    pub fn declares_port_number(&self, number: i64) -> bool {
+        self.ports().iter().any(|(_, p)| *p == Some(number))
+    }
+
+    /// `resources.<section>.<resource>` (`requests`/`limits`, `cpu`/`memory`).
+    pub fn resource(&self, section: &str, resource: &str) -> Option<&'a Node> {
+        self.node.path(&["resources", section, resource]).filter(|n| !n.is_null())
+    }
+
     /// The span to report container-level findings at: its `name` or its start.
-    pub fn report_span(&self) -> shipshape_diagnostics::Span {
+    pub fn report_span(&self) -> Span {
         self.node.get("name").map_or(self.node.head_span(), |n| n.span)
+    }
+
+    /// The span of a key of the container when present, else `report_span`.
+    pub fn key_span(&self, key: &str) -> Span {
+        self.node.entry(key).map_or(self.report_span(), |e| e.key.span)
     }
 }
 
 /// The pod template of a workload, if it has one inline.
+///
+/// The template is marked incomplete (see [`PodTemplate::complete`]) when
+/// its file is a patch of a kustomization in the scan, or none of its
+/// containers names an `image` (a patch whose kustomization is elsewhere).
 pub fn pod_template(object: &K8sObject) -> Option<PodTemplate<'_>> {
     let (_, route) = WORKLOADS.iter().find(|(k, _)| *k == object.kind)?;
     if object.kind == "Rollout" && !object.api_version.starts_with("argoproj.io/") {
@@ -124,12 +219,28 @@ pub fn pod_template(object: &K8sObject) -> Option<PodTemplate<'_>> {
     if !spec.is_mapping() {
         return None;
     }
-    let metadata = if route.len() == 1 {
-        object.root.get("metadata")
-    } else {
-        object.root.path(&route[..route.len() - 1]).and_then(|t| t.get("metadata"))
-    };
-    Some(PodTemplate { object, spec, metadata })
+    let parent = if route.len() == 1 { Some(&object.root) } else { object.root.path(&route[..route.len() - 1]) };
+    let metadata = parent.and_then(|t| t.get("metadata"));
+    let spec_key = parent.map_or(spec.span, |p| p.key_span("spec"));
+    let mut template = PodTemplate { object, spec, metadata, spec_key, complete: true };
+    let has_image = template.main_containers().iter().any(|c| c.image().is_some());
+    template.complete = has_image && !object.kustomize.patch;
+    Some(template)
+}
+
+/// The pod template that runs a workload's pods: its own, or for an Argo
+/// Rollout with `workloadRef`, the referenced Deployment's.
+pub fn effective_pod_template<'a>(set: &'a ObjectSet, object: &'a K8sObject) -> Option<PodTemplate<'a>> {
+    if let Some(template) = pod_template(object) {
+        return Some(template);
+    }
+    let reference = object.root.path(&["spec", "workloadRef"]).filter(|_| object.kind == "Rollout")?;
+    let kind = reference.str_at(&["kind"]).unwrap_or("Deployment");
+    let name = reference.str_at(&["name"])?;
+    set.same_namespace(object)
+        .filter(|o| o.kind == kind && o.name.as_deref() == Some(name))
+        .find_map(|o| pod_template(o).filter(|t| t.complete))
+        .map(|t| PodTemplate { object, ..t })
 }
 
 /// `key: value` pairs of a labels or selector mapping.
@@ -144,4 +255,396 @@ pub fn labels_of(node: Option<&Node>) -> Vec<(&str, &str)> {
 /// True when every `selector` pair is among `labels`.
 pub fn selector_matches(selector: &[(&str, &str)], labels: &[(&str, &str)]) -> bool {
     !selector.is_empty() && selector.iter().all(|s| labels.contains(s))
+}
+
+/// Evaluates a `LabelSelector` (`matchLabels` and `matchExpressions`)
+/// against labels. `None` when the selector cannot be judged (not a
+/// mapping, an unknown operator, templated values). An empty selector
+/// matches everything.
+pub fn label_selector_matches(selector: &Node, labels: &[(&str, &str)]) -> Option<bool> {
+    if !selector.is_mapping() {
+        return None;
+    }
+    let has = |key: &str| labels.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    for (key, value) in labels_of(selector.get("matchLabels")) {
+        if value.contains(['$', '{']) {
+            return None;
+        }
+        if has(key) != Some(value) {
+            return Some(false);
+        }
+    }
+    for expression in selector.get("matchExpressions").map(Node::items).unwrap_or(&[]) {
+        let key = expression.str_at(&["key"])?;
+        let values: Vec<&str> =
+            expression.get("values").map(Node::items).unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
+        let label = has(key);
+        let ok = match expression.str_at(&["operator"])? {
+            "In" => label.is_some_and(|l| values.contains(&l)),
+            "NotIn" => !label.is_some_and(|l| values.contains(&l)),
+            "Exists" => label.is_some(),
+            "DoesNotExist" => label.is_none(),
+            _ => return None,
+        };
+        if !ok {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// True when a `LabelSelector` selects nothing explicitly (no
+/// `matchLabels` and no `matchExpressions`).
+pub fn selector_is_empty(selector: &Node) -> bool {
+    labels_of(selector.get("matchLabels")).is_empty()
+        && selector.get("matchExpressions").map(Node::items).unwrap_or(&[]).is_empty()
+}
+
+/// `spec.replicas` when written as a number.
+pub fn replicas(object: &K8sObject) -> Option<i64> {
+    object.root.path(&["spec", "replicas"]).and_then(Node::as_i64)
+}
+
+/// The folder of the file an object was read from.
+pub fn folder(object: &K8sObject) -> &str {
+    object.path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// True when a workload lies in the same folder as `object` and could be
+/// in its namespace: only then is the scan taken to show the workloads
+/// `object` relates to (a lone Service or HPA proves nothing).
+pub fn folder_has_workloads(set: &ObjectSet, object: &K8sObject) -> bool {
+    set.same_namespace(object).any(|o| folder(o) == folder(object) && pod_template(o).is_some_and(|t| t.complete))
+}
+
+/// The pod templates of the scan, in `object`'s namespace, whose labels a
+/// Service-style selector (plain `key: value` pairs) matches. Labels that
+/// controllers add to pods themselves are left out of the comparison.
+pub fn templates_selected_by<'a>(
+    set: &'a ObjectSet,
+    object: &'a K8sObject,
+    selector: &[(&str, &str)],
+) -> Vec<PodTemplate<'a>> {
+    let selector: Vec<(&str, &str)> = selector.iter().copied().filter(|(k, _)| !is_controller_label(k)).collect();
+    set.same_namespace(object)
+        .filter_map(|o| effective_pod_template(set, o))
+        .filter(|t| selector_matches(&selector, &t.labels()))
+        .collect()
+}
+
+/// True when some object of the scan other than a Service-like consumer
+/// of labels carries all the `selector` labels in any `labels` mapping:
+/// a custom resource (a `Prometheus`, an Argo Rollouts experiment, a
+/// database cluster) whose controller creates pods with those labels.
+pub fn labels_defined_elsewhere(set: &ObjectSet, object: &K8sObject, selector: &[(&str, &str)]) -> bool {
+    const CONSUMERS: &[&str] = &[
+        "Service",
+        "Ingress",
+        "NetworkPolicy",
+        "PodDisruptionBudget",
+        "HorizontalPodAutoscaler",
+        "ServiceMonitor",
+        "PodMonitor",
+    ];
+    fn walk(node: &Node, selector: &[(&str, &str)], depth: usize) -> bool {
+        if depth > 24 {
+            return false;
+        }
+        match &node.kind {
+            shipshape_yaml::NodeKind::Mapping(_) => node.entries().iter().any(|e| {
+                (e.key.as_str() == Some("labels") && selector_matches(selector, &labels_of(Some(&e.value))))
+                    || walk(&e.value, selector, depth + 1)
+            }),
+            shipshape_yaml::NodeKind::Sequence(items) => items.iter().any(|i| walk(i, selector, depth + 1)),
+            shipshape_yaml::NodeKind::Scalar(_) => false,
+        }
+    }
+    set.same_namespace(object).any(|o| !CONSUMERS.contains(&o.kind.as_str()) && walk(&o.root, selector, 0))
+}
+
+/// Label keys that controllers add to pods themselves
+/// (`statefulset.kubernetes.io/pod-name`, `pod-template-hash`, …): a
+/// selector may name them although no template carries them.
+pub fn is_controller_label(key: &str) -> bool {
+    matches!(
+        key,
+        "statefulset.kubernetes.io/pod-name"
+            | "apps.kubernetes.io/pod-index"
+            | "pod-template-hash"
+            | "controller-revision-hash"
+            | "pod-template-generation"
+            | "rollouts-pod-template-hash"
+            | "controller-uid"
+            | "job-name"
+    ) || key.starts_with("batch.kubernetes.io/")
+}
+
+/// True when two objects are confidently part of one application: read
+/// from the same folder, or placed in the same explicit namespace. Rules
+/// that report an inconsistency between two objects pair them only then,
+/// so that two unrelated apps of a monorepo that share a name are not
+/// compared.
+pub fn related(a: &K8sObject, b: &K8sObject) -> bool {
+    folder(a) == folder(b) || (a.namespace.is_some() && a.namespace == b.namespace)
+}
+
+/// The HorizontalPodAutoscalers of the scan that target `object`.
+pub fn autoscalers_of<'a>(set: &'a ObjectSet, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
+    set.same_namespace(object).filter(move |o| {
+        o.kind == "HorizontalPodAutoscaler"
+            && o.root.str_at(&["spec", "scaleTargetRef", "kind"]) == Some(object.kind.as_str())
+            && o.root.str_at(&["spec", "scaleTargetRef", "name"]) == object.name.as_deref()
+    })
+}
+
+/// The number of pods a workload runs at least: its `spec.replicas`, or
+/// the `minReplicas` of an autoscaler that targets it (default 1).
+pub fn minimum_replicas(set: &ObjectSet, object: &K8sObject) -> Option<i64> {
+    if let Some(hpa) = autoscalers_of(set, object).next() {
+        return Some(hpa.root.path(&["spec", "minReplicas"]).and_then(Node::as_i64).unwrap_or(1));
+    }
+    replicas(object)
+}
+
+/// True when a LimitRange that could apply to `object`'s namespace gives
+/// containers a default for `resource` in `section` (`requests` or
+/// `limits`). A default limit is also the default request.
+pub fn limit_range_default(set: &ObjectSet, object: &K8sObject, section: &str, resource: &str) -> bool {
+    set.same_namespace(object).filter(|o| o.kind == "LimitRange").any(|range| {
+        range.root.path(&["spec", "limits"]).map(Node::items).unwrap_or(&[]).iter().any(|limit| {
+            let kind = limit.str_at(&["type"]).unwrap_or("Container");
+            let has = |key: &str| limit.path(&[key, resource]).is_some();
+            kind == "Container" && (has("default") || (section == "requests" && has("defaultRequest")))
+        })
+    })
+}
+
+/// An `IntOrString` count: a number or a percentage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IntOrPercent {
+    Int(i64),
+    Percent(f64),
+}
+
+impl IntOrPercent {
+    pub fn parse(node: &Node) -> Option<Self> {
+        if let Some(n) = node.as_i64() {
+            return Some(Self::Int(n));
+        }
+        let text = node.as_str()?.trim();
+        if let Some(p) = text.strip_suffix('%') {
+            return p.trim().parse::<f64>().ok().map(Self::Percent);
+        }
+        text.parse::<i64>().ok().map(Self::Int)
+    }
+
+    /// The count out of `total`, rounding a percentage up or down.
+    pub fn resolve(self, total: i64, round_up: bool) -> i64 {
+        match self {
+            Self::Int(n) => n,
+            Self::Percent(p) => {
+                let exact = p * total as f64 / 100.0;
+                (if round_up { exact.ceil() } else { exact.floor() }) as i64
+            }
+        }
+    }
+}
+
+/// A resource quantity (`500m`, `1.5`, `256Mi`, `1G`, `1e3`) as a number of
+/// cores or bytes.
+pub fn parse_quantity(text: &str) -> Option<f64> {
+    let text = text.trim();
+    const SUFFIXES: &[(&str, f64)] = &[
+        ("Ki", 1024.0),
+        ("Mi", 1024.0 * 1024.0),
+        ("Gi", 1024.0 * 1024.0 * 1024.0),
+        ("Ti", 1024.0 * 1024.0 * 1024.0 * 1024.0),
+        ("Pi", 1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0),
+        ("Ei", 1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0),
+        ("n", 1e-9),
+        ("u", 1e-6),
+        ("m", 1e-3),
+        ("k", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+        ("P", 1e15),
+        ("E", 1e18),
+    ];
+    for (suffix, factor) in SUFFIXES {
+        if let Some(number) = text.strip_suffix(suffix) {
+            let value = number.parse::<f64>().ok()?;
+            return value.is_finite().then_some(value * factor);
+        }
+    }
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// What the kustomizations of a scan make of a file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KustomizeRole {
+    /// The file is a patch (`patches[].path`, `patchesStrategicMerge`,
+    /// `patchesJson6902[].path`): its objects are partial.
+    pub patch: bool,
+    /// A kustomization that builds the file adds labels to selectors
+    /// (`commonLabels`, or `labels` with `includeSelectors: true`), so a
+    /// workload without a selector gets one at build time.
+    pub selector_labels_added: bool,
+}
+
+fn is_kustomization_file(path: &str) -> bool {
+    matches!(path.rsplit('/').next(), Some("kustomization.yaml" | "kustomization.yml" | "Kustomization"))
+}
+
+/// Joins a relative reference to a folder, resolving `.` and `..`.
+fn join_path(folder: &str, reference: &str) -> Option<String> {
+    if reference.contains("://") || reference.starts_with('/') || reference.contains('\n') {
+        return None;
+    }
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in reference.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+struct Kustomization {
+    resources: Vec<String>,
+    patches: Vec<String>,
+    adds_selector_labels: bool,
+}
+
+fn read_kustomization(folder: &str, text: &str) -> Option<Kustomization> {
+    let parsed = shipshape_yaml::parse(text);
+    let root = &parsed.documents.first()?.root;
+    let strings = |key: &str| -> Vec<String> {
+        root.get(key).map(Node::items).unwrap_or(&[]).iter().filter_map(Node::as_str).map(str::to_string).collect()
+    };
+    let mut resources = strings("resources");
+    resources.extend(strings("bases"));
+    resources.extend(strings("components"));
+    let mut patches = strings("patchesStrategicMerge");
+    for key in ["patches", "patchesJson6902"] {
+        for item in root.get(key).map(Node::items).unwrap_or(&[]) {
+            patches.extend(item.str_at(&["path"]).map(str::to_string).or_else(|| item.as_str().map(str::to_string)));
+        }
+    }
+    let common = root.get("commonLabels").is_some_and(|l| !l.entries().is_empty());
+    let labels = root
+        .get("labels")
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .any(|l| l.get("includeSelectors").and_then(Node::as_bool) == Some(true));
+    let resolve = |list: Vec<String>| list.iter().filter_map(|r| join_path(folder, r)).collect();
+    Some(Kustomization {
+        resources: resolve(resources),
+        patches: resolve(patches),
+        adds_selector_labels: common || labels,
+    })
+}
+
+/// Reads every kustomization among `files` (`(relative path, text)`) and
+/// says, per file, whether it is a patch and whether its workloads get
+/// selector labels at build time. Folder references are followed through
+/// their own kustomization.
+pub fn kustomize_roles<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<String, KustomizeRole> {
+    let mut by_folder: HashMap<String, Kustomization> = HashMap::new();
+    for (path, text) in files {
+        if !is_kustomization_file(path) {
+            continue;
+        }
+        let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
+        if let Some(k) = read_kustomization(folder, text) {
+            by_folder.insert(folder.to_string(), k);
+        }
+    }
+    let mut roles: HashMap<String, KustomizeRole> = HashMap::new();
+    for k in by_folder.values() {
+        for patch in &k.patches {
+            roles.entry(patch.clone()).or_default().patch = true;
+        }
+        if !k.adds_selector_labels {
+            continue;
+        }
+        let mut stack: Vec<&String> = k.resources.iter().collect();
+        let mut seen: HashSet<&String> = HashSet::new();
+        while let Some(resource) = stack.pop() {
+            if !seen.insert(resource) {
+                continue;
+            }
+            match by_folder.get(resource.as_str()) {
+                Some(inner) => stack.extend(inner.resources.iter()),
+                None => roles.entry(resource.clone()).or_default().selector_labels_added = true,
+            }
+        }
+    }
+    roles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kustomize_roles_follow_folders() {
+        let files = [
+            ("app/base/kustomization.yaml", "resources: [deployment.yaml, ./service.yaml]\n"),
+            ("app/base/deployment.yaml", ""),
+            (
+                "app/overlays/prod/kustomization.yaml",
+                "resources: [../../base]\ncommonLabels: {team: shop}\npatches:\n  - path: replicas.yaml\n  - patch: |-\n      x\n",
+            ),
+            ("app/other/Kustomization", "patchesStrategicMerge: [../../outside.yaml]\n"),
+        ];
+        let roles = kustomize_roles(files.into_iter());
+        assert_eq!(roles.get("app/overlays/prod/replicas.yaml").map(|r| r.patch), Some(true));
+        assert_eq!(roles.get("app/base/deployment.yaml").map(|r| r.selector_labels_added), Some(true));
+        assert_eq!(roles.get("app/base/service.yaml").map(|r| r.selector_labels_added), Some(true));
+        assert_eq!(roles.get("outside.yaml").map(|r| r.patch), Some(true));
+        assert_eq!(join_path("a/b", "../../../c"), None);
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(parse_quantity("500m"), Some(0.5));
+        assert_eq!(parse_quantity("2"), Some(2.0));
+        assert_eq!(parse_quantity("1Gi"), Some(1024.0 * 1024.0 * 1024.0));
+        assert_eq!(parse_quantity("1G"), Some(1e9));
+        assert_eq!(parse_quantity("128974848"), Some(128_974_848.0));
+        assert_eq!(parse_quantity("1e3"), Some(1000.0));
+        assert_eq!(parse_quantity("lots"), None);
+        assert_eq!(parse_quantity(""), None);
+    }
+
+    #[test]
+    fn int_or_percent() {
+        let yaml = shipshape_yaml::parse("a: 25%\nb: 2\nc: '3'\n");
+        let root = &yaml.documents[0].root;
+        assert_eq!(root.get("a").and_then(IntOrPercent::parse), Some(IntOrPercent::Percent(25.0)));
+        assert_eq!(root.get("b").and_then(IntOrPercent::parse), Some(IntOrPercent::Int(2)));
+        assert_eq!(root.get("c").and_then(IntOrPercent::parse), Some(IntOrPercent::Int(3)));
+        assert_eq!(IntOrPercent::Percent(25.0).resolve(3, true), 1);
+        assert_eq!(IntOrPercent::Percent(25.0).resolve(3, false), 0);
+    }
+
+    #[test]
+    fn label_selectors() {
+        let yaml = shipshape_yaml::parse(
+            "matchLabels: {app: web}\nmatchExpressions:\n  - {key: tier, operator: In, values: [front]}\n  - {key: canary, operator: DoesNotExist}\n",
+        );
+        let selector = &yaml.documents[0].root;
+        assert_eq!(label_selector_matches(selector, &[("app", "web"), ("tier", "front")]), Some(true));
+        assert_eq!(label_selector_matches(selector, &[("app", "web"), ("tier", "back")]), Some(false));
+        assert_eq!(
+            label_selector_matches(selector, &[("app", "web"), ("tier", "front"), ("canary", "1")]),
+            Some(false)
+        );
+    }
 }

@@ -1,0 +1,78 @@
+use crate::context::K8sObject;
+use crate::declare_rule;
+use crate::rule::{Reporter, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `*` in the `verbs`, `resources` or `nonResourceURLs` of a rule
+    /// of a Role or ClusterRole. ClusterRoles built by `aggregationRule`
+    /// are skipped, since the control plane fills in their rules.
+    ///
+    /// ## Why is this bad?
+    /// A wildcard grants more than anyone reviewed, including what does not
+    /// exist yet: `resources: ["*"]` covers Secrets and every custom
+    /// resource installed later, `verbs: ["*"]` covers `escalate`, `bind`
+    /// and `impersonate`, which turn a narrow role into cluster admin.
+    /// List the resources and verbs the subject needs.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// rules:
+    ///   - apiGroups: [""]
+    ///     resources: ["*"]
+    ///     verbs: ["*"]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// rules:
+    ///   - apiGroups: [""]
+    ///     resources: [configmaps]
+    ///     verbs: [get, list, watch]
+    /// ```
+    ///
+    /// ## References
+    /// - [RBAC good practices](https://kubernetes.io/docs/concepts/security/rbac-good-practices/)
+    pub struct RbacWildcard {
+        id: "rbac-wildcard",
+        severity: Warning,
+        domains: [Kubernetes],
+        summary: "RBAC rule grants `*` verbs or resources",
+    }
+}
+
+impl Rule for RbacWildcard {
+    fn check_object(&self, object: &K8sObject, report: &mut Reporter<'_>) {
+        if !matches!(object.kind.as_str(), "Role" | "ClusterRole") || !object.group().starts_with("rbac.authorization")
+        {
+            return;
+        }
+        if object.root.get("aggregationRule").is_some() {
+            return;
+        }
+        for rule in object.root.get("rules").map(|r| r.items()).unwrap_or(&[]) {
+            let all_groups =
+                rule.get("apiGroups").map(|g| g.items()).unwrap_or(&[]).iter().any(|g| g.as_str() == Some("*"));
+            for (field, what) in [
+                ("verbs", "every verb, including `escalate`, `bind` and `impersonate`"),
+                (
+                    "resources",
+                    if all_groups {
+                        "every resource of every API group"
+                    } else {
+                        "every resource of its API groups, Secrets included"
+                    },
+                ),
+                ("nonResourceURLs", "every non-resource URL"),
+            ] {
+                let items = rule.get(field).map(|n| n.items()).unwrap_or(&[]);
+                if let Some(star) = items.iter().find(|i| matches!(i.as_str(), Some("*" | "*/*"))) {
+                    report.report(
+                        star.span,
+                        format!("{} grants {what} (`{field}: [\"*\"]`); list what is needed", object.display_name()),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+use crate::context::ObjectSet;
+use crate::declare_rule;
+use crate::k8s;
+use crate::rule::{Reporter, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Service port whose `targetPort` (or `port`, when
+    /// `targetPort` is unset) the selected pods do not declare: a port name
+    /// that no container of any selected pod template names, or a number
+    /// that none of their `containerPort`s has while they declare ports.
+    /// Only pod templates read from the Service's folder or its explicit
+    /// namespace are compared, so that two applications of a monorepo that
+    /// share labels are not mixed up.
+    ///
+    /// ## Why is this bad?
+    /// A named `targetPort` that no container declares gives the Service no
+    /// endpoints for that port: connections fail although the pods are
+    /// healthy. A number that no container declares usually means the
+    /// application's port changed and the Service was not updated, or that
+    /// `targetPort` was left out and defaults to the Service `port`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Service
+    /// spec:
+    ///   selector:
+    ///     app: api
+    ///   ports:
+    ///     - port: 80
+    ///       targetPort: web    # the container names its port `http`
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// kind: Service
+    /// spec:
+    ///   selector:
+    ///     app: api
+    ///   ports:
+    ///     - port: 80
+    ///       targetPort: http
+    /// ```
+    pub struct ServiceTargetPortNotDeclared {
+        id: "service-target-port-not-declared",
+        severity: Warning,
+        domains: [Kubernetes],
+        summary: "Service targets a port the selected pods do not declare",
+    }
+}
+
+impl Rule for ServiceTargetPortNotDeclared {
+    fn check_objects(&self, set: &ObjectSet, report: &mut Reporter<'_>) {
+        for service in set.of_kind("Service") {
+            let Some(spec) = service.spec() else { continue };
+            let selector = k8s::labels_of(spec.get("selector"));
+            if selector.is_empty() {
+                continue;
+            }
+            let templates: Vec<_> = k8s::templates_selected_by(set, service, &selector)
+                .into_iter()
+                .filter(|t| k8s::related(service, t.object))
+                .collect();
+            let containers: Vec<_> = templates.iter().flat_map(|t| t.serving_containers()).collect();
+            if containers.is_empty() {
+                continue;
+            }
+            let any_declared = containers.iter().any(|c| !c.ports().is_empty());
+            for port in spec.get("ports").map(|p| p.items()).unwrap_or(&[]) {
+                let Some(target) = port.get("targetPort").or_else(|| port.get("port")) else { continue };
+                let explicit = port.get("targetPort").is_some();
+                let text = target.as_str().unwrap_or("");
+                let problem = match target.as_i64().or_else(|| text.parse().ok()) {
+                    Some(number) if any_declared && !containers.iter().any(|c| c.declares_port_number(number)) => {
+                        Some(if explicit {
+                            format!("targets port {number}, which no selected container declares")
+                        } else {
+                            format!("has no `targetPort`, so it targets port {number}, which no selected container declares")
+                        })
+                    }
+                    Some(_) => None,
+                    None if text.is_empty() || text.contains(['$', '{']) => None,
+                    None => (!containers.iter().any(|c| c.declares_port_name(text)))
+                        .then(|| format!("targets the port name `{text}`, which no selected container declares")),
+                };
+                if let Some(problem) = problem {
+                    let label = port
+                        .str_at(&["name"])
+                        .map(|n| format!("Port `{n}` of {}", service.display_name()))
+                        .unwrap_or_else(|| format!("A port of {}", service.display_name()));
+                    report.report_in(
+                        service.file,
+                        target.span,
+                        format!("{label} {problem}; point it at a declared container port"),
+                    );
+                }
+            }
+        }
+    }
+}
