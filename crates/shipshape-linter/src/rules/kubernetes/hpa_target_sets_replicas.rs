@@ -46,7 +46,7 @@ declare_rule! {
     /// - [HorizontalPodAutoscaler: migrating Deployments to horizontal autoscaling](https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling)
     pub struct HpaTargetSetsReplicas {
         id: "hpa-target-sets-replicas",
-        severity: Warning,
+        severity: Info,
         domains: [Kubernetes],
         summary: "Workload scaled by an autoscaler also sets `replicas`",
     }
