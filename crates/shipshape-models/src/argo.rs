@@ -7,7 +7,8 @@ use crate::k8s::{LabelSelector, PodTemplateSpec};
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RolloutSpec {
-    pub replicas: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
     pub revision_history_limit: u32,
     pub selector: LabelSelector,
     pub template: PodTemplateSpec,

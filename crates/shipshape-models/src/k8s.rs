@@ -241,7 +241,8 @@ pub struct EmptyDir {
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentSpec {
-    pub replicas: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
     pub revision_history_limit: u32,
     pub selector: LabelSelector,
     pub strategy: DeploymentStrategy,

@@ -39,10 +39,6 @@ fn app_name(service: &ServicePlan, env: &Env) -> String {
 }
 
 fn argocd_app(plan: &Plan, service: &ServicePlan, env: &Env) -> String {
-    let (group, kind) = match plan.delivery.strategy.value {
-        Strategy::Rolling => ("apps", "Deployment"),
-        _ => ("argoproj.io", "Rollout"),
-    };
     let mut metadata = meta(app_name(service, env), ARGOCD_NAMESPACE);
     metadata.labels.insert("app.kubernetes.io/part-of".into(), layout::project(plan));
     metadata.labels.insert("environment".into(), env.name.into());
@@ -64,11 +60,7 @@ fn argocd_app(plan: &Plan, service: &ServicePlan, env: &Env) -> String {
                     namespace: layout::namespace(plan, env),
                 },
                 sync_policy: sync_policy(env),
-                ignore_differences: vec![IgnoreDifference {
-                    group: group.into(),
-                    kind: kind.into(),
-                    json_pointers: vec!["/spec/replicas".into()],
-                }],
+                ignore_differences: Vec::new(),
             },
         },
     })

@@ -145,7 +145,7 @@ fn deployment(plan: &Plan, service: &ServicePlan) -> String {
         metadata: meta(plan, service, &service.name),
         body: Spec {
             spec: DeploymentSpec {
-                replicas: 2,
+                replicas: None,
                 revision_history_limit: 5,
                 selector: LabelSelector { match_labels: labels(service) },
                 strategy: DeploymentStrategy {
@@ -365,7 +365,6 @@ fn overlay_files(plan: &Plan, service: &ServicePlan, env: &Env) -> Vec<Generated
         Patch {
             target: PatchTarget { kind: kind.into(), name: service.name.clone() },
             patch: json_patch(&[
-                ("/spec/replicas", env.replicas.to_string()),
                 ("/spec/template/spec/containers/0/resources/requests/cpu", env.cpu.to_string()),
                 ("/spec/template/spec/containers/0/resources/requests/memory", env.memory.to_string()),
                 ("/spec/template/spec/containers/0/resources/limits/memory", env.memory_limit.to_string()),
@@ -374,8 +373,8 @@ fn overlay_files(plan: &Plan, service: &ServicePlan, env: &Env) -> Vec<Generated
         Patch {
             target: PatchTarget { kind: "HorizontalPodAutoscaler".into(), name: service.name.clone() },
             patch: json_patch(&[
-                ("/spec/minReplicas", env.replicas.max(2).to_string()),
-                ("/spec/maxReplicas", env.max_replicas.max(2).to_string()),
+                ("/spec/minReplicas", env.replicas.to_string()),
+                ("/spec/maxReplicas", env.max_replicas.to_string()),
             ]),
         },
         Patch {

@@ -68,7 +68,7 @@ pub(crate) fn rollout(plan: &Plan, service: &ServicePlan) -> String {
         metadata: ObjectMeta::named(&service.name, labels(service)),
         body: Spec {
             spec: RolloutSpec {
-                replicas: 2,
+                replicas: None,
                 revision_history_limit: 5,
                 selector: LabelSelector { match_labels: labels(service) },
                 template: pod_template(plan, service),
