@@ -225,3 +225,23 @@ pub struct GitlabArtifacts {
     pub reports: IndexMap<String, String>,
     pub expire_in: String,
 }
+
+/// `.github/dependabot.yml`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Dependabot {
+    pub version: u32,
+    pub updates: Vec<DependabotUpdate>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DependabotUpdate {
+    pub package_ecosystem: String,
+    pub directory: String,
+    pub schedule: DependabotSchedule,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DependabotSchedule {
+    pub interval: String,
+}

@@ -23,20 +23,32 @@ pub(crate) const CHECKOUT: PinnedAction =
 pub(crate) const CACHE: PinnedAction =
     PinnedAction { name: "actions/cache", sha: "55cc8345863c7cc4c66a329aec7e433d2d1c52a9", version: "v6.1.0" };
 // argoproj+argo-cd/.github/workflows/image-reuse.yaml
-pub(crate) const SETUP_BUILDX: PinnedAction =
-    PinnedAction { name: "docker/setup-buildx-action", sha: "37fe631027851001ddb9b187196cc803df7f5f0e", version: "v4.3.0" };
+pub(crate) const SETUP_BUILDX: PinnedAction = PinnedAction {
+    name: "docker/setup-buildx-action",
+    sha: "37fe631027851001ddb9b187196cc803df7f5f0e",
+    version: "v4.3.0",
+};
 // prometheus-community+helm-charts/.github/workflows/release.yaml
 pub(crate) const DOCKER_LOGIN: PinnedAction =
     PinnedAction { name: "docker/login-action", sha: "dbcb813823bdd20940b903addbd779551569679f", version: "v4.6.0" };
 // nodejs+docker-node/.github/workflows/build-test.yml
-pub(crate) const BUILD_PUSH: PinnedAction =
-    PinnedAction { name: "docker/build-push-action", sha: "53b7df96c91f9c12dcc8a07bcb9ccacbed38856a", version: "v7.3.0" };
+pub(crate) const BUILD_PUSH: PinnedAction = PinnedAction {
+    name: "docker/build-push-action",
+    sha: "53b7df96c91f9c12dcc8a07bcb9ccacbed38856a",
+    version: "v7.3.0",
+};
 // fluxcd+flagger/.github/workflows/push-ld.yml
-pub(crate) const COSIGN_INSTALLER: PinnedAction =
-    PinnedAction { name: "sigstore/cosign-installer", sha: "6f9f17788090df1f26f669e9d70d6ae9567deba6", version: "v4.1.2" };
+pub(crate) const COSIGN_INSTALLER: PinnedAction = PinnedAction {
+    name: "sigstore/cosign-installer",
+    sha: "6f9f17788090df1f26f669e9d70d6ae9567deba6",
+    version: "v4.1.2",
+};
 // nodejs+docker-node/.github/workflows/scorecard.yml
-pub(crate) const UPLOAD_ARTIFACT: PinnedAction =
-    PinnedAction { name: "actions/upload-artifact", sha: "043fb46d1a93c77aae656e7c1c64a875d1fc6a0a", version: "v7.0.1" };
+pub(crate) const UPLOAD_ARTIFACT: PinnedAction = PinnedAction {
+    name: "actions/upload-artifact",
+    sha: "043fb46d1a93c77aae656e7c1c64a875d1fc6a0a",
+    version: "v7.0.1",
+};
 
 /// Every pinned action, for tests and the version comments.
 pub(crate) const ALL: &[&PinnedAction] =

@@ -13,7 +13,7 @@ use shipshape_models::ci::*;
 use super::actions::{self, PinnedAction};
 use super::layout::{self, ENVIRONMENTS};
 use super::{yaml, GeneratedFile};
-use crate::plan::{GitopsTool, Plan, ServicePlan};
+use crate::plan::{GitopsTool, Plan, ServicePlan, Stack};
 
 const RUNNER: &str = "ubuntu-24.04";
 
@@ -75,7 +75,10 @@ fn cache_step(service: &ServicePlan) -> Step {
         &actions::CACHE,
         &[
             ("path", &service.ci.cache_paths.join("\n")),
-            ("key", &format!("{}-{}-${{{{ hashFiles({}) }}}}", service.name, service.stack.value.as_str(), keys.join(", "))),
+            (
+                "key",
+                &format!("{}-{}-${{{{ hashFiles({}) }}}}", service.name, service.stack.value.as_str(), keys.join(", ")),
+            ),
         ],
     )
 }
@@ -106,7 +109,9 @@ fn on_main(plan: &Plan) -> String {
 
 /// Pins the pushed digest in an environment's overlay and pushes the commit.
 fn gitops_update(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
-    let Some(target) = ENVIRONMENTS.iter().find(|e| e.name == env_name) else { return run("No such environment", "exit 1") };
+    let Some(target) = ENVIRONMENTS.iter().find(|e| e.name == env_name) else {
+        return run("No such environment", "exit 1");
+    };
     let mut dirs = vec![layout::overlay_dir(plan, service, target)];
     if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
         dirs.push(layout::migration_overlay_dir(plan, service, target));
@@ -158,7 +163,11 @@ fn health_poll(service: &ServicePlan, url_var: &str) -> Step {
 pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     let dir = working_dir(service);
     let paths = if plan.services.len() > 1 {
-        vec![format!("{}/**", dir), format!("{}/**", layout::deploy_dir(plan, service)), format!(".github/workflows/{}.yml", service.name)]
+        vec![
+            format!("{}/**", dir),
+            format!("{}/**", layout::deploy_dir(plan, service)),
+            format!(".github/workflows/{}.yml", service.name),
+        ]
     } else {
         Vec::new()
     };
@@ -180,7 +189,12 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     test_commands.extend(ci.test.iter().cloned());
     jobs.insert(
         "test".to_string(),
-        job("Test", &["build"], &[("contents", "read")], vec![checkout(), cache_step(service), run("Run the tests", in_ci_image(service, &test_commands))]),
+        job(
+            "Test",
+            &["build"],
+            &[("contents", "read")],
+            vec![checkout(), cache_step(service), run("Run the tests", in_ci_image(service, &test_commands))],
+        ),
     );
 
     let context = if dir == "." { ".".to_string() } else { dir.clone() };
@@ -226,7 +240,11 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
             uses(
                 "Log in to the registry",
                 &actions::DOCKER_LOGIN,
-                &[("registry", registry_host(&image)), ("username", "${{ github.actor }}"), ("password", "${{ secrets.GITHUB_TOKEN }}")],
+                &[
+                    ("registry", registry_host(&image)),
+                    ("username", "${{ github.actor }}"),
+                    ("password", "${{ secrets.GITHUB_TOKEN }}"),
+                ],
             ),
             Step {
                 id: Some("build".into()),
@@ -257,7 +275,11 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
                 )),
                 ..Step::default()
             },
-            uses("Keep the SBOM", &actions::UPLOAD_ARTIFACT, &[("name", &format!("{}-sbom", service.name)), ("path", "sbom.spdx.json")]),
+            uses(
+                "Keep the SBOM",
+                &actions::UPLOAD_ARTIFACT,
+                &[("name", &format!("{}-sbom", service.name)), ("path", "sbom.spdx.json")],
+            ),
         ],
     );
     package.condition = Some(on_main(plan));
@@ -265,21 +287,37 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     jobs.insert("package".to_string(), package);
 
     let deploy = |name: &str, needs: &[&str], environment: &str, env_name: &str, url_var: &str| {
-        let mut job = job(name, needs, &[("contents", "write")], vec![checkout(), gitops_update(plan, service, env_name)]);
-        job.environment = Some(Environment { name: environment.into(), url: Some(format!("${{{{ vars.{url_var} }}}}")) });
-        job.concurrency = Some(Concurrency { group: format!("deploy-{}-{environment}", service.name), cancel_in_progress: BoolOrExpr::Bool(false) });
+        let mut job =
+            job(name, needs, &[("contents", "write")], vec![checkout(), gitops_update(plan, service, env_name)]);
+        job.environment =
+            Some(Environment { name: environment.into(), url: Some(format!("${{{{ vars.{url_var} }}}}")) });
+        job.concurrency = Some(Concurrency {
+            group: format!("deploy-{}-{environment}", service.name),
+            cancel_in_progress: BoolOrExpr::Bool(false),
+        });
         job.condition = Some(on_main(plan));
         job
     };
-    jobs.insert("deploy-staging".to_string(), deploy("Deploy to staging (GitOps)", &["package"], "staging", "staging", "STAGING_URL"));
-    let mut smoke = job("Integration test on staging", &["deploy-staging"], &[], vec![health_poll(service, "STAGING_URL")]);
+    jobs.insert(
+        "deploy-staging".to_string(),
+        deploy("Deploy to staging (GitOps)", &["package"], "staging", "staging", "STAGING_URL"),
+    );
+    let mut smoke =
+        job("Integration test on staging", &["deploy-staging"], &[], vec![health_poll(service, "STAGING_URL")]);
     smoke.condition = Some(on_main(plan));
     jobs.insert("integration-test".to_string(), smoke);
     jobs.insert(
         "deploy-production".to_string(),
-        deploy("Approve and deploy to production (GitOps)", &["package", "integration-test"], "production", "prod", "PRODUCTION_URL"),
+        deploy(
+            "Approve and deploy to production (GitOps)",
+            &["package", "integration-test"],
+            "production",
+            "prod",
+            "PRODUCTION_URL",
+        ),
     );
-    let mut verify = job("Verify production", &["deploy-production"], &[], vec![health_poll(service, "PRODUCTION_URL")]);
+    let mut verify =
+        job("Verify production", &["deploy-production"], &[], vec![health_poll(service, "PRODUCTION_URL")]);
     verify.condition = Some(on_main(plan));
     jobs.insert("verify".to_string(), verify);
 
@@ -331,12 +369,47 @@ fn with_comments(text: &str) -> String {
     out
 }
 
+/// Dependabot keeps base images (and their digests), actions and
+/// dependencies current.
+fn dependabot(plan: &Plan) -> Dependabot {
+    let weekly = || DependabotSchedule { interval: "weekly".into() };
+    let mut updates = vec![DependabotUpdate {
+        package_ecosystem: "github-actions".into(),
+        directory: "/".into(),
+        schedule: weekly(),
+    }];
+    for service in &plan.services {
+        let directory = if service.dir == "." { "/".to_string() } else { format!("/{}", service.dir) };
+        updates.push(DependabotUpdate {
+            package_ecosystem: "docker".into(),
+            directory: directory.clone(),
+            schedule: weekly(),
+        });
+        let ecosystem = match service.stack.value {
+            Stack::Node => "npm",
+            Stack::Python => "pip",
+            Stack::Go => "gomod",
+            Stack::Rust => "cargo",
+            Stack::Java if service.package_manager.value.starts_with("gradle") => "gradle",
+            Stack::Java => "maven",
+            Stack::Dotnet => "nuget",
+            Stack::Ruby => "bundler",
+            Stack::Php => "composer",
+        };
+        updates.push(DependabotUpdate { package_ecosystem: ecosystem.into(), directory, schedule: weekly() });
+    }
+    Dependabot { version: 2, updates }
+}
+
 pub(crate) fn files(plan: &Plan) -> Vec<GeneratedFile> {
-    plan.services
+    let mut files: Vec<GeneratedFile> = plan
+        .services
         .iter()
         .map(|service| GeneratedFile {
             path: format!(".github/workflows/{}.yml", service.name),
             contents: with_comments(&yaml(&workflow(plan, service))),
         })
-        .collect()
+        .collect();
+    files.push(GeneratedFile { path: ".github/dependabot.yml".into(), contents: yaml(&dependabot(plan)) });
+    files
 }

@@ -3,7 +3,9 @@
 
 mod actions;
 mod dockerfile;
+mod docs;
 mod github_actions;
+mod gitlab_ci;
 mod gitops;
 mod kustomize;
 mod layout;
@@ -47,5 +49,9 @@ pub fn kit(plan: &Plan) -> Vec<GeneratedFile> {
     if plan.delivery.ci.contains(&CiProvider::Github) {
         files.extend(github_actions::files(plan));
     }
+    if plan.delivery.ci.contains(&CiProvider::Gitlab) {
+        files.extend(gitlab_ci::files(plan));
+    }
+    files.extend(docs::files(plan));
     files
 }

@@ -108,7 +108,7 @@ pub(crate) fn prometheus_rule(plan: &Plan, service: &ServicePlan) -> String {
 }
 
 /// `web-api` → `WebApi`, for alert names.
-fn camel(name: &str) -> String {
+pub(crate) fn camel(name: &str) -> String {
     name.split('-')
         .map(|part| {
             let mut chars = part.chars();

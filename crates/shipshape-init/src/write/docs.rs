@@ -1,0 +1,187 @@
+//! `DEPLOYMENT.md` (the strategy and why) and `RUNBOOK.md` (how a deploy
+//! flows, how to check it, how to roll back), with this repository's names.
+
+use std::fmt::Write as _;
+
+use super::layout::{self, ENVIRONMENTS};
+use super::observability::{camel, SECRET_STORE};
+use super::GeneratedFile;
+use crate::plan::{CiProvider, GitopsTool, Origin, Plan, ServicePlan, Strategy};
+
+fn strategy_name(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::Canary => "canary",
+        Strategy::BlueGreen => "blue-green",
+        Strategy::Rolling => "rolling update",
+    }
+}
+
+fn evidence_line(file: &str, line: Option<usize>) -> String {
+    match (file, line) {
+        ("", _) => "default".to_string(),
+        (file, Some(line)) => format!("`{file}:{line}`"),
+        (file, None) => format!("`{file}`"),
+    }
+}
+
+fn detected_table(out: &mut String, service: &ServicePlan) {
+    let _ = writeln!(out, "| what | value | from |\n| --- | --- | --- |");
+    let mut row = |what: &str, value: String, origin: Origin, evidence: Option<&crate::plan::Evidence>| {
+        let from = match (origin, evidence) {
+            (Origin::Configured, _) => "shipshape.toml".to_string(),
+            (_, Some(e)) => format!("{} {}", evidence_line(&e.file, e.line), e.detail),
+            (_, None) => String::new(),
+        };
+        let _ = writeln!(out, "| {what} | {value} | {} |", from.replace('|', "\\|"));
+    };
+    row("stack", service.stack.value.as_str().to_string(), service.stack.origin, service.stack.evidence.first());
+    row(
+        "version",
+        service.language_version.value.clone(),
+        service.language_version.origin,
+        service.language_version.evidence.first(),
+    );
+    if let Some(framework) = &service.framework {
+        row("framework", framework.value.clone(), framework.origin, framework.evidence.first());
+    }
+    row("port", service.port.value.to_string(), service.port.origin, service.port.evidence.first());
+    row(
+        "health check",
+        service.health_path.value.clone().map_or_else(|| "TCP port".to_string(), |p| format!("`{p}`")),
+        service.health_path.origin,
+        service.health_path.evidence.first(),
+    );
+    match &service.migration {
+        Some(m) => row(
+            "migrations",
+            format!("{} (`{}`)", m.value.tool, m.value.command.join(" ")),
+            m.origin,
+            m.evidence.first(),
+        ),
+        None => row("migrations", "none found".into(), Origin::Default, None),
+    }
+}
+
+fn deployment_md(plan: &Plan) -> String {
+    let strategy = plan.delivery.strategy.value;
+    let mut out = String::from("# Deployment strategy\n\n");
+    let _ = writeln!(
+        out,
+        "This repository deploys with a **{}** strategy{}. Written by `shipshape init`; change `strategy` under `[init]` in `shipshape.toml` and run `shipshape init --force` to switch.\n",
+        strategy_name(strategy),
+        if plan.services.len() > 1 { " for every service" } else { "" }
+    );
+    out.push_str("## Why\n\n");
+    out.push_str(match strategy {
+        Strategy::Canary => "A canary sends a small, growing share of traffic (10% → 25% → 50% → 75% → 100%) to the new version while an `AnalysisTemplate` compares its success rate and p95 latency against fixed thresholds on Prometheus. A bad release is aborted automatically after at most one failed measurement, and only the canary's share of users saw it. It costs little extra capacity (one more ReplicaSet at a time) and needs no second full environment. It is the default because most services have enough traffic for the metrics to mean something within minutes.\n\nChoose **blue-green** instead when a version must be tested in full before any user reaches it, or when old and new versions cannot serve side by side (for example an incompatible session format); choose **rolling** for workers without HTTP traffic to analyse.\n\n",
+        Strategy::BlueGreen => "Blue-green runs the new version in full beside the old one behind a preview Service, runs the analysis against it before any user traffic, and switches all traffic at once after a person promotes it (`autoPromotionEnabled: false`). Rollback is instant: the old ReplicaSet stays up for five minutes after the switch. It costs twice the capacity during a release.\n\n",
+        Strategy::Rolling => "A rolling update replaces pods a few at a time (`maxUnavailable: 0`, `maxSurge: 25%`), so there is no downtime and no extra controller to run. There is no automated analysis: a bad version reaches every user as it rolls out, and rollback is another rolling update. Use it for workers, internal tools, and services without enough traffic to analyse.\n\n",
+    });
+    out.push_str("## The strategies side by side\n\n");
+    out.push_str(
+        "| strategy | zero downtime | rollback speed | extra cost | when to use |\n| --- | --- | --- | --- | --- |\n",
+    );
+    out.push_str("| rolling | yes (`maxUnavailable: 0`) | minutes (another rollout) | none | workers, internal tools, low traffic |\n");
+    out.push_str("| blue-green | yes | seconds (switch the Service back) | 2× capacity during a release | full testing before traffic, incompatible versions |\n");
+    out.push_str("| canary | yes | seconds (abort shifts traffic back) | one extra ReplicaSet | user-facing services with steady traffic |\n\n");
+    out.push_str("## What was detected\n\n");
+    for service in &plan.services {
+        let _ = writeln!(out, "### {}\n", service.name);
+        detected_table(&mut out, service);
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "## Assumptions to check\n\n- The app exposes Prometheus metrics at `/metrics` with `http_requests_total` (label `code`) and `http_request_duration_seconds` (a histogram); the analysis and alerts read them.\n- Prometheus runs as `{}` (kube-prometheus-stack); change `address` in the AnalysisTemplate otherwise.\n- Secrets live in the `{SECRET_STORE}` ClusterSecretStore of External Secrets Operator, under `<service>/<environment>`.",
+        layout::PROMETHEUS_URL
+    );
+    out
+}
+
+fn runbook_md(plan: &Plan) -> String {
+    let gitops = plan.delivery.gitops;
+    let strategy = plan.delivery.strategy.value;
+    let mut out = String::from("# Runbook\n\nWritten by `shipshape init` for this repository; keep it next to the code and update it when the pipeline changes.\n\n");
+    out.push_str("## How a deploy flows\n\n");
+    let ci = if plan.delivery.ci.contains(&CiProvider::Github) { "GitHub Actions" } else { "GitLab CI" };
+    let _ = writeln!(
+        out,
+        "1. A merge to `{branch}` runs the pipeline ({ci}): build → test → security scan (dependency audit, Semgrep, gitleaks, Trivy; high and critical findings fail the run) → package (image pushed by digest, SBOM, keyless cosign signature).\n\
+         2. **Deploy staging**: CI pins the new digest in the staging overlay and pushes that commit. {tool} applies it{migrate}.\n\
+         3. **Integration test**: CI polls the staging health endpoint until the new version answers.\n\
+         4. **Approval**: {approval}\n\
+         5. **Deploy production**: CI pins the same digest in the prod overlay. {prod_sync}\n\
+         6. **Verify**: CI polls the production health endpoint.\n",
+        branch = plan.delivery.default_branch.value,
+        tool = if gitops == GitopsTool::Argocd { "Argo CD" } else { "Flux" },
+        migrate = match (plan.services.iter().any(|s| s.migration.is_some()), gitops) {
+            (false, _) => "",
+            (true, GitopsTool::Argocd) => ", running the migration Job first as a PreSync hook",
+            (true, GitopsTool::Flux) => ", running the migration Job first (the app's Kustomization depends on the migrations one)",
+        },
+        approval = if plan.delivery.ci.contains(&CiProvider::Github) {
+            "the `production` GitHub environment pauses the job until a required reviewer approves (Settings → Environments → production → Required reviewers)."
+        } else {
+            "`deploy-production` is a manual job on the protected `production` environment (Settings → CI/CD → Protected environments)."
+        },
+        prod_sync = if gitops == GitopsTool::Argocd {
+            "Prod is not synced automatically: sync it in Argo CD (`argocd app sync <service>-prod`)."
+        } else {
+            "The prod Kustomization is suspended: `flux resume kustomization <service>-prod -n flux-system`, then suspend it again."
+        },
+    );
+    let _ = writeln!(
+        out,
+        "Set these once: repository variables `STAGING_URL` and `PRODUCTION_URL` (base URLs of each environment){}.\n",
+        if plan.delivery.ci.contains(&CiProvider::Gitlab) {
+            ", and for GitLab a `GITOPS_TOKEN` project access token with `write_repository`"
+        } else {
+            ""
+        }
+    );
+    for service in &plan.services {
+        let name = &service.name;
+        let health = service.health_path.value.clone().unwrap_or_else(|| "(TCP port)".into());
+        let _ = writeln!(out, "## {name}\n");
+        let _ = writeln!(out, "Objects: workload `{}/{name}`, Services `{name}`{}, HorizontalPodAutoscaler `{name}`, PodDisruptionBudget `{name}`, ConfigMap `{name}-config`{}{}. Namespaces: {}.\n",
+            if strategy == Strategy::Rolling { "Deployment" } else { "Rollout" },
+            match strategy { Strategy::Canary => format!(" and `{}`", layout::canary_service(service)), Strategy::BlueGreen => format!(" and `{}`", layout::preview_service(service)), Strategy::Rolling => String::new() },
+            if service.secret_env.is_empty() { String::new() } else { format!(", Secret `{}` (from an ExternalSecret)", layout::secret_name(service)) },
+            if service.migration.is_some() { format!(", Job `{}`", layout::migration_job(service)) } else { String::new() },
+            ENVIRONMENTS.iter().map(|e| format!("`{}`", layout::namespace(plan, e))).collect::<Vec<_>>().join(", "),
+        );
+        let ns = layout::namespace(plan, &ENVIRONMENTS[2]);
+        let _ = writeln!(out, "### Check health\n\n```sh\nkubectl -n {ns} get pods -l app.kubernetes.io/name={name}\nkubectl -n {ns} port-forward svc/{name} 8080:80 & curl -fsS localhost:8080{health}\n{}```\n",
+            if strategy == Strategy::Rolling { format!("kubectl -n {ns} rollout status deployment/{name}\n") } else { format!("kubectl argo rollouts -n {ns} get rollout {name}\n") });
+        out.push_str("Dashboard: import `");
+        let _ = writeln!(out, "{}/observability/{name}-dashboard.json` into Grafana; it shows rate, errors and p95 latency per version.\n", layout::deploy_dir(plan, service));
+        let _ = writeln!(out, "### Roll back\n");
+        if strategy != Strategy::Rolling {
+            let _ = writeln!(out, "- **Automated**: a failed analysis aborts the rollout; the stable version keeps (or gets back) all traffic. Alert `{}RolloutAborted` fires.", camel(name));
+            let _ = writeln!(out, "- **During a rollout**: `kubectl argo rollouts -n {ns} abort {name}`.");
+            let _ = writeln!(out, "- **After it completed**: `kubectl argo rollouts -n {ns} undo {name}` (a new rollout of the previous version, with analysis).");
+        } else {
+            let _ = writeln!(out, "- **Quick**: `kubectl -n {ns} rollout undo deployment/{name}`.");
+        }
+        if gitops == GitopsTool::Argocd {
+            let _ = writeln!(out, "- **Argo CD**: `argocd app history {name}-prod`, then `argocd app rollback {name}-prod <ID>` (auto-sync is off in prod, so it stays).");
+        } else {
+            let _ = writeln!(out, "- **Flux**: suspend the Kustomization (`flux suspend kustomization {name}-prod -n flux-system`) before any manual change.");
+        }
+        let _ = writeln!(out, "- **The lasting fix**: `git revert` the commit `deploy({name}): prod to sha256:…` and push; GitOps applies the previous digest. A manual rollback that is not reverted in git is undone by the next sync.\n");
+        if let Some(migration) = &service.migration {
+            let _ = writeln!(out, "### Migrations ({})\n\nThe Job `{}` runs `{}` before the new version takes traffic. Keep every migration backward compatible so a rollback of the code never needs a rollback of the schema (expand/contract):\n\n1. **Expand**: add columns and tables; never drop or rename in the same release. New code writes both old and new shapes.\n2. **Migrate**: backfill in batches, outside the deploy.\n3. **Contract**: drop the old shape in a later release, once no running version reads it.\n\nIf the Job fails the deploy stops before the app changes: `kubectl -n {ns} logs job/{}`.\n",
+                migration.value.tool, layout::migration_job(service), migration.value.command.join(" "), layout::migration_job(service));
+        }
+        let _ = writeln!(out, "### Troubleshooting\n\n| symptom | look at | usual cause |\n| --- | --- | --- |\n| pods `CrashLoopBackOff` | `kubectl -n {ns} logs -l app.kubernetes.io/name={name} --previous` | a missing secret or config value; the app failing its start-up |\n| pods never ready | `kubectl -n {ns} describe pod -l app.kubernetes.io/name={name}` | the app does not answer `{health}` on port {port}; probe timings too tight |\n| `ImagePullBackOff` | the event on the pod | the digest in the overlay was not pushed, or the pull secret is missing |\n| `CreateContainerConfigError` | `kubectl -n {ns} get externalsecret` | the ExternalSecret has not synced from `{SECRET_STORE}` |\n| rollout paused or aborted | `kubectl argo rollouts -n {ns} get rollout {name}` | the analysis saw errors or slow requests; read the AnalysisRun |\n| OOMKilled | `kubectl -n {ns} get pod -o yaml` (lastState) | memory limit too low for the load; raise it in the overlay |\n| the app cannot write files | the error in the logs | the root filesystem is read-only: write under a mounted folder ({dirs}) |\n",
+            port = service.port.value, dirs = service.image.writable_dirs.join(", "));
+    }
+    out
+}
+
+pub(crate) fn files(plan: &Plan) -> Vec<GeneratedFile> {
+    vec![
+        GeneratedFile { path: "DEPLOYMENT.md".into(), contents: deployment_md(plan) },
+        GeneratedFile { path: "RUNBOOK.md".into(), contents: runbook_md(plan) },
+    ]
+}

@@ -1,0 +1,272 @@
+//! The GitLab CI pipeline: the same stages as the GitHub one, with a
+//! manual job on the protected `production` environment as the approval.
+
+use indexmap::IndexMap;
+use shipshape_models::ci::*;
+
+use super::actions;
+use super::layout::{self, ENVIRONMENTS};
+use super::{yaml, GeneratedFile};
+use crate::plan::{GitopsTool, Plan, ServicePlan, Stack};
+
+const STAGES: &[&str] =
+    &["build", "test", "security", "package", "deploy-staging", "integration-test", "deploy-production", "verify"];
+const GIT_IMAGE: &str = "alpine/git:v2.47.1";
+const CURL_IMAGE: &str = "curlimages/curl:8.11.0";
+const DOCKER_IMAGE: &str = "docker:27.3.1";
+const DOCKER_DIND: &str = "docker:27.3.1-dind";
+
+fn default_branch_rule() -> GitlabRule {
+    GitlabRule { condition: Some("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH".into()), changes: Vec::new(), when: None }
+}
+
+fn image(name: &str) -> GitlabImage {
+    GitlabImage { name: name.into(), entrypoint: Vec::new() }
+}
+
+fn image_without_entrypoint(name: &str) -> GitlabImage {
+    GitlabImage { name: name.into(), entrypoint: vec![String::new()] }
+}
+
+/// Where each stack's package cache lives inside the project (GitLab caches
+/// only paths under the project folder), and the variable that moves it.
+fn cache_variable(stack: Stack) -> (&'static str, &'static str) {
+    match stack {
+        Stack::Node => ("npm_config_cache", ".cache/npm"),
+        Stack::Python => ("PIP_CACHE_DIR", ".cache/pip"),
+        Stack::Go => ("GOMODCACHE", ".cache/go-mod"),
+        Stack::Rust => ("CARGO_HOME", ".cache/cargo"),
+        Stack::Java => ("MAVEN_OPTS", ".cache/m2"),
+        Stack::Dotnet => ("NUGET_PACKAGES", ".cache/nuget"),
+        Stack::Ruby => ("BUNDLE_PATH", ".cache/bundle"),
+        Stack::Php => ("COMPOSER_CACHE_DIR", ".cache/composer"),
+    }
+}
+
+fn job_name(plan: &Plan, service: &ServicePlan, job: &str) -> String {
+    if plan.services.len() == 1 {
+        job.to_string()
+    } else {
+        format!("{}:{job}", service.name)
+    }
+}
+
+fn base_job(stage: &str, image: GitlabImage, script: Vec<String>) -> GitlabJob {
+    GitlabJob { stage: stage.into(), image, script, timeout: "30m".into(), ..GitlabJob::default() }
+}
+
+fn in_service_dir(service: &ServicePlan, commands: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    if service.dir != "." {
+        out.push(format!("cd {}", service.dir));
+    }
+    out.extend(commands.iter().cloned());
+    out
+}
+
+fn stack_job(plan: &Plan, service: &ServicePlan, stage: &str, commands: &[String]) -> GitlabJob {
+    let (variable, path) = cache_variable(service.stack.value);
+    let value = if variable == "MAVEN_OPTS" {
+        format!("-Dmaven.repo.local=$CI_PROJECT_DIR/{path}")
+    } else {
+        format!("$CI_PROJECT_DIR/{path}")
+    };
+    let mut job = base_job(stage, image(&service.ci.image), in_service_dir(service, commands));
+    job.variables.insert(variable.into(), value);
+    job.cache = Some(GitlabCache {
+        key: GitlabCacheKey {
+            files: service.ci.cache_key_files.iter().take(2).map(|f| join(&service.dir, f)).collect(),
+        },
+        paths: vec![format!("{path}/")],
+    });
+    if plan.services.len() > 1 {
+        job.rules = vec![GitlabRule { condition: None, changes: vec![format!("{}/**/*", service.dir)], when: None }];
+    }
+    job
+}
+
+fn join(dir: &str, file: &str) -> String {
+    if dir == "." {
+        file.to_string()
+    } else {
+        format!("{dir}/{file}")
+    }
+}
+
+fn docker_job(stage: &str, script: Vec<String>) -> GitlabJob {
+    let mut job = base_job(stage, image(DOCKER_IMAGE), script);
+    job.services = vec![GitlabService { name: DOCKER_DIND.into(), alias: "docker".into() }];
+    job.variables = IndexMap::from([
+        ("DOCKER_HOST".to_string(), "tcp://docker:2376".to_string()),
+        ("DOCKER_TLS_CERTDIR".to_string(), "/certs".to_string()),
+        ("DOCKER_TLS_VERIFY".to_string(), "1".to_string()),
+        ("DOCKER_CERT_PATH".to_string(), "/certs/client".to_string()),
+    ]);
+    job
+}
+
+fn gitops_job(plan: &Plan, service: &ServicePlan, stage: &str, env_name: &str, needs: &str) -> GitlabJob {
+    let Some(target) = ENVIRONMENTS.iter().find(|e| e.name == env_name) else {
+        return base_job(stage, image(GIT_IMAGE), vec!["exit 1".into()]);
+    };
+    let mut dirs = vec![layout::overlay_dir(plan, service, target)];
+    if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
+        dirs.push(layout::migration_overlay_dir(plan, service, target));
+    }
+    let mut script = vec!["DIGEST=\"$(cat image-digest.txt)\"".to_string()];
+    for dir in &dirs {
+        script.push(format!("sed -i -E \"s#^( *)(newTag|digest): .*#\\1digest: $DIGEST#\" {dir}/kustomization.yaml"));
+    }
+    script.extend([
+        "git config user.name \"gitlab-ci\"".to_string(),
+        "git config user.email \"gitlab-ci@$CI_SERVER_HOST\"".to_string(),
+        format!("git add {}", dirs.join(" ")),
+        "git diff --cached --quiet && exit 0".to_string(),
+        format!("git commit -m \"deploy({}): {env_name} to $DIGEST [skip ci]\"", service.name),
+        "git push \"https://gitlab-ci:${GITOPS_TOKEN}@${CI_SERVER_HOST}/${CI_PROJECT_PATH}.git\" \"HEAD:$CI_COMMIT_BRANCH\"".to_string(),
+    ]);
+    let mut job = base_job(stage, image_without_entrypoint(GIT_IMAGE), script);
+    job.needs = vec![GitlabNeed { job: needs.to_string(), artifacts: true }];
+    job.resource_group = Some(format!("{}-{env_name}", service.name));
+    job.rules = vec![default_branch_rule()];
+    job
+}
+
+fn health_job(service: &ServicePlan, stage: &str, url_variable: &str, needs: &str) -> GitlabJob {
+    let path = service.health_path.value.clone().unwrap_or_else(|| "/".into());
+    let mut job = base_job(
+        stage,
+        image_without_entrypoint(CURL_IMAGE),
+        vec![
+            format!("test -n \"${url_variable}\" || (echo \"set the CI/CD variable {url_variable}\" && exit 1)"),
+            format!("curl --fail --silent --show-error --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"${url_variable}{path}\""),
+        ],
+    );
+    job.needs = vec![GitlabNeed { job: needs.to_string(), artifacts: false }];
+    job.rules = vec![default_branch_rule()];
+    job
+}
+
+pub(crate) fn pipeline(plan: &Plan) -> Pipeline {
+    let mut jobs = IndexMap::new();
+    for service in &plan.services {
+        let name = |job: &str| job_name(plan, service, job);
+        let ci = &service.ci;
+        let context = if service.dir == "." { ".".to_string() } else { service.dir.clone() };
+        let image_name = layout::image(plan, service);
+
+        let mut build = ci.install.clone();
+        if let Some(command) = &service.build_command {
+            build.push(command.value.clone());
+        }
+        if build.is_empty() {
+            build.push("echo nothing to build before packaging".into());
+        }
+        jobs.insert(name("build"), stack_job(plan, service, "build", &build));
+        let mut test = ci.install.clone();
+        test.extend(ci.test.iter().cloned());
+        jobs.insert(name("test"), stack_job(plan, service, "test", &test));
+        let mut audit = ci.install.clone();
+        audit.extend(ci.audit.iter().cloned());
+        jobs.insert(name("dependency-audit"), stack_job(plan, service, "security", &audit));
+        let mut sast = base_job(
+            "security",
+            image_without_entrypoint(actions::SEMGREP_IMAGE),
+            vec![format!("semgrep scan --config p/default --error --metrics off {context}")],
+        );
+        sast.allow_failure = Some(false);
+        jobs.insert(name("sast"), sast);
+        let mut secrets = base_job(
+            "security",
+            image_without_entrypoint(actions::GITLEAKS_IMAGE),
+            vec!["gitleaks dir . --redact --exit-code 1".into()],
+        );
+        secrets.allow_failure = Some(false);
+        jobs.insert(name("secret-scan"), secrets);
+        let mut container_scan = docker_job("security", Vec::new());
+        container_scan.script = vec![
+            format!("docker build --tag \"scan-target:$CI_COMMIT_SHA\" {context}"),
+            "docker save \"scan-target:$CI_COMMIT_SHA\" -o image.tar".into(),
+            format!(
+                "docker run --rm -v \"$PWD/image.tar:/image.tar:ro\" {} image --input /image.tar --exit-code 1 --severity HIGH,CRITICAL --ignore-unfixed",
+                actions::TRIVY_IMAGE
+            ),
+        ];
+        container_scan.allow_failure = Some(false);
+        jobs.insert(name("container-scan"), container_scan);
+
+        let mut package = docker_job(
+            "package",
+            vec![
+                "echo \"$CI_REGISTRY_PASSWORD\" | docker login --username \"$CI_REGISTRY_USER\" --password-stdin \"$CI_REGISTRY\"".into(),
+                "docker buildx create --use".into(),
+                format!(
+                    "docker buildx build --push --provenance=mode=max --sbom=true --metadata-file build.json --tag \"$IMAGE:$CI_COMMIT_SHA\" {context}"
+                ),
+                "sed -n 's/.*\"containerimage.digest\": *\"\\([^\"]*\\)\".*/\\1/p' build.json > image-digest.txt".into(),
+                "DIGEST=\"$(cat image-digest.txt)\"".into(),
+                format!("docker run --rm -v \"$HOME/.docker:/docker:ro\" -e DOCKER_CONFIG=/docker {} \"$IMAGE@$DIGEST\" -o spdx-json > sbom.spdx.json", actions::SYFT_IMAGE),
+                "docker run --rm -v \"$HOME/.docker:/docker:ro\" -v \"$PWD:/work\" -e DOCKER_CONFIG=/docker -e SIGSTORE_ID_TOKEN gcr.io/projectsigstore/cosign:v2.4.1 sign --yes \"$IMAGE@$DIGEST\"".into(),
+                "docker run --rm -v \"$HOME/.docker:/docker:ro\" -v \"$PWD:/work\" -e DOCKER_CONFIG=/docker -e SIGSTORE_ID_TOKEN gcr.io/projectsigstore/cosign:v2.4.1 attest --yes --type spdxjson --predicate /work/sbom.spdx.json \"$IMAGE@$DIGEST\"".into(),
+            ],
+        );
+        package.variables.insert("IMAGE".into(), image_name);
+        package.id_tokens = IndexMap::from([("SIGSTORE_ID_TOKEN".to_string(), IdToken { aud: "sigstore".into() })]);
+        package.needs = ["test", "dependency-audit", "sast", "secret-scan", "container-scan"]
+            .iter()
+            .map(|j| GitlabNeed { job: name(j), artifacts: false })
+            .collect();
+        package.rules = vec![default_branch_rule()];
+        package.artifacts = Some(GitlabArtifacts {
+            paths: vec!["image-digest.txt".into(), "sbom.spdx.json".into()],
+            reports: IndexMap::new(),
+            expire_in: "30 days".into(),
+        });
+        jobs.insert(name("package"), package);
+
+        let mut staging = gitops_job(plan, service, "deploy-staging", "staging", &name("package"));
+        staging.environment =
+            Some(GitlabEnvironment { name: "staging".into(), deployment_tier: "staging".into(), action: None });
+        jobs.insert(name("deploy-staging"), staging);
+        jobs.insert(
+            name("integration-test"),
+            health_job(service, "integration-test", "STAGING_URL", &name("deploy-staging")),
+        );
+        let mut production = gitops_job(plan, service, "deploy-production", "prod", &name("package"));
+        production.needs.push(GitlabNeed { job: name("integration-test"), artifacts: false });
+        production.environment =
+            Some(GitlabEnvironment { name: "production".into(), deployment_tier: "production".into(), action: None });
+        production.rules = vec![GitlabRule { when: Some("manual".into()), ..default_branch_rule() }];
+        production.allow_failure = Some(false);
+        jobs.insert(name("deploy-production"), production);
+        jobs.insert(name("verify"), health_job(service, "verify", "PRODUCTION_URL", &name("deploy-production")));
+    }
+    Pipeline {
+        workflow: GitlabWorkflow {
+            rules: vec![
+                GitlabRule {
+                    condition: Some("$CI_COMMIT_MESSAGE =~ /\\[skip ci\\]/".into()),
+                    changes: Vec::new(),
+                    when: Some("never".into()),
+                },
+                GitlabRule {
+                    condition: Some("$CI_PIPELINE_SOURCE == \"merge_request_event\"".into()),
+                    changes: Vec::new(),
+                    when: None,
+                },
+                default_branch_rule(),
+            ],
+        },
+        stages: STAGES.iter().map(|s| (*s).to_string()).collect(),
+        variables: IndexMap::from([("GIT_DEPTH".to_string(), "20".to_string())]),
+        default: GitlabDefault {
+            interruptible: true,
+            retry: GitlabRetry { max: 1, when: vec!["runner_system_failure".into()] },
+        },
+        jobs,
+    }
+}
+
+pub(crate) fn files(plan: &Plan) -> Vec<GeneratedFile> {
+    vec![GeneratedFile { path: ".gitlab-ci.yml".into(), contents: yaml(&pipeline(plan)) }]
+}
