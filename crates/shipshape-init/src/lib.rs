@@ -141,16 +141,15 @@ fn current_branch(root: &Path) -> Option<(String, Evidence)> {
 fn delivery(root: &Path, config: &InitConfig, options: &PlanOptions) -> Delivery {
     let remote = git_remote(root);
     let split = remote.as_ref().and_then(|(url, _)| split_git_url(url));
-    let registry = match (&config.registry, &split, &remote) {
-        (Some(registry), _, _) => Detected::configured(registry.clone()),
-        (None, Some((host, path)), Some((_, evidence))) if host == "github.com" => {
+    let registry = match (&split, &remote) {
+        (Some((host, path)), Some((_, evidence))) if host == "github.com" => {
             let owner = path.split('/').next().unwrap_or(path).to_ascii_lowercase();
             Detected::found(
                 format!("ghcr.io/{owner}"),
                 Evidence { detail: "GitHub repository: GitHub Container Registry".into(), ..evidence.clone() },
             )
         }
-        (None, Some((host, path)), Some((_, evidence))) if host.contains("gitlab") => Detected::found(
+        (Some((host, path)), Some((_, evidence))) if host.contains("gitlab") => Detected::found(
             format!("registry.{host}/{}", path.to_ascii_lowercase()),
             Evidence { detail: "GitLab repository: its container registry".into(), ..evidence.clone() },
         ),

@@ -118,6 +118,11 @@ impl InitConfig {
 /// The text of `shipshape.toml` with its `[init]` table set to `config`;
 /// every other table (and its comments) is kept as it was.
 pub fn merged_config_text(existing: Option<&str>, config: &InitConfig) -> Result<String, String> {
+    if let Some(text) = existing {
+        if toml::from_str::<ConfigFile>(text).is_ok_and(|file| file.init == *config) {
+            return Ok(text.to_string());
+        }
+    }
     let mut document: toml_edit::DocumentMut = existing.unwrap_or("").parse().map_err(|e| format!("{e}"))?;
     let init_text = toml::to_string(&Wrapper { init: config }).map_err(|e| e.to_string())?;
     let init_doc: toml_edit::DocumentMut = init_text.parse().map_err(|e| format!("{e}"))?;

@@ -41,17 +41,26 @@ pub(crate) struct Overrides {
     pub language_version: Option<String>,
 }
 
+/// The configured value when it differs from the detected one; a value
+/// saved by `init` and left alone keeps its detected evidence.
+pub(crate) fn prefer<T: PartialEq>(configured: Option<T>, detected: Detected<T>) -> Detected<T> {
+    match configured {
+        Some(value) if value != detected.value => Detected::configured(value),
+        _ => detected,
+    }
+}
+
 impl Overrides {
     pub fn port(&self, detected: Detected<u16>) -> Detected<u16> {
-        self.port.map_or(detected, Detected::configured)
+        prefer(self.port, detected)
     }
 
     pub fn health_path(&self, detected: Detected<Option<String>>) -> Detected<Option<String>> {
-        self.health_path.clone().map_or(detected, Detected::configured)
+        prefer(self.health_path.clone(), detected)
     }
 
     pub fn language_version(&self, detected: Detected<String>) -> Detected<String> {
-        self.language_version.clone().map_or(detected, Detected::configured)
+        prefer(self.language_version.clone(), detected)
     }
 }
 
