@@ -40,7 +40,7 @@ pub struct CanaryStrategy {
 pub struct RolloutAnalysis {
     pub templates: Vec<AnalysisTemplateRef>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_index: Option<u32>,
+    pub starting_step: Option<u32>,
     pub args: Vec<AnalysisArg>,
 }
 

@@ -119,7 +119,7 @@ pub(crate) fn camel(name: &str) -> String {
 
 pub(crate) fn external_secret(_plan: &Plan, service: &ServicePlan) -> String {
     yaml(&Object {
-        api_version: "external-secrets.io/v1beta1",
+        api_version: "external-secrets.io/v1",
         kind: "ExternalSecret",
         metadata: ObjectMeta::named(layout::secret_name(service), labels(service)),
         body: Spec {

@@ -13,10 +13,10 @@ use crate::plan::{Plan, ServicePlan, Strategy};
 pub(crate) const MIN_SUCCESS_RATE: &str = "0.99";
 pub(crate) const MAX_P95_SECONDS: &str = "0.5";
 
-fn analysis(service: &ServicePlan, service_arg: &str, start_index: Option<u32>) -> RolloutAnalysis {
+fn analysis(service: &ServicePlan, service_arg: &str, starting_step: Option<u32>) -> RolloutAnalysis {
     RolloutAnalysis {
         templates: vec![AnalysisTemplateRef { template_name: layout::analysis_template(service) }],
-        start_index,
+        starting_step,
         args: vec![
             AnalysisArg { name: "service".into(), value: Some(service_arg.to_string()), value_from: None },
             AnalysisArg {
