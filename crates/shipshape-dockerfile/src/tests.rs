@@ -81,3 +81,26 @@ fn sudo_and_assignments_are_skipped_for_the_name() {
     assert!(cmds[0].has_flag(Some('y'), &["yes"]));
     assert_eq!(cmds[0].separator, Some(Separator::Pipe));
 }
+
+#[test]
+fn byte_order_mark_is_not_part_of_the_first_keyword() {
+    let source = "\u{feff}FROM alpine:3.20\nRUN true\n";
+    let file = parse(source);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(file.instructions[0].keyword, "FROM");
+    assert_eq!(text_at(source, file.instructions[0].keyword_span), "FROM");
+    assert_eq!(text_at(source, file.stages[0].image.span), "alpine:3.20");
+}
+
+#[test]
+fn only_word_initial_double_angle_starts_a_heredoc() {
+    let source = "FROM alpine\nRUN echo $((1<<2)) && cat<<EOF\nRUN true\n";
+    let file = parse(source);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(file.instructions.len(), 3);
+    assert!(file.instructions[1].heredocs.is_empty());
+    let source = "FROM alpine\nRUN 3<<EOF cat <&3\nhello\nEOF\n";
+    let file = parse(source);
+    assert_eq!(file.instructions[1].heredocs.len(), 1);
+    assert_eq!(file.instructions[1].heredocs[0].delimiter, "EOF");
+}
