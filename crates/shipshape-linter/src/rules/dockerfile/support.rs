@@ -1,0 +1,550 @@
+//! What the Dockerfile rules share: the shell commands a `RUN` executes,
+//! how stages relate, `--mount` options, and variable expansion.
+
+use std::collections::HashMap;
+
+use shipshape_dockerfile::shell::{self, Command};
+use shipshape_dockerfile::{Args, Dockerfile, Heredoc, Instruction, MappedText, Stage, Word};
+
+/// POSIX-like shells whose scripts the shell tokenizer understands.
+const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"];
+
+pub(crate) fn is_shell(name: &str) -> bool {
+    SHELLS.contains(&name)
+}
+
+fn basename(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// True for a `<<EOF`-style word (optionally `3<<-"EOF"`).
+fn is_heredoc_word(word: &str) -> bool {
+    word.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with("<<")
+}
+
+fn heredoc_word_names(word: &str, delimiter: &str) -> bool {
+    let rest = word.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches('<').trim_start_matches('-');
+    rest.trim_matches(['"', '\'']) == delimiter
+}
+
+/// The interpreter a `#!` line names, if the body starts with one.
+fn shebang_interpreter(body: &str) -> Option<&str> {
+    let line = body.lines().next()?.strip_prefix("#!")?;
+    let mut parts = line.split_whitespace();
+    let first = basename(parts.next()?);
+    if first == "env" {
+        return parts.find(|p| !p.starts_with('-')).map(basename);
+    }
+    Some(first)
+}
+
+/// True when a heredoc of a `RUN` is run as a shell script (`RUN <<EOF`,
+/// `RUN bash <<EOF`), not fed to another program (`RUN python3 <<EOF`,
+/// `RUN cat <<EOF > file`).
+fn heredoc_is_shell(text_commands: &[Command], heredoc: &Heredoc) -> bool {
+    if let Some(interpreter) = shebang_interpreter(&heredoc.body.value) {
+        return is_shell(interpreter);
+    }
+    for command in text_commands {
+        let Some(position) = command.words.iter().position(|w| heredoc_word_names(&w.value, &heredoc.delimiter)) else {
+            continue;
+        };
+        if command.words[..position].iter().all(|w| is_heredoc_word(&w.value)) {
+            return true;
+        }
+        return command.name().is_some_and(is_shell);
+    }
+    false
+}
+
+/// The shell scripts a `RUN` executes, each split into commands: the
+/// shell-form text, heredocs run as scripts, and `["sh", "-c", "…"]`.
+/// An exec-form `RUN` that is not a shell is one command.
+pub(crate) fn scripts(instruction: &Instruction) -> Vec<Vec<Command>> {
+    match &instruction.args {
+        Args::Exec(words) => {
+            let runs_shell = words.first().is_some_and(|w| is_shell(basename(&w.value)));
+            let dash_c = words.iter().skip(1).position(|w| {
+                w.value.starts_with('-') && !w.value.starts_with("--") && w.value.contains('c')
+            });
+            if let (true, Some(position)) = (runs_shell, dash_c) {
+                return words
+                    .get(position + 2)
+                    .map(|w| vec![shell::commands(&MappedText::contiguous(&w.value, w.span.start + 1))])
+                    .unwrap_or_default();
+            }
+            vec![vec![Command { words: words.clone(), separator: None }]]
+        }
+        Args::Shell(text) => {
+            let text_commands = shell::commands(text);
+            let mut out = Vec::new();
+            for heredoc in &instruction.heredocs {
+                if heredoc_is_shell(&text_commands, heredoc) {
+                    out.push(shell::commands(&heredoc.body));
+                }
+            }
+            let text_commands: Vec<Command> =
+                text_commands.into_iter().filter(|c| c.program().is_some_and(|p| !is_heredoc_word(&p.value))).collect();
+            out.insert(0, text_commands);
+            out
+        }
+    }
+}
+
+/// Every command a `RUN` executes, scripts concatenated.
+pub(crate) fn commands(instruction: &Instruction) -> Vec<Command> {
+    scripts(instruction).into_iter().flatten().collect()
+}
+
+/// The raw text of every script of a `RUN` (for looking up a path or a
+/// configuration key anywhere in it).
+pub(crate) fn script_text(instruction: &Instruction) -> String {
+    let mut out = String::new();
+    match &instruction.args {
+        Args::Exec(words) => {
+            for w in words {
+                out.push_str(&w.value);
+                out.push(' ');
+            }
+        }
+        Args::Shell(text) => out.push_str(&text.value),
+    }
+    for heredoc in &instruction.heredocs {
+        out.push('\n');
+        out.push_str(&heredoc.body.value);
+    }
+    out
+}
+
+/// `(instruction index, instruction)` of a stage, its `FROM` excluded.
+pub(crate) fn body<'a>(dockerfile: &'a Dockerfile, stage: &Stage) -> impl Iterator<Item = (usize, &'a Instruction)> {
+    let range = stage.instructions.clone();
+    range.skip(1).filter_map(move |i| dockerfile.instructions.get(i).map(|instruction| (i, instruction)))
+}
+
+/// The stage named `name` (stage names are case-insensitive).
+pub(crate) fn stage_named<'a>(dockerfile: &'a Dockerfile, name: &str) -> Option<&'a Stage> {
+    dockerfile.stages.iter().find(|s| s.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(name)))
+}
+
+/// The earlier stage a stage is built `FROM`, if any.
+pub(crate) fn parent<'a>(dockerfile: &'a Dockerfile, stage: &Stage) -> Option<&'a Stage> {
+    let earlier = dockerfile.stages.get(..stage.index)?;
+    earlier.iter().rev().find(|s| s.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(&stage.image.value)))
+}
+
+/// The stage and the earlier stages it is built on, nearest first.
+pub(crate) fn chain<'a>(dockerfile: &'a Dockerfile, stage: &'a Stage) -> Vec<&'a Stage> {
+    let mut out = vec![stage];
+    let mut current = stage;
+    while let Some(p) = parent(dockerfile, current) {
+        out.push(p);
+        current = p;
+    }
+    out
+}
+
+/// The instructions of a stage and of the stages it is built on, oldest
+/// first, up to (not including) instruction `until`.
+pub(crate) fn inherited<'a>(
+    dockerfile: &'a Dockerfile,
+    stage: &'a Stage,
+    until: usize,
+) -> Vec<(usize, &'a Instruction)> {
+    let mut out = Vec::new();
+    for s in chain(dockerfile, stage).into_iter().rev() {
+        out.extend(body(dockerfile, s).filter(|(i, _)| *i < until));
+    }
+    out
+}
+
+/// The options of each `--mount` flag of an instruction (`type` defaults
+/// to `bind`; `dst`/`destination` are read as `target`).
+pub(crate) fn mounts(instruction: &Instruction) -> Vec<HashMap<String, String>> {
+    let mut out = Vec::new();
+    for flag in instruction.flags.iter().filter(|f| f.name.eq_ignore_ascii_case("mount")) {
+        let mut options = HashMap::new();
+        options.insert("type".to_string(), "bind".to_string());
+        for part in flag.value.as_deref().unwrap_or("").split(',') {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            let key = match key.trim().to_ascii_lowercase().as_str() {
+                "dst" | "destination" => "target".to_string(),
+                other => other.to_string(),
+            };
+            options.insert(key, value.trim().trim_matches(['"', '\'']).to_string());
+        }
+        out.push(options);
+    }
+    out
+}
+
+/// True when a cache or tmpfs mount covers a path starting with one of `prefixes`.
+pub(crate) fn has_cache_mount(instruction: &Instruction, prefixes: &[&str]) -> bool {
+    mounts(instruction).iter().any(|m| {
+        let kind = m.get("type").map_or("", String::as_str);
+        let target = m.get("target").map_or("", |t| t.trim_end_matches('/'));
+        matches!(kind, "cache" | "tmpfs")
+            && !target.is_empty()
+            && prefixes.iter().any(|p| target.starts_with(p.trim_end_matches('/')) || p.starts_with(target))
+    })
+}
+
+/// Resolves a `--from`/`from=` value to a stage: a stage name or an index.
+pub(crate) fn referenced_stage<'a>(dockerfile: &'a Dockerfile, reference: &str) -> Option<&'a Stage> {
+    match reference.parse::<usize>() {
+        Ok(index) => dockerfile.stages.get(index),
+        Err(_) => stage_named(dockerfile, reference),
+    }
+}
+
+/// For each stage, whether it ends up in an image that is shipped: the
+/// last stage, every stage nothing else builds on or copies from (a
+/// `--target`), and the stages those are built `FROM`. Stages that are only
+/// copied from are build stages.
+pub(crate) fn shipped_stages(dockerfile: &Dockerfile) -> Vec<bool> {
+    let count = dockerfile.stages.len();
+    let mut referenced = vec![false; count];
+    for stage in &dockerfile.stages {
+        if let Some(p) = parent(dockerfile, stage) {
+            if let Some(r) = referenced.get_mut(p.index) {
+                *r = true;
+            }
+        }
+        for (_, instruction) in body(dockerfile, stage) {
+            let mut names: Vec<String> = instruction.flag("from").and_then(|f| f.value.clone()).into_iter().collect();
+            names.extend(mounts(instruction).into_iter().filter_map(|mut m| m.remove("from")));
+            for name in names {
+                if let Some(s) = referenced_stage(dockerfile, &name) {
+                    if let Some(r) = referenced.get_mut(s.index) {
+                        *r = true;
+                    }
+                }
+            }
+        }
+    }
+    let mut shipped = vec![false; count];
+    for stage in &dockerfile.stages {
+        if stage.index + 1 == count || !referenced.get(stage.index).copied().unwrap_or(false) {
+            for s in chain(dockerfile, stage) {
+                if let Some(flag) = shipped.get_mut(s.index) {
+                    *flag = true;
+                }
+            }
+        }
+    }
+    shipped
+}
+
+/// Values of `ARG` defaults and `ENV` known before instruction `until` of
+/// `stage` (global `ARG` defaults and the stages it is built on included).
+pub(crate) fn variables(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for instruction in dockerfile.global_args() {
+        for (key, value) in instruction.key_values() {
+            if let Some(value) = value {
+                out.insert(key.value, value.value);
+            }
+        }
+    }
+    for (_, instruction) in inherited(dockerfile, stage, until) {
+        if matches!(instruction.keyword.as_str(), "ARG" | "ENV") {
+            for (key, value) in instruction.key_values() {
+                if let Some(value) = value {
+                    let value = expand_with(&out, &value.value).unwrap_or(value.value);
+                    out.insert(key.value, value);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Expands `$NAME` and `${NAME}` in `text` with `values`.
+pub(crate) fn expand_with(values: &HashMap<String, String>, text: &str) -> Option<String> {
+    if !text.contains('$') {
+        return Some(text.to_string());
+    }
+    shipshape_dockerfile::expand(text, &|name| values.get(name).cloned())
+}
+
+/// The working directory before instruction `until` of `stage`, if a
+/// `WORKDIR` set one (relative ones are joined onto the previous).
+pub(crate) fn workdir(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> Option<String> {
+    let mut current: Option<String> = None;
+    for (_, instruction) in inherited(dockerfile, stage, until) {
+        if instruction.keyword != "WORKDIR" {
+            continue;
+        }
+        let Some(word) = instruction.words().into_iter().next() else { continue };
+        current = Some(join_path(current.as_deref(), &word.value));
+    }
+    current
+}
+
+/// `path` made absolute against `base` (`/` when there is none), normalized.
+pub(crate) fn join_path(base: Option<&str>, path: &str) -> String {
+    let joined = if path.starts_with('/') { path.to_string() } else { format!("{}/{path}", base.unwrap_or("")) };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// The sources and destination of a `COPY`/`ADD` (heredoc sources left out).
+pub(crate) fn copy_paths(instruction: &Instruction) -> Option<(Vec<Word>, Word)> {
+    let mut words = instruction.words();
+    let destination = words.pop()?;
+    let sources: Vec<Word> = words.into_iter().filter(|w| !is_heredoc_word(&w.value)).collect();
+    Some((sources, destination))
+}
+
+/// The user part of a `USER` value (`app:app` → `app`).
+pub(crate) fn user_part(value: &str) -> &str {
+    value.split(':').next().unwrap_or(value)
+}
+
+pub(crate) fn is_root_user(value: &str) -> bool {
+    matches!(user_part(value), "root" | "0")
+}
+
+/// The `SHELL` in effect before instruction `until` (the stages built on
+/// included), as its exec words.
+pub(crate) fn shell_at(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> Option<Vec<String>> {
+    inherited(dockerfile, stage, until)
+        .into_iter()
+        .rev()
+        .find(|(_, i)| i.keyword == "SHELL")
+        .map(|(_, i)| i.words().into_iter().map(|w| w.value).collect())
+}
+
+/// True when `RUN` scripts at `until` run in a POSIX-like shell (not
+/// PowerShell or `cmd`).
+pub(crate) fn runs_posix_shell(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> bool {
+    match shell_at(dockerfile, stage, until) {
+        Some(words) => words.first().is_some_and(|w| is_shell(basename(w))),
+        None => true,
+    }
+}
+
+/// The `(instruction index, instruction)` of every `RUN` of a Dockerfile
+/// with its stage, skipping those run by a non-POSIX `SHELL`.
+pub(crate) fn runs(dockerfile: &Dockerfile) -> Vec<(&Stage, usize, &Instruction)> {
+    let mut out = Vec::new();
+    for stage in &dockerfile.stages {
+        for (index, instruction) in body(dockerfile, stage) {
+            if instruction.keyword == "RUN" && runs_posix_shell(dockerfile, stage, index) {
+                out.push((stage, index, instruction));
+            }
+        }
+    }
+    out
+}
+
+/// Name of a command, also for `python -m pip`-style invocations:
+/// `python3 -m pip install` gives `pip`.
+pub(crate) fn tool_name(command: &Command) -> Option<&str> {
+    let name = command.name()?;
+    if name.starts_with("python") {
+        let args = command.args();
+        if let Some(position) = args.iter().position(|w| w.value == "-m") {
+            return args.get(position + 1).map(|w| w.value.as_str());
+        }
+    }
+    Some(name)
+}
+
+/// The arguments after the program, or after `-m module` for `python -m`.
+pub(crate) fn tool_args(command: &Command) -> &[Word] {
+    let args = command.args();
+    if command.name().is_some_and(|n| n.starts_with("python")) {
+        if let Some(position) = args.iter().position(|w| w.value == "-m") {
+            return args.get(position + 2..).unwrap_or(&[]);
+        }
+    }
+    args
+}
+
+/// The first argument that is not an option (or an option's value, for
+/// the options listed in `takes_value`).
+pub(crate) fn subcommand<'a>(args: &'a [Word], takes_value: &[&str]) -> Option<&'a Word> {
+    let mut skip_next = false;
+    for word in args {
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
+        if word.value.starts_with('-') {
+            skip_next = takes_value.contains(&word.value.as_str());
+            continue;
+        }
+        return Some(word);
+    }
+    None
+}
+
+/// True for `pip` and its versioned names (`pip3`, `pip3.12`).
+pub(crate) fn is_pip(name: &str) -> bool {
+    name == "pip" || name.strip_prefix("pip").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Options of `apt-get`/`apt` that take a separate value.
+pub(crate) const APT_VALUE_OPTIONS: &[&str] = &["-o", "-t", "-c", "--option", "--target-release", "--config-file"];
+
+/// The subcommand of an `apt-get`/`apt` command (`install`, `update`, …).
+pub(crate) fn apt_subcommand(command: &Command) -> Option<&Word> {
+    match command.name()? {
+        "apt-get" | "apt" => subcommand(command.args(), APT_VALUE_OPTIONS),
+        _ => None,
+    }
+}
+
+/// The packages named after the subcommand word `after`.
+pub(crate) fn operands<'a>(args: &'a [Word], after: &Word, takes_value: &[&str]) -> Vec<&'a Word> {
+    let mut out = Vec::new();
+    let mut skip_next = false;
+    let mut seen = false;
+    for word in args {
+        if !seen {
+            seen = word.span == after.span;
+            continue;
+        }
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
+        if word.value.starts_with('-') {
+            skip_next = takes_value.contains(&word.value.as_str());
+            continue;
+        }
+        if matches!(word.value.as_str(), ">" | ">>" | "2>" | "2>&1" | "<" | "&>") {
+            break;
+        }
+        out.push(word);
+    }
+    out
+}
+
+/// True when an `-o` option value of the command matches `predicate`.
+pub(crate) fn has_option_value(command: &Command, predicate: impl Fn(&str) -> bool) -> bool {
+    let args = command.args();
+    args.iter().enumerate().any(|(i, w)| {
+        let inline = w.value.strip_prefix("-o").filter(|v| !v.is_empty()).or_else(|| w.value.strip_prefix("--option="));
+        let value = match inline {
+            Some(v) => Some(v),
+            None if w.value == "-o" || w.value == "--option" => args.get(i + 1).map(|n| n.value.as_str()),
+            None => None,
+        };
+        value.is_some_and(&predicate)
+    })
+}
+
+/// True when some `rm` or `find` in the commands touches a path starting
+/// with one of `prefixes`.
+pub(crate) fn removes_path(commands: &[Command], prefixes: &[&str]) -> bool {
+    commands.iter().any(|c| {
+        matches!(c.name(), Some("rm" | "find"))
+            && c.args().iter().any(|w| prefixes.iter().any(|p| w.value.starts_with(p)))
+    })
+}
+
+/// A `$NAME` or `${NAME…}` in a text.
+pub(crate) struct VariableReference {
+    pub name: String,
+    /// Byte range of the reference in the text.
+    pub start: usize,
+    pub end: usize,
+    /// `${NAME:-default}`, `${NAME-default}`, `${NAME:+x}` and the like.
+    pub has_default: bool,
+}
+
+/// The variable references of a text, skipping single-quoted parts and
+/// escaped dollars.
+pub(crate) fn variable_references(text: &str) -> Vec<VariableReference> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut single_quoted = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b == b'\'' {
+            single_quoted = !single_quoted;
+        }
+        if b != b'$' || single_quoted {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let braced = bytes.get(i + 1) == Some(&b'{');
+        let name_start = if braced { i + 2 } else { i + 1 };
+        let mut j = name_start;
+        while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+            j += 1;
+        }
+        let name = text.get(name_start..j).unwrap_or("");
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            i = j.max(i + 1);
+            continue;
+        }
+        let (end, has_default) = if braced {
+            let close = text.get(j..).and_then(|rest| rest.find('}')).map_or(bytes.len(), |p| j + p + 1);
+            (close, bytes.get(j).is_some_and(|c| matches!(c, b':' | b'-' | b'+' | b'=' | b'?')))
+        } else {
+            (j, false)
+        };
+        out.push(VariableReference { name: name.to_string(), start, end, has_default });
+        i = end.max(i + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heredoc_scripts_are_shell_only_when_run_by_a_shell() {
+        let file = shipshape_dockerfile::parse(
+            "FROM a\nRUN <<EOF\napt-get update\nEOF\nRUN python3 <<EOF\nimport os\nEOF\nRUN cat <<EOF > /x\nrm y\nEOF\n",
+        );
+        let names = |i: usize| -> Vec<String> {
+            commands(&file.instructions[i]).iter().filter_map(|c| c.name().map(str::to_string)).collect()
+        };
+        assert_eq!(names(1), ["apt-get"]);
+        assert_eq!(names(2), ["python3"]);
+        assert_eq!(names(3), ["cat"]);
+    }
+
+    #[test]
+    fn stages_shipped() {
+        let file = shipshape_dockerfile::parse(
+            "FROM a AS base\nFROM base AS build\nRUN make\nFROM base AS dev\nFROM b AS prod\nCOPY --from=build /x /x\n",
+        );
+        assert_eq!(shipped_stages(&file), [true, false, true, true]);
+    }
+
+    #[test]
+    fn variable_references_skip_single_quotes() {
+        let refs = variable_references("a $A ${B:-x} '$C' \\$D ${E}");
+        let names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["A", "B", "E"]);
+        assert!(refs[1].has_default);
+    }
+
+    #[test]
+    fn paths_join() {
+        assert_eq!(join_path(Some("/app"), "src/../lib"), "/app/lib");
+        assert_eq!(join_path(None, "app"), "/app");
+        assert_eq!(join_path(Some("/x"), "/y/"), "/y");
+    }
+}
