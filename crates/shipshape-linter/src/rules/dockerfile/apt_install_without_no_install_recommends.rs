@@ -44,9 +44,12 @@ impl Rule for AptInstallWithoutNoInstallRecommends {
             if !shipped.get(stage.index).copied().unwrap_or(true) {
                 continue;
             }
-            let configured = support::inherited(df, stage, index + 1)
-                .iter()
-                .any(|(_, i)| i.keyword == "RUN" && support::script_text(i).contains("Install-Recommends"));
+            let configured = support::inherited(df, stage, index + 1).iter().any(|(_, i)| {
+                i.keyword == "RUN" && {
+                    let text = support::script_text(i);
+                    text.contains("Install-Recommends") && text.contains("apt.conf")
+                }
+            });
             if configured {
                 continue;
             }

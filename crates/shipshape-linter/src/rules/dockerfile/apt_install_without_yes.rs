@@ -44,9 +44,12 @@ impl Rule for AptInstallWithoutYes {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
         for (stage, index, instruction) in support::runs(df) {
-            let configured = support::inherited(df, stage, index + 1)
-                .iter()
-                .any(|(_, i)| i.keyword == "RUN" && support::script_text(i).contains("Assume-Yes"));
+            let configured = support::inherited(df, stage, index + 1).iter().any(|(_, i)| {
+                i.keyword == "RUN" && {
+                    let text = support::script_text(i);
+                    text.contains("Assume-Yes") && text.contains("apt.conf")
+                }
+            });
             if configured {
                 continue;
             }

@@ -55,11 +55,39 @@ declare_rule! {
 }
 
 const MANIFESTS: &[&str] = &[
-    "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock",
-    "pyproject.toml", "poetry.lock", "uv.lock", "pipfile", "pipfile.lock", "setup.py", "setup.cfg", "go.mod", "go.sum",
-    "cargo.toml", "cargo.lock", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle",
-    "settings.gradle.kts", "gemfile", "gemfile.lock", "composer.json", "composer.lock", "mix.exs", "mix.lock",
-    "packages.config", "directory.packages.props", "nuget.config", "global.json",
+    "package.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lockb",
+    "bun.lock",
+    "pyproject.toml",
+    "poetry.lock",
+    "uv.lock",
+    "pipfile",
+    "pipfile.lock",
+    "setup.py",
+    "setup.cfg",
+    "go.mod",
+    "go.sum",
+    "cargo.toml",
+    "cargo.lock",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "settings.gradle",
+    "settings.gradle.kts",
+    "gemfile",
+    "gemfile.lock",
+    "composer.json",
+    "composer.lock",
+    "mix.exs",
+    "mix.lock",
+    "packages.config",
+    "directory.packages.props",
+    "nuget.config",
+    "global.json",
 ];
 
 fn is_manifest(source: &str) -> bool {
@@ -94,9 +122,14 @@ fn install(command: &Command) -> Option<String> {
         "go" => first == Some("mod") && has("download"),
         "cargo" => matches!(first, Some("fetch" | "build")),
         "mvn" | "mvnw" => args.iter().any(|w| {
-            matches!(w.value.as_str(), "dependency:go-offline" | "dependency:resolve" | "package" | "install" | "verify")
+            matches!(
+                w.value.as_str(),
+                "dependency:go-offline" | "dependency:resolve" | "package" | "install" | "verify"
+            )
         }),
-        "gradle" | "gradlew" => args.iter().any(|w| matches!(w.value.as_str(), "build" | "assemble" | "bootJar" | "dependencies")),
+        "gradle" | "gradlew" => {
+            args.iter().any(|w| matches!(w.value.as_str(), "build" | "assemble" | "bootJar" | "dependencies"))
+        }
         "dotnet" => matches!(first, Some("restore" | "publish" | "build")),
         "mix" => first == Some("deps.get"),
         name if support::is_pip(name) => {

@@ -73,8 +73,25 @@ fn created_user(command: &Command) -> Option<(String, String)> {
         } else if v.starts_with('-') {
             let takes_value = matches!(
                 v,
-                "-u" | "--uid" | "-g" | "--gid" | "-G" | "--groups" | "-s" | "--shell" | "-c" | "--comment" | "--gecos"
-                    | "-k" | "--skel" | "-e" | "-f" | "--ingroup" | "-K" | "--key" | "--firstuid" | "--lastuid"
+                "-u" | "--uid"
+                    | "-g"
+                    | "--gid"
+                    | "-G"
+                    | "--groups"
+                    | "-s"
+                    | "--shell"
+                    | "-c"
+                    | "--comment"
+                    | "--gecos"
+                    | "-k"
+                    | "--skel"
+                    | "-e"
+                    | "-f"
+                    | "--ingroup"
+                    | "-K"
+                    | "--key"
+                    | "--firstuid"
+                    | "--lastuid"
             );
             skip_next = takes_value;
         } else {
@@ -163,15 +180,29 @@ impl Rule for CopyWithoutChownIntoUserHome {
                 for (later_index, later_instruction) in later {
                     match later_instruction.keyword.as_str() {
                         "USER" => {
-                            user = later_instruction.words().into_iter().next().map(|w| support::user_part(&w.value).to_string());
+                            user = later_instruction
+                                .words()
+                                .into_iter()
+                                .next()
+                                .map(|w| support::user_part(&w.value).to_string());
                         }
                         "RUN" => {
-                            let Some(runner) = user.as_deref().filter(|u| !support::is_root_user(u) && !u.contains('$')) else {
+                            let Some(runner) =
+                                user.as_deref().filter(|u| !support::is_root_user(u) && !u.contains('$'))
+                            else {
                                 continue;
                             };
                             let cwd = support::workdir(df, stage, *later_index).unwrap_or_else(|| "/".to_string());
-                            if cwd != "/" && within(&cwd, &dest) && support::commands(later_instruction).iter().any(writes_in_cwd) {
-                                report_copy(report, &destination, &format!("where `{runner}` later builds in `{cwd}`"), runner);
+                            if cwd != "/"
+                                && within(&cwd, &dest)
+                                && support::commands(later_instruction).iter().any(writes_in_cwd)
+                            {
+                                report_copy(
+                                    report,
+                                    &destination,
+                                    &format!("where `{runner}` later builds in `{cwd}`"),
+                                    runner,
+                                );
                                 break;
                             }
                         }

@@ -52,12 +52,50 @@ declare_rule! {
 /// Variables official base images set with `ENV`, which a same-named
 /// global `ARG` only shadows.
 const BASE_IMAGE_ENV: &[&str] = &[
-    "PATH", "HOME", "HOSTNAME", "LANG", "LC_ALL", "TERM", "PWD", "USER", "SHELL", "NODE_VERSION", "YARN_VERSION",
-    "PYTHON_VERSION", "PYTHON_SHA256", "PIP_VERSION", "GOLANG_VERSION", "GOPATH", "GOTOOLCHAIN", "JAVA_HOME",
-    "JAVA_VERSION", "RUBY_VERSION", "RUBY_MAJOR", "GEM_HOME", "BUNDLE_PATH", "PHP_VERSION", "PHP_INI_DIR",
-    "NGINX_VERSION", "NJS_VERSION", "PG_MAJOR", "PG_VERSION", "PGDATA", "REDIS_VERSION", "MYSQL_VERSION",
-    "MAVEN_HOME", "GRADLE_HOME", "GRADLE_VERSION", "DOTNET_VERSION", "ASPNET_VERSION", "ASPNETCORE_URLS",
-    "RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION", "HTTPD_PREFIX", "HTTPD_VERSION", "DEBIAN_FRONTEND",
+    "PATH",
+    "HOME",
+    "HOSTNAME",
+    "LANG",
+    "LC_ALL",
+    "TERM",
+    "PWD",
+    "USER",
+    "SHELL",
+    "NODE_VERSION",
+    "YARN_VERSION",
+    "PYTHON_VERSION",
+    "PYTHON_SHA256",
+    "PIP_VERSION",
+    "GOLANG_VERSION",
+    "GOPATH",
+    "GOTOOLCHAIN",
+    "JAVA_HOME",
+    "JAVA_VERSION",
+    "RUBY_VERSION",
+    "RUBY_MAJOR",
+    "GEM_HOME",
+    "BUNDLE_PATH",
+    "PHP_VERSION",
+    "PHP_INI_DIR",
+    "NGINX_VERSION",
+    "NJS_VERSION",
+    "PG_MAJOR",
+    "PG_VERSION",
+    "PGDATA",
+    "REDIS_VERSION",
+    "MYSQL_VERSION",
+    "MAVEN_HOME",
+    "GRADLE_HOME",
+    "GRADLE_VERSION",
+    "DOTNET_VERSION",
+    "ASPNET_VERSION",
+    "ASPNETCORE_URLS",
+    "RUSTUP_HOME",
+    "CARGO_HOME",
+    "RUST_VERSION",
+    "HTTPD_PREFIX",
+    "HTTPD_VERSION",
+    "DEBIAN_FRONTEND",
 ];
 /// Instructions whose arguments Docker expands with `ARG`/`ENV` values.
 const EXPANDED: &[&str] = &["RUN", "COPY", "ADD", "ENV", "WORKDIR", "USER", "EXPOSE", "LABEL", "VOLUME", "STOPSIGNAL"];
@@ -65,8 +103,13 @@ const EXPANDED: &[&str] = &["RUN", "COPY", "ADD", "ENV", "WORKDIR", "USER", "EXP
 fn assigns(script: &str, name: &str) -> bool {
     let assignment = format!("{name}=");
     script.match_indices(&assignment).any(|(i, _)| {
-        i == 0 || script.get(..i).unwrap_or("").ends_with(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '{'))
-    }) || script.contains(&format!("for {name} ")) || script.contains(&format!("read {name}"))
+        i == 0
+            || script
+                .get(..i)
+                .unwrap_or("")
+                .ends_with(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '{'))
+    }) || script.contains(&format!("for {name} "))
+        || script.contains(&format!("read {name}"))
 }
 
 impl Rule for GlobalArgNotRedeclared {

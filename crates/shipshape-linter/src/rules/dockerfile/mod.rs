@@ -33,11 +33,11 @@ mod secret_in_arg_or_env;
 mod shell_form_cmd;
 mod ssh_port_exposed;
 mod sudo_in_run;
+pub(crate) mod support;
 mod tls_verification_disabled;
 mod undefined_arg_in_from;
 mod useradd_high_uid_without_no_log_init;
 mod world_writable_permissions;
-pub(crate) mod support;
 
 pub use add_instead_of_copy::AddInsteadOfCopy;
 pub use add_of_remote_url::AddOfRemoteUrl;

@@ -41,7 +41,10 @@ declare_rule! {
 /// A package file built or copied into the build rather than fetched
 /// from a repository.
 fn is_local_package(value: &str) -> bool {
-    value.starts_with('/') || value.starts_with("./") || [".apk", ".rpm", ".deb"].iter().any(|e| value.ends_with(e))
+    !value.contains("://")
+        && (value.starts_with('/')
+            || value.starts_with("./")
+            || [".apk", ".rpm", ".deb"].iter().any(|e| value.ends_with(e)))
 }
 
 fn disabling_flag(name: &str, value: &str) -> bool {
@@ -65,7 +68,8 @@ impl Rule for PackageSignatureCheckDisabled {
             for command in support::commands(instruction) {
                 let Some(name) = command.name() else { continue };
                 let local_only = {
-                    let operands: Vec<_> = command.args().iter().filter(|w| !w.value.starts_with('-')).skip(1).collect();
+                    let operands: Vec<_> =
+                        command.args().iter().filter(|w| !w.value.starts_with('-')).skip(1).collect();
                     !operands.is_empty() && operands.iter().all(|w| is_local_package(&w.value))
                 };
                 if local_only {
@@ -80,7 +84,9 @@ impl Rule for PackageSignatureCheckDisabled {
                 }
                 if matches!(name, "echo" | "printf" | "tee" | "cat" | "sed") {
                     let writes_trusted = command.args().iter().find(|w| {
-                        w.value.contains("[trusted=yes]") || w.value.contains("trusted=yes]") || w.value.contains("gpgcheck=0")
+                        w.value.contains("[trusted=yes]")
+                            || w.value.contains("trusted=yes]")
+                            || w.value.contains("gpgcheck=0")
                     });
                     if let Some(word) = writes_trusted {
                         let what = if word.value.contains("gpgcheck") { "`gpgcheck=0`" } else { "`[trusted=yes]`" };

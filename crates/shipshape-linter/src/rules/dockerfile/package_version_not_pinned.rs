@@ -47,8 +47,21 @@ declare_rule! {
 }
 
 const PIP_VALUE_OPTIONS: &[&str] = &[
-    "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
-    "--trusted-host", "--platform", "--python-version", "--progress-bar", "--cache-dir", "--upgrade-strategy",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--trusted-host",
+    "--platform",
+    "--python-version",
+    "--progress-bar",
+    "--cache-dir",
+    "--upgrade-strategy",
 ];
 const APK_VALUE_OPTIONS: &[&str] = &["-t", "--virtual", "-X", "--repository", "--root", "-p"];
 const NPM_VALUE_OPTIONS: &[&str] = &["--prefix", "--registry", "--loglevel", "--cache"];
@@ -59,7 +72,7 @@ fn is_not_a_package(value: &str) -> bool {
 }
 
 /// The first unpinned package of a package-manager command.
-fn first_unpinned<'a>(command: &'a Command) -> Option<(&'static str, &'a Word)> {
+fn first_unpinned(command: &Command) -> Option<(&'static str, &Word)> {
     let tool = support::tool_name(command)?;
     let args = support::tool_args(command);
     let (manager, operands) = if let Some(sub) = support::apt_subcommand(command).filter(|s| s.value == "install") {
@@ -69,12 +82,16 @@ fn first_unpinned<'a>(command: &'a Command) -> Option<(&'static str, &'a Word)> 
         ("apk", support::operands(command.args(), sub, APK_VALUE_OPTIONS))
     } else if support::is_pip(tool) {
         let sub = support::subcommand(args, PIP_VALUE_OPTIONS).filter(|s| s.value == "install")?;
-        if args.iter().any(|w| matches!(w.value.as_str(), "-r" | "--requirement" | "-c" | "--constraint" | "-e" | "--editable")) {
+        if args
+            .iter()
+            .any(|w| matches!(w.value.as_str(), "-r" | "--requirement" | "-c" | "--constraint" | "-e" | "--editable"))
+        {
             return None;
         }
         ("pip", support::operands(args, sub, PIP_VALUE_OPTIONS))
     } else if tool == "npm" && command.has_flag(Some('g'), &["global"]) {
-        let sub = support::subcommand(args, NPM_VALUE_OPTIONS).filter(|s| matches!(s.value.as_str(), "install" | "i"))?;
+        let sub =
+            support::subcommand(args, NPM_VALUE_OPTIONS).filter(|s| matches!(s.value.as_str(), "install" | "i"))?;
         ("npm", support::operands(args, sub, NPM_VALUE_OPTIONS))
     } else if tool == "gem" {
         let sub = support::subcommand(args, GEM_VALUE_OPTIONS).filter(|s| s.value == "install")?;

@@ -47,7 +47,8 @@ impl Rule for PipeWithoutPipefail {
         for (stage, index, instruction) in support::runs(df) {
             let shell_sets_it =
                 support::shell_at(df, stage, index).is_some_and(|words| words.iter().any(|w| w.contains("pipefail")));
-            let exec_sets_it = matches!(&instruction.args, Args::Exec(words) if words.iter().any(|w| w.value.contains("pipefail")));
+            let exec_sets_it =
+                matches!(&instruction.args, Args::Exec(words) if words.iter().any(|w| w.value.contains("pipefail")));
             if shell_sets_it || exec_sets_it {
                 continue;
             }

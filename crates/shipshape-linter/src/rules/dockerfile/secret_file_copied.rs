@@ -111,7 +111,10 @@ impl Rule for SecretFileCopied {
                 if let Some(kind) = secret_kind(&source.value) {
                     report.report(
                         source.span,
-                        format!("`{}` copies `{}`, {kind}, into the image; use a build secret or mount it at run time", instruction.keyword, source.value),
+                        format!(
+                            "`{}` copies `{}`, {kind}, into the image; use a build secret or mount it at run time",
+                            instruction.keyword, source.value
+                        ),
                     );
                 }
             }
@@ -125,10 +128,32 @@ mod tests {
 
     #[test]
     fn names() {
-        for path in ["id_rsa", ".env", "./.env.production", "~/.ssh", "/root/.aws/credentials", "certs/server.key", "tls.p12", "privkey.pem", ".docker/config.json"] {
+        for path in [
+            "id_rsa",
+            ".env",
+            "./.env.production",
+            "~/.ssh",
+            "/root/.aws/credentials",
+            "certs/server.key",
+            "tls.p12",
+            "privkey.pem",
+            ".docker/config.json",
+        ] {
             assert!(secret_kind(path).is_some(), "{path}");
         }
-        for path in [".env.example", "nginx_signing.key", "cert.pem", "ca.pem", "id_rsa.pub", ".ssh/known_hosts", "environment.ts", ".envrc", "*.pem", "docker/", ".dockerignore"] {
+        for path in [
+            ".env.example",
+            "nginx_signing.key",
+            "cert.pem",
+            "ca.pem",
+            "id_rsa.pub",
+            ".ssh/known_hosts",
+            "environment.ts",
+            ".envrc",
+            "*.pem",
+            "docker/",
+            ".dockerignore",
+        ] {
             assert!(secret_kind(path).is_none(), "{path}");
         }
     }

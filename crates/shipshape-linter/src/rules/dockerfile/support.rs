@@ -64,9 +64,10 @@ pub(crate) fn scripts(instruction: &Instruction) -> Vec<Vec<Command>> {
     match &instruction.args {
         Args::Exec(words) => {
             let runs_shell = words.first().is_some_and(|w| is_shell(basename(&w.value)));
-            let dash_c = words.iter().skip(1).position(|w| {
-                w.value.starts_with('-') && !w.value.starts_with("--") && w.value.contains('c')
-            });
+            let dash_c = words
+                .iter()
+                .skip(1)
+                .position(|w| w.value.starts_with('-') && !w.value.starts_with("--") && w.value.contains('c'));
             if let (true, Some(position)) = (runs_shell, dash_c) {
                 return words
                     .get(position + 2)

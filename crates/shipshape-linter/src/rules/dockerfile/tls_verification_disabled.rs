@@ -74,7 +74,8 @@ fn check_command(command: &shipshape_dockerfile::shell::Command) -> Option<(&shi
                 || args.iter().skip_while(|x| x.span != w.span).nth(1).is_some_and(|n| n.value == "false")
         }),
         "npm" | "yarn" | "pnpm" => find(&|v| v == "strict-ssl" || v == "--strict-ssl=false").filter(|w| {
-            w.value.ends_with("=false") || args.iter().skip_while(|x| x.span != w.span).nth(1).is_some_and(|n| n.value == "false")
+            w.value.ends_with("=false")
+                || args.iter().skip_while(|x| x.span != w.span).nth(1).is_some_and(|n| n.value == "false")
         }),
         "apt-get" | "apt" => find(&|v| v.contains("Verify-Peer=false") || v.contains("Verify-Host=false")),
         _ if support::is_pip(support::tool_name(command).unwrap_or("")) => {
@@ -82,7 +83,9 @@ fn check_command(command: &shipshape_dockerfile::shell::Command) -> Option<(&shi
         }
         _ => None,
     }?;
-    Some((hit, format!("`{name} {}` turns off TLS verification", hit.value)))
+    let value = args.iter().skip_while(|w| w.span != hit.span).nth(1).filter(|w| w.value == "false");
+    let shown = value.map_or_else(|| hit.value.clone(), |v| format!("{} {}", hit.value, v.value));
+    Some((hit, format!("`{name} … {shown}` turns off TLS verification")))
 }
 
 impl Rule for TlsVerificationDisabled {
@@ -93,7 +96,10 @@ impl Rule for TlsVerificationDisabled {
                 if insecure_setting(&key.value, &value.value) {
                     report.report(
                         key.span.cover(value.span),
-                        format!("`{} {}={}` turns off TLS verification; add the CA certificate to the image instead", instruction.keyword, key.value, value.value),
+                        format!(
+                            "`{} {}={}` turns off TLS verification; add the CA certificate to the image instead",
+                            instruction.keyword, key.value, value.value
+                        ),
                     );
                 }
             }

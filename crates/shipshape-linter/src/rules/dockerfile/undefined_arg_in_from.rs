@@ -40,32 +40,50 @@ declare_rule! {
 }
 
 const PREDEFINED: &[&str] = &[
-    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
 ];
 
 impl Rule for UndefinedArgInFrom {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        let declared: Vec<String> =
-            df.global_args().flat_map(|i| i.key_values()).map(|(k, _)| k.value).collect();
+        let declared: Vec<String> = df.global_args().flat_map(|i| i.key_values()).map(|(k, _)| k.value).collect();
         for stage in &df.stages {
             let Some(from) = df.instructions.get(stage.from) else { continue };
             let mut checked = vec![(stage.image.value.clone(), stage.image.span)];
-            checked.extend(from.flags.iter().filter(|f| f.name == "platform").map(|f| (f.value.clone().unwrap_or_default(), f.span)));
+            checked.extend(
+                from.flags
+                    .iter()
+                    .filter(|f| f.name == "platform")
+                    .map(|f| (f.value.clone().unwrap_or_default(), f.span)),
+            );
             for (text, span) in checked {
                 for reference in support::variable_references(&text) {
-                    if reference.has_default || declared.contains(&reference.name) || PREDEFINED.contains(&reference.name.as_str()) {
+                    if reference.has_default
+                        || declared.contains(&reference.name)
+                        || PREDEFINED.contains(&reference.name.as_str())
+                    {
                         continue;
                     }
-                    let in_stage = df.instructions.iter().any(|i| {
-                        i.keyword == "ARG" && i.key_values().iter().any(|(k, _)| k.value == reference.name)
-                    });
+                    let in_stage = df
+                        .instructions
+                        .iter()
+                        .any(|i| i.keyword == "ARG" && i.key_values().iter().any(|(k, _)| k.value == reference.name));
                     let hint = if in_stage {
                         "it is declared after the first `FROM`, where `FROM` cannot see it; move that `ARG` above the first `FROM`"
                     } else {
                         "declare it with `ARG` (and a default) before the first `FROM`"
                     };
-                    report.report(span, format!("`${}` in `FROM` is not a global build argument: {hint}", reference.name));
+                    report.report(
+                        span,
+                        format!("`${}` in `FROM` is not a global build argument: {hint}", reference.name),
+                    );
                 }
             }
         }
