@@ -2,12 +2,14 @@ use crate::context::DockerfileContext;
 use crate::declare_rule;
 use crate::images::{self, ImageRef};
 use crate::rule::{Reporter, Rule};
+use crate::rules::dockerfile::support;
 
 declare_rule! {
     /// ## What it does
     /// Flags a `FROM` whose image is not pinned by digest (`@sha256:…`),
-    /// after expanding global `ARG` defaults. `FROM scratch` and a `FROM`
-    /// naming an earlier build stage are not flagged.
+    /// after expanding global `ARG` defaults, and the same for an image that
+    /// `COPY --from=` or `RUN --mount=…,from=` reads files from. `FROM scratch`
+    /// and references to build stages are not flagged.
     ///
     /// ## Why is this bad?
     /// A tag is a movable pointer: `python:3.12-slim` is rebuilt every few
@@ -45,6 +47,16 @@ impl Rule for BaseImageNotPinnedByDigest {
                 report.report(
                     stage.image.span,
                     format!("Base image `{reference}` is not pinned by digest; append `@sha256:…` to the reference"),
+                );
+            }
+        }
+        for (span, reference) in support::copied_images(cx.dockerfile) {
+            if ImageRef::parse(&reference).digest.is_none() {
+                report.report(
+                    span,
+                    format!(
+                        "Image `{reference}` in `--from` is not pinned by digest; append `@sha256:…` to the reference"
+                    ),
                 );
             }
         }

@@ -43,89 +43,6 @@ declare_rule! {
     }
 }
 
-/// Docker Hub official images commonly copied from by bare name.
-const OFFICIAL_IMAGES: &[&str] = &[
-    "alpine",
-    "bash",
-    "busybox",
-    "caddy",
-    "composer",
-    "debian",
-    "docker",
-    "eclipse-temurin",
-    "golang",
-    "gradle",
-    "haproxy",
-    "httpd",
-    "maven",
-    "memcached",
-    "mongo",
-    "mysql",
-    "nginx",
-    "node",
-    "openjdk",
-    "perl",
-    "php",
-    "postgres",
-    "python",
-    "redis",
-    "registry",
-    "ruby",
-    "rust",
-    "traefik",
-    "ubuntu",
-    "hello-world",
-    "amazoncorretto",
-    "buildpack-deps",
-    "gcc",
-    "erlang",
-    "elixir",
-    "mariadb",
-    "nats",
-    "vault",
-    "consul",
-    "telegraf",
-    "influxdb",
-    "tomcat",
-    "jetty",
-    "swift",
-    "julia",
-    "haskell",
-    "dart",
-    "clojure",
-    "groovy",
-    "kong",
-    "rabbitmq",
-    "eclipse-mosquitto",
-    "neo4j",
-    "elasticsearch",
-    "kibana",
-    "logstash",
-    "fluentd",
-    "ghost",
-    "wordpress",
-    "drupal",
-    "nextcloud",
-    "sonarqube",
-    "jenkins",
-    "bitnami",
-    "tini",
-    "fedora",
-    "centos",
-    "rockylinux",
-    "almalinux",
-    "oraclelinux",
-    "archlinux",
-    "amazonlinux",
-    "photon",
-    "clearlinux",
-    "ibmjava",
-    "sapmachine",
-    "ibm-semeru-runtimes",
-    "pypy",
-    "bun",
-];
-
 impl Rule for CopyFromUnknownStage {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
@@ -151,7 +68,7 @@ impl Rule for CopyFromUnknownStage {
                         continue;
                     }
                     format!("`--from={reference}` names a stage defined later; move stage `{reference}` above this one")
-                } else if OFFICIAL_IMAGES.contains(&reference.to_ascii_lowercase().as_str())
+                } else if support::OFFICIAL_IMAGES.contains(&reference.to_ascii_lowercase().as_str())
                     || !df.stages.iter().any(|s| s.name.is_some())
                 {
                     continue;

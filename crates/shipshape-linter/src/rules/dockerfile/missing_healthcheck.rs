@@ -7,8 +7,11 @@ declare_rule! {
     /// ## What it does
     /// Flags the final stage of a service image that has no `HEALTHCHECK`.
     /// An image counts as a service when its final stage (or a stage it is
-    /// built on) has an `EXPOSE`, or its `CMD`/`ENTRYPOINT` starts a known
-    /// server (nginx, httpd, caddy, gunicorn, uvicorn, puma, php-fpm, …).
+    /// built on) has an `EXPOSE`, or its `CMD`/`ENTRYPOINT` starts a server:
+    /// a known server binary (nginx, httpd, caddy, gunicorn, uvicorn, puma,
+    /// php-fpm, …), `java -jar`, `dotnet app.dll`, `npm start`,
+    /// `node server.js`, `python -m uvicorn` or `manage.py runserver`.
+    /// Images with neither (tools, jobs, base images) are not flagged.
     /// `HEALTHCHECK NONE` is a deliberate choice and is not flagged, and a
     /// `HEALTHCHECK` in a stage the final stage is built `FROM` carries over.
     ///
@@ -71,6 +74,38 @@ const SERVERS: &[&str] = &[
     "frankenphp",
 ];
 
+fn basename(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// True when a `CMD`/`ENTRYPOINT` starts a long-running server: a known
+/// server binary, `java -jar`, `dotnet app.dll`, `npm start`, a Node or Deno
+/// script, `python -m uvicorn`/`gunicorn`/`flask run`, `manage.py
+/// runserver` or `rails server`.
+fn starts_server(words: &[&str]) -> bool {
+    let Some(program) = words.first().map(|w| basename(w)) else { return false };
+    let rest = words.get(1..).unwrap_or(&[]);
+    let has = |v: &str| rest.contains(&v);
+    if SERVERS.contains(&program) {
+        return true;
+    }
+    match program {
+        "java" => has("-jar"),
+        "dotnet" => rest.first().is_some_and(|w| w.ends_with(".dll")),
+        "npm" | "yarn" | "pnpm" => rest.first().is_some_and(|w| *w == "start"),
+        "node" | "bun" | "deno" => rest.iter().any(|w| [".js", ".mjs", ".cjs", ".ts"].iter().any(|e| w.ends_with(e))),
+        "rails" => rest.first().is_some_and(|w| matches!(*w, "server" | "s")),
+        "bundle" => has("rails") && (has("server") || has("s")) || has("puma"),
+        p if p.starts_with("python") => {
+            has("runserver")
+                || rest
+                    .windows(2)
+                    .any(|w| w.first() == Some(&"-m") && w.get(1).is_some_and(|m| SERVERS.contains(m) || *m == "flask"))
+        }
+        _ => false,
+    }
+}
+
 impl Rule for MissingHealthcheck {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
@@ -81,9 +116,10 @@ impl Rule for MissingHealthcheck {
         }
         let exposes = instructions.iter().any(|(_, i)| i.keyword == "EXPOSE");
         let last_of = |keyword: &str| instructions.iter().rev().find(|(_, i)| i.keyword == keyword);
-        let runs_server = [last_of("ENTRYPOINT"), last_of("CMD")].into_iter().flatten().any(|(_, i)| {
-            i.words().first().is_some_and(|w| SERVERS.contains(&w.value.rsplit('/').next().unwrap_or(&w.value)))
-        });
+        let runs_server = [last_of("ENTRYPOINT"), last_of("CMD")]
+            .into_iter()
+            .flatten()
+            .any(|(_, i)| starts_server(&i.words().iter().map(|w| w.value.as_str()).collect::<Vec<_>>()));
         if !exposes && !runs_server {
             return;
         }

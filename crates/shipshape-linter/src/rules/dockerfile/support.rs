@@ -509,6 +509,126 @@ pub(crate) fn variable_references(text: &str) -> Vec<VariableReference> {
     out
 }
 
+/// Docker Hub official images commonly copied from by bare name.
+pub(crate) const OFFICIAL_IMAGES: &[&str] = &[
+    "alpine",
+    "bash",
+    "busybox",
+    "caddy",
+    "composer",
+    "debian",
+    "docker",
+    "eclipse-temurin",
+    "golang",
+    "gradle",
+    "haproxy",
+    "httpd",
+    "maven",
+    "memcached",
+    "mongo",
+    "mysql",
+    "nginx",
+    "node",
+    "openjdk",
+    "perl",
+    "php",
+    "postgres",
+    "python",
+    "redis",
+    "registry",
+    "ruby",
+    "rust",
+    "traefik",
+    "ubuntu",
+    "hello-world",
+    "amazoncorretto",
+    "buildpack-deps",
+    "gcc",
+    "erlang",
+    "elixir",
+    "mariadb",
+    "nats",
+    "vault",
+    "consul",
+    "telegraf",
+    "influxdb",
+    "tomcat",
+    "jetty",
+    "swift",
+    "julia",
+    "haskell",
+    "dart",
+    "clojure",
+    "groovy",
+    "kong",
+    "rabbitmq",
+    "eclipse-mosquitto",
+    "neo4j",
+    "elasticsearch",
+    "kibana",
+    "logstash",
+    "fluentd",
+    "ghost",
+    "wordpress",
+    "drupal",
+    "nextcloud",
+    "sonarqube",
+    "jenkins",
+    "bitnami",
+    "tini",
+    "fedora",
+    "centos",
+    "rockylinux",
+    "almalinux",
+    "oraclelinux",
+    "archlinux",
+    "amazonlinux",
+    "photon",
+    "clearlinux",
+    "ibmjava",
+    "sapmachine",
+    "ibm-semeru-runtimes",
+    "pypy",
+    "bun",
+];
+
+/// Images (not stages) that `COPY --from=` and `RUN --mount=…,from=` read
+/// files from: the span of the flag and the reference, global `ARG`
+/// defaults expanded. Bare names count only when they are well-known
+/// official images (others may be named build contexts).
+pub(crate) fn copied_images(dockerfile: &Dockerfile) -> Vec<(shipshape_diagnostics::Span, String)> {
+    let mut out = Vec::new();
+    for instruction in &dockerfile.instructions {
+        let mut found: Vec<(shipshape_diagnostics::Span, String)> = Vec::new();
+        if instruction.keyword == "COPY" {
+            if let Some(flag) = instruction.flag("from") {
+                found.push((flag.span, flag.value.clone().unwrap_or_default()));
+            }
+        }
+        if instruction.keyword == "RUN" {
+            for (flag, options) in
+                instruction.flags.iter().filter(|f| f.name.eq_ignore_ascii_case("mount")).zip(mounts(instruction))
+            {
+                if let Some(from) = options.get("from") {
+                    found.push((flag.span, from.clone()));
+                }
+            }
+        }
+        for (span, written) in found {
+            let Some(reference) = dockerfile.expand_global_args(&written) else { continue };
+            if reference.is_empty() || reference.contains('$') || referenced_stage(dockerfile, &reference).is_some() {
+                continue;
+            }
+            let image_like = reference.contains(['/', ':', '.', '@'])
+                || OFFICIAL_IMAGES.contains(&reference.to_ascii_lowercase().as_str());
+            if image_like {
+                out.push((span, reference));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
