@@ -7,6 +7,7 @@ mod apt_get_update_alone;
 mod apt_get_upgrade;
 mod apt_install_without_no_install_recommends;
 mod apt_install_without_yes;
+mod apt_instead_of_apt_get;
 mod apt_lists_not_cleaned;
 mod base_image_not_pinned_by_digest;
 mod cd_in_run;
@@ -17,6 +18,7 @@ mod curl_piped_to_shell;
 mod duplicate_stage_name;
 mod expose_invalid_port;
 mod final_stage_runs_as_root;
+mod from_platform_hardcoded;
 mod global_arg_not_redeclared;
 mod latest_image_tag;
 mod maintainer_instruction;
@@ -38,6 +40,7 @@ mod tls_verification_disabled;
 mod undefined_arg_in_from;
 mod useradd_high_uid_without_no_log_init;
 mod world_writable_permissions;
+mod yum_dnf_cache_not_cleaned;
 
 pub use add_instead_of_copy::AddInsteadOfCopy;
 pub use add_of_remote_url::AddOfRemoteUrl;
@@ -46,6 +49,7 @@ pub use apt_get_update_alone::AptGetUpdateAlone;
 pub use apt_get_upgrade::AptGetUpgrade;
 pub use apt_install_without_no_install_recommends::AptInstallWithoutNoInstallRecommends;
 pub use apt_install_without_yes::AptInstallWithoutYes;
+pub use apt_instead_of_apt_get::AptInsteadOfAptGet;
 pub use apt_lists_not_cleaned::AptListsNotCleaned;
 pub use base_image_not_pinned_by_digest::BaseImageNotPinnedByDigest;
 pub use cd_in_run::CdInRun;
@@ -56,6 +60,7 @@ pub use curl_piped_to_shell::CurlPipedToShell;
 pub use duplicate_stage_name::DuplicateStageName;
 pub use expose_invalid_port::ExposeInvalidPort;
 pub use final_stage_runs_as_root::FinalStageRunsAsRoot;
+pub use from_platform_hardcoded::FromPlatformHardcoded;
 pub use global_arg_not_redeclared::GlobalArgNotRedeclared;
 pub use latest_image_tag::LatestImageTag;
 pub use maintainer_instruction::MaintainerInstruction;
@@ -76,6 +81,7 @@ pub use tls_verification_disabled::TlsVerificationDisabled;
 pub use undefined_arg_in_from::UndefinedArgInFrom;
 pub use useradd_high_uid_without_no_log_init::UseraddHighUidWithoutNoLogInit;
 pub use world_writable_permissions::WorldWritablePermissions;
+pub use yum_dnf_cache_not_cleaned::YumDnfCacheNotCleaned;
 
 use crate::rule::Rule;
 
@@ -83,6 +89,7 @@ pub static RULES: &[&dyn Rule] = &[
     &LatestImageTag,
     &BaseImageNotPinnedByDigest,
     &UndefinedArgInFrom,
+    &FromPlatformHardcoded,
     &GlobalArgNotRedeclared,
     &DuplicateStageName,
     &CopyFromUnknownStage,
@@ -104,7 +111,9 @@ pub static RULES: &[&dyn Rule] = &[
     &AptInstallWithoutNoInstallRecommends,
     &AptListsNotCleaned,
     &AptGetUpgrade,
+    &AptInsteadOfAptGet,
     &ApkAddWithoutNoCache,
+    &YumDnfCacheNotCleaned,
     &PipInstallWithoutNoCacheDir,
     &NpmInstallInsteadOfNpmCi,
     &PackageVersionNotPinned,
