@@ -127,3 +127,37 @@ pub static RULES: &[&dyn Rule] = &[
     &RelativeWorkdir,
     &MaintainerInstruction,
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::{lint_sources, LintSettings};
+
+    /// Every Dockerfile rule runs on broken and degenerate input without panicking.
+    #[test]
+    fn degenerate_dockerfiles_do_not_panic() {
+        let inputs = [
+            "",
+            "FROM",
+            "FROM a AS",
+            "COPY\nADD\nUSER\nEXPOSE\nWORKDIR\nENV\nARG\nCMD\nENTRYPOINT\nHEALTHCHECK\nSHELL\nRUN",
+            "FROM a\nCOPY --from= x\nCOPY --from\nRUN --mount= true\nRUN --mount=type=cache,target= x",
+            "FROM a\nRUN <<EOF\n",
+            "FROM a\nRUN <<\nRUN <<-\"\nRUN 3<<",
+            "FROM a\nRUN [\"sh\", \"-c\"]\nRUN [\"bash\"]\nRUN []\nCMD []\nSHELL []",
+            "FROM a\nRUN chmod\nRUN useradd -u\nRUN apt-get install\nRUN apk add\nRUN pip install\nRUN npm i\nRUN cd",
+            "FROM a\nRUN curl |\nRUN | sh\nRUN set -o\nRUN a && && b ; ; | |",
+            "FROM a\nEXPOSE -\nEXPOSE /\nEXPOSE 1-\nEXPOSE 99999999999999999999\nUSER :\nWORKDIR ${",
+            "ARG A=${\nFROM $A\nFROM ${B:-\nFROM ${C}d AS c\nCOPY --from=${D /x /y",
+            "FROM a\nENV =\nENV A\nARG =x\nENV PASSWORD \"\nLABEL",
+            "FROM é AS é\nRUN é \\\n é | é\nCOPY é é\nUSER é\nEXPOSE é",
+            "\u{feff}FROM a\r\nRUN a \\\r\n  b | c\r\n",
+            "# escape=`\nFROM a\nRUN a `\n  b\nWORKDIR C:\\x",
+            "FROM a AS b\nFROM b AS a\nFROM a\nCOPY --from=a / /",
+        ];
+        let mut settings = LintSettings::new("fuzz");
+        let ids: Vec<&str> = super::RULES.iter().map(|r| r.meta().id).collect();
+        settings.select(&ids);
+        let files = inputs.iter().enumerate().map(|(i, s)| (format!("{i}.Dockerfile"), s.to_string())).collect();
+        let _ = lint_sources(&settings, files);
+    }
+}
