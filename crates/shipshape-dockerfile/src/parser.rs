@@ -67,6 +67,8 @@ pub struct Heredoc {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Instruction {
+    /// The escape character in effect (`\\`, or `` ` `` after `# escape=``).
+    pub escape: char,
     /// Upper-cased keyword.
     pub keyword: String,
     pub keyword_span: Span,
@@ -220,7 +222,7 @@ impl Instruction {
     pub fn words(&self) -> Vec<Word> {
         match &self.args {
             Args::Exec(words) => words.clone(),
-            Args::Shell(text) => shell::words(text),
+            Args::Shell(text) => shell::words_with_escape(text, self.escape),
         }
     }
 
@@ -492,6 +494,7 @@ fn parse_instruction(lines: &[Line<'_>], first: usize, file: &mut Dockerfile) ->
         });
     }
     file.instructions.push(Instruction {
+        escape,
         keyword,
         keyword_span,
         span: Span::new(keyword_span.start, end.max(keyword_span.end)),

@@ -316,6 +316,13 @@ pub fn commands(text: &MappedText) -> Vec<Command> {
 
 /// Splits text into words (quotes removed), ignoring command separators.
 pub fn words(text: &MappedText) -> Vec<Word> {
+    words_with_escape(text, '\\')
+}
+
+/// Like [`words`], with the escape character of the Dockerfile (`\` or
+/// the `` ` `` of `# escape=``).
+pub fn words_with_escape(text: &MappedText, escape: char) -> Vec<Word> {
+    let escape = if escape.is_ascii() { escape as u8 } else { b'\\' };
     let mut out = Vec::new();
     let bytes = text.value.as_bytes();
     let mut i = 0;
@@ -336,7 +343,7 @@ pub fn words(text: &MappedText) -> Vec<Word> {
                 Some(_) => value.push(b as char),
                 None if b == b'"' || b == b'\'' => quote = Some(b),
                 None if b.is_ascii_whitespace() => break,
-                None if b == b'\\' && i + 1 < bytes.len() => {
+                None if b == escape && i + 1 < bytes.len() => {
                     i += 1;
                     value.push(bytes[i] as char);
                 }

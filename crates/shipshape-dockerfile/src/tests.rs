@@ -104,3 +104,37 @@ fn only_word_initial_double_angle_starts_a_heredoc() {
     assert_eq!(file.instructions[1].heredocs.len(), 1);
     assert_eq!(file.instructions[1].heredocs[0].delimiter, "EOF");
 }
+
+#[test]
+fn positions_survive_backtick_escape_and_comments_in_continuations() {
+    let source = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN powershell -Command `\n    # a comment line\n    Write-Host `\n\n    hello\nWORKDIR C:\\app\n";
+    let file = parse(source);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(file.escape, '`');
+    let run = &file.instructions[1];
+    let words = run.words();
+    let last = words.last().unwrap();
+    assert_eq!(last.value, "hello");
+    assert_eq!(text_at(source, last.span), "hello");
+    assert_eq!(text_at(source, words[1].span), "-Command");
+    let workdir = &file.instructions[2];
+    assert_eq!(workdir.keyword, "WORKDIR");
+    assert_eq!(workdir.words()[0].value, "C:\\app");
+}
+
+#[test]
+fn flags_exec_form_and_key_values_map_to_source() {
+    let source = "FROM alpine\nCOPY --chown=app:app \\\n     --chmod=644 a.txt /dst/\nENV A=1 \\\n    B=\"x y\"\nCMD [\"a\", \\\n     \"b c\"]\n";
+    let file = parse(source);
+    let copy = &file.instructions[1];
+    assert_eq!(text_at(source, copy.flags[1].span), "--chmod=644");
+    assert_eq!(copy.flag("chmod").and_then(|f| f.value.as_deref()), Some("644"));
+    let env = file.instructions[2].key_values();
+    let b = env[1].1.as_ref().unwrap();
+    assert_eq!(b.value, "x y");
+    assert_eq!(text_at(source, b.span), "\"x y\"");
+    match &file.instructions[3].args {
+        Args::Exec(words) => assert_eq!(text_at(source, words[1].span), "\"b c\""),
+        other => panic!("{other:?}"),
+    }
+}
