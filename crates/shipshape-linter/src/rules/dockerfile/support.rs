@@ -330,8 +330,18 @@ pub(crate) fn shell_at(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> 
 pub(crate) fn runs_posix_shell(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> bool {
     match shell_at(dockerfile, stage, until) {
         Some(words) => words.first().is_some_and(|w| is_shell(basename(w))),
-        None => true,
+        None => !is_windows(dockerfile, stage),
     }
+}
+
+/// True for a Windows image (whose default shell is `cmd`): the
+/// `# escape=`` directive, or a Windows base image.
+pub(crate) fn is_windows(dockerfile: &Dockerfile, stage: &Stage) -> bool {
+    if dockerfile.escape == '`' {
+        return true;
+    }
+    let root = chain(dockerfile, stage).last().map_or(&stage.image.value, |s| &s.image.value).to_ascii_lowercase();
+    ["windows/", "servercore", "nanoserver"].iter().any(|w| root.contains(w))
 }
 
 /// The `(instruction index, instruction)` of every `RUN` of a Dockerfile
