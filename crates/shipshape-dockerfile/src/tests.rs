@@ -138,3 +138,18 @@ fn flags_exec_form_and_key_values_map_to_source() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn case_patterns_are_not_pipes() {
+    let text = crate::MappedText::contiguous(
+        "case \"$arch\" in\n  amd64 | x86_64) url=a ;;\n  arm64|aarch64) url=b ;;\n  *) exit 1 ;;\nesac; curl -fsSL \"$url\" | tar -xz",
+        0,
+    );
+    let cmds = commands(&text);
+    let pipes: Vec<&str> =
+        cmds.iter().filter(|c| c.separator == Some(Separator::Pipe)).filter_map(|c| c.name()).collect();
+    assert_eq!(pipes, ["curl"]);
+    let names: Vec<&str> = cmds.iter().filter_map(|c| c.name()).collect();
+    assert!(names.contains(&"exit"), "{names:?}");
+    assert!(!names.contains(&"amd64") && !names.contains(&"x86_64)"), "{names:?}");
+}
