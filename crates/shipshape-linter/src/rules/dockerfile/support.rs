@@ -236,28 +236,50 @@ pub(crate) fn shipped_stages(dockerfile: &Dockerfile) -> Vec<bool> {
     shipped
 }
 
-/// Values of `ARG` defaults and `ENV` known before instruction `until` of
-/// `stage` (global `ARG` defaults and the stages it is built on included).
+/// Values of `ARG` and `ENV` known before instruction `until` of `stage`,
+/// as Docker scopes them: `ENV` carries over to stages built on this one,
+/// `ARG` only lasts for its stage, and a global `ARG` default is only seen
+/// where the stage declares the `ARG` again.
 pub(crate) fn variables(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+    let mut globals = HashMap::new();
     for instruction in dockerfile.global_args() {
         for (key, value) in instruction.key_values() {
+            let value = value.and_then(|v| expand_with(&globals, &v.value));
             if let Some(value) = value {
-                out.insert(key.value, value.value);
+                globals.insert(key.value, value);
             }
         }
     }
-    for (_, instruction) in inherited(dockerfile, stage, until) {
-        if matches!(instruction.keyword.as_str(), "ARG" | "ENV") {
+    let mut env: HashMap<String, String> = HashMap::new();
+    let mut args: HashMap<String, String> = HashMap::new();
+    for s in chain(dockerfile, stage).into_iter().rev() {
+        args.clear();
+        for (_, instruction) in body(dockerfile, s).filter(|(i, _)| *i < until) {
+            let is_arg = instruction.keyword == "ARG";
+            if !is_arg && instruction.keyword != "ENV" {
+                continue;
+            }
             for (key, value) in instruction.key_values() {
-                if let Some(value) = value {
-                    let value = expand_with(&out, &value.value).unwrap_or(value.value);
-                    out.insert(key.value, value);
+                let mut scope = args.clone();
+                scope.extend(env.iter().map(|(k, v)| (k.clone(), v.clone())));
+                let value = match value {
+                    Some(v) => expand_with(&scope, &v.value).unwrap_or(v.value),
+                    None if is_arg => match globals.get(&key.value) {
+                        Some(g) => g.clone(),
+                        None => continue,
+                    },
+                    None => continue,
+                };
+                if is_arg {
+                    args.insert(key.value, value);
+                } else {
+                    env.insert(key.value, value);
                 }
             }
         }
     }
-    out
+    args.extend(env);
+    args
 }
 
 /// Expands `$NAME` and `${NAME}` in `text` with `values`.
@@ -670,6 +692,18 @@ mod tests {
         let names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["A", "B", "E"]);
         assert!(refs[1].has_default);
+    }
+
+    #[test]
+    fn variables_follow_docker_scoping() {
+        let file = shipshape_dockerfile::parse(
+            "ARG G=1\nARG H=2\nFROM a AS base\nARG G\nARG L=x\nENV E=$L-$G\nFROM base\nARG H\nRUN true\n",
+        );
+        let last = file.stages.last().unwrap();
+        let values = variables(&file, last, 8);
+        assert_eq!(values.get("E").map(String::as_str), Some("x-1"));
+        assert_eq!(values.get("H").map(String::as_str), Some("2"));
+        assert!(!values.contains_key("L") && !values.contains_key("G"), "{values:?}");
     }
 
     #[test]
