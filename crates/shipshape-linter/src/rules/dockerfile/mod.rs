@@ -15,6 +15,8 @@ mod copy_all_before_dependency_install;
 mod copy_from_unknown_stage;
 mod copy_without_chown_into_user_home;
 mod curl_piped_to_shell;
+mod debian_frontend_set_in_env;
+mod download_over_plain_http;
 mod duplicate_stage_name;
 mod expose_invalid_port;
 mod final_stage_runs_as_root;
@@ -57,6 +59,8 @@ pub use copy_all_before_dependency_install::CopyAllBeforeDependencyInstall;
 pub use copy_from_unknown_stage::CopyFromUnknownStage;
 pub use copy_without_chown_into_user_home::CopyWithoutChownIntoUserHome;
 pub use curl_piped_to_shell::CurlPipedToShell;
+pub use debian_frontend_set_in_env::DebianFrontendSetInEnv;
+pub use download_over_plain_http::DownloadOverPlainHttp;
 pub use duplicate_stage_name::DuplicateStageName;
 pub use expose_invalid_port::ExposeInvalidPort;
 pub use final_stage_runs_as_root::FinalStageRunsAsRoot;
@@ -102,6 +106,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UseraddHighUidWithoutNoLogInit,
     &SshPortExposed,
     &CurlPipedToShell,
+    &DownloadOverPlainHttp,
     &TlsVerificationDisabled,
     &PackageSignatureCheckDisabled,
     &AddOfRemoteUrl,
@@ -111,6 +116,7 @@ pub static RULES: &[&dyn Rule] = &[
     &AptInstallWithoutNoInstallRecommends,
     &AptListsNotCleaned,
     &AptGetUpgrade,
+    &DebianFrontendSetInEnv,
     &AptInsteadOfAptGet,
     &ApkAddWithoutNoCache,
     &YumDnfCacheNotCleaned,
