@@ -67,35 +67,32 @@ fn is_archive(source: &str) -> bool {
 impl Rule for AddInsteadOfCopy {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        for stage in &df.stages {
-            for (index, instruction) in support::body(df, stage) {
-                if instruction.keyword != "ADD" || !instruction.heredocs.is_empty() {
-                    continue;
-                }
-                let Some((sources, _)) = support::copy_paths(instruction) else { continue };
-                if sources.is_empty() {
-                    continue;
-                }
-                let values = support::variables(df, stage, index);
-                let mut local = true;
-                for source in &sources {
-                    let expanded = support::expand_with(&values, &source.value);
-                    let value = expanded.as_deref().unwrap_or(&source.value);
-                    let unknown_archive = expanded.is_none() && {
-                        let lower = source.value.to_ascii_lowercase();
-                        ["tar", "archive", "rootfs", "tgz", "bundle"].iter().any(|w| lower.contains(w))
-                    };
-                    if is_url(value) || is_git_source(value) || is_archive(value) || unknown_archive {
-                        local = false;
-                    }
-                }
-                if local {
-                    report.report(
-                        instruction.keyword_span,
-                        "`ADD` of local files behaves like `COPY` here; use `COPY` (keep `ADD` for archives to unpack)",
-                    );
+        support::walk(df, |_, _, instruction, state| {
+            if instruction.keyword != "ADD" || !instruction.heredocs.is_empty() {
+                return;
+            }
+            let Some((sources, _)) = support::copy_paths(instruction) else { return };
+            if sources.is_empty() {
+                return;
+            }
+            let mut local = true;
+            for source in &sources {
+                let expanded = state.expand(&source.value);
+                let value = expanded.as_deref().unwrap_or(&source.value);
+                let unknown_archive = expanded.is_none() && {
+                    let lower = source.value.to_ascii_lowercase();
+                    ["tar", "archive", "rootfs", "tgz", "bundle"].iter().any(|w| lower.contains(w))
+                };
+                if is_url(value) || is_git_source(value) || is_archive(value) || unknown_archive {
+                    local = false;
                 }
             }
-        }
+            if local {
+                report.report(
+                    instruction.keyword_span,
+                    "`ADD` of local files behaves like `COPY` here; use `COPY` (keep `ADD` for archives to unpack)",
+                );
+            }
+        });
     }
 }

@@ -40,18 +40,15 @@ impl Rule for AptInstallWithoutNoInstallRecommends {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
         let shipped = support::shipped_stages(df);
-        for (stage, index, instruction) in support::runs(df) {
+        support::walk_runs(df, |stage, _, instruction, state| {
             if !shipped.get(stage.index).copied().unwrap_or(true) {
-                continue;
+                return;
             }
-            let configured = support::inherited(df, stage, index + 1).iter().any(|(_, i)| {
-                i.keyword == "RUN" && {
-                    let text = support::script_text(i);
-                    text.contains("Install-Recommends") && text.contains("apt.conf")
-                }
-            });
+            let text = support::script_text(instruction);
+            let configured =
+                state.apt_no_recommends || text.contains("Install-Recommends") && text.contains("apt.conf");
             if configured {
-                continue;
+                return;
             }
             for command in support::commands(instruction) {
                 let Some(sub) = support::apt_subcommand(&command) else { continue };
@@ -70,6 +67,6 @@ impl Rule for AptInstallWithoutNoInstallRecommends {
                     );
                 }
             }
-        }
+        });
     }
 }

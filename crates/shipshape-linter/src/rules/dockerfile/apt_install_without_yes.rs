@@ -43,15 +43,11 @@ const PROMPTING: &[&str] = &["install", "upgrade", "dist-upgrade", "full-upgrade
 impl Rule for AptInstallWithoutYes {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        for (stage, index, instruction) in support::runs(df) {
-            let configured = support::inherited(df, stage, index + 1).iter().any(|(_, i)| {
-                i.keyword == "RUN" && {
-                    let text = support::script_text(i);
-                    text.contains("Assume-Yes") && text.contains("apt.conf")
-                }
-            });
+        support::walk_runs(df, |_, _, instruction, state| {
+            let text = support::script_text(instruction);
+            let configured = state.apt_assume_yes || text.contains("Assume-Yes") && text.contains("apt.conf");
             if configured {
-                continue;
+                return;
             }
             for script in support::scripts(instruction) {
                 for (position, command) in script.iter().enumerate() {
@@ -88,6 +84,6 @@ impl Rule for AptInstallWithoutYes {
                     }
                 }
             }
-        }
+        });
     }
 }

@@ -143,6 +143,7 @@ fn install(command: &Command) -> Option<String> {
 impl Rule for CopyAllBeforeDependencyInstall {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
+        let posix_runs: Vec<usize> = support::runs(df).iter().map(|(_, index, _)| *index).collect();
         for stage in &df.stages {
             let mut manifest_copied = false;
             let mut copy_all: Option<Word> = None;
@@ -156,7 +157,7 @@ impl Rule for CopyAllBeforeDependencyInstall {
                         }
                     }
                     "RUN" if copy_all.is_some() && !manifest_copied => {
-                        if !support::runs_posix_shell(df, stage, index)
+                        if !posix_runs.contains(&index)
                             || support::mounts(instruction).iter().any(|m| m.get("type").is_some_and(|t| t == "cache"))
                         {
                             continue;

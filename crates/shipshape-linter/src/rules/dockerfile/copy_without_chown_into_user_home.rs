@@ -133,83 +133,100 @@ fn chowns(command: &Command, dir: &str, cwd: Option<&str>) -> bool {
         })
 }
 
+/// A `COPY`/`ADD` without `--chown` waiting for the end of its stage.
+struct Pending {
+    destination: Word,
+    /// The destination made absolute.
+    dest: String,
+    fixed: bool,
+    /// The non-root user and directory of a later `RUN` that writes there.
+    writer: Option<(String, String)>,
+}
+
+/// Users a stage creates, and the user its last `USER` names.
+struct StageUsers {
+    created: Vec<(String, String)>,
+    last: Option<String>,
+}
+
+fn stage_users(df: &shipshape_dockerfile::Dockerfile, stage: &shipshape_dockerfile::Stage) -> StageUsers {
+    let mut created = Vec::new();
+    let mut last = None;
+    for (_, instruction) in support::body(df, stage) {
+        match instruction.keyword.as_str() {
+            "RUN" => created.extend(support::commands(instruction).iter().filter_map(created_user)),
+            "USER" => {
+                last = instruction.words().into_iter().next().map(|w| support::user_part(&w.value).to_string());
+            }
+            _ => {}
+        }
+    }
+    StageUsers { created, last }
+}
+
+fn finish_stage(pending: &mut Vec<Pending>, users: &StageUsers, report: &mut Reporter<'_>) {
+    for p in pending.drain(..).filter(|p| !p.fixed) {
+        let home_owner = users
+            .created
+            .iter()
+            .find(|(name, home)| users.last.as_deref() == Some(name.as_str()) && home != "/" && within(&p.dest, home));
+        if let Some((name, _)) = home_owner {
+            report_copy(report, &p.destination, &format!("into the home of `{name}`"), name);
+        } else if let Some((runner, cwd)) = &p.writer {
+            report_copy(report, &p.destination, &format!("where `{runner}` later builds in `{cwd}`"), runner);
+        }
+    }
+}
+
 impl Rule for CopyWithoutChownIntoUserHome {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        for stage in &df.stages {
-            let body: Vec<_> = support::body(df, stage).collect();
-            let mut users: Vec<(String, String)> = Vec::new();
-            for (_, instruction) in body.iter().filter(|(_, i)| i.keyword == "RUN") {
-                users.extend(support::commands(instruction).iter().filter_map(created_user));
+        let users: Vec<StageUsers> = df.stages.iter().map(|s| stage_users(df, s)).collect();
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut current: Option<usize> = None;
+        let mut user: Option<String> = None;
+        support::walk(df, |stage, _, instruction, state| {
+            if current != Some(stage.index) {
+                if let Some(users) = current.and_then(|c| users.get(c)) {
+                    finish_stage(&mut pending, users, report);
+                }
+                current = Some(stage.index);
+                user = None;
             }
-            let final_user = body
-                .iter()
-                .rev()
-                .find(|(_, i)| i.keyword == "USER")
-                .and_then(|(_, i)| i.words().into_iter().next())
-                .map(|w| support::user_part(&w.value).to_string());
-            for (position, (index, instruction)) in body.iter().enumerate() {
-                if !matches!(instruction.keyword.as_str(), "COPY" | "ADD")
-                    || instruction.flag("chown").is_some()
-                    || instruction.flag("chmod").is_some()
-                {
-                    continue;
+            match instruction.keyword.as_str() {
+                "COPY" | "ADD" if instruction.flag("chown").is_none() && instruction.flag("chmod").is_none() => {
+                    let Some((_, destination)) = support::copy_paths(instruction) else { return };
+                    if destination.value.contains('$') {
+                        return;
+                    }
+                    let dest = support::join_path(state.workdir.as_deref(), &destination.value);
+                    pending.push(Pending { destination, dest, fixed: false, writer: None });
                 }
-                let Some((_, destination)) = support::copy_paths(instruction) else { continue };
-                if destination.value.contains('$') {
-                    continue;
+                "USER" => {
+                    user = instruction.words().into_iter().next().map(|w| support::user_part(&w.value).to_string());
                 }
-                let workdir = support::workdir(df, stage, *index);
-                let dest = support::join_path(workdir.as_deref(), &destination.value);
-                let later = body.get(position + 1..).unwrap_or(&[]);
-                let fixed = later.iter().any(|(later_index, i)| {
-                    let cwd = support::workdir(df, stage, *later_index);
-                    i.keyword == "RUN" && support::commands(i).iter().any(|c| chowns(c, &dest, cwd.as_deref()))
-                });
-                if fixed {
-                    continue;
-                }
-                let home_owner = users.iter().find(|(name, home)| {
-                    final_user.as_deref() == Some(name.as_str()) && within(&dest, home) && home != "/"
-                });
-                if let Some((name, _)) = home_owner {
-                    report_copy(report, &destination, &format!("into the home of `{name}`"), name);
-                    continue;
-                }
-                let mut user: Option<String> = None;
-                for (later_index, later_instruction) in later {
-                    match later_instruction.keyword.as_str() {
-                        "USER" => {
-                            user = later_instruction
-                                .words()
-                                .into_iter()
-                                .next()
-                                .map(|w| support::user_part(&w.value).to_string());
+                "RUN" => {
+                    let commands = support::commands(instruction);
+                    let cwd = state.workdir.clone().unwrap_or_else(|| "/".to_string());
+                    let chown_commands: Vec<_> = commands.iter().filter(|c| c.name() == Some("chown")).collect();
+                    if !chown_commands.is_empty() {
+                        for p in pending.iter_mut().filter(|p| !p.fixed) {
+                            p.fixed = chown_commands.iter().any(|c| chowns(c, &p.dest, Some(&cwd)));
                         }
-                        "RUN" => {
-                            let Some(runner) =
-                                user.as_deref().filter(|u| !support::is_root_user(u) && !u.contains('$'))
-                            else {
-                                continue;
-                            };
-                            let cwd = support::workdir(df, stage, *later_index).unwrap_or_else(|| "/".to_string());
-                            if cwd != "/"
-                                && within(&cwd, &dest)
-                                && support::commands(later_instruction).iter().any(writes_in_cwd)
-                            {
-                                report_copy(
-                                    report,
-                                    &destination,
-                                    &format!("where `{runner}` later builds in `{cwd}`"),
-                                    runner,
-                                );
-                                break;
-                            }
+                    }
+                    let runner = user.as_deref().filter(|u| !support::is_root_user(u) && !u.contains('$'));
+                    if let (Some(runner), true) = (runner, cwd != "/" && commands.iter().any(writes_in_cwd)) {
+                        for p in pending.iter_mut().filter(|p| !p.fixed && p.writer.is_none() && within(&cwd, &p.dest))
+                        {
+                            p.writer = Some((runner.to_string(), cwd.clone()));
                         }
-                        _ => {}
                     }
                 }
+                _ => {}
             }
+        });
+        if let Some(users) = current.and_then(|c| users.get(c)) {
+            finish_stage(&mut pending, users, report);
         }
     }
 }

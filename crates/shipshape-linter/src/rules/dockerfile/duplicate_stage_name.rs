@@ -34,14 +34,10 @@ declare_rule! {
 
 impl Rule for DuplicateStageName {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
-        let stages = &cx.dockerfile.stages;
-        for (i, stage) in stages.iter().enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        for stage in &cx.dockerfile.stages {
             let Some(name) = &stage.name else { continue };
-            let earlier = stages
-                .iter()
-                .take(i)
-                .any(|s| s.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(&name.value)));
-            if earlier {
+            if !seen.insert(name.value.to_ascii_lowercase()) {
                 report.report(
                     name.span,
                     format!("Stage name `{}` is already used by an earlier stage; rename one of them", name.value),

@@ -53,19 +53,19 @@ fn problem(value: &str) -> Option<&'static str> {
 impl Rule for ExposeInvalidPort {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        for stage in &df.stages {
-            for (index, instruction) in support::body(df, stage).filter(|(_, i)| i.keyword == "EXPOSE") {
-                let values = support::variables(df, stage, index);
-                for word in instruction.words() {
-                    let Some(value) = support::expand_with(&values, &word.value) else { continue };
-                    if value.is_empty() || value.contains('$') {
-                        continue;
-                    }
-                    if let Some(problem) = problem(&value) {
-                        report.report(word.span, format!("`EXPOSE {}` {problem}", word.value));
-                    }
+        support::walk(df, |_, _, instruction, state| {
+            if instruction.keyword != "EXPOSE" {
+                return;
+            }
+            for word in instruction.words() {
+                let Some(value) = state.expand(&word.value) else { continue };
+                if value.is_empty() || value.contains('$') {
+                    continue;
+                }
+                if let Some(problem) = problem(&value) {
+                    report.report(word.span, format!("`EXPOSE {}` {problem}", word.value));
                 }
             }
-        }
+        });
     }
 }

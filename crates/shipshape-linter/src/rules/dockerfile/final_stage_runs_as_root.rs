@@ -68,8 +68,7 @@ impl Rule for FinalStageRunsAsRoot {
             let users = support::body(df, stage).filter(|(_, i)| i.keyword == "USER");
             let Some((index, user)) = users.last() else { continue };
             let Some(word) = user.words().into_iter().next() else { return };
-            let values = support::variables(df, stage, index);
-            let Some(value) = support::expand_with(&values, &word.value) else { return };
+            let Some(value) = support::state_at(df, stage, index).expand(&word.value) else { return };
             if !support::is_root_user(&value) {
                 return;
             }

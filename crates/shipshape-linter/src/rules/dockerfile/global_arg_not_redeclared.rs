@@ -119,56 +119,48 @@ impl Rule for GlobalArgNotRedeclared {
         if globals.is_empty() {
             return;
         }
-        for stage in &df.stages {
-            let mut known: HashSet<String> = HashSet::new();
-            for ancestor in support::chain(df, stage).into_iter().skip(1) {
-                for (_, instruction) in support::body(df, ancestor).filter(|(_, i)| i.keyword == "ENV") {
-                    known.extend(instruction.key_values().into_iter().map(|(k, _)| k.value));
+        let mut reported: HashSet<String> = HashSet::new();
+        let mut current = None;
+        support::walk(df, |stage, _, instruction, state| {
+            if current != Some(stage.index) {
+                current = Some(stage.index);
+                reported.clear();
+            }
+            let keyword = instruction.keyword.as_str();
+            if !EXPANDED.contains(&keyword) {
+                return;
+            }
+            let mut texts: Vec<MappedText> = match &instruction.args {
+                Args::Shell(text) => vec![text.clone()],
+                Args::Exec(_) if keyword == "RUN" => Vec::new(),
+                Args::Exec(words) => words.iter().map(|w| MappedText::contiguous(&w.value, w.span.start + 1)).collect(),
+            };
+            if keyword == "RUN" {
+                texts.extend(instruction.heredocs.iter().map(|h| h.body.clone()));
+            }
+            let script = support::script_text(instruction);
+            for text in &texts {
+                for reference in support::variable_references(&text.value) {
+                    let name = reference.name;
+                    if reference.has_default
+                        || !globals.contains(&name)
+                        || state.env.contains_key(&name)
+                        || state.declared_args.contains(&name)
+                        || reported.contains(&name)
+                        || BASE_IMAGE_ENV.contains(&name.as_str())
+                        || (keyword == "RUN" && assigns(&script, &name))
+                    {
+                        continue;
+                    }
+                    report.report(
+                        text.source_span(reference.start, reference.end),
+                        format!(
+                            "Global build argument `{name}` is empty in this stage; add `ARG {name}` after its `FROM`"
+                        ),
+                    );
+                    reported.insert(name);
                 }
             }
-            let mut reported: HashSet<String> = HashSet::new();
-            for (_, instruction) in support::body(df, stage) {
-                let keyword = instruction.keyword.as_str();
-                if keyword == "ARG" {
-                    known.extend(instruction.key_values().into_iter().map(|(k, _)| k.value));
-                    continue;
-                }
-                if EXPANDED.contains(&keyword) {
-                    let mut texts: Vec<MappedText> = match &instruction.args {
-                        Args::Shell(text) => vec![text.clone()],
-                        Args::Exec(_) if keyword == "RUN" => Vec::new(),
-                        Args::Exec(words) => {
-                            words.iter().map(|w| MappedText::contiguous(&w.value, w.span.start + 1)).collect()
-                        }
-                    };
-                    if keyword == "RUN" {
-                        texts.extend(instruction.heredocs.iter().map(|h| h.body.clone()));
-                    }
-                    let script = support::script_text(instruction);
-                    for text in &texts {
-                        for reference in support::variable_references(&text.value) {
-                            let name = reference.name;
-                            if reference.has_default
-                                || !globals.contains(&name)
-                                || known.contains(&name)
-                                || reported.contains(&name)
-                                || BASE_IMAGE_ENV.contains(&name.as_str())
-                                || (keyword == "RUN" && assigns(&script, &name))
-                            {
-                                continue;
-                            }
-                            report.report(
-                                text.source_span(reference.start, reference.end),
-                                format!("Global build argument `{name}` is empty in this stage; add `ARG {name}` after its `FROM`"),
-                            );
-                            reported.insert(name);
-                        }
-                    }
-                }
-                if keyword == "ENV" {
-                    known.extend(instruction.key_values().into_iter().map(|(k, _)| k.value));
-                }
-            }
-        }
+        });
     }
 }

@@ -43,24 +43,12 @@ declare_rule! {
 const NPM_VALUE_OPTIONS: &[&str] =
     &["--prefix", "--registry", "--loglevel", "--cache", "--omit", "--include", "-w", "--workspace", "--userconfig"];
 
-fn copies_lockfile(source: &str) -> bool {
-    let name = source.rsplit('/').next().unwrap_or(source);
-    name == "package-lock.json"
-        || name == "npm-shrinkwrap.json"
-        || (name.starts_with("package") && name.contains('*') && name.ends_with(".json"))
-}
-
 impl Rule for NpmInstallInsteadOfNpmCi {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        for (stage, index, instruction) in support::runs(df) {
-            let copied = support::inherited(df, stage, index).iter().any(|(_, i)| {
-                matches!(i.keyword.as_str(), "COPY" | "ADD")
-                    && support::copy_paths(i)
-                        .is_some_and(|(sources, _)| sources.iter().any(|s| copies_lockfile(&s.value)))
-            });
-            if !copied {
-                continue;
+        support::walk_runs(df, |_, _, instruction, state| {
+            if !state.npm_lockfile {
+                return;
             }
             for command in support::commands(instruction) {
                 if command.name() != Some("npm") || command.has_flag(Some('g'), &["global"]) {
@@ -81,6 +69,6 @@ impl Rule for NpmInstallInsteadOfNpmCi {
                     );
                 }
             }
-        }
+        });
     }
 }

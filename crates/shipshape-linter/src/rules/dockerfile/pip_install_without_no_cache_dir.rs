@@ -91,12 +91,12 @@ impl Rule for PipInstallWithoutNoCacheDir {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
         let shipped = support::shipped_stages(df);
-        for (stage, index, instruction) in support::runs(df) {
+        support::walk_runs(df, |stage, _, instruction, state| {
             if !shipped.get(stage.index).copied().unwrap_or(true)
-                || support::variables(df, stage, index).contains_key("PIP_NO_CACHE_DIR")
+                || state.is_set("PIP_NO_CACHE_DIR")
                 || support::has_cache_mount(instruction, &["/root/.cache/pip", "/root/.cache", "~/.cache/pip"])
             {
-                continue;
+                return;
             }
             let commands = support::commands(instruction);
             let purged =
@@ -106,7 +106,7 @@ impl Rule for PipInstallWithoutNoCacheDir {
                             && support::tool_args(c).first().is_some_and(|w| w.value == "cache")
                     });
             if purged {
-                continue;
+                return;
             }
             for command in &commands {
                 if !support::tool_name(command).is_some_and(support::is_pip) {
@@ -126,6 +126,6 @@ impl Rule for PipInstallWithoutNoCacheDir {
                     "`pip install` without `--no-cache-dir` keeps downloaded wheels in the image; add `--no-cache-dir`",
                 );
             }
-        }
+        });
     }
 }

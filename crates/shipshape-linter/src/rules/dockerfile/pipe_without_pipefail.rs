@@ -44,13 +44,12 @@ const CANNOT_FAIL: &[&str] = &["echo", "printf", "yes", "true", ":"];
 impl Rule for PipeWithoutPipefail {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        for (stage, index, instruction) in support::runs(df) {
-            let shell_sets_it =
-                support::shell_at(df, stage, index).is_some_and(|words| words.iter().any(|w| w.contains("pipefail")));
+        support::walk_runs(df, |_, _, instruction, state| {
+            let shell_sets_it = state.shell.as_ref().is_some_and(|words| words.iter().any(|w| w.contains("pipefail")));
             let exec_sets_it =
                 matches!(&instruction.args, Args::Exec(words) if words.iter().any(|w| w.value.contains("pipefail")));
             if shell_sets_it || exec_sets_it {
-                continue;
+                return;
             }
             'scripts: for script in support::scripts(instruction) {
                 let mut pipefail = false;
@@ -72,6 +71,6 @@ impl Rule for PipeWithoutPipefail {
                     break 'scripts;
                 }
             }
-        }
+        });
     }
 }

@@ -47,29 +47,26 @@ fn is_absolute(path: &str) -> bool {
 impl Rule for RelativeWorkdir {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        for stage in &df.stages {
-            let mut absolute_seen = support::chain(df, stage)
-                .iter()
-                .skip(1)
-                .any(|s| support::body(df, s).any(|(_, i)| i.keyword == "WORKDIR"));
-            for (index, instruction) in support::body(df, stage).filter(|(_, i)| i.keyword == "WORKDIR") {
-                let Some(word) = instruction.words().into_iter().next() else { continue };
-                let values = support::variables(df, stage, index);
-                let Some(path) = support::expand_with(&values, &word.value) else { continue };
-                if is_absolute(&path) || path.starts_with('$') {
-                    absolute_seen = true;
-                    continue;
-                }
-                if !absolute_seen {
-                    report.report(
-                        word.span,
-                        format!(
-                            "`WORKDIR {}` is relative to the base image's directory; use an absolute path",
-                            word.value
-                        ),
-                    );
-                }
+        // Whether an absolute WORKDIR is in effect, per stage being walked.
+        let mut absolute_seen: Option<(usize, bool)> = None;
+        support::walk(df, |stage, _, instruction, state| {
+            if absolute_seen.map(|(index, _)| index) != Some(stage.index) {
+                absolute_seen = Some((stage.index, state.workdir.is_some()));
             }
-        }
+            if instruction.keyword != "WORKDIR" {
+                return;
+            }
+            let Some(word) = instruction.words().into_iter().next() else { return };
+            let Some(path) = state.expand(&word.value) else { return };
+            let seen = absolute_seen.is_some_and(|(_, seen)| seen);
+            if is_absolute(&path) || path.starts_with('$') {
+                absolute_seen = Some((stage.index, true));
+            } else if !seen {
+                report.report(
+                    word.span,
+                    format!("`WORKDIR {}` is relative to the base image's directory; use an absolute path", word.value),
+                );
+            }
+        });
     }
 }

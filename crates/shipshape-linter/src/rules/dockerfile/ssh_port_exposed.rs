@@ -44,22 +44,22 @@ pub(crate) fn port_range(value: &str) -> Option<(u32, u32)> {
 impl Rule for SshPortExposed {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        for stage in &df.stages {
-            for (index, instruction) in support::body(df, stage).filter(|(_, i)| i.keyword == "EXPOSE") {
-                let values = support::variables(df, stage, index);
-                for word in instruction.words() {
-                    let value = support::expand_with(&values, &word.value).unwrap_or_else(|| word.value.clone());
-                    if port_range(&value).is_some_and(|(low, high)| low <= 22 && 22 <= high) {
-                        report.report(
-                            word.span,
-                            format!(
-                                "`EXPOSE {}` publishes SSH; use `docker exec`/`kubectl exec` instead of an SSH server",
-                                word.value
-                            ),
-                        );
-                    }
+        support::walk(df, |_, _, instruction, state| {
+            if instruction.keyword != "EXPOSE" {
+                return;
+            }
+            for word in instruction.words() {
+                let value = state.expand(&word.value).unwrap_or_else(|| word.value.clone());
+                if port_range(&value).is_some_and(|(low, high)| low <= 22 && 22 <= high) {
+                    report.report(
+                        word.span,
+                        format!(
+                            "`EXPOSE {}` publishes SSH; use `docker exec`/`kubectl exec` instead of an SSH server",
+                            word.value
+                        ),
+                    );
                 }
             }
-        }
+        });
     }
 }

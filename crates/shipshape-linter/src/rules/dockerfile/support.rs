@@ -1,7 +1,7 @@
 //! What the Dockerfile rules share: the shell commands a `RUN` executes,
 //! how stages relate, `--mount` options, and variable expansion.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use shipshape_dockerfile::shell::{self, Command};
 use shipshape_dockerfile::{Args, Dockerfile, Heredoc, Instruction, MappedText, Stage, Word};
@@ -236,74 +236,6 @@ pub(crate) fn shipped_stages(dockerfile: &Dockerfile) -> Vec<bool> {
     shipped
 }
 
-/// Values of `ARG` and `ENV` known before instruction `until` of `stage`,
-/// as Docker scopes them: `ENV` carries over to stages built on this one,
-/// `ARG` only lasts for its stage, and a global `ARG` default is only seen
-/// where the stage declares the `ARG` again.
-pub(crate) fn variables(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> HashMap<String, String> {
-    let mut globals = HashMap::new();
-    for instruction in dockerfile.global_args() {
-        for (key, value) in instruction.key_values() {
-            let value = value.and_then(|v| expand_with(&globals, &v.value));
-            if let Some(value) = value {
-                globals.insert(key.value, value);
-            }
-        }
-    }
-    let mut env: HashMap<String, String> = HashMap::new();
-    let mut args: HashMap<String, String> = HashMap::new();
-    for s in chain(dockerfile, stage).into_iter().rev() {
-        args.clear();
-        for (_, instruction) in body(dockerfile, s).filter(|(i, _)| *i < until) {
-            let is_arg = instruction.keyword == "ARG";
-            if !is_arg && instruction.keyword != "ENV" {
-                continue;
-            }
-            for (key, value) in instruction.key_values() {
-                let mut scope = args.clone();
-                scope.extend(env.iter().map(|(k, v)| (k.clone(), v.clone())));
-                let value = match value {
-                    Some(v) => expand_with(&scope, &v.value).unwrap_or(v.value),
-                    None if is_arg => match globals.get(&key.value) {
-                        Some(g) => g.clone(),
-                        None => continue,
-                    },
-                    None => continue,
-                };
-                if is_arg {
-                    args.insert(key.value, value);
-                } else {
-                    env.insert(key.value, value);
-                }
-            }
-        }
-    }
-    args.extend(env);
-    args
-}
-
-/// Expands `$NAME` and `${NAME}` in `text` with `values`.
-pub(crate) fn expand_with(values: &HashMap<String, String>, text: &str) -> Option<String> {
-    if !text.contains('$') {
-        return Some(text.to_string());
-    }
-    shipshape_dockerfile::expand(text, &|name| values.get(name).cloned())
-}
-
-/// The working directory before instruction `until` of `stage`, if a
-/// `WORKDIR` set one (relative ones are joined onto the previous).
-pub(crate) fn workdir(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> Option<String> {
-    let mut current: Option<String> = None;
-    for (_, instruction) in inherited(dockerfile, stage, until) {
-        if instruction.keyword != "WORKDIR" {
-            continue;
-        }
-        let Some(word) = instruction.words().into_iter().next() else { continue };
-        current = Some(join_path(current.as_deref(), &word.value));
-    }
-    current
-}
-
 /// `path` made absolute against `base` (`/` when there is none), normalized.
 pub(crate) fn join_path(base: Option<&str>, path: &str) -> String {
     let joined = if path.starts_with('/') { path.to_string() } else { format!("{}/{path}", base.unwrap_or("")) };
@@ -337,47 +269,212 @@ pub(crate) fn is_root_user(value: &str) -> bool {
     matches!(user_part(value), "root" | "0")
 }
 
-/// The `SHELL` in effect before instruction `until` (the stages built on
-/// included), as its exec words.
-pub(crate) fn shell_at(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> Option<Vec<String>> {
-    inherited(dockerfile, stage, until)
-        .into_iter()
-        .rev()
-        .find(|(_, i)| i.keyword == "SHELL")
-        .map(|(_, i)| i.words().into_iter().map(|w| w.value).collect())
+/// Longest value kept when expanding variables (chains of `ENV A=$A…`
+/// would otherwise grow without bound).
+const MAX_EXPANDED: usize = 4096;
+
+/// What is in effect before an instruction: `ARG`/`ENV` values, the
+/// `SHELL`, the `WORKDIR` and a few facts rules ask about. A stage starts
+/// from the state its parent stage ended with (`ARG`s excepted).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct State {
+    globals: HashMap<String, String>,
+    pub env: HashMap<String, String>,
+    pub args: HashMap<String, String>,
+    /// `ARG` names declared in the current stage, with or without a value.
+    pub declared_args: HashSet<String>,
+    pub shell: Option<Vec<String>>,
+    pub workdir: Option<String>,
+    /// The image the stage chain starts from, as written.
+    pub root_image: String,
+    /// An earlier `RUN` wrote `APT::Install-Recommends` to an apt config file.
+    pub apt_no_recommends: bool,
+    /// An earlier `RUN` wrote `APT::Get::Assume-Yes` to an apt config file.
+    pub apt_assume_yes: bool,
+    /// An earlier `COPY`/`ADD` copied an npm lockfile.
+    pub npm_lockfile: bool,
 }
 
-/// True when `RUN` scripts at `until` run in a POSIX-like shell (not
-/// PowerShell or `cmd`).
-pub(crate) fn runs_posix_shell(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> bool {
-    match shell_at(dockerfile, stage, until) {
-        Some(words) => words.first().is_some_and(|w| is_shell(basename(w))),
-        None => !is_windows(dockerfile, stage),
+impl State {
+    fn lookup(&self, name: &str) -> Option<String> {
+        self.env.get(name).or_else(|| self.args.get(name)).cloned()
     }
-}
 
-/// True for a Windows image (whose default shell is `cmd`): the
-/// `# escape=`` directive, or a Windows base image.
-pub(crate) fn is_windows(dockerfile: &Dockerfile, stage: &Stage) -> bool {
-    if dockerfile.escape == '`' {
-        return true;
+    /// Expands `$NAME`/`${NAME}` with the values in effect; `None` when a
+    /// variable has no known value.
+    pub(crate) fn expand(&self, text: &str) -> Option<String> {
+        if !text.contains('$') {
+            return Some(text.to_string());
+        }
+        shipshape_dockerfile::expand(text, &|name| self.lookup(name))
     }
-    let root = chain(dockerfile, stage).last().map_or(&stage.image.value, |s| &s.image.value).to_ascii_lowercase();
-    ["windows/", "servercore", "nanoserver"].iter().any(|w| root.contains(w))
-}
 
-/// The `(instruction index, instruction)` of every `RUN` of a Dockerfile
-/// with its stage, skipping those run by a non-POSIX `SHELL`.
-pub(crate) fn runs(dockerfile: &Dockerfile) -> Vec<(&Stage, usize, &Instruction)> {
-    let mut out = Vec::new();
-    for stage in &dockerfile.stages {
-        for (index, instruction) in body(dockerfile, stage) {
-            if instruction.keyword == "RUN" && runs_posix_shell(dockerfile, stage, index) {
-                out.push((stage, index, instruction));
+    /// True when `name` is set by `ENV` or `ARG` (with a value).
+    pub(crate) fn is_set(&self, name: &str) -> bool {
+        self.env.contains_key(name) || self.args.contains_key(name)
+    }
+
+    /// True when `RUN` runs a POSIX-like shell (not PowerShell or `cmd`).
+    pub(crate) fn runs_posix_shell(&self, windows_file: bool) -> bool {
+        match &self.shell {
+            Some(words) => words.first().is_some_and(|w| is_shell(basename(w))),
+            None => {
+                let root = self.root_image.to_ascii_lowercase();
+                !windows_file && !["windows/", "servercore", "nanoserver"].iter().any(|w| root.contains(w))
             }
         }
     }
+
+    fn apply(&mut self, instruction: &Instruction) {
+        match instruction.keyword.as_str() {
+            "ARG" | "ENV" => {
+                let is_arg = instruction.keyword == "ARG";
+                for (key, value) in instruction.key_values() {
+                    if is_arg {
+                        self.declared_args.insert(key.value.clone());
+                    }
+                    let value = match value {
+                        Some(v) => self.expand(&v.value).filter(|e| e.len() <= MAX_EXPANDED).unwrap_or(v.value),
+                        None if is_arg => match self.globals.get(&key.value) {
+                            Some(g) => g.clone(),
+                            None => continue,
+                        },
+                        None => continue,
+                    };
+                    if is_arg {
+                        self.args.insert(key.value, value);
+                    } else {
+                        self.env.insert(key.value, value);
+                    }
+                }
+            }
+            "SHELL" => self.shell = Some(instruction.words().into_iter().map(|w| w.value).collect()),
+            "WORKDIR" => {
+                if let Some(word) = instruction.words().into_iter().next() {
+                    let path = self.expand(&word.value).unwrap_or(word.value);
+                    let joined = join_path(self.workdir.as_deref(), &path);
+                    if joined.len() <= MAX_EXPANDED {
+                        self.workdir = Some(joined);
+                    }
+                }
+            }
+            "RUN" => {
+                let text = script_text(instruction);
+                if text.contains("apt.conf") {
+                    self.apt_no_recommends |= text.contains("Install-Recommends");
+                    self.apt_assume_yes |= text.contains("Assume-Yes");
+                }
+            }
+            "COPY" | "ADD" => {
+                let copies_lockfile = copy_paths(instruction).is_some_and(|(sources, _)| {
+                    sources.iter().any(|s| {
+                        let name = s.value.rsplit('/').next().unwrap_or(&s.value);
+                        name == "package-lock.json"
+                            || name == "npm-shrinkwrap.json"
+                            || (name.starts_with("package") && name.contains('*') && name.ends_with(".json"))
+                    })
+                });
+                self.npm_lockfile |= copies_lockfile;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// For each stage, the index of the earlier stage it is built `FROM`.
+pub(crate) fn parents(dockerfile: &Dockerfile) -> Vec<Option<usize>> {
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(dockerfile.stages.len());
+    for stage in &dockerfile.stages {
+        out.push(by_name.get(&stage.image.value.to_ascii_lowercase()).copied());
+        if let Some(name) = &stage.name {
+            by_name.insert(name.value.to_ascii_lowercase(), stage.index);
+        }
+    }
     out
+}
+
+/// Calls `visit` with every instruction of every stage (each `FROM`
+/// excluded), in order, and the state in effect before it.
+pub(crate) fn walk<'a>(dockerfile: &'a Dockerfile, mut visit: impl FnMut(&'a Stage, usize, &'a Instruction, &State)) {
+    let mut globals = State::default();
+    for instruction in dockerfile.global_args() {
+        globals.apply(instruction);
+    }
+    let globals = globals.args;
+    let parents = parents(dockerfile);
+    // How many later stages still start from each stage's end state.
+    let mut children = vec![0usize; dockerfile.stages.len()];
+    for p in parents.iter().flatten() {
+        if let Some(c) = children.get_mut(*p) {
+            *c += 1;
+        }
+    }
+    let mut ended: Vec<Option<State>> = Vec::with_capacity(dockerfile.stages.len());
+    for stage in &dockerfile.stages {
+        let parent = parents.get(stage.index).copied().flatten();
+        let inherited = parent.and_then(|p| {
+            let remaining = children.get_mut(p)?;
+            *remaining = remaining.saturating_sub(1);
+            let slot = ended.get_mut(p)?;
+            if *remaining == 0 {
+                slot.take()
+            } else {
+                slot.clone()
+            }
+        });
+        let mut state = match inherited {
+            Some(mut start) => {
+                start.args.clear();
+                start.declared_args.clear();
+                start
+            }
+            None => State { globals: globals.clone(), root_image: stage.image.value.clone(), ..State::default() },
+        };
+        for (index, instruction) in body(dockerfile, stage) {
+            visit(stage, index, instruction, &state);
+            state.apply(instruction);
+        }
+        let needed = children.get(stage.index).is_some_and(|c| *c > 0);
+        ended.push(needed.then_some(state));
+    }
+}
+
+/// The state in effect before instruction `until` of `stage`.
+pub(crate) fn state_at(dockerfile: &Dockerfile, stage: &Stage, until: usize) -> State {
+    let mut found = State::default();
+    walk(dockerfile, |s, index, _, state| {
+        if s.index == stage.index && index == until {
+            found = state.clone();
+        }
+    });
+    found
+}
+
+/// The `(stage, instruction index, instruction)` of every `RUN` run by a
+/// POSIX-like shell.
+pub(crate) fn runs(dockerfile: &Dockerfile) -> Vec<(&Stage, usize, &Instruction)> {
+    let windows_file = dockerfile.escape == '`';
+    let mut out = Vec::new();
+    walk(dockerfile, |stage, index, instruction, state| {
+        if instruction.keyword == "RUN" && state.runs_posix_shell(windows_file) {
+            out.push((stage, index, instruction));
+        }
+    });
+    out
+}
+
+/// Like [`runs`], calling `visit` with the state in effect before each `RUN`.
+pub(crate) fn walk_runs<'a>(
+    dockerfile: &'a Dockerfile,
+    mut visit: impl FnMut(&'a Stage, usize, &'a Instruction, &State),
+) {
+    let windows_file = dockerfile.escape == '`';
+    walk(dockerfile, |stage, index, instruction, state| {
+        if instruction.keyword == "RUN" && state.runs_posix_shell(windows_file) {
+            visit(stage, index, instruction, state);
+        }
+    });
 }
 
 /// Name of a command, also for `python -m pip`-style invocations:
@@ -700,10 +797,9 @@ mod tests {
             "ARG G=1\nARG H=2\nFROM a AS base\nARG G\nARG L=x\nENV E=$L-$G\nFROM base\nARG H\nRUN true\n",
         );
         let last = file.stages.last().unwrap();
-        let values = variables(&file, last, 8);
-        assert_eq!(values.get("E").map(String::as_str), Some("x-1"));
-        assert_eq!(values.get("H").map(String::as_str), Some("2"));
-        assert!(!values.contains_key("L") && !values.contains_key("G"), "{values:?}");
+        let state = state_at(&file, last, 8);
+        assert_eq!(state.expand("$E/$H").as_deref(), Some("x-1/2"));
+        assert!(!state.is_set("L") && !state.is_set("G"), "{state:?}");
     }
 
     #[test]

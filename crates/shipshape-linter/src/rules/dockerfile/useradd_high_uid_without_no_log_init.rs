@@ -37,8 +37,7 @@ const HIGH_UID: u64 = 65535;
 impl Rule for UseraddHighUidWithoutNoLogInit {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        for (stage, index, instruction) in support::runs(df) {
-            let values = support::variables(df, stage, index);
+        support::walk_runs(df, |_, _, instruction, state| {
             for command in support::commands(instruction) {
                 if command.name() != Some("useradd") || command.has_flag(Some('l'), &["no-log-init"]) {
                     continue;
@@ -52,7 +51,7 @@ impl Rule for UseraddHighUidWithoutNoLogInit {
                     };
                     let Some(uid) = uid else { continue };
                     let raw = uid.value.trim_start_matches("--uid=").trim_start_matches("-u");
-                    let value = support::expand_with(&values, raw).unwrap_or_default();
+                    let value = state.expand(raw).unwrap_or_default();
                     if value.parse::<u64>().is_ok_and(|n| n > HIGH_UID) {
                         report.report(
                             uid.span,
@@ -62,6 +61,6 @@ impl Rule for UseraddHighUidWithoutNoLogInit {
                     break;
                 }
             }
-        }
+        });
     }
 }
