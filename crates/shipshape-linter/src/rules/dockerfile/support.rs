@@ -49,7 +49,7 @@ fn heredoc_is_shell(text_commands: &[Command], heredoc: &Heredoc) -> bool {
         let Some(position) = command.words.iter().position(|w| heredoc_word_names(&w.value, &heredoc.delimiter)) else {
             continue;
         };
-        if command.words[..position].iter().all(|w| is_heredoc_word(&w.value)) {
+        if command.words.get(..position).unwrap_or(&[]).iter().all(|w| is_heredoc_word(&w.value)) {
             return true;
         }
         return command.name().is_some_and(is_shell);
