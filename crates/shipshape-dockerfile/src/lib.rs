@@ -6,7 +6,7 @@ mod parser;
 pub mod shell;
 mod text;
 
-pub use parser::{parse, Args, Directive, Dockerfile, Flag, Heredoc, Instruction, ParseError, Stage, Word};
+pub use parser::{expand, parse, Args, Directive, Dockerfile, Flag, Heredoc, Instruction, ParseError, Stage, Word};
 pub use text::MappedText;
 
 #[cfg(test)]

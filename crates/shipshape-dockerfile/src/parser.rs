@@ -67,6 +67,8 @@ pub struct Heredoc {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Instruction {
+    /// The escape character in effect (`\\`, or `` ` `` after `# escape=``).
+    pub escape: char,
     /// Upper-cased keyword.
     pub keyword: String,
     pub keyword_span: Span,
@@ -114,8 +116,15 @@ fn lines(source: &str) -> Vec<Line<'_>> {
     let mut out = Vec::new();
     let mut start = 0;
     for piece in source.split_inclusive('\n') {
-        let text = piece.trim_end_matches('\n').trim_end_matches('\r');
-        out.push(Line { start, text });
+        let mut text = piece.trim_end_matches('\n').trim_end_matches('\r');
+        let mut line_start = start;
+        if start == 0 {
+            if let Some(rest) = text.strip_prefix('\u{feff}') {
+                text = rest;
+                line_start = '\u{feff}'.len_utf8();
+            }
+        }
+        out.push(Line { start: line_start, text });
         start += piece.len();
     }
     out
@@ -165,7 +174,8 @@ impl Dockerfile {
 }
 
 /// Expands shell-style variables in `text` using `lookup`.
-pub(crate) fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+/// Returns `None` when a variable has no known value.
+pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(pos) = rest.find('$') {
@@ -212,7 +222,7 @@ impl Instruction {
     pub fn words(&self) -> Vec<Word> {
         match &self.args {
             Args::Exec(words) => words.clone(),
-            Args::Shell(text) => shell::words(text),
+            Args::Shell(text) => shell::words_with_escape(text, self.escape),
         }
     }
 
@@ -289,6 +299,16 @@ struct HeredocMarker {
     strip_tabs: bool,
 }
 
+/// True when `<<` at `i` starts a shell word (BuildKit only reads
+/// `^\d*<<` words as heredocs, so `$((1<<2))` and `a<<b` are not).
+fn starts_word(bytes: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && bytes[k - 1].is_ascii_digit() {
+        k -= 1;
+    }
+    k == 0 || bytes[k - 1].is_ascii_whitespace()
+}
+
 fn heredoc_markers(text: &str) -> Vec<HeredocMarker> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
@@ -300,7 +320,7 @@ fn heredoc_markers(text: &str) -> Vec<HeredocMarker> {
             Some(q) if b == q => quote = None,
             Some(_) => {}
             None if b == b'\'' || b == b'"' => quote = Some(b),
-            None if b == b'<' && bytes[i + 1] == b'<' && bytes.get(i + 2) != Some(&b'<') => {
+            None if b == b'<' && bytes[i + 1] == b'<' && bytes.get(i + 2) != Some(&b'<') && starts_word(bytes, i) => {
                 let mut j = i + 2;
                 let strip_tabs = bytes.get(j) == Some(&b'-');
                 if strip_tabs {
@@ -474,6 +494,7 @@ fn parse_instruction(lines: &[Line<'_>], first: usize, file: &mut Dockerfile) ->
         });
     }
     file.instructions.push(Instruction {
+        escape,
         keyword,
         keyword_span,
         span: Span::new(keyword_span.start, end.max(keyword_span.end)),

@@ -125,6 +125,15 @@ impl Command {
     }
 }
 
+/// Where the tokenizer is inside `case … in … esac`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseState {
+    /// Reading a pattern list (`amd64 | arm64)`), where `|` is not a pipe.
+    Pattern,
+    /// Reading the commands of a branch, up to `;;`.
+    Body,
+}
+
 struct Tokenizer<'a> {
     text: &'a MappedText,
     chars: Vec<(usize, char)>,
@@ -133,6 +142,7 @@ struct Tokenizer<'a> {
     words: Vec<Word>,
     word: String,
     word_start: Option<usize>,
+    cases: Vec<CaseState>,
 }
 
 impl Tokenizer<'_> {
@@ -154,6 +164,55 @@ impl Tokenizer<'_> {
         if let Some(start) = self.word_start.take() {
             let end = self.offset();
             self.words.push(Word { value: std::mem::take(&mut self.word), span: self.text.source_span(start, end) });
+            self.track_case();
+        }
+    }
+
+    /// Follows `case WORD in` and `esac` so that pattern alternatives are
+    /// not read as pipes.
+    fn track_case(&mut self) {
+        let n = self.words.len();
+        let last = self.words.last().map(|w| w.value.as_str());
+        if last == Some("esac") && n == 1 && !self.cases.is_empty() {
+            self.cases.pop();
+            self.words.clear();
+            return;
+        }
+        let opens_case = last == Some("in")
+            && n >= 3
+            && self.words.get(n - 3).is_some_and(|w| w.value == "case")
+            && self.words.get(..n - 3).unwrap_or(&[]).iter().all(|w| SHELL_KEYWORDS.contains(&w.value.as_str()));
+        if opens_case {
+            self.commands
+                .push(Command { words: std::mem::take(&mut self.words), separator: Some(Separator::Semicolon) });
+            self.cases.push(CaseState::Pattern);
+        }
+    }
+
+    /// Handles a character in a `case` pattern list; returns false when
+    /// the normal rules apply.
+    fn case_pattern_char(&mut self, c: char) -> bool {
+        match c {
+            '|' | ' ' | '\t' | '\r' | '\n' => {
+                self.end_word();
+                self.pos += 1;
+                true
+            }
+            '(' if self.word_start.is_none() && self.words.is_empty() => {
+                self.pos += 1;
+                true
+            }
+            ')' => {
+                self.word_start = None;
+                self.word.clear();
+                self.words.clear();
+                if let Some(state) = self.cases.last_mut() {
+                    *state = CaseState::Body;
+                }
+                self.pos += 1;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -183,6 +242,17 @@ impl Tokenizer<'_> {
 
     fn run(mut self) -> Vec<Command> {
         while let Some(c) = self.peek(0) {
+            if self.cases.last() == Some(&CaseState::Pattern) && self.case_pattern_char(c) {
+                continue;
+            }
+            if c == ';' && self.peek(1) == Some(';') && self.cases.last() == Some(&CaseState::Body) {
+                self.end_command(Separator::Semicolon);
+                self.pos += if self.peek(2) == Some('&') { 3 } else { 2 };
+                if let Some(state) = self.cases.last_mut() {
+                    *state = CaseState::Pattern;
+                }
+                continue;
+            }
             match c {
                 ' ' | '\t' | '\r' => {
                     self.end_word();
@@ -310,12 +380,20 @@ pub fn commands(text: &MappedText) -> Vec<Command> {
         words: Vec::new(),
         word: String::new(),
         word_start: None,
+        cases: Vec::new(),
     }
     .run()
 }
 
 /// Splits text into words (quotes removed), ignoring command separators.
 pub fn words(text: &MappedText) -> Vec<Word> {
+    words_with_escape(text, '\\')
+}
+
+/// Like [`words`], with the escape character of the Dockerfile (`\` or
+/// the `` ` `` of `# escape=``).
+pub fn words_with_escape(text: &MappedText, escape: char) -> Vec<Word> {
+    let escape = if escape.is_ascii() { escape as u8 } else { b'\\' };
     let mut out = Vec::new();
     let bytes = text.value.as_bytes();
     let mut i = 0;
@@ -336,7 +414,7 @@ pub fn words(text: &MappedText) -> Vec<Word> {
                 Some(_) => value.push(b as char),
                 None if b == b'"' || b == b'\'' => quote = Some(b),
                 None if b.is_ascii_whitespace() => break,
-                None if b == b'\\' && i + 1 < bytes.len() => {
+                None if b == escape && i + 1 < bytes.len() => {
                     i += 1;
                     value.push(bytes[i] as char);
                 }

@@ -33,13 +33,22 @@ pub struct DiscoveryOptions<'a> {
     pub exclude: &'a GlobSet,
 }
 
+/// Extensions that make a `Dockerfile-…` name something else.
+const NOT_DOCKERFILE_EXTENSIONS: &[&str] =
+    &["yml", "yaml", "json", "md", "txt", "sh", "py", "toml", "cfg", "ini", "lock", "rst", "html", "j2", "tpl"];
+
 pub fn is_dockerfile_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".dockerignore") || lower.ends_with(".containerignore") {
         return false;
     }
+    // `Dockerfile-dev`, `Dockerfile_windows`, but not `dockerfile-lint.yml`.
+    let suffixed =
+        ["dockerfile-", "dockerfile_", "containerfile-", "containerfile_"].iter().any(|p| lower.starts_with(p))
+            && !lower.rsplit_once('.').is_some_and(|(_, ext)| NOT_DOCKERFILE_EXTENSIONS.contains(&ext));
     lower == "dockerfile"
         || lower == "containerfile"
+        || suffixed
         || lower.starts_with("dockerfile.")
         || lower.starts_with("containerfile.")
         || lower.ends_with(".dockerfile")
@@ -124,10 +133,12 @@ mod tests {
 
     #[test]
     fn dockerfile_names() {
-        for name in ["Dockerfile", "Dockerfile.prod", "api.Dockerfile", "Containerfile", "dockerfile"] {
+        for name in
+            ["Dockerfile", "Dockerfile.prod", "api.Dockerfile", "Containerfile", "dockerfile", "Dockerfile-windows"]
+        {
             assert!(is_dockerfile_name(name), "{name}");
         }
-        for name in ["Dockerfile.dockerignore", "docker-compose.yml", "README.md"] {
+        for name in ["Dockerfile.dockerignore", "docker-compose.yml", "README.md", "dockerfile-lint.yml"] {
             assert!(!is_dockerfile_name(name), "{name}");
         }
     }

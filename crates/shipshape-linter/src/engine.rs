@@ -236,6 +236,8 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
         .map(|(id, source)| {
             let mut violations = Vec::new();
             let mut objects = Vec::new();
+            // Byte spans of multi-line Dockerfile instructions, for suppressions.
+            let mut instruction_spans = Vec::new();
             let parse = |v: &mut Vec<Violation>, span: Span, message: String| {
                 if report_parse_errors {
                     Reporter::new(&ParseError::META, id, v).report(span, message);
@@ -244,6 +246,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
             match (source.kind, source.unparsed_reason) {
                 (FileKind::Dockerfile, None) => {
                     let dockerfile = shipshape_dockerfile::parse(&source.text);
+                    instruction_spans.extend(dockerfile.instructions.iter().map(|i| i.span));
                     if let Some(error) = dockerfile.errors.first() {
                         parse(&mut violations, error.span, format!("Dockerfile does not parse: {}", error.message));
                     }
@@ -286,7 +289,17 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
                 rule.check_text(&cx, &mut Reporter::new(rule.meta(), id, &mut violations));
             }
             let index = LineIndex::new(&source.text);
-            let suppressions = suppression::find(&source.text, &index);
+            let mut suppressions = suppression::find(&source.text, &index);
+            if !suppressions.is_empty() && !instruction_spans.is_empty() {
+                let lines: Vec<(usize, usize)> = instruction_spans
+                    .iter()
+                    .map(|span| {
+                        (index.line_of(span.start) + 1, index.line_of(span.end.saturating_sub(1).max(span.start)) + 1)
+                    })
+                    .filter(|(first, last)| last > first)
+                    .collect();
+                Suppression::widen(&mut suppressions, &lines);
+            }
             FileResult { relative: source.relative, text: source.text, index, violations, objects, suppressions }
         })
         .collect();

@@ -20,11 +20,25 @@ pub struct Suppression {
     pub span: Span,
     /// 1-based line this suppression covers.
     pub target_line: usize,
+    /// Last line covered: the end of a multi-line Dockerfile instruction
+    /// that starts on `target_line` (else `target_line`).
+    pub last_line: usize,
 }
 
 impl Suppression {
     pub fn covers(&self, rule: &str, line: usize) -> bool {
-        line == self.target_line && self.rules.iter().any(|r| r == rule || r == "all")
+        (self.target_line..=self.last_line.max(self.target_line)).contains(&line)
+            && self.rules.iter().any(|r| r == rule || r == "all")
+    }
+
+    /// Extends suppressions that target the first line of a multi-line
+    /// construct (`lines` holds 1-based first and last lines) to all of it.
+    pub fn widen(suppressions: &mut [Suppression], lines: &[(usize, usize)]) {
+        for s in suppressions.iter_mut() {
+            if let Some((_, last)) = lines.iter().find(|(first, _)| *first == s.target_line) {
+                s.last_line = s.last_line.max(*last);
+            }
+        }
     }
 }
 
@@ -58,6 +72,7 @@ pub fn find(text: &str, index: &LineIndex) -> Vec<Suppression> {
             reason: reason.as_str().trim().trim_start_matches(['-', ':', '—']).trim().to_string(),
             span: Span::new(all.start(), all.end()),
             target_line,
+            last_line: target_line,
         });
     }
     out
@@ -77,5 +92,8 @@ mod tests {
         assert_eq!(found[0].reason, "because");
         assert!(found[1].covers("z", 4));
         assert!(found[1].reason.is_empty());
+        let mut found = found;
+        Suppression::widen(&mut found, &[(4, 6)]);
+        assert!(found[1].covers("y", 6) && !found[1].covers("y", 7) && !found[0].covers("x", 2));
     }
 }

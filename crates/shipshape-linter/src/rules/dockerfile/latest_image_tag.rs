@@ -3,11 +3,13 @@ use crate::declare_rule;
 use crate::images::{self, ImageRef};
 use crate::k8s;
 use crate::rule::{Reporter, Rule};
+use crate::rules::dockerfile::support;
 
 declare_rule! {
     /// ## What it does
     /// Flags an image reference with no tag or with the `latest` tag: a
-    /// Dockerfile `FROM` (after expanding global `ARG` defaults) and the
+    /// Dockerfile `FROM` (after expanding global `ARG` defaults), an image
+    /// that `COPY --from=` or `RUN --mount=…,from=` reads files from, and the
     /// `image` of every container of a Kubernetes workload. An image pinned
     /// by digest (`@sha256:…`) is not flagged, nor is `FROM scratch` or a
     /// `FROM` naming an earlier build stage.
@@ -62,6 +64,11 @@ impl Rule for LatestImageTag {
             let Some(reference) = images::resolved_base_image(cx.dockerfile, stage) else { continue };
             if let Some(problem) = problem(&ImageRef::parse(&reference)) {
                 report.report(stage.image.span, format!("Base image `{reference}` {problem}; pin a version tag"));
+            }
+        }
+        for (span, reference) in support::copied_images(cx.dockerfile) {
+            if let Some(problem) = problem(&ImageRef::parse(&reference)) {
+                report.report(span, format!("Image `{reference}` in `--from` {problem}; pin a version tag"));
             }
         }
     }
