@@ -24,6 +24,8 @@ const PROBE_SOURCE: &[&str] = &[
     "}",
 ];
 const PROBE_IMAGE: &str = "golang:1.23-bookworm";
+/// Why the bases carry tags, not digests: init resolves nothing over the network.
+const DIGEST_REASON: &str = "init works offline; pin digests with Renovate (pinDigests) or `docker buildx imagetools inspect`";
 
 /// One Dockerfile instruction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,8 +85,13 @@ impl Instruction {
         let _ = match self {
             Instruction::Comment(text) => writeln!(out, "# {text}"),
             Instruction::Blank => writeln!(out),
-            Instruction::From { image, stage: Some(stage) } => writeln!(out, "FROM {image} AS {stage}"),
-            Instruction::From { image, stage: None } => writeln!(out, "FROM {image}"),
+            Instruction::From { image, stage } => {
+                let _ = writeln!(out, "# shipshape: ignore[base-image-not-pinned-by-digest] {DIGEST_REASON}");
+                match stage {
+                    Some(stage) => writeln!(out, "FROM {image} AS {stage}"),
+                    None => writeln!(out, "FROM {image}"),
+                }
+            }
             Instruction::Env(vars) => writeln!(out, "ENV {}", pairs(vars)),
             Instruction::Label(labels) => writeln!(out, "LABEL {}", pairs(labels)),
             Instruction::Workdir(dir) => writeln!(out, "WORKDIR {dir}"),
