@@ -230,17 +230,19 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
         .collect();
     let files_scanned = sources.len();
     let kustomize_roles = crate::k8s::kustomize_roles(sources.iter().map(|s| (s.relative.as_str(), s.text.as_str())));
+    let bases = file_bases(&sources);
     let mut results: Vec<FileResult> = sources
         .into_par_iter()
         .enumerate()
         .map(|(id, source)| {
+            let base = bases.get(id).copied().unwrap_or(0);
             let mut violations = Vec::new();
             let mut objects = Vec::new();
             // Byte spans of multi-line Dockerfile instructions, for suppressions.
             let mut instruction_spans = Vec::new();
             let parse = |v: &mut Vec<Violation>, span: Span, message: String| {
                 if report_parse_errors {
-                    Reporter::new(&ParseError::META, id, v).report(span, message);
+                    Reporter::new(&ParseError::META, base, v).report(span, message);
                 }
             };
             match (source.kind, source.unparsed_reason) {
@@ -257,11 +259,11 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
                         dockerfile: &dockerfile,
                     };
                     for rule in &dockerfile_rules {
-                        rule.check_dockerfile(&cx, &mut Reporter::new(rule.meta(), id, &mut violations));
+                        rule.check_dockerfile(&cx, &mut Reporter::new(rule.meta(), base, &mut violations));
                     }
                 }
                 (FileKind::Yaml, None) => {
-                    let parsed = shipshape_yaml::parse(&source.text);
+                    let parsed = shipshape_yaml::parse_at(&source.text, base);
                     if let Some(error) = &parsed.error {
                         parse(
                             &mut violations,
@@ -277,7 +279,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
                     }
                     for object in &objects {
                         for rule in &kubernetes_rules {
-                            rule.check_object(object, &mut Reporter::new(rule.meta(), id, &mut violations));
+                            rule.check_object(object, &mut Reporter::new(rule.meta(), 0, &mut violations));
                         }
                     }
                     objects.retain(|o| !NOT_RELATED.contains(&o.kind.as_str()));
@@ -286,7 +288,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
             }
             let cx = TextContext { file: id, path: &source.relative, text: &source.text };
             for rule in &secret_rules {
-                rule.check_text(&cx, &mut Reporter::new(rule.meta(), id, &mut violations));
+                rule.check_text(&cx, &mut Reporter::new(rule.meta(), base, &mut violations));
             }
             let index = LineIndex::new(&source.text);
             let mut suppressions = suppression::find(&source.text, &index);
@@ -305,19 +307,43 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
         .collect();
 
     let set = ObjectSet { objects: results.iter_mut().flat_map(|r| std::mem::take(&mut r.objects)).collect() };
-    let mut cross = Vec::new();
+    let mut all: Vec<Violation> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.violations)).collect();
     if !set.objects.is_empty() {
         for rule in &kubernetes_rules {
-            rule.check_objects(&set, &mut Reporter::new(rule.meta(), 0, &mut cross));
+            rule.check_objects(&set, &mut Reporter::new(rule.meta(), 0, &mut all));
         }
     }
     drop(set);
-    for violation in cross {
-        if let Some(result) = results.get_mut(violation.file) {
+    for mut violation in all {
+        let file = file_of(&bases, violation.span.start);
+        let base = bases.get(file).copied().unwrap_or(0);
+        violation.span = Span::new(violation.span.start - base, violation.span.end.saturating_sub(base));
+        violation.secret =
+            violation.secret.map(|s| Span::new(s.start.saturating_sub(base), s.end.saturating_sub(base)));
+        if let Some(result) = results.get_mut(file) {
             result.violations.push(violation);
         }
     }
     resolve(settings, results, skipped, files_scanned)
+}
+
+/// Each file's base offset in the scan's global span space: files follow
+/// one another, one byte apart.
+fn file_bases(sources: &[Source]) -> Vec<usize> {
+    let mut next = 0;
+    sources
+        .iter()
+        .map(|s| {
+            let base = next;
+            next += s.text.len() + 1;
+            base
+        })
+        .collect()
+}
+
+/// The file a global offset falls in.
+fn file_of(bases: &[usize], offset: usize) -> usize {
+    bases.partition_point(|b| *b <= offset).saturating_sub(1)
 }
 
 fn collect_objects(file: FileId, path: &str, root: shipshape_yaml::Node, out: &mut Vec<K8sObject>) {

@@ -67,41 +67,50 @@ pub trait Rule: RuleMetadata + Send + Sync {
 }
 
 /// A finding before it is resolved to lines and columns.
+///
+/// Spans are global: every file of a scan owns a range of one address space
+/// (its base offset plus its byte offsets), so a span alone says which file
+/// it is in. This lets objects rendered from several files (a Kustomize base
+/// and its patches) report each finding where its field was written.
 #[derive(Debug, Clone)]
 pub struct Violation {
     pub rule: &'static RuleMeta,
-    pub file: FileId,
     pub span: Span,
     pub message: String,
-    /// A secret inside the file that must never be printed whole.
+    /// A secret that must never be printed whole.
     pub secret: Option<Span>,
 }
 
 /// Collects the violations of one rule.
 pub struct Reporter<'a> {
     rule: &'static RuleMeta,
-    file: FileId,
+    /// Added to the spans reported: the file's base for rules that see one
+    /// file's own text (Dockerfiles, text), 0 for YAML nodes, whose spans
+    /// are global already.
+    base: usize,
     out: &'a mut Vec<Violation>,
 }
 
 impl<'a> Reporter<'a> {
-    pub(crate) fn new(rule: &'static RuleMeta, file: FileId, out: &'a mut Vec<Violation>) -> Self {
-        Self { rule, file, out }
+    pub(crate) fn new(rule: &'static RuleMeta, base: usize, out: &'a mut Vec<Violation>) -> Self {
+        Self { rule, base, out }
     }
 
-    /// Reports at `span` of the file being checked.
+    /// Reports at `span` (of the file being checked, or a YAML node of any file).
     pub fn report(&mut self, span: Span, message: impl Into<String>) {
-        self.report_in(self.file, span, message);
+        let span = span.shift(self.base);
+        self.out.push(Violation { rule: self.rule, span, message: message.into(), secret: None });
     }
 
-    /// Reports at `span` of another file (for rules that see many files).
-    pub fn report_in(&mut self, file: FileId, span: Span, message: impl Into<String>) {
-        self.out.push(Violation { rule: self.rule, file, span, message: message.into(), secret: None });
+    /// Reports at `span` of another object's file; the span says which file.
+    pub fn report_in(&mut self, _file: FileId, span: Span, message: impl Into<String>) {
+        self.report(span, message);
     }
 
     /// Reports a secret; `secret` is redacted wherever the line is shown.
-    pub fn report_secret(&mut self, file: FileId, span: Span, secret: Span, message: impl Into<String>) {
-        self.out.push(Violation { rule: self.rule, file, span, message: message.into(), secret: Some(secret) });
+    pub fn report_secret(&mut self, _file: FileId, span: Span, secret: Span, message: impl Into<String>) {
+        let (span, secret) = (span.shift(self.base), secret.shift(self.base));
+        self.out.push(Violation { rule: self.rule, span, message: message.into(), secret: Some(secret) });
     }
 }
 

@@ -153,6 +153,34 @@ fn style(style: SaphyrStyle) -> ScalarStyle {
 /// `saphyr-parser` rejects: such files are re-parsed with those lines indented
 /// one more space, and every span is mapped back to the original text.
 pub fn parse(text: &str) -> ParsedYaml {
+    parse_at(text, 0)
+}
+
+/// Like [`parse`], with every node span shifted by `base` (errors keep
+/// offsets into `text`).
+pub fn parse_at(text: &str, base: usize) -> ParsedYaml {
+    let mut parsed = parse_local(text);
+    if base > 0 {
+        for document in &mut parsed.documents {
+            shift_node(&mut document.root, base);
+        }
+    }
+    parsed
+}
+
+fn shift_node(node: &mut Node, by: usize) {
+    node.span = node.span.shift(by);
+    match &mut node.kind {
+        NodeKind::Scalar(_) => {}
+        NodeKind::Sequence(items) => items.iter_mut().for_each(|n| shift_node(n, by)),
+        NodeKind::Mapping(entries) => entries.iter_mut().for_each(|e| {
+            shift_node(&mut e.key, by);
+            shift_node(&mut e.value, by);
+        }),
+    }
+}
+
+fn parse_local(text: &str) -> ParsedYaml {
     let first = parse_exact(text);
     let Some(mut error) = first.error.clone() else { return first };
     let mut shadow = Shadow { original: text, insertions: Vec::new() };
