@@ -1,5 +1,11 @@
+use std::path::Path;
+
+use shipshape_diagnostics::Span;
 use shipshape_dockerfile::Dockerfile;
-use shipshape_yaml::Node;
+use shipshape_yaml::{Document, Node};
+
+use crate::discovery::FileKind;
+use crate::roles::YamlRole;
 
 /// Index of a file in the scan (files are sorted by path).
 pub type FileId = usize;
@@ -83,5 +89,86 @@ impl ObjectSet {
             (Some(a), Some(b)) => a == b,
             _ => true,
         })
+    }
+}
+
+/// One YAML file, for rules that read a whole file (workflows, GitLab CI,
+/// kustomizations). Node spans are global; `span` turns an offset into
+/// `text` into a global span.
+pub struct YamlFileContext<'a> {
+    pub file: FileId,
+    pub path: &'a str,
+    pub text: &'a str,
+    /// Global offset of the file's first byte.
+    pub base: usize,
+    pub role: YamlRole,
+    /// The documents that parsed (all of them when the file parsed).
+    pub documents: &'a [Document],
+    /// True when the file did not parse to its end.
+    pub parse_failed: bool,
+}
+
+impl YamlFileContext<'_> {
+    /// The global span of `start..end` of this file's text.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.base + start, self.base + end)
+    }
+}
+
+/// One file of the scan, as repository-wide rules see it.
+pub struct ScannedFile<'a> {
+    pub file: FileId,
+    /// Relative to the scanned root, `/`-separated.
+    pub path: &'a str,
+    pub text: &'a str,
+    pub base: usize,
+    pub kind: FileKind,
+    /// The role of a YAML file; `None` for other files.
+    pub role: Option<YamlRole>,
+    pub dockerfile: Option<&'a Dockerfile>,
+    /// Parsed documents of workflow, GitLab CI and kustomization files.
+    pub documents: &'a [Document],
+}
+
+impl ScannedFile<'_> {
+    /// The global span of a span local to this file (Dockerfile spans, text offsets).
+    pub fn global(&self, span: Span) -> Span {
+        span.shift(self.base)
+    }
+
+    /// The folder of the file (`""` at the root).
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+}
+
+/// Everything a scan saw, for rules that relate files to one another.
+pub struct RepositoryContext<'a> {
+    /// The scanned directory on disk; `None` for in-memory scans.
+    pub root: Option<&'a Path>,
+    pub files: &'a [ScannedFile<'a>],
+    /// Every Kubernetes object (and custom resource) found.
+    pub objects: &'a ObjectSet,
+}
+
+impl<'a> RepositoryContext<'a> {
+    pub fn file(&self, path: &str) -> Option<&ScannedFile<'a>> {
+        self.files.iter().find(|f| f.path == path)
+    }
+
+    /// True when `dir` (relative to the root) is a folder of the scan or on disk.
+    pub fn dir_exists(&self, dir: &str) -> bool {
+        let dir = dir.trim_start_matches("./").trim_end_matches('/');
+        if dir.is_empty() || dir == "." {
+            return true;
+        }
+        let prefix = format!("{dir}/");
+        self.files.iter().any(|f| f.path.starts_with(&prefix)) || self.root.is_some_and(|r| r.join(dir).is_dir())
+    }
+
+    /// Files directly or indirectly under `dir`.
+    pub fn files_under<'s>(&'s self, dir: &str) -> impl Iterator<Item = &'s ScannedFile<'a>> + 's {
+        let dir = dir.trim_start_matches("./").trim_end_matches('/').to_string();
+        self.files.iter().filter(move |f| dir.is_empty() || dir == "." || f.path.starts_with(&format!("{dir}/")))
     }
 }

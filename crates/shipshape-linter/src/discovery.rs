@@ -59,8 +59,7 @@ fn classify(name: &str) -> FileKind {
     if is_dockerfile_name(name) {
         return FileKind::Dockerfile;
     }
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+    if crate::roles::is_yaml_name(name) {
         FileKind::Yaml
     } else {
         FileKind::Text

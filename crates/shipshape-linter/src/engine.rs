@@ -4,13 +4,18 @@ use std::path::{Path, PathBuf};
 use globset::GlobSet;
 use rayon::prelude::*;
 use shipshape_diagnostics::{Finding, LineIndex, Severity, Span};
-use shipshape_yaml::NodeKind;
+use shipshape_dockerfile::Dockerfile;
+use shipshape_yaml::{Document, NodeKind};
 
 use crate::baseline::assign_fingerprints;
 use crate::config::CheckConfig;
-use crate::context::{DockerfileContext, FileId, K8sObject, ObjectSet, TextContext};
+use crate::context::{
+    DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
+};
 use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind};
+use crate::kustomize;
 use crate::registry;
+use crate::roles::YamlRole;
 use crate::rule::{redact, Domain, Reporter, Rule, RuleMeta, Violation};
 use crate::rules::general::{ParseError, SuppressionWithoutReason};
 use crate::suppression::{self, Suppression};
@@ -127,11 +132,16 @@ struct Source {
 
 struct FileResult {
     relative: String,
+    kind: FileKind,
+    role: Option<YamlRole>,
     text: String,
     index: LineIndex,
     violations: Vec<Violation>,
     objects: Vec<K8sObject>,
     suppressions: Vec<Suppression>,
+    dockerfile: Option<Dockerfile>,
+    /// Documents kept for repository-wide rules (not manifests: their objects are kept).
+    documents: Vec<Document>,
 }
 
 /// Scans `settings.root`.
@@ -147,7 +157,7 @@ pub fn lint(settings: &LintSettings) -> Result<LintOutcome, DiscoveryError> {
             Err(skip) => skipped.push(skip),
         }
     }
-    let mut outcome = run(settings, sources);
+    let mut outcome = run(settings, sources, Some(base_dir(&settings.root)));
     skipped.append(&mut outcome.skipped);
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     outcome.skipped = skipped;
@@ -162,7 +172,7 @@ pub fn lint_sources(settings: &LintSettings, files: Vec<(String, String)>) -> Li
             let name = relative.rsplit('/').next().unwrap_or(&relative);
             let kind = if discovery::is_dockerfile_name(name) {
                 FileKind::Dockerfile
-            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            } else if crate::roles::is_yaml_name(name) {
                 FileKind::Yaml
             } else {
                 FileKind::Text
@@ -172,7 +182,7 @@ pub fn lint_sources(settings: &LintSettings, files: Vec<(String, String)>) -> Li
         })
         .collect();
     sources.sort_by(|a, b| a.relative.cmp(&b.relative));
-    run(settings, sources)
+    run(settings, sources, None)
 }
 
 fn unparsed_reason(kind: FileKind, text: &str, helm_template: bool) -> Option<&'static str> {
@@ -219,10 +229,10 @@ fn base_dir(root: &Path) -> &Path {
     }
 }
 
-fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
+fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> LintOutcome {
     let dockerfile_rules = settings.rules_for(Domain::Dockerfile);
-    let kubernetes_rules = settings.rules_for(Domain::Kubernetes);
     let secret_rules = settings.rules_for(Domain::Secrets);
+    let all_rules: Vec<&'static dyn Rule> = settings.rules.iter().map(|(r, _)| *r).collect();
     let report_parse_errors = settings.is_enabled(ParseError::META.id);
     let skipped: Vec<SkippedFile> = sources
         .iter()
@@ -230,14 +240,21 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
         .collect();
     let files_scanned = sources.len();
     let kustomize_roles = crate::k8s::kustomize_roles(sources.iter().map(|s| (s.relative.as_str(), s.text.as_str())));
+    let roles = crate::roles::classify(
+        sources.iter().filter(|s| s.kind == FileKind::Yaml).map(|s| (s.relative.as_str(), s.text.as_str())),
+    );
     let bases = file_bases(&sources);
     let mut results: Vec<FileResult> = sources
         .into_par_iter()
         .enumerate()
         .map(|(id, source)| {
             let base = bases.get(id).copied().unwrap_or(0);
+            let role = (source.kind == FileKind::Yaml)
+                .then(|| roles.get(&source.relative).copied().unwrap_or(YamlRole::Manifest));
             let mut violations = Vec::new();
             let mut objects = Vec::new();
+            let mut kept_dockerfile = None;
+            let mut kept_documents = Vec::new();
             // Byte spans of multi-line Dockerfile instructions, for suppressions.
             let mut instruction_spans = Vec::new();
             let parse = |v: &mut Vec<Violation>, span: Span, message: String| {
@@ -261,24 +278,42 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
                     for rule in &dockerfile_rules {
                         rule.check_dockerfile(&cx, &mut Reporter::new(rule.meta(), base, &mut violations));
                     }
+                    kept_dockerfile = Some(dockerfile);
                 }
                 (FileKind::Yaml, None) => {
+                    let role = role.unwrap_or(YamlRole::Manifest);
                     let parsed = shipshape_yaml::parse_at(&source.text, base);
                     if let Some(error) = &parsed.error {
                         parse(
                             &mut violations,
                             Span::empty(error.offset),
-                            format!("YAML does not parse: {}", error.message),
+                            format!("{} does not parse: {}", role_noun(role), error.message),
                         );
                     }
-                    for document in parsed.documents {
-                        collect_objects(id, &source.relative, document.root, &mut objects);
+                    let cx = YamlFileContext {
+                        file: id,
+                        path: &source.relative,
+                        text: &source.text,
+                        base,
+                        role,
+                        documents: &parsed.documents,
+                        parse_failed: parsed.error.is_some(),
+                    };
+                    for rule in &all_rules {
+                        rule.check_yaml(&cx, &mut Reporter::new(rule.meta(), 0, &mut violations));
+                    }
+                    if role == YamlRole::Manifest {
+                        for document in parsed.documents {
+                            collect_objects(id, &source.relative, document.root, &mut objects);
+                        }
+                    } else {
+                        kept_documents = parsed.documents;
                     }
                     if let Some(role) = kustomize_roles.get(&source.relative) {
                         objects.iter_mut().for_each(|o| o.kustomize = *role);
                     }
                     for object in &objects {
-                        for rule in &kubernetes_rules {
+                        for rule in &all_rules {
                             rule.check_object(object, &mut Reporter::new(rule.meta(), 0, &mut violations));
                         }
                     }
@@ -302,17 +337,24 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
                     .collect();
                 Suppression::widen(&mut suppressions, &lines);
             }
-            FileResult { relative: source.relative, text: source.text, index, violations, objects, suppressions }
+            FileResult {
+                relative: source.relative,
+                kind: source.kind,
+                role,
+                text: source.text,
+                index,
+                violations,
+                objects,
+                suppressions,
+                dockerfile: kept_dockerfile,
+                documents: kept_documents,
+            }
         })
         .collect();
 
-    let set = ObjectSet { objects: results.iter_mut().flat_map(|r| std::mem::take(&mut r.objects)).collect() };
     let mut all: Vec<Violation> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.violations)).collect();
-    if !set.objects.is_empty() {
-        for rule in &kubernetes_rules {
-            rule.check_objects(&set, &mut Reporter::new(rule.meta(), 0, &mut all));
-        }
-    }
+    let mut set = ObjectSet { objects: results.iter_mut().flat_map(|r| std::mem::take(&mut r.objects)).collect() };
+    repository_pass(&results, &bases, root, &all_rules, &mut set, &mut all);
     drop(set);
     for mut violation in all {
         let file = file_of(&bases, violation.span.start);
@@ -324,7 +366,61 @@ fn run(settings: &LintSettings, sources: Vec<Source>) -> LintOutcome {
             result.violations.push(violation);
         }
     }
+    for result in &mut results {
+        result.dockerfile = None;
+        result.documents = Vec::new();
+    }
     resolve(settings, results, skipped, files_scanned)
+}
+
+/// What a parse error calls the file.
+fn role_noun(role: YamlRole) -> &'static str {
+    match role {
+        YamlRole::Manifest => "YAML",
+        other => other.as_str(),
+    }
+}
+
+/// The rules that see several files at once: rendered kustomizations, the
+/// relations between objects, and the whole repository.
+fn repository_pass(
+    results: &[FileResult],
+    bases: &[usize],
+    root: Option<&Path>,
+    rules: &[&'static dyn Rule],
+    set: &mut ObjectSet,
+    out: &mut Vec<Violation>,
+) {
+    let files: Vec<ScannedFile<'_>> = results
+        .iter()
+        .enumerate()
+        .map(|(id, r)| ScannedFile {
+            file: id,
+            path: &r.relative,
+            text: &r.text,
+            base: bases.get(id).copied().unwrap_or(0),
+            kind: r.kind,
+            role: r.role,
+            dockerfile: r.dockerfile.as_ref(),
+            documents: &r.documents,
+        })
+        .collect();
+    let rendered = kustomize::render(&RepositoryContext { root, files: &files, objects: set });
+    for object in &rendered {
+        for rule in rules {
+            rule.check_object(object, &mut Reporter::new(rule.meta(), 0, out));
+        }
+    }
+    set.objects.extend(rendered);
+    if !set.objects.is_empty() {
+        for rule in rules {
+            rule.check_objects(set, &mut Reporter::new(rule.meta(), 0, out));
+        }
+    }
+    let repo = RepositoryContext { root, files: &files, objects: set };
+    for rule in rules {
+        rule.check_repository(&repo, &mut Reporter::new(rule.meta(), 0, out));
+    }
 }
 
 /// Each file's base offset in the scan's global span space: files follow

@@ -9,13 +9,17 @@ pub mod docs;
 mod engine;
 pub mod images;
 pub mod k8s;
+pub mod kustomize;
 pub mod registry;
+pub mod roles;
 pub mod rule;
 pub mod rules;
 pub mod secret_values;
 pub mod suppression;
 
-pub use context::{DockerfileContext, FileId, K8sObject, ObjectSet, TextContext};
+pub use context::{
+    DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
+};
 pub use engine::{lint, lint_sources, LintOutcome, LintSettings, SkippedFile};
 pub use rule::{Domain, Reporter, Rule, RuleMeta, RuleMetadata};
 pub use shipshape_diagnostics::{Finding, Severity, Span};

@@ -12,6 +12,11 @@ static ALL: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
     all.extend_from_slice(rules::dockerfile::RULES);
     all.extend_from_slice(rules::kubernetes::RULES);
     all.extend_from_slice(rules::secrets::RULES);
+    all.extend_from_slice(rules::github_actions::RULES);
+    all.extend_from_slice(rules::gitlab_ci::RULES);
+    all.extend_from_slice(rules::kustomize::RULES);
+    all.extend_from_slice(rules::gitops::RULES);
+    all.extend_from_slice(rules::cross_file::RULES);
     all
 });
 

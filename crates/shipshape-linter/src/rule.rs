@@ -1,6 +1,8 @@
 use shipshape_diagnostics::{Severity, Span};
 
-use crate::context::{DockerfileContext, FileId, K8sObject, ObjectSet, TextContext};
+use crate::context::{
+    DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, TextContext, YamlFileContext,
+};
 
 /// The kinds of file a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -8,6 +10,13 @@ pub enum Domain {
     Dockerfile,
     Kubernetes,
     Secrets,
+    GithubActions,
+    GitlabCi,
+    Kustomize,
+    /// Argo CD, Flux, Argo Rollouts and Flagger resources.
+    Gitops,
+    /// Rules that compare files with one another.
+    CrossFile,
     /// Findings the engine itself reports (parse errors, suppressions).
     General,
 }
@@ -18,6 +27,11 @@ impl Domain {
             Domain::Dockerfile => "dockerfile",
             Domain::Kubernetes => "kubernetes",
             Domain::Secrets => "secrets",
+            Domain::GithubActions => "github_actions",
+            Domain::GitlabCi => "gitlab_ci",
+            Domain::Kustomize => "kustomize",
+            Domain::Gitops => "gitops",
+            Domain::CrossFile => "cross_file",
             Domain::General => "general",
         }
     }
@@ -64,6 +78,12 @@ pub trait Rule: RuleMetadata + Send + Sync {
     fn check_objects(&self, _set: &ObjectSet, _report: &mut Reporter<'_>) {}
     /// Once per text file (every file that is not binary).
     fn check_text(&self, _cx: &TextContext<'_>, _report: &mut Reporter<'_>) {}
+    /// Once per YAML file that is not a template (workflows, GitLab CI,
+    /// kustomizations, manifests); node spans are global.
+    fn check_yaml(&self, _cx: &YamlFileContext<'_>, _report: &mut Reporter<'_>) {}
+    /// Once per scan, with every file; report global spans
+    /// (`ScannedFile::global` turns a file's own spans into global ones).
+    fn check_repository(&self, _repo: &RepositoryContext<'_>, _report: &mut Reporter<'_>) {}
 }
 
 /// A finding before it is resolved to lines and columns.

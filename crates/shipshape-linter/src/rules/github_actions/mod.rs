@@ -1,0 +1,5 @@
+//! Rules for the github_actions domain.
+
+use crate::rule::Rule;
+
+pub static RULES: &[&dyn Rule] = &[];
