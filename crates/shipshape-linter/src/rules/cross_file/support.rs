@@ -334,6 +334,23 @@ pub(crate) fn healthcheck_path(dockerfile: &Dockerfile) -> Option<String> {
     Some(if path.is_empty() { "/".to_string() } else { path })
 }
 
+/// Every container of every workload in the scan, once per source position.
+pub(crate) fn containers<'a>(
+    repo: &'a RepositoryContext<'_>,
+) -> Vec<(&'a crate::context::K8sObject, crate::k8s::Container<'a>)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for object in &repo.objects.objects {
+        let Some(template) = crate::k8s::pod_template(object) else { continue };
+        for container in template.containers() {
+            if seen.insert(container.node.span) {
+                out.push((object, container));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,21 +377,4 @@ mod tests {
         assert_eq!(exposed_ports(&file), vec![8080, 9090]);
         assert_eq!(image_user(&file).as_deref(), Some("10001"));
     }
-}
-
-/// Every container of every workload in the scan, once per source position.
-pub(crate) fn containers<'a>(
-    repo: &'a RepositoryContext<'_>,
-) -> Vec<(&'a crate::context::K8sObject, crate::k8s::Container<'a>)> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for object in &repo.objects.objects {
-        let Some(template) = crate::k8s::pod_template(object) else { continue };
-        for container in template.containers() {
-            if seen.insert(container.node.span) {
-                out.push((object, container));
-            }
-        }
-    }
-    out
 }
