@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use crate::shell::{commands, Separator};
 use crate::{parse, Args};
 

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use super::*;
 
 fn slice<'a>(text: &'a str, node: &Node) -> &'a str {
