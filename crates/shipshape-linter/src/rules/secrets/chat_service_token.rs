@@ -1,6 +1,6 @@
 use std::sync::LazyLock;
 
-use super::scanner::{Pattern, Scanner};
+use super::scanner::{named, Pattern, Scanner};
 use crate::context::TextContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
@@ -44,11 +44,11 @@ declare_rule! {
 }
 
 static PATTERNS: &[Pattern] = &[
-    Pattern::prefixed("Slack bot token", &["xoxb-"], r"xoxb-[0-9]{8,14}-[A-Za-z0-9-]{18,}"),
+    Pattern::prefixed("Slack bot token", &["xoxb-"], r"xoxb-[0-9]{8,14}-[A-Za-z0-9-]{10,}"),
     Pattern::prefixed(
         "Slack user token",
-        &["xoxp-"],
-        r"xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{28,34}",
+        &["xoxp-", "xoxe-"],
+        r"xox[pe]-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9-]{28,34}",
     ),
     Pattern::prefixed(
         "Slack token",
@@ -59,7 +59,7 @@ static PATTERNS: &[Pattern] = &[
     Pattern::prefixed(
         "Slack configuration token",
         &["xoxe"],
-        r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{163,166}|xoxe-\d-[A-Za-z0-9]{146}",
+        r"xoxe.xox[bp]-\d-[A-Za-z0-9]{163,166}|xoxe-\d-[A-Za-z0-9]{146}",
     ),
     Pattern::prefixed(
         "Slack webhook URL",
@@ -77,10 +77,21 @@ static PATTERNS: &[Pattern] = &[
         r"(?i:discord)[^\n]{0,40}?\b(?P<s>[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})",
     ),
     Pattern::prefixed("Telegram bot token", &[":AA"], r"\b[0-9]{8,10}:AA[0-9A-Za-z_-]{33}"),
+    Pattern::near(
+        "Telegram bot token",
+        &["telegr"],
+        r"(?i:telegr)[^\n]{0,40}?\b(?P<s>[0-9]{5,16}:A[0-9A-Za-z_-]{34})(?:[^0-9A-Za-z_-]|$)",
+    ),
+    Pattern::near(
+        "Discord API token or client secret",
+        &["discord"],
+        named!(r"discord[\w.-]{0,20}(?:token|secret|key)[\w.-]{0,10}", r"[a-f0-9]{64}|[A-Za-z0-9_-]{32}"),
+    )
+    .entropy(3.5),
     Pattern::prefixed(
         "Microsoft Teams webhook URL",
         &["IncomingWebhook/"],
-        r"\.office\.com/webhook(?:b2)?/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/(?P<s>[A-Za-z0-9]{32})/[0-9a-f-]{36}",
+        r"\.office\.com/webhook(?:b2)?/[0-9a-z-]{36}@[0-9a-z-]{36}/IncomingWebhook/(?P<s>[A-Za-z0-9]{32})/[0-9a-z-]{36}",
     ),
     Pattern::prefixed(
         "Google Chat webhook URL",

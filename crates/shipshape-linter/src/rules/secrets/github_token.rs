@@ -45,11 +45,7 @@ declare_rule! {
 
 static PATTERNS: &[Pattern] = &[
     Pattern::prefixed("GitHub personal access token", &["ghp_"], r"ghp_[0-9A-Za-z]{36}"),
-    Pattern::prefixed(
-        "GitHub fine-grained personal access token",
-        &["github_pat_"],
-        r"github_pat_[0-9A-Za-z]{22}_[0-9A-Za-z]{59}",
-    ),
+    Pattern::prefixed("GitHub fine-grained personal access token", &["github_pat_"], r"github_pat_[0-9A-Za-z_]{82}"),
     Pattern::prefixed("GitHub OAuth access token", &["gho_"], r"gho_[0-9A-Za-z]{36}"),
     Pattern::prefixed("GitHub App user access token", &["ghu_"], r"ghu_[0-9A-Za-z]{36}"),
     Pattern::prefixed("GitHub App installation token", &["ghs_"], r"ghs_[0-9A-Za-z]{36}"),

@@ -46,10 +46,10 @@ declare_rule! {
 }
 
 static PATTERNS: &[Pattern] = &[
-    Pattern::prefixed("Stripe live secret key", &["sk_live_"], r"sk_live_[0-9A-Za-z]{20,99}"),
-    Pattern::prefixed("Stripe live restricted key", &["rk_live_"], r"rk_live_[0-9A-Za-z]{20,99}"),
+    Pattern::prefixed("Stripe live secret key", &["sk_live_"], r"sk_live_[0-9A-Za-z]{10,99}"),
+    Pattern::prefixed("Stripe live restricted key", &["rk_live_"], r"rk_live_[0-9A-Za-z]{10,99}"),
     Pattern::prefixed("Stripe webhook signing secret", &["whsec_"], r"whsec_[A-Za-z0-9+/]{32,}={0,2}"),
-    Pattern::prefixed("Square access token", &["sq0atp-"], r"sq0atp-[0-9A-Za-z_-]{22}"),
+    Pattern::prefixed("Square access token", &["sq0atp-"], r"sq0atp-[0-9A-Za-z_-]{22,60}"),
     Pattern::prefixed("Square OAuth secret", &["sq0csp-"], r"sq0csp-[0-9A-Za-z_-]{43}"),
     Pattern::prefixed("Square production access token", &["EAAA"], r"EAAA[0-9A-Za-z_-]{60}").entropy(4.0),
     Pattern::prefixed(

@@ -1,6 +1,6 @@
 use std::sync::LazyLock;
 
-use super::scanner::{Pattern, Scanner};
+use super::scanner::{named, Pattern, Scanner};
 use crate::context::TextContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
@@ -48,19 +48,12 @@ declare_rule! {
     }
 }
 
-/// `name … = value` with the name matched case-insensitively.
-macro_rules! named {
-    ($name:literal, $value:literal) => {
-        concat!(r#"(?i:"#, $name, r#")["']?\s*(?::=|=>|=|:)\s*["']?(?P<s>"#, $value, r#")(?:[^A-Za-z0-9_-]|$)"#)
-    };
-}
-
 static PATTERNS: &[Pattern] = &[
-    Pattern::prefixed("SendGrid API key", &["SG."], r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}").entropy(4.0),
+    Pattern::prefixed("SendGrid API key", &["SG."], r"SG\.[A-Za-z0-9_=.-]{66}").entropy(4.0),
     Pattern::near(
         "Mailgun API key",
         &["mailgun"],
-        r"(?i:mailgun)[^\n]{0,40}?\b(?P<s>key-[a-f0-9]{32}|[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8})",
+        r"(?i:mailgun)[^\n]{0,40}?\b(?P<s>key-[a-f0-9]{32}|[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})",
     ),
     Pattern::prefixed("Mailchimp API key", &["-us"], r"\b[a-f0-9]{32}-us[0-9]{1,2}\b").entropy(3.3),
     Pattern::prefixed("Twilio API key", &["SK"], r"SK[0-9a-fA-F]{32}").entropy(3.3),
@@ -79,14 +72,14 @@ static PATTERNS: &[Pattern] = &[
         &["datadog", "dd_api_key", "dd_app_key", "dd_application_key", "dd-api-key", "dd-application-key"],
         named!(
             r"(?:datadog|dd)[\w.-]{0,20}(?:api|app|application)[\w.-]{0,10}key[\w.-]{0,10}",
-            r"[a-f0-9]{40}|[a-f0-9]{32}"
+            r"[a-z0-9]{40}|[a-z0-9]{32}"
         ),
     )
     .entropy(3.3),
     Pattern::prefixed(
         "New Relic key",
         &["NRAK-", "NRII-", "NRJS-", "NRAL"],
-        r"NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9-]{32}|NRJS-[a-f0-9]{19}|\b[a-f0-9]{36}NRAL",
+        r"NRAK-[A-Za-z0-9]{27}|NRII-[A-Za-z0-9-]{32}|NRJS-[a-f0-9]{19}|\b[a-f0-9]{36}NRAL",
     ),
     Pattern::prefixed(
         "Sentry auth token",
@@ -105,7 +98,7 @@ static PATTERNS: &[Pattern] = &[
         &["glc_", "glsa_", "eyJrIjoi"],
         r"glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,2}",
     ),
-    Pattern::prefixed("Dynatrace API token", &["dt0c01."], r"dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}").entropy(4.0),
+    Pattern::prefixed("Dynatrace API token", &["dt0c01."], r"dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}").entropy(4.0),
     Pattern::near(
         "PagerDuty API key",
         &["pagerduty"],
@@ -141,6 +134,12 @@ static PATTERNS: &[Pattern] = &[
     Pattern::prefixed("CircleCI personal API token", &["CCIPAT_"], r"CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}"),
     Pattern::near("CircleCI API token", &["circle"], named!(r"circle[\w.-]{0,20}token[\w.-]{0,10}", r"[a-f0-9]{40}")),
     Pattern::prefixed("SonarQube token", &["squ_", "sqp_", "sqa_"], r"sq[upa]_[a-f0-9]{40}"),
+    Pattern::near(
+        "SonarQube token",
+        &["sonar"],
+        named!(r"sonar[\w.-]{0,20}(?:login|token)[\w.-]{0,10}", r"[a-z0-9=_-]{40}"),
+    )
+    .entropy(3.5),
     Pattern::prefixed(
         "Sourcegraph access token",
         &["sgp_"],
@@ -174,8 +173,12 @@ static PATTERNS: &[Pattern] = &[
         r"AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134}",
     ),
     Pattern::prefixed("EasyPost API key", &["EZAK"], r"EZAK[A-Za-z0-9]{54}"),
-    Pattern::prefixed("Shippo live API token", &["shippo_live_"], r"shippo_live_[a-f0-9]{40}"),
-    Pattern::prefixed("Duffel live API token", &["duffel_live_"], r"duffel_live_[A-Za-z0-9_=-]{43}"),
+    Pattern::prefixed("Shippo API token", &["shippo_live_", "shippo_test_"], r"shippo_(?:live|test)_[a-fA-F0-9]{40}"),
+    Pattern::prefixed(
+        "Duffel API token",
+        &["duffel_live_", "duffel_test_"],
+        r"duffel_(?:live|test)_[A-Za-z0-9_=-]{43}",
+    ),
     Pattern::prefixed("Mapbox secret token", &["sk.eyJ"], r"sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}"),
     Pattern::prefixed("Typeform personal access token", &["tfp_"], r"tfp_[A-Za-z0-9_.=-]{59}"),
     Pattern::prefixed("Frame.io API token", &["fio-u-"], r"fio-u-[A-Za-z0-9_=-]{64}"),

@@ -13,6 +13,14 @@ use crate::context::TextContext;
 use crate::rule::Reporter;
 use crate::secret_values::shannon_entropy;
 
+/// `name … = value` with the name matched case-insensitively.
+macro_rules! named {
+    ($name:literal, $value:literal) => {
+        concat!(r#"(?i:"#, $name, r#")["']?\s*(?::=|=>|=|:)\s*["']?(?P<s>"#, $value, r#")(?:[^A-Za-z0-9_-]|$)"#)
+    };
+}
+pub(crate) use named;
+
 /// One kind of credential with a recognisable shape.
 pub(crate) struct Pattern {
     /// What the finding calls it, e.g. "GitHub personal access token".
