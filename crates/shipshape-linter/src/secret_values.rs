@@ -406,6 +406,15 @@ fn is_not_a_credential(value: &str) -> bool {
     {
         return true;
     }
+    // projects/PROJECT_ID/instances/NAME: a resource path of words and placeholders.
+    let wordish = |segment: &str| {
+        !segment.is_empty()
+            && (segment.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+                || segment.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+    };
+    if value.matches('/').count() >= 2 && value.trim_matches('/').split('/').all(wordish) {
+        return true;
+    }
     // arn:aws:secretsmanager:…, vault:secret/data/x, env:REGISTRY_SECRET, secret:ns/name#key
     if let Some((scheme, rest)) = lower.split_once(':') {
         let is_scheme = !scheme.is_empty()
@@ -559,6 +568,7 @@ mod tests {
             "DB_PASSWORD",
             "db-credentials",
             "kubernetes.io/service-account-token",
+            "projects/PROJECT_ID/instances/SPANNER_INSTANCE",
             "/run/secrets/db",
             "secretKeyRef",
             "1.2.3",

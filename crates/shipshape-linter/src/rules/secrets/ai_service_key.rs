@@ -48,7 +48,8 @@ static PATTERNS: &[Pattern] = &[
         &["T3BlbkFJ", "sk-proj-", "sk-svcacct-", "sk-admin-"],
         r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{80,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}",
     )
-    .entropy(4.0),
+    .entropy(4.0)
+    .infix(),
     Pattern::prefixed("Anthropic API key", &["sk-ant-"], r"sk-ant-(?:api|admin|oat|ort)[0-9]{2}-[A-Za-z0-9_-]{80,120}")
         .entropy(4.0),
     Pattern::prefixed("Hugging Face access token", &["hf_"], r"hf_[A-Za-z0-9]{34}").entropy(3.5),

@@ -70,13 +70,14 @@ static PATTERNS: &[Pattern] = &[
         "Discord webhook URL",
         &["/api/webhooks/"],
         r"discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/(?P<s>[A-Za-z0-9_-]{60,68})",
-    ),
+    )
+    .infix(),
     Pattern::near(
         "Discord bot token",
         &["discord"],
         r"(?i:discord)[^\n]{0,40}?\b(?P<s>[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})",
     ),
-    Pattern::prefixed("Telegram bot token", &[":AA"], r"\b[0-9]{8,10}:AA[0-9A-Za-z_-]{33}"),
+    Pattern::prefixed("Telegram bot token", &[":AA"], r"\b[0-9]{8,10}:AA[0-9A-Za-z_-]{33}").infix(),
     Pattern::near(
         "Telegram bot token",
         &["telegr"],

@@ -71,7 +71,8 @@ static PATTERNS: &[Pattern] = &[
         "Azure Entra ID (Azure AD) client secret",
         &["Q~"],
         r"(?:^|[\\'\x22\x60\s>=:(,)])(?P<s>[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'\x22\x60\s<),])",
-    ),
+    )
+    .infix(),
     Pattern::prefixed(
         "DigitalOcean token",
         &["dop_v1_", "doo_v1_", "dor_v1_"],
@@ -103,7 +104,8 @@ static PATTERNS: &[Pattern] = &[
         &[".atlasv1."],
         r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}",
     )
-    .entropy(3.5),
+    .entropy(3.5)
+    .infix(),
     Pattern::prefixed(
         "Tailscale key",
         &["tskey-"],

@@ -82,7 +82,42 @@ declare_rule! {
 static KEYWORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
-        .build(["pass", "pwd", "secret", "token", "key", "credential", "auth", "curl", "login", "mysql"])
+        .build([
+            "pass",
+            "pwd",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "api-key",
+            "accesskey",
+            "access_key",
+            "access-key",
+            "privatekey",
+            "private_key",
+            "private-key",
+            "privkey",
+            "credential",
+            "auth_key",
+            "authkey",
+            "auth-key",
+            "authorization",
+            "connectionstring",
+            "connection_string",
+            "accountkey",
+            "account_key",
+            "masterkey",
+            "master_key",
+            "signingkey",
+            "signing_key",
+            "encryptionkey",
+            "encryption_key",
+            "sharedkey",
+            "shared_key",
+            "curl",
+            "login",
+            "mysql",
+        ])
         .ok()
 });
 
@@ -426,61 +461,87 @@ impl LineScan<'_> {
         self.out.push(Candidate { message, span });
     }
 
-    fn assignments(&mut self) {
+    /// Assignments whose key contains one of `anchors` (offsets in the
+    /// line), or every assignment when `anchors` is `None`.
+    fn assignments(&mut self, anchors: Option<&[usize]>) {
         let Some(regex) = ASSIGNMENT.as_ref() else { return };
         let line = self.text.get(self.start..self.end).unwrap_or("");
+        let Some(anchors) = anchors else {
+            let mut from = 0;
+            // Each match resumes at its value: `url=jdbc:…?password=…` holds two.
+            while let Some(caps) = regex.captures_at(line, from) {
+                let Some(value) = caps.name("val") else { break };
+                from = if value.start() > from { value.start() } else { value.end().max(from + 1) };
+                self.assignment(line, &caps, true);
+            }
+            return;
+        };
         let bytes = line.as_bytes();
-        let in_secret_data = self.kind.secret_data.iter().any(|(s, e)| (*s..*e).contains(&self.start));
+        let mut done: Vec<usize> = Vec::new();
+        for &anchor in anchors {
+            let word_start = bytes.get(..anchor).map_or(0, |b| {
+                b.iter()
+                    .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
+                    .map_or(0, |p| p + 1)
+            });
+            if done.contains(&word_start) {
+                continue;
+            }
+            done.push(word_start);
+            let Some(caps) = regex.captures_at(line, word_start) else { continue };
+            if caps.name("key").is_some_and(|k| k.start() <= anchor && anchor < k.end()) {
+                self.assignment(line, &caps, false);
+            }
+        }
+    }
+
+    fn assignment(&mut self, line: &str, caps: &Captures<'_>, in_secret_data: bool) {
+        let bytes = line.as_bytes();
+        let (Some(key), Some(op), Some(raw_value)) = (caps.name("key"), caps.name("op"), caps.name("val")) else {
+            return;
+        };
+        let op = op.as_str();
         let indent = line.len() - line.trim_start().len();
-        let mut from = 0;
-        // Each match resumes at its value: `url=jdbc:…?password=…` holds two.
-        while let Some(caps) = regex.captures_at(line, from) {
-            let (Some(key), Some(op), Some(raw_value)) = (caps.name("key"), caps.name("op"), caps.name("val")) else {
-                break;
-            };
-            from = if raw_value.start() > from { raw_value.start() } else { raw_value.end().max(from + 1) };
-            let op = op.as_str();
-            let secret_key = is_secret_name(key.as_str())
-                || (in_secret_data && key.start() == indent && !is_public_key_name(key.as_str()));
-            if matches!(op, "==" | "!=" | "::") || !secret_key {
-                continue;
+        let secret_key = is_secret_name(key.as_str())
+            || (in_secret_data && key.start() == indent && !is_public_key_name(key.as_str()));
+        if matches!(op, "==" | "!=" | "::") || !secret_key {
+            return;
+        }
+        let before = key.start().checked_sub(1).and_then(|i| bytes.get(i)).copied();
+        // `${PASSWORD:-default}` is a reference with a default.
+        if before == Some(b'{') && key.start() >= 2 && bytes.get(key.start() - 2) == Some(&b'$') {
+            return;
+        }
+        let Some(mut value) = value_of(caps, "val", self.start) else { return };
+        if matches!(before, Some(b'?' | b'&')) && !value.quoted {
+            // `?user=app&password=…&ssl=true`: the value ends at the next parameter.
+            if let Some(cut) = value.text.find(['&', '#']) {
+                value.text = &value.text[..cut];
+                value.span.end = value.span.start + cut;
             }
-            let before = key.start().checked_sub(1).and_then(|i| bytes.get(i)).copied();
-            // `${PASSWORD:-default}` is a reference with a default.
-            if before == Some(b'{') && key.start() >= 2 && bytes.get(key.start() - 2) == Some(&b'$') {
-                continue;
+        }
+        let key_quoted = caps.name("kq").is_some_and(|q| !q.as_str().is_empty());
+        if op == ":" && !key_quoted && !value.quoted {
+            // YAML needs `key: value`; `a:b` is one scalar.
+            if !bytes.get(raw_value.start().saturating_sub(1)).is_some_and(|b| *b == b' ' || *b == b'\t') {
+                return;
             }
-            let Some(mut value) = value_of(&caps, "val", self.start) else { continue };
-            if matches!(before, Some(b'?' | b'&')) && !value.quoted {
-                // `?user=app&password=…&ssl=true`: the value ends at the next parameter.
-                if let Some(cut) = value.text.find(['&', '#']) {
-                    value.text = &value.text[..cut];
-                    value.span.end = value.span.start + cut;
-                }
+            // `password: correct horse battery`: a sentence, not a secret.
+            let after = line.get(value.span.end - self.start..).unwrap_or("").trim_start();
+            if !after.is_empty() && !after.starts_with('#') {
+                return;
             }
-            let key_quoted = caps.name("kq").is_some_and(|q| !q.as_str().is_empty());
-            if op == ":" && !key_quoted && !value.quoted {
-                // YAML needs `key: value`; `a:b` is one scalar.
-                if !bytes.get(raw_value.start().saturating_sub(1)).is_some_and(|b| *b == b' ' || *b == b'\t') {
-                    continue;
-                }
-                // `password: correct horse battery`: a sentence, not a secret.
-                let after = line.get(value.span.end - self.start..).unwrap_or("").trim_start();
-                if !after.is_empty() && !after.starts_with('#') {
-                    continue;
-                }
-            }
-            if !value.quoted && value.text.contains(['(', '[', '{']) {
-                continue;
-            }
-            if !value.quoted && self.kind.code && !matches!(before, Some(b';' | b'?' | b'&' | b'"' | b'\'')) {
-                // In program source a bare word is an identifier, unless inside a string
-                // (`"Server=db;Password=…;"`).
-                continue;
-            }
-            if is_credential(key.as_str(), value.text) {
-                self.push(assigned(key.as_str()), value.span);
-            }
+        }
+        if !value.quoted && value.text.contains(['(', '[', '{']) {
+            return;
+        }
+        if !value.quoted && self.kind.code && !matches!(before, Some(b';' | b'?' | b'&' | b'"' | b'\'')) {
+            // In program source a bare word is an identifier, unless inside a string
+            // (`"Server=db;Password=…;"`).
+            return;
+        }
+        if is_credential(key.as_str(), value.text) {
+            self.push(assigned(key.as_str()), value.span);
         }
     }
 
@@ -617,7 +678,12 @@ impl LineScan<'_> {
         if !is_secret_name(key.as_str()) {
             return;
         }
-        let next_start = self.end + 1;
+        let bytes = self.text.as_bytes();
+        let Some(next_start) =
+            bytes.get(self.end..).and_then(|r| r.iter().position(|b| *b == b'\n')).map(|p| self.end + p + 1)
+        else {
+            return;
+        };
         let Some(rest) = self.text.get(next_start..) else { return };
         let next = rest.lines().next().unwrap_or("");
         let Some(caps) = value_line.captures(next) else { return };
@@ -633,32 +699,77 @@ fn is_env_or_arg(line: &str) -> bool {
     word.eq_ignore_ascii_case("ENV") || word.eq_ignore_ascii_case("ARG")
 }
 
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+impl LineScan<'_> {
+    /// Every detector whose trigger occurs on the line.
+    fn run(&mut self, anchors: Option<&[usize]>) {
+        let line = self.line();
+        let (dashes, command, markup, pair) = (
+            line.contains("--"),
+            self.kind.netrc
+                || ["login", "mysql", "sshpass", "curl", "uthorization"].iter().any(|w| contains_ignore_case(line, w)),
+            line.contains("</") || contains_ignore_case(line, "value"),
+            !self.kind.manifest && (line.contains("name") || line.contains("Name") || line.contains("key")),
+        );
+        self.assignments(anchors);
+        if dashes {
+            self.flags();
+        }
+        if command {
+            self.commands();
+        }
+        if markup {
+            self.markup();
+        }
+        if pair {
+            self.name_value_pair();
+        }
+    }
+}
+
 impl Rule for HardcodedSecretAssignment {
     fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
         let Some(keywords) = KEYWORDS.as_ref() else { return };
         let kind = file_kind(cx);
         let text = cx.text;
         let bytes = text.as_bytes();
-        let mut next_line = 0;
-        for hit in keywords.find_iter(text) {
-            if hit.start() < next_line {
-                continue;
-            }
+        let in_secret_data = |at: usize| kind.secret_data.iter().any(|(s, e)| (*s..*e).contains(&at));
+        let mut candidates = Vec::new();
+        let mut hits = keywords.find_iter(text).peekable();
+        while let Some(hit) = hits.next() {
             let (start, end) = super::scanner::line_bounds(bytes, hit.start());
-            next_line = end + 1;
+            let mut anchors = vec![hit.start() - start];
+            while let Some(next) = hits.next_if(|h| h.start() < end) {
+                anchors.push(next.start() - start);
+            }
             let line = text.get(start..end).unwrap_or("");
-            if kind.dockerfile && (is_env_or_arg(line) || continues_env(text, start)) {
+            if in_secret_data(start) || (kind.dockerfile && (is_env_or_arg(line) || continues_env(text, start))) {
                 continue;
             }
             let mut scan = LineScan { text, start, end, kind: &kind, out: Vec::new() };
-            scan.assignments();
-            scan.flags();
-            scan.commands();
-            scan.markup();
-            scan.name_value_pair();
-            for candidate in scan.out {
-                report.report_secret(cx.file, candidate.span, candidate.span, candidate.message);
+            scan.run(Some(&anchors));
+            candidates.append(&mut scan.out);
+        }
+        // Inside a Secret's `data`, every key holds a secret.
+        for &(block_start, block_end) in &kind.secret_data {
+            let mut start = block_start;
+            while start < block_end {
+                let (_, end) = super::scanner::line_bounds(bytes, start);
+                let mut scan = LineScan { text, start, end, kind: &kind, out: Vec::new() };
+                scan.run(None);
+                candidates.append(&mut scan.out);
+                start = bytes
+                    .get(end..)
+                    .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+                    .map_or(block_end, |p| end + p + 1);
             }
+        }
+        candidates.sort_by_key(|c| c.span.start);
+        for candidate in candidates {
+            report.report_secret(cx.file, candidate.span, candidate.span, candidate.message);
         }
     }
 }

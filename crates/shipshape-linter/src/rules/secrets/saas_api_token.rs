@@ -55,7 +55,7 @@ static PATTERNS: &[Pattern] = &[
         &["mailgun"],
         r"(?i:mailgun)[^\n]{0,40}?\b(?P<s>key-[a-f0-9]{32}|[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})",
     ),
-    Pattern::prefixed("Mailchimp API key", &["-us"], r"\b[a-f0-9]{32}-us[0-9]{1,2}\b").entropy(3.3),
+    Pattern::prefixed("Mailchimp API key", &["-us"], r"\b[a-f0-9]{32}-us[0-9]{1,2}\b").entropy(3.3).infix(),
     Pattern::prefixed("Twilio API key", &["SK"], r"SK[0-9a-fA-F]{32}").entropy(3.3),
     Pattern::near(
         "Twilio auth token",
@@ -80,7 +80,8 @@ static PATTERNS: &[Pattern] = &[
         "New Relic key",
         &["NRAK-", "NRII-", "NRJS-", "NRAL"],
         r"NRAK-[A-Za-z0-9]{27}|NRII-[A-Za-z0-9-]{32}|NRJS-[a-f0-9]{19}|\b[a-f0-9]{36}NRAL",
-    ),
+    )
+    .infix(),
     Pattern::prefixed(
         "Sentry auth token",
         &["sntrys_", "sntryu_"],
@@ -171,7 +172,8 @@ static PATTERNS: &[Pattern] = &[
         "Firebase Cloud Messaging server key",
         &[":APA91b"],
         r"AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134}",
-    ),
+    )
+    .infix(),
     Pattern::prefixed("EasyPost API key", &["EZAK"], r"EZAK[A-Za-z0-9]{54}"),
     Pattern::prefixed("Shippo API token", &["shippo_live_", "shippo_test_"], r"shippo_(?:live|test)_[a-fA-F0-9]{40}"),
     Pattern::prefixed(

@@ -37,17 +37,26 @@ pub(crate) struct Pattern {
     pub entropy: f64,
     /// Further judgement of the secret (a checksum, a decoded header).
     pub check: Option<fn(&str) -> bool>,
+    /// A keyword may occur inside a word (`T3BlbkFJ` in the middle of an
+    /// OpenAI key); otherwise a keyword right after a letter or digit is
+    /// part of something else and skipped without running the regex.
+    pub infix: bool,
 }
 
 impl Pattern {
     /// A token recognised by its prefix.
     pub const fn prefixed(name: &'static str, keywords: &'static [&'static str], regex: &'static str) -> Self {
-        Self { name, keywords, any_case: false, regex, entropy: 3.0, check: None }
+        Self { name, keywords, any_case: false, regex, entropy: 3.0, check: None, infix: false }
     }
 
     /// A secret recognised only next to a word naming the provider.
     pub const fn near(name: &'static str, words: &'static [&'static str], regex: &'static str) -> Self {
-        Self { name, keywords: words, any_case: true, regex, entropy: 3.0, check: None }
+        Self { name, keywords: words, any_case: true, regex, entropy: 3.0, check: None, infix: true }
+    }
+
+    pub const fn infix(mut self) -> Self {
+        self.infix = true;
+        self
     }
 
     pub const fn entropy(mut self, bits: f64) -> Self {
@@ -120,9 +129,17 @@ impl Scanner {
         let bytes = text.as_bytes();
         let mut done_line: Vec<Option<usize>> = vec![None; self.patterns.len()];
         let mut hits: Vec<Hit> = Vec::new();
+        let mut line: (usize, usize) = (usize::MAX, 0);
         for m in automaton.find_overlapping_iter(text) {
             let Some(&index) = self.owner.get(m.pattern().as_usize()) else { continue };
-            let (start, end) = line_bounds(bytes, m.start());
+            let infix = self.patterns.get(index).is_some_and(|p| p.infix);
+            if !infix && m.start() > 0 && bytes.get(m.start() - 1).is_some_and(u8::is_ascii_alphanumeric) {
+                continue;
+            }
+            if !(line.0..=line.1).contains(&m.start()) {
+                line = line_bounds(bytes, m.start());
+            }
+            let (start, end) = line;
             if done_line.get(index).copied().flatten() == Some(start) {
                 continue;
             }
