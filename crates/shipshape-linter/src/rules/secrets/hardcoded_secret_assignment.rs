@@ -5,7 +5,7 @@ use regex::{Captures, Regex};
 use shipshape_diagnostics::Span;
 
 use super::provider_covers;
-use super::scanner::decode_base64;
+use super::scanner::{compile, decode_base64};
 use crate::context::TextContext;
 use crate::declare_rule;
 use crate::discovery::is_dockerfile_name;
@@ -121,9 +121,6 @@ static KEYWORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         .ok()
 });
 
-fn compile(pattern: &str) -> Option<Regex> {
-    Regex::new(pattern).ok()
-}
 
 /// `key <op> value`, the key optionally quoted.
 static ASSIGNMENT: LazyLock<Option<Regex>> = LazyLock::new(|| {

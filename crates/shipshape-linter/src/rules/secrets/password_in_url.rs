@@ -1,3 +1,6 @@
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use shipshape_diagnostics::Span;
 
 use super::provider_covers;
@@ -61,9 +64,11 @@ declare_rule! {
     }
 }
 
-fn ends_authority(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\'' | '`' | '<' | '>' | '\\' | ',' | ';')
+fn ends_authority(c: u8) -> bool {
+    c.is_ascii_whitespace() || matches!(c, b'/' | b'?' | b'#' | b'"' | b'\'' | b'`' | b'<' | b'>' | b'\\' | b',' | b';')
 }
+
+static SEPARATOR: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| AhoCorasick::new(["://"]).ok());
 
 fn is_user(user: &str) -> bool {
     user.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '%' | '+' | '-' | '$' | '{' | '}'))
@@ -104,7 +109,8 @@ fn credential_at(text: &str, at: usize) -> Option<Credential<'_>> {
     }
     let start = at + 3;
     let rest = text.get(start..)?;
-    let authority = &rest[..rest.find(ends_authority).unwrap_or(rest.len())];
+    let authority_len = rest.bytes().position(ends_authority).unwrap_or(rest.len());
+    let authority = rest.get(..authority_len)?;
     let at_sign = authority.rfind('@')?;
     let userinfo = &authority[..at_sign];
     let host = &authority[at_sign + 1..];
@@ -129,10 +135,9 @@ fn credential_at(text: &str, at: usize) -> Option<Credential<'_>> {
 impl Rule for PasswordInUrl {
     fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
         let text = cx.text;
-        let mut from = 0;
-        while let Some(found) = text.get(from..).and_then(|rest| rest.find("://")) {
-            let at = from + found;
-            from = at + 3;
+        let Some(separator) = SEPARATOR.as_ref() else { return };
+        for found in separator.find_iter(text) {
+            let at = found.start();
             let Some(credential) = credential_at(text, at) else { continue };
             let (line_start, line_end) = line_bounds(text.as_bytes(), at);
             let line = text.get(line_start..line_end).unwrap_or("");
