@@ -61,7 +61,7 @@ static PATTERNS: &[Pattern] = &[
     Pattern::near(
         "Cohere API key",
         &["cohere", "CO_API_KEY"],
-        r#"(?i:cohere[\w.-]{0,20}(?:key|token)|co_api_key)["']?\s*(?::=|=>|=|:)\s*["']?(?P<s>[A-Za-z0-9]{40})(?:[^A-Za-z0-9]|$)"#,
+        r#"(?i:cohere[\w.-]{0,20}(?:key|token)|co_api_key)["']?\s*(?::=|=>|=|:)\s*["']?(?P<s>[A-Za-z0-9]{40})(?:(?u:[^A-Za-z0-9])|$)"#,
     )
     .entropy(4.0),
     Pattern::prefixed("LangSmith API key", &["lsv2_"], r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}"),

@@ -60,13 +60,13 @@ static PATTERNS: &[Pattern] = &[
     Pattern::near(
         "AWS secret access key",
         &["secret_access_key", "secretaccesskey", "secret-access-key", "aws_secret", "SecretAccessKey", "secretAccessKey"],
-        r#"(?i:aws_?secret_?access_?key|aws_?secret_?key|secret[_-]?access[_-]?key|aws_secret)["'\]]?\s*(?::=|=>|=|:|\s)\s*["']?(?P<s>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        r#"(?i:aws_?secret_?access_?key|aws_?secret_?key|secret[_-]?access[_-]?key|aws_secret)["'\]]?\s*(?::=|=>|=|:|\s)\s*["']?(?P<s>[A-Za-z0-9/+]{40})(?:(?u:[^A-Za-z0-9/+=])|$)"#,
     )
     .entropy(3.5),
     Pattern::prefixed(
         "AWS secret access key",
         &["AKIA", "ASIA"],
-        r#"(?:AKIA|ASIA)[A-Z0-9]{16}["'\s,:=;|]{1,10}(?P<s>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        r#"(?:AKIA|ASIA)[A-Z0-9]{16}["'\s,:=;|]{1,10}(?P<s>[A-Za-z0-9/+]{40})(?:(?u:[^A-Za-z0-9/+=])|$)"#,
     )
     .entropy(3.5),
     Pattern::prefixed(

@@ -59,7 +59,7 @@ static PATTERNS: &[Pattern] = &[
     Pattern::prefixed(
         "Slack configuration token",
         &["xoxe"],
-        r"xoxe.xox[bp]-\d-[A-Za-z0-9]{163,166}|xoxe-\d-[A-Za-z0-9]{146}",
+        r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{163,166}|xoxe-\d-[A-Za-z0-9]{146}",
     ),
     Pattern::prefixed(
         "Slack webhook URL",
@@ -75,13 +75,13 @@ static PATTERNS: &[Pattern] = &[
     Pattern::near(
         "Discord bot token",
         &["discord"],
-        r"(?i:discord)[^\n]{0,40}?\b(?P<s>[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})",
+        r"(?i:discord)[\t -~]{0,40}?\b(?P<s>[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})",
     ),
     Pattern::prefixed("Telegram bot token", &[":AA"], r"\b[0-9]{8,10}:AA[0-9A-Za-z_-]{33}").infix(),
     Pattern::near(
         "Telegram bot token",
         &["telegr"],
-        r"(?i:telegr)[^\n]{0,40}?\b(?P<s>[0-9]{5,16}:A[0-9A-Za-z_-]{34})(?:[^0-9A-Za-z_-]|$)",
+        r"(?i:telegr)[\t -~]{0,40}?\b(?P<s>[0-9]{5,16}:A[0-9A-Za-z_-]{34})(?:(?u:[^0-9A-Za-z_-])|$)",
     ),
     Pattern::near(
         "Discord API token or client secret",

@@ -64,7 +64,7 @@ static PATTERNS: &[Pattern] = &[
     Pattern::prefixed(
         "Azure shared access signature (SAS token)",
         &["sig="],
-        r"[?&]sv=\d{4}-\d{2}-\d{2}[^\s'\x22<>]*?&sig=(?P<s>[A-Za-z0-9%+/]{40,}(?:%3D|%3d|=){0,2})",
+        r"[?&]sv=\d{4}-\d{2}-\d{2}[!#-;=?-~]*?&sig=(?P<s>[A-Za-z0-9%+/]{40,}(?:%3D|%3d|=){0,2})",
     )
     .entropy(3.5),
     Pattern::prefixed(
@@ -89,7 +89,7 @@ static PATTERNS: &[Pattern] = &[
     Pattern::near(
         "Cloudflare API token",
         &["cloudflare", "CF_API", "CF_AUTH"],
-        r#"(?i:(?:cloudflare|cf)[\w.-]{0,20}(?:key|token|auth|secret)[\w.-]{0,10})["']?\s*(?::=|=>|=|:)\s*["']?(?P<s>[A-Za-z0-9_-]{40}|[a-f0-9]{37})(?:[^A-Za-z0-9_-]|$)"#,
+        r#"(?i:(?:cloudflare|cf)[\w.-]{0,20}(?:key|token|auth|secret)[\w.-]{0,10})["']?\s*(?::=|=>|=|:)\s*["']?(?P<s>[A-Za-z0-9_-]{40}|[a-f0-9]{37})(?:(?u:[^A-Za-z0-9_-])|$)"#,
     )
     .entropy(3.5),
     Pattern::prefixed("Databricks access token", &["dapi"], r"dapi[a-f0-9]{32}(?:-\d)?"),

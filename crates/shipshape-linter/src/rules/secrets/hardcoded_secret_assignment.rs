@@ -1,11 +1,10 @@
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::{Captures, Regex};
 use shipshape_diagnostics::Span;
 
 use super::provider_covers;
-use super::scanner::{compile, decode_base64};
+use super::scanner::{case_variants, compile, decode_base64, Literals};
 use crate::context::TextContext;
 use crate::declare_rule;
 use crate::discovery::is_dockerfile_name;
@@ -79,48 +78,59 @@ declare_rule! {
 }
 
 /// Words one of which occurs on every line this rule can flag.
-static KEYWORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .build([
-            "pass",
-            "pwd",
-            "secret",
-            "token",
-            "apikey",
-            "api_key",
-            "api-key",
-            "accesskey",
-            "access_key",
-            "access-key",
-            "privatekey",
-            "private_key",
-            "private-key",
-            "privkey",
-            "credential",
-            "auth_key",
-            "authkey",
-            "auth-key",
-            "authorization",
-            "connectionstring",
-            "connection_string",
-            "accountkey",
-            "account_key",
-            "masterkey",
-            "master_key",
-            "signingkey",
-            "signing_key",
-            "encryptionkey",
-            "encryption_key",
-            "sharedkey",
-            "shared_key",
-            "curl",
-            "login",
-            "mysql",
-        ])
-        .ok()
-});
+/// Case variants (`PASS`, `Pass`) are added; camelCase forms are listed.
+const KEYWORDS: &[&str] = &[
+    "apiKey",
+    "accessKey",
+    "privateKey",
+    "privKey",
+    "authKey",
+    "accountKey",
+    "masterKey",
+    "signingKey",
+    "encryptionKey",
+    "sharedKey",
+    "connectionString",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "accesskey",
+    "access_key",
+    "access-key",
+    "privatekey",
+    "private_key",
+    "private-key",
+    "privkey",
+    "credential",
+    "auth_key",
+    "authkey",
+    "auth-key",
+    "authorization",
+    "connectionstring",
+    "connection_string",
+    "accountkey",
+    "account_key",
+    "masterkey",
+    "master_key",
+    "signingkey",
+    "signing_key",
+    "encryptionkey",
+    "encryption_key",
+    "sharedkey",
+    "shared_key",
+    "curl",
+    "login",
+    "mysql",
+];
 
+static LITERALS: LazyLock<Literals> = LazyLock::new(|| {
+    let variants: Vec<String> = KEYWORDS.iter().flat_map(|w| case_variants(w)).collect();
+    Literals::new(&variants)
+});
 
 /// `key <op> value`, the key optionally quoted.
 static ASSIGNMENT: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -729,18 +739,20 @@ impl LineScan<'_> {
 
 impl Rule for HardcodedSecretAssignment {
     fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
-        let Some(keywords) = KEYWORDS.as_ref() else { return };
         let kind = file_kind(cx);
         let text = cx.text;
         let bytes = text.as_bytes();
         let in_secret_data = |at: usize| kind.secret_data.iter().any(|(s, e)| (*s..*e).contains(&at));
         let mut candidates = Vec::new();
-        let mut hits = keywords.find_iter(text).peekable();
+        let mut positions = Vec::new();
+        LITERALS.find(text, |at, _| positions.push(at));
+        positions.sort_unstable();
+        let mut hits = positions.into_iter().peekable();
         while let Some(hit) = hits.next() {
-            let (start, end) = super::scanner::line_bounds(bytes, hit.start());
-            let mut anchors = vec![hit.start() - start];
-            while let Some(next) = hits.next_if(|h| h.start() < end) {
-                anchors.push(next.start() - start);
+            let (start, end) = super::scanner::line_bounds(bytes, hit);
+            let mut anchors = vec![hit - start];
+            while let Some(next) = hits.next_if(|h| *h < end) {
+                anchors.push(next - start);
             }
             let line = text.get(start..end).unwrap_or("");
             if in_secret_data(start) || (kind.dockerfile && (is_env_or_arg(line) || continues_env(text, start))) {
@@ -807,7 +819,7 @@ mod tests {
         ] {
             assert!(regex.is_some());
         }
-        assert!(KEYWORDS.is_some());
+        assert!(!LITERALS.chunks_is_empty());
     }
 
     #[test]

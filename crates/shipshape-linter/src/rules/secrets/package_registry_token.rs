@@ -81,7 +81,12 @@ static PATTERNS: &[Pattern] = &[
     Pattern::prefixed("RubyGems API key", &["rubygems_"], r"rubygems_[a-f0-9]{48}"),
     Pattern::prefixed("NuGet API key", &["oy2"], r"oy2[a-z0-9]{43}").entropy(3.5),
     Pattern::prefixed("Clojars deploy token", &["CLOJARS_"], r"CLOJARS_[a-z0-9]{60}"),
-    Pattern::prefixed("crates.io API token", &["cio"], r"cio[A-Za-z0-9]{32}").entropy(4.0),
+    Pattern::near(
+        "crates.io API token",
+        &["cargo", "crates"],
+        r"(?i:cargo|crates)[\t -~]{0,40}?\b(?P<s>cio[A-Za-z0-9]{32})\b",
+    )
+    .entropy(4.0),
     Pattern::prefixed(
         "Docker Hub access token",
         &["dckr_pat_", "dckr_oat_"],

@@ -63,7 +63,7 @@ static PATTERNS: &[Pattern] = &[
     Pattern::near(
         "GoCardless live access token",
         &["gocardless"],
-        r"(?i:gocardless)[^\n]{0,40}?\b(?P<s>live_[0-9A-Za-z_=-]{40})",
+        r"(?i:gocardless)[\t -~]{0,40}?\b(?P<s>live_[0-9A-Za-z_=-]{40})",
     ),
     Pattern::prefixed(
         "Plaid access token",

@@ -53,10 +53,15 @@ static PATTERNS: &[Pattern] = &[
     Pattern::near(
         "Mailgun API key",
         &["mailgun"],
-        r"(?i:mailgun)[^\n]{0,40}?\b(?P<s>key-[a-f0-9]{32}|[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})",
+        r"(?i:mailgun)[\t -~]{0,40}?\b(?P<s>key-[a-f0-9]{32}|[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})",
     ),
-    Pattern::prefixed("Mailchimp API key", &["-us"], r"\b[a-f0-9]{32}-us[0-9]{1,2}\b").entropy(3.3).infix(),
-    Pattern::prefixed("Twilio API key", &["SK"], r"SK[0-9a-fA-F]{32}").entropy(3.3),
+    Pattern::near(
+        "Mailchimp API key",
+        &["mailchimp"],
+        r"(?i:mailchimp)[\t -~]{0,40}?\b(?P<s>[a-f0-9]{32}-us[0-9]{1,2})\b",
+    )
+    .entropy(3.3),
+    Pattern::near("Twilio API key", &["twilio"], r"(?i:twilio)[\t -~]{0,40}?\b(?P<s>SK[0-9a-fA-F]{32})\b").entropy(3.3),
     Pattern::near(
         "Twilio auth token",
         &["twilio"],
@@ -117,7 +122,11 @@ static PATTERNS: &[Pattern] = &[
         named!(r"(?:atlassian|jira|confluence)[\w.-]{0,20}(?:token|key|secret|pass)[\w.-]{0,10}", r"[A-Za-z0-9]{24}"),
     )
     .entropy(3.5),
-    Pattern::prefixed("Airtable personal access token", &["pat"], r"\bpat[A-Za-z0-9]{14}\.[a-f0-9]{64}"),
+    Pattern::near(
+        "Airtable personal access token",
+        &["airtable"],
+        r"(?i:airtable)[\t -~]{0,40}?\b(?P<s>pat[A-Za-z0-9]{14}\.[a-f0-9]{64})",
+    ),
     Pattern::prefixed("Contentful personal access token", &["CFPAT-"], r"CFPAT-[A-Za-z0-9_-]{43}"),
     Pattern::prefixed("Figma personal access token", &["figd_"], r"figd_[A-Za-z0-9_-]{40}"),
     Pattern::prefixed(

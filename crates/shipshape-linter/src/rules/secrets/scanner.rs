@@ -18,7 +18,7 @@ use crate::secret_values::shannon_entropy;
 /// `name … = value` with the name matched case-insensitively.
 macro_rules! named {
     ($name:literal, $value:literal) => {
-        concat!(r#"(?i:"#, $name, r#")["']?\s*(?::=|=>|=|:)\s*["']?(?P<s>"#, $value, r#")(?:[^A-Za-z0-9_-]|$)"#)
+        concat!(r#"(?i:"#, $name, r#")["']?\s*(?::=|=>|=|:)\s*["']?(?P<s>"#, $value, r#")(?:(?u:[^A-Za-z0-9_-])|$)"#)
     };
 }
 pub(crate) use named;
@@ -83,75 +83,134 @@ pub(crate) struct Hit {
 /// The compiled form of one family's table.
 pub(crate) struct Scanner {
     pub patterns: &'static [Pattern],
-    automaton: Option<AhoCorasick>,
-    /// Automaton pattern id -> index in `patterns`.
-    owner: Vec<usize>,
+    literals: Literals,
+    /// Literal index -> indexes in `patterns`.
+    owners: Vec<Vec<usize>>,
     /// Compiled on the first keyword hit: most patterns never meet theirs.
     regexes: Vec<OnceLock<Option<Regex>>>,
 }
 
-/// The word as written, in lower case, upper case and capitalised.
-fn case_variants(word: &str) -> [String; 4] {
+/// Literals found with the SIMD prefilter of `aho-corasick`, which only
+/// applies to automata of at most 64 exact literals: larger sets are split.
+pub(crate) struct Literals {
+    /// Each automaton with the literal index of each of its patterns.
+    chunks: Vec<(AhoCorasick, Vec<usize>)>,
+}
+
+impl Literals {
+    const CHUNK: usize = 60;
+
+    pub fn new(literals: &[String]) -> Self {
+        let indexed: Vec<(usize, &String)> = literals.iter().enumerate().collect();
+        let chunks = indexed
+            .chunks(Self::CHUNK)
+            .filter_map(|chunk| {
+                let automaton = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(chunk.iter().map(|(_, l)| l.as_str()))
+                    .ok()?;
+                Some((automaton, chunk.iter().map(|(i, _)| *i).collect()))
+            })
+            .collect();
+        Self { chunks }
+    }
+
+    #[cfg(test)]
+    pub fn chunks_is_empty(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
+    /// Calls `found(start, literal index)` for every occurrence, automaton by
+    /// automaton (so not in text order across automata).
+    pub fn find(&self, text: &str, mut found: impl FnMut(usize, usize)) {
+        for (automaton, indexes) in &self.chunks {
+            for m in automaton.find_iter(text) {
+                if let Some(&index) = indexes.get(m.pattern().as_usize()) {
+                    found(m.start(), index);
+                }
+            }
+        }
+    }
+}
+
+/// A word as written, in lower case, upper case and capitalised.
+pub(crate) fn case_variants(word: &str) -> Vec<String> {
     let mut capital = word.to_ascii_lowercase();
     if let Some(first) = capital.get_mut(0..1) {
         first.make_ascii_uppercase();
     }
-    [word.to_string(), word.to_ascii_lowercase(), word.to_ascii_uppercase(), capital]
+    let mut out = vec![word.to_string(), word.to_ascii_lowercase(), word.to_ascii_uppercase(), capital];
+    out.sort();
+    out.dedup();
+    out
 }
 
 impl Scanner {
     pub fn new(patterns: &'static [Pattern]) -> Self {
         let mut literals: Vec<String> = Vec::new();
-        let mut owner = Vec::new();
-        for (index, pattern) in patterns.iter().enumerate() {
+        for pattern in patterns {
             for keyword in pattern.keywords {
-                let variants: Vec<String> = if pattern.any_case {
-                    case_variants(keyword).into_iter().collect()
-                } else {
-                    vec![(*keyword).to_string()]
-                };
+                let variants = if pattern.any_case { case_variants(keyword) } else { vec![(*keyword).to_string()] };
                 for variant in variants {
-                    if !literals.iter().zip(&owner).any(|(l, o)| *l == variant && *o == index) {
+                    if !literals.contains(&variant) {
                         literals.push(variant);
-                        owner.push(index);
                     }
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&literals).ok();
-        // A pattern that does not compile is a bug caught by the unit tests;
-        // at run time it is skipped rather than panicking.
+        // A non-overlapping search reports the longest literal at a place, so
+        // a hit also stands for every pattern whose keyword is a prefix of it.
+        let owners = literals
+            .iter()
+            .map(|literal| {
+                let lower = literal.to_ascii_lowercase();
+                (0..patterns.len())
+                    .filter(|&index| {
+                        patterns.get(index).is_some_and(|p| {
+                            p.keywords.iter().any(|k| {
+                                if p.any_case {
+                                    lower.starts_with(&k.to_ascii_lowercase())
+                                } else {
+                                    literal.starts_with(k)
+                                }
+                            })
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
         let regexes = patterns.iter().map(|_| OnceLock::new()).collect();
-        Self { patterns, automaton, owner, regexes }
+        Self { patterns, literals: Literals::new(&literals), owners, regexes }
     }
 
     /// Every secret in `text`, in order, one per span (the first pattern of
     /// the table wins when two patterns find the same secret).
     pub fn scan(&self, text: &str) -> Vec<Hit> {
-        let Some(automaton) = &self.automaton else { return Vec::new() };
         let bytes = text.as_bytes();
         let mut done_line: Vec<Option<usize>> = vec![None; self.patterns.len()];
         let mut hits: Vec<Hit> = Vec::new();
         let mut line: (usize, usize) = (usize::MAX, 0);
-        for m in automaton.find_overlapping_iter(text) {
-            let Some(&index) = self.owner.get(m.pattern().as_usize()) else { continue };
-            let infix = self.patterns.get(index).is_some_and(|p| p.infix);
-            if !infix && m.start() > 0 && bytes.get(m.start() - 1).is_some_and(u8::is_ascii_alphanumeric) {
-                continue;
+        self.literals.find(text, |at, literal| {
+            let Some(owners) = self.owners.get(literal) else { return };
+            let after_word = at > 0 && bytes.get(at - 1).is_some_and(u8::is_ascii_alphanumeric);
+            for &index in owners {
+                if after_word && !self.patterns.get(index).is_some_and(|p| p.infix) {
+                    continue;
+                }
+                if !(line.0..=line.1).contains(&at) {
+                    line = line_bounds(bytes, at);
+                }
+                let (start, end) = line;
+                if done_line.get(index).copied().flatten() == Some(start) {
+                    continue;
+                }
+                if let Some(slot) = done_line.get_mut(index) {
+                    *slot = Some(start);
+                }
+                let Some(line) = text.get(start..end) else { continue };
+                self.scan_line(index, line, start, &mut hits);
             }
-            if !(line.0..=line.1).contains(&m.start()) {
-                line = line_bounds(bytes, m.start());
-            }
-            let (start, end) = line;
-            if done_line.get(index).copied().flatten() == Some(start) {
-                continue;
-            }
-            if let Some(slot) = done_line.get_mut(index) {
-                *slot = Some(start);
-            }
-            let Some(line) = text.get(start..end) else { continue };
-            self.scan_line(index, line, start, &mut hits);
-        }
+        });
         resolve_overlaps(hits)
     }
 
@@ -289,7 +348,9 @@ pub(crate) mod tests {
     /// Asserts every pattern of a table compiles.
     pub(crate) fn assert_compiles(patterns: &[Pattern]) {
         for pattern in patterns {
-            assert!(compile(pattern.regex).is_some(), "{}: regex does not compile", pattern.name);
+            // ASCII mode: Unicode classes (`[^\n]{0,40}`) build slowly and use much memory.
+            let ascii = RegexBuilder::new(pattern.regex).unicode(false).build();
+            assert!(ascii.is_ok(), "{}: regex does not compile in ASCII mode: {ascii:?}", pattern.name);
             assert!(!pattern.keywords.is_empty(), "{}: no keyword", pattern.name);
         }
     }

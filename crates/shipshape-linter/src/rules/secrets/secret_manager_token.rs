@@ -46,7 +46,7 @@ static PATTERNS: &[Pattern] = &[
     Pattern::near(
         "HashiCorp Vault token",
         &["vault"],
-        r"(?i:vault)[^\n]{0,40}?\b(?P<s>s\.[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)",
+        r"(?i:vault)[\t -~]{0,40}?\b(?P<s>s\.[A-Za-z0-9]{24})(?:(?u:[^A-Za-z0-9])|$)",
     )
     .entropy(3.5),
     Pattern::prefixed(
