@@ -312,10 +312,8 @@ fn file_kind(cx: &TextContext<'_>) -> FileKind {
     let name = cx.path.rsplit('/').next().unwrap_or(cx.path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let yaml = extension == "yaml" || extension == "yml";
-    let manifest = yaml
-        && cx.text.lines().any(|l| l.starts_with("apiVersion:"))
-        && cx.text.lines().any(|l| l.starts_with("kind:"))
-        && !shipshape_yaml::is_templated(cx.text);
+    let top_level = |key: &str| cx.text.starts_with(key) || cx.text.contains(&format!("\n{key}"));
+    let manifest = yaml && top_level("apiVersion:") && top_level("kind:") && !shipshape_yaml::is_templated(cx.text);
     FileKind {
         code: CODE_EXTENSIONS.contains(&extension.as_str()) || name == "Jenkinsfile",
         dockerfile: is_dockerfile_name(name),
@@ -495,6 +493,19 @@ impl LineScan<'_> {
                 continue;
             }
             done.push(word_start);
+            // Cheap checks before the regex: a credential's name, then an operator.
+            let word_end = bytes
+                .get(anchor..)
+                .and_then(|b| b.iter().position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))))
+                .map_or(bytes.len(), |p| anchor + p);
+            let word = line.get(word_start..word_end).unwrap_or("");
+            let operator = bytes
+                .get(word_end..)
+                .and_then(|b| b.iter().find(|c| !matches!(c, b'"' | b'\'' | b']' | b' ' | b'\t')))
+                .is_some_and(|c| matches!(c, b'=' | b':'));
+            if !operator || !is_secret_name(word.trim_start_matches(|c: char| !c.is_ascii_alphabetic() && c != '_')) {
+                continue;
+            }
             let Some(caps) = regex.captures_at(line, word_start) else { continue };
             if caps.name("key").is_some_and(|k| k.start() <= anchor && anchor < k.end()) {
                 self.assignment(line, &caps, false);
@@ -706,20 +717,16 @@ fn is_env_or_arg(line: &str) -> bool {
     word.eq_ignore_ascii_case("ENV") || word.eq_ignore_ascii_case("ARG")
 }
 
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
 impl LineScan<'_> {
     /// Every detector whose trigger occurs on the line.
     fn run(&mut self, anchors: Option<&[usize]>) {
         let line = self.line();
+        let lower = line.to_ascii_lowercase();
         let (dashes, command, markup, pair) = (
             line.contains("--"),
-            self.kind.netrc
-                || ["login", "mysql", "sshpass", "curl", "uthorization"].iter().any(|w| contains_ignore_case(line, w)),
-            line.contains("</") || contains_ignore_case(line, "value"),
-            !self.kind.manifest && (line.contains("name") || line.contains("Name") || line.contains("key")),
+            self.kind.netrc || ["login", "mysql", "sshpass", "curl", "authorization"].iter().any(|w| lower.contains(w)),
+            line.contains("</") || lower.contains("value"),
+            !self.kind.manifest && (lower.contains("name") || line.contains("key")),
         );
         self.assignments(anchors);
         if dashes {
