@@ -236,9 +236,29 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "off",
 ];
 
-/// `password`, `P@ssw0rd1`, `mysecret`, `secret123`: a generic word, maybe
-/// in leetspeak, with a possessive in front or digits behind.
+fn is_generic(word: &str) -> bool {
+    PLACEHOLDER_VALUES.contains(&word)
+        || ["my", "some", "the", "your"]
+            .iter()
+            .any(|p| word.strip_prefix(p).is_some_and(|w| PLACEHOLDER_VALUES.contains(&w)))
+}
+
+/// `password`, `Password!`, `mysecret`, `your_token`: a generic word, not
+/// a chosen value.
 fn is_generic_word(lower: &str) -> bool {
+    let letters: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    is_generic(&letters)
+}
+
+/// True for the values of documentation and commented-out examples:
+/// generic words in leetspeak, with digits behind, or two of them joined
+/// (`P@ssw0rd1`, `password2`, `secretpass`, `test123`). Such values in live
+/// configuration are weak but real passwords; in comments they are examples.
+pub fn is_example_value(value: &str) -> bool {
+    let lower = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    if is_placeholder(&lower) {
+        return true;
+    }
     let plain: String = lower
         .chars()
         .filter_map(|c| match c {
@@ -247,21 +267,16 @@ fn is_generic_word(lower: &str) -> bool {
             '0' => Some('o'),
             '$' | '5' => Some('s'),
             '1' | '!' => Some('i'),
-            c if c.is_ascii_alphabetic() => Some(c),
-            c if c.is_ascii_digit() => Some(c),
+            c if c.is_ascii_alphanumeric() => Some(c),
             _ => None,
         })
         .collect();
-    let trimmed = plain.trim_end_matches(|c: char| c.is_ascii_digit() || c == 'i');
+    let without_digits = plain.trim_end_matches(|c: char| c.is_ascii_digit() || c == 'i');
     let letters: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
     let letters = letters.trim_end_matches(|c: char| c.is_ascii_digit());
-    let generic = |word: &str| {
-        PLACEHOLDER_VALUES.contains(&word)
-            || PLACEHOLDER_VALUES.iter().any(|a| word.strip_prefix(a).is_some_and(|b| PLACEHOLDER_VALUES.contains(&b)))
-    };
-    [plain.as_str(), trimmed, letters].iter().any(|word| {
-        generic(word) || ["my", "some", "the", "your"].iter().any(|p| word.strip_prefix(p).is_some_and(|w| generic(w)))
-    })
+    [plain.as_str(), without_digits, letters]
+        .iter()
+        .any(|word| is_generic(word) || PLACEHOLDER_VALUES.iter().any(|a| word.strip_prefix(a).is_some_and(is_generic)))
 }
 
 fn normalized_name(name: &str) -> String {
@@ -591,6 +606,12 @@ mod tests {
         for value in ["postgres", "rootpassword", "password", "my-db-password", "app_user", "secret", "123456789"] {
             assert!(!looks_like_password(value), "{value}");
         }
+        // Weak but real: flagged in configuration, taken for examples in comments.
+        for value in ["P@ssw0rd", "password123", "S3cretPass!"] {
+            assert!(looks_like_password(value), "{value}");
+            assert!(is_example_value(value), "{value}");
+        }
+        assert!(!is_example_value("hunter2hunter2"));
     }
 
     #[test]

@@ -9,7 +9,9 @@ use crate::context::TextContext;
 use crate::declare_rule;
 use crate::discovery::is_dockerfile_name;
 use crate::rule::{Reporter, Rule};
-use crate::secret_values::{is_credential_for_name, is_secret_name, looks_like_password, looks_like_secret_value};
+use crate::secret_values::{
+    is_credential_for_name, is_example_value, is_secret_name, looks_like_password, looks_like_secret_value,
+};
 
 declare_rule! {
     /// ## What it does
@@ -459,6 +461,15 @@ impl LineScan<'_> {
     }
 
     fn push(&mut self, message: String, span: Span) {
+        if is_comment(self.line()) {
+            // Commented-out configuration is usually an example: only values
+            // that look generated count there.
+            let value = self.text.get(span.start..span.end).unwrap_or("");
+            let value = decoded_text(value).unwrap_or_else(|| value.to_string());
+            if is_example_value(&value) || !looks_like_secret_value(&value) {
+                return;
+            }
+        }
         let relative = Span::new(span.start - self.start, span.end - self.start);
         if provider_covers(self.line(), relative) || self.out.iter().any(|c| c.span == span) {
             return;
@@ -710,6 +721,12 @@ impl LineScan<'_> {
             self.out.push(Candidate { message: assigned(key.as_str()), span: value.span });
         }
     }
+}
+
+/// A line that is a comment in YAML, shell, INI, Dockerfiles and C-like code.
+pub(crate) fn is_comment(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with('#') || line.starts_with("//") || line.starts_with(';') || line.starts_with("<!--")
 }
 
 fn is_env_or_arg(line: &str) -> bool {

@@ -3,12 +3,13 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use shipshape_diagnostics::Span;
 
+use super::hardcoded_secret_assignment::is_comment;
 use super::provider_covers;
 use super::scanner::line_bounds;
 use crate::context::TextContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
-use crate::secret_values::is_placeholder;
+use crate::secret_values::{is_example_value, is_placeholder};
 
 declare_rule! {
     /// ## What it does
@@ -143,6 +144,10 @@ impl Rule for PasswordInUrl {
             let line = text.get(line_start..line_end).unwrap_or("");
             let relative = Span::new(credential.password.start - line_start, credential.password.end - line_start);
             if provider_covers(line, relative) {
+                continue;
+            }
+            let password = text.get(credential.password.start..credential.password.end).unwrap_or("");
+            if is_comment(line) && is_example_value(password) {
                 continue;
             }
             let whom = if credential.user.is_empty() { String::new() } else { format!(" for `{}`", credential.user) };
