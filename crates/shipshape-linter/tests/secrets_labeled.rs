@@ -14,6 +14,9 @@
 //! Skips with a message when `../shared` is absent. Run with `--nocapture`
 //! to see the tables.
 
+// The tables are this test's report.
+#![allow(clippy::print_stdout)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -349,7 +352,7 @@ fn generated_recall(config: &GitleaksConfig) -> (usize, usize) {
             println!("gitleaks has no rule {gitleaks_id}: skipped");
             continue;
         };
-        let lines = samples(rule, 0x9e37_79b9_7f4a_7c15 ^ (index as u64 + 1) * 0x0100_0000_01b3);
+        let lines = samples(rule, 0x9e37_79b9_7f4a_7c15 ^ ((index as u64 + 1) * 0x0100_0000_01b3));
         let path = format!("{gitleaks_id}.env");
         let text: String = lines.iter().map(|secret| format!("{name}=\"{secret}\"\n")).collect();
         for (line, secret) in lines.iter().enumerate() {

@@ -25,14 +25,20 @@ declare_rule! {
     ///   `<add key="ClearTextPassword" value="…"/>`;
     /// - command lines: `--password …`, `docker login -p …`,
     ///   `mysql -p…`, `sshpass -p …`, `curl -u user:…`;
-    /// - HTTP headers: `Authorization: Bearer …` / `Basic …`.
+    /// - HTTP headers: `Authorization: Bearer …` / `Basic …`;
+    /// - every key of the `data` and `stringData` of a Kubernetes `Secret`
+    ///   manifest (except names of public values such as `username`,
+    ///   `host` or `ca.crt`), `data` values being judged base64-decoded.
     ///
     /// The name must be a credential's name (`password`, `secret`, `token`,
     /// `api_key`, `private_key`, `credentials`…) and not where one is
     /// (`PASSWORD_FILE`, `TOKEN_URL`, `secretName`, `secretKeyRef`). The
     /// value must be a literal that looks like a credential: a password
-    /// needs two kinds of characters (`hunter2hunter2`), a token or key must
-    /// also be varied enough to be generated. Never flagged: references and
+    /// needs two kinds of characters (`hunter2hunter2`, and weak ones such
+    /// as `P@ssw0rd` or `password123` too), a token or key must also be
+    /// varied enough to be generated. In comments, which mostly hold
+    /// examples, only values that look generated are flagged. Never flagged:
+    /// references and
     /// templates (`${VAR}`, `$(cat …)`, `{{ .Values.x }}`, `#{x}`,
     /// `__X__`), placeholders (`changeme`, `<password>`, `xxxx`, `****`,
     /// `your-token-here`, `example`…), AWS's documented example keys,
@@ -348,7 +354,7 @@ fn value_of<'a>(caps: &Captures<'a>, name: &str, offset: usize) -> Option<Value<
 /// `data` of a Kubernetes Secret, Helm values meant for it).
 fn decoded_text(value: &str) -> Option<String> {
     let plausible = value.len() >= 8
-        && value.len() % 4 == 0
+        && value.len() & 3 == 0
         && value.trim_end_matches('=').bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
     if !plausible {
         return None;

@@ -140,7 +140,7 @@ mod tests {
                 out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
             }
         }
-        while out.len() % 4 != 0 {
+        while out.len() & 3 != 0 {
             out.push('=');
         }
         out

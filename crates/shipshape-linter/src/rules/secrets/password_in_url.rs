@@ -21,7 +21,8 @@ declare_rule! {
     /// Not flagged, since they are not real credentials:
     /// - passwords that are placeholders or references: `${DB_PASSWORD}`,
     ///   `$(cat …)`, `{{ .Values.password }}`, `<password>`, `****`, `xxx`,
-    ///   `changeme`, `password`, `pass`, `secret`, `%s`;
+    ///   `changeme`, `password`, `pass`, `secret`, `%s` (and, in comments,
+    ///   example values such as `mypass` or `P@ssw0rd1`);
     /// - a password equal to the user name (`guest:guest@`,
     ///   `postgres:postgres@`), the well-known defaults of local
     ///   development images;

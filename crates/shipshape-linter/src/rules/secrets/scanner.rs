@@ -283,7 +283,9 @@ fn bounded(line: &[u8], start: usize, end: usize) -> bool {
     let word = |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_alphanumeric());
     let begins_word = word(line.get(start));
     let ends_word = word(line.get(end.wrapping_sub(1)));
-    !(begins_word && start > 0 && word(line.get(start - 1))) && !(ends_word && word(line.get(end)))
+    let glued_before = begins_word && start > 0 && word(line.get(start - 1));
+    let glued_after = ends_word && word(line.get(end));
+    !glued_before && !glued_after
 }
 
 /// Markers of documentation tokens: masks, placeholders, counting runs.
