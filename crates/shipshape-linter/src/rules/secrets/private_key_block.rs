@@ -11,13 +11,13 @@ use crate::secret_values::shannon_entropy;
 
 declare_rule! {
     /// ## What it does
-    /// Flags private keys in any text file: PEM blocks
-    /// (`-----BEGIN RSA PRIVATE KEY-----`, `EC`, `DSA`, `OPENSSH`,
-    /// `ENCRYPTED`, PKCS #8 `PRIVATE KEY`, `PGP PRIVATE KEY BLOCK`) whether
-    /// written over several lines, indented in a YAML block scalar or escaped
-    /// on one line (`"-----BEGIN PRIVATE KEY-----\nMIIE…"` in a Google
-    /// Cloud service-account JSON file); PEM blocks encoded in base64 (the
-    /// `tls.key` of a Kubernetes Secret); PuTTY private key files.
+    /// Flags private keys in any text file: PEM blocks (`BEGIN RSA PRIVATE
+    /// KEY`, `EC`, `DSA`, `OPENSSH`, `ENCRYPTED`, PKCS #8 `PRIVATE KEY`,
+    /// `PGP PRIVATE KEY BLOCK`) whether written over several lines, indented
+    /// in a YAML block scalar or escaped on one line (the `private_key` of a
+    /// Google Cloud service-account JSON file); PEM blocks encoded in base64
+    /// (the `tls.key` of a Kubernetes Secret); PuTTY private key files. The
+    /// whole block, markers included, is redacted wherever it is shown.
     ///
     /// Only blocks with a real body are flagged: a header followed by `...`,
     /// a template expression or a placeholder is documentation, not a key.
@@ -74,7 +74,7 @@ struct Found {
     kind: String,
 }
 
-/// "RSA private key" from `-----BEGIN RSA PRIVATE KEY-----`.
+/// "RSA private key" from the label `RSA PRIVATE KEY`.
 fn kind_of(label: &str) -> String {
     let label = label.trim();
     let algorithm = label.trim_end_matches("BLOCK").trim().trim_end_matches("PRIVATE KEY").trim();
@@ -134,35 +134,13 @@ fn pem_at(text: &str, hit_start: usize, hit_end: usize) -> Option<Found> {
     if !is_key_body(body) {
         return None;
     }
-    let leading = body.len() - trim_breaks_start(body).len();
-    let trailing = body.len() - trim_breaks_end(body).len();
-    let secret = Span::new(header_end + leading, end.saturating_sub(trailing).max(header_end + leading));
+    // The secret is the whole block, markers included, so that no output
+    // shows a key header next to its body.
+    let footer = text.get(end + "-----END ".len()..)?;
+    let footer_len = footer.get(..footer.len().min(60)).and_then(|f| f.find("-----")).map_or(0, |p| p + 5);
+    let secret = Span::new(begin, end + "-----END ".len() + footer_len);
     let kind = format!("{}{}", label, text.get(hit_start..header_end - 5).unwrap_or("PRIVATE KEY"));
     Some(Found { span: Span::new(begin, header_end), secret, kind: kind_of(&kind) })
-}
-
-/// Strips whitespace and escaped line breaks (`\\n`) from the start.
-fn trim_breaks_start(mut text: &str) -> &str {
-    loop {
-        let trimmed = text.trim_start();
-        let trimmed = trimmed.strip_prefix("\\n").or_else(|| trimmed.strip_prefix("\\r")).unwrap_or(trimmed);
-        if trimmed.len() == text.len() {
-            return text;
-        }
-        text = trimmed;
-    }
-}
-
-/// Strips whitespace, quotes and escaped line breaks from the end.
-fn trim_breaks_end(mut text: &str) -> &str {
-    loop {
-        let trimmed = text.trim_end().trim_end_matches('"');
-        let trimmed = trimmed.strip_suffix("\\n").or_else(|| trimmed.strip_suffix("\\r")).unwrap_or(trimmed);
-        if trimmed.len() == text.len() {
-            return text;
-        }
-        text = trimmed;
-    }
 }
 
 fn floor_char_boundary(text: &str, at: usize) -> usize {
