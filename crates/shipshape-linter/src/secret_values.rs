@@ -459,8 +459,13 @@ fn is_identifier(value: &str) -> bool {
         && value.starts_with(|c: char| c.is_ascii_lowercase())
         && value.split(['-', '_', '.']).all(|w| !w.is_empty() && w.chars().filter(char::is_ascii_digit).count() <= 2);
     // ConvertTo-SecureString, PowerShellNuGetOrgPush, WebHooks-Demo-Web
+    // (a random mix of cases, `NwMHeoJBYjKavU`, is not a word).
+    let wordish = |w: &str| {
+        let upper = w.chars().filter(char::is_ascii_uppercase).count();
+        w.len() >= 2 && (upper == 0 || (upper == w.len() && w.len() <= 8) || upper * 3 <= w.len() + 1)
+    };
     let words = value.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, '-' | '_' | '.'))
-        && value.split(['-', '_', '.']).all(|w| w.len() >= 2);
+        && value.split(['-', '_', '.']).all(wordish);
     // Object.entries, config.db.password
     let dotted = value.contains('.')
         && value.split('.').all(|w| {
@@ -600,7 +605,9 @@ mod tests {
 
     #[test]
     fn passwords() {
-        for value in ["hunter2hunter2", "SuperSecret123!", "correct-horse-battery-staple-42", "admin123"] {
+        for value in
+            ["hunter2hunter2", "SuperSecret123!", "correct-horse-battery-staple-42", "admin123", "NwMHeoJBYjKavU"]
+        {
             assert!(looks_like_password(value), "{value}");
         }
         for value in ["postgres", "rootpassword", "password", "my-db-password", "app_user", "secret", "123456789"] {

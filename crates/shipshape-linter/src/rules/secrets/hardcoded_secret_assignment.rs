@@ -369,6 +369,12 @@ fn is_credential(key: &str, value: &str) -> bool {
     if value.contains("\\n") || value.contains("\\u") {
         return false;
     }
+    // A long base64 blob that is not text: data encrypted for a Sealed
+    // Secret or a KMS, a certificate, not a credential typed into a file.
+    let base64 = value.trim_end_matches('=').bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+    if value.len() >= 200 && base64 && decoded_text(value).is_none() {
+        return false;
+    }
     match decoded_text(value) {
         Some(decoded) => is_credential_for_name(key, &decoded),
         None => is_credential_for_name(key, value),
@@ -575,7 +581,12 @@ impl LineScan<'_> {
             // (`"Server=db;Password=…;"`).
             return;
         }
-        if is_credential(key.as_str(), value.text) {
+        // `checksum/secret: <sha256>`: the whole key says what the value is.
+        let prefix_len = bytes.get(..key.start()).map_or(0, |b| {
+            b.iter().rev().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'/')).count()
+        });
+        let full_key = line.get(key.start() - prefix_len..key.end()).unwrap_or(key.as_str());
+        if is_credential(full_key, value.text) {
             self.push(assigned(key.as_str()), value.span);
         }
     }
