@@ -311,13 +311,29 @@ pub fn is_secret_name(name: &str) -> bool {
     }
     let compact = name.replace('_', "");
     SECRET_NAME_WORDS.iter().any(|w| name.contains(w) || compact.contains(&w.replace('_', "")))
+        || has_short_password_word(&name)
+}
+
+/// `DB_PASS`, `ssh_pass`, `ADMIN_PW`, `mysqlpass`, `requirepass` (but not
+/// `bypass`, `compass`, `passthrough`).
+fn has_short_password_word(name: &str) -> bool {
+    if name.contains("pass_through") || name.contains("pass_thru") {
+        return false;
+    }
+    name.split('_').any(|word| {
+        matches!(word, "pass" | "pw")
+            || (word.ends_with("pass")
+                && !["bypass", "compass", "encompass", "overpass", "underpass"].iter().any(|w| word.ends_with(w)))
+    })
 }
 
 /// True when a credential name says the value is a password rather than a
 /// generated token or key (`DB_PASSWORD`, `passphrase`, `MYSQL_PWD`).
 pub fn is_password_name(name: &str) -> bool {
-    let compact = normalized_name(name).replace('_', "");
-    is_secret_name(name) && PASSWORD_NAME_WORDS.iter().any(|w| compact.contains(w))
+    let normal = normalized_name(name);
+    let compact = normal.replace('_', "");
+    is_secret_name(name)
+        && (PASSWORD_NAME_WORDS.iter().any(|w| compact.contains(w)) || has_short_password_word(&normal))
 }
 
 /// True for values that stand in for a secret: empty, variables and
@@ -570,6 +586,12 @@ mod tests {
             assert!(!is_secret_name(name), "{name}");
         }
         assert!(is_password_name("MYSQL_ROOT_PASSWORD"));
+        for name in ["DB_PASS", "ansible_ssh_pass", "ADMIN_PW", "requirepass", "smtpPass"] {
+            assert!(is_password_name(name), "{name}");
+        }
+        for name in ["bypass", "BYPASS_PROXY", "compass", "passthrough", "pass_through_headers"] {
+            assert!(!is_secret_name(name), "{name}");
+        }
         assert!(is_password_name("passphrase"));
         assert!(!is_password_name("API_TOKEN"));
     }

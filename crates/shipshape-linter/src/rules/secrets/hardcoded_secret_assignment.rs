@@ -88,6 +88,7 @@ declare_rule! {
 /// Words one of which occurs on every line this rule can flag.
 /// Case variants (`PASS`, `Pass`) are added; camelCase forms are listed.
 const KEYWORDS: &[&str] = &[
+    "masterauth",
     "apiKey",
     "accessKey",
     "privateKey",
@@ -159,6 +160,14 @@ static FLAG: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static COMMAND_PASSWORD: LazyLock<Option<Regex>> = LazyLock::new(|| {
     compile(
         r#"(?:\b(?:docker|podman|nerdctl|buildah|skopeo|helm|oras|crane)\b[^\n]*?\blogin\b[^\n]*?\s-p[ \t]+|\bmysql(?:dump|admin|import|sh)?\b[^\n]*?\s-p|\bsshpass[ \t]+-p[ \t]*)(?P<val>"[^"]+"|'[^']+'|[^\s"'\-|;&][^\s"'|;&]*)"#,
+    )
+});
+
+/// `keytool -storepass x`, `openssl … -passout pass:x`, Redis'
+/// `requirepass x` / `masterauth x`.
+static OPTION_PASSWORD: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    compile(
+        r#"(?:\s-(?:src|dest)?(?:store|key)pass[ \t]+|\s-pass(?:in|out)?[ \t]+pass:|^[ \t]*(?:requirepass|masterauth)[ \t]+)(?P<val>"[^"]+"|'[^']+'|[^\s"'|;&]+)"#,
     )
 });
 
@@ -631,6 +640,18 @@ impl LineScan<'_> {
                 }
             }
         }
+        if let Some(regex) = OPTION_PASSWORD.as_ref() {
+            for caps in regex.captures_iter(line) {
+                let Some(value) = value_of(&caps, "val", self.start) else { continue };
+                if looks_like_password(value.text) {
+                    self.push(
+                        "Literal password in a command or server option: read it from a file or the environment"
+                            .to_string(),
+                        value.span,
+                    );
+                }
+            }
+        }
         if let Some(regex) = CURL_USER.as_ref() {
             for caps in regex.captures_iter(line) {
                 let (Some(user), Some(password)) = (caps.name("user"), caps.name("val")) else { continue };
@@ -758,7 +779,10 @@ impl LineScan<'_> {
         let lower = line.to_ascii_lowercase();
         let (dashes, command, markup, pair) = (
             line.contains("--"),
-            self.kind.netrc || ["login", "mysql", "sshpass", "curl", "authorization"].iter().any(|w| lower.contains(w)),
+            self.kind.netrc
+                || ["login", "mysql", "sshpass", "curl", "authorization", "pass ", "pass:", "masterauth"]
+                    .iter()
+                    .any(|w| lower.contains(w)),
             line.contains("</") || lower.contains("value"),
             !self.kind.manifest && (lower.contains("name") || line.contains("key")),
         );
