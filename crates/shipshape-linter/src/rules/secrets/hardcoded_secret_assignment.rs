@@ -23,15 +23,17 @@ declare_rule! {
     /// - name/value pairs: `- name: API_TOKEN` followed by `value: …`
     ///   (outside Kubernetes manifests, whose `env` has its own rule), and
     ///   `<add key="ClearTextPassword" value="…"/>`;
-    /// - command lines: `--password …`, `docker login -p …`,
-    ///   `mysql -p…`, `sshpass -p …`, `curl -u user:…`;
+    /// - command lines and server options: `--password …`,
+    ///   `docker login -p …`, `mysql -p…`, `sshpass -p …`,
+    ///   `curl -u user:…`, `keytool -storepass …`, `openssl … pass:…`,
+    ///   Redis `requirepass …`;
     /// - HTTP headers: `Authorization: Bearer …` / `Basic …`;
     /// - every key of the `data` and `stringData` of a Kubernetes `Secret`
     ///   manifest (except names of public values such as `username`,
     ///   `host` or `ca.crt`), `data` values being judged base64-decoded.
     ///
-    /// The name must be a credential's name (`password`, `secret`, `token`,
-    /// `api_key`, `private_key`, `credentials`…) and not where one is
+    /// The name must be a credential's name (`password`, `DB_PASS`, `secret`,
+    /// `token`, `api_key`, `private_key`, `credentials`…) and not where one is
     /// (`PASSWORD_FILE`, `TOKEN_URL`, `secretName`, `secretKeyRef`). The
     /// value must be a literal that looks like a credential: a password
     /// needs two kinds of characters (`hunter2hunter2`, and weak ones such
