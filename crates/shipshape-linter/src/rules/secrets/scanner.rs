@@ -1,13 +1,14 @@
 //! Pattern tables of the provider rules and the scanner they share.
 //!
 //! Every pattern names literal keywords (prefixes such as `ghp_`, or words
-//! such as `datadog` that must be near the secret). One Aho-Corasick
-//! automaton per family finds the keywords; a pattern's regex then runs only
-//! on the lines where one of its keywords occurs.
+//! such as `datadog` that must be near the secret). A family's keywords are
+//! found in one SIMD-accelerated pass of `aho-corasick`; a pattern's regex,
+//! compiled on first use, then runs only on the lines where one of its
+//! keywords occurs.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 use shipshape_diagnostics::Span;
 
