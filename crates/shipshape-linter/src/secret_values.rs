@@ -21,21 +21,41 @@ const SECRET_NAME_WORDS: &[&str] = &[
     "client_secret",
     "connection_string",
     "connectionstring",
+    "accountkey",
+    "account_key",
+    "masterkey",
+    "master_key",
+    "signingkey",
+    "signing_key",
+    "encryptionkey",
+    "encryption_key",
+    "sharedkey",
+    "shared_key",
+    "privkey",
 ];
+
+/// Name words that say the value is a password (a human-chosen string),
+/// as opposed to a generated token or key.
+const PASSWORD_NAME_WORDS: &[&str] = &["password", "passwd", "passphrase", "pwd"];
 
 /// Name endings that say the value is not the secret itself but where to
 /// find it, or a setting about it.
 const NOT_SECRET_SUFFIXES: &[&str] = &[
     "_file",
+    "_files",
     "_path",
     "_dir",
     "_url",
     "_uri",
     "_endpoint",
+    "_host",
     "_name",
+    "_names",
     "_ref",
     "_id",
+    "_ids",
     "_env",
+    "_var",
     "_header",
     "_type",
     "_length",
@@ -43,10 +63,14 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "_ttl",
     "_expiry",
     "_expires",
+    "_expiration",
     "_timeout",
     "_policy",
     "_mode",
     "_enabled",
+    "_enable",
+    "_disabled",
+    "_required",
     "_key_name",
     "_secret_name",
     "_secretname",
@@ -55,17 +79,93 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
     "_version",
     "_format",
     "_prefix",
+    "_suffix",
+    "_count",
+    "_size",
+    "_limit",
+    "_min",
+    "_max",
+    "_kind",
+    "_class",
+    "_provider",
+    "_store",
+    "_source",
+    "_selector",
+    "_namespace",
+    "_label",
+    "_labels",
+    "_annotation",
+    "_description",
+    "_regex",
+    "_pattern",
+    "_algorithm",
+    "_hash",
+    "_digest",
+    "_checksum",
+    "_salt_rounds",
+    "_rounds",
+    "_strength",
+    "_complexity",
+    "_rotation",
+    "_interval",
+    "_period",
+    "_lifetime",
+    "_duration",
+    "_arn",
+    "_key_ref",
+    "_keyref",
+    "_from",
+    "_template",
+    "_mount",
+    "_volume",
+    "_mount_path",
+    "_command",
+    "_cmd",
+    "_script",
+    "_user",
+    "_username",
+    "_login",
+    "_email",
+    "_usage",
+    "_mtime",
+    "_time",
+    "_at",
+    "_date",
+    "_timestamp",
+    "_stdin",
+    "_key_id",
+    "_keyid",
 ];
 
-/// Values that stand in for a secret rather than being one.
-const PLACEHOLDER_WORDS: &[&str] = &[
+/// Name beginnings that make the value a setting about credentials
+/// (`max_tokens`, `use_password`), not a credential.
+const NOT_SECRET_PREFIXES: &[&str] = &[
+    "max_",
+    "min_",
+    "num_",
+    "is_",
+    "has_",
+    "use_",
+    "enable_",
+    "disable_",
+    "require_",
+    "no_",
+    "allow_",
+    "show_",
+    "generate_",
+    "create_",
+    "rotate_",
+    "validate_",
+    "verify_",
+];
+
+/// Words that, anywhere in a value, mark it as a stand-in.
+const PLACEHOLDER_MARKERS: &[&str] = &[
     "changeme",
     "change_me",
     "change-me",
     "changeit",
-    "password",
-    "passw0rd",
-    "secret",
+    "changethis",
     "example",
     "sample",
     "dummy",
@@ -74,24 +174,110 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "your",
     "todo",
     "fixme",
+    "tbd",
     "replace",
     "insert",
-    "none",
-    "null",
-    "undefined",
-    "test",
     "fake",
     "notasecret",
     "not-a-secret",
+    "not_a_secret",
+    "notreal",
+    "not-real",
     "xxx",
     "***",
     "...",
-    "<",
+    "…",
+    "???",
     "${",
     "{{",
     "$(",
     "%(",
+    "<%",
+    "#{",
+    "{%",
+    "@@",
+    "<",
 ];
+
+/// Values that, as a whole, are generic words rather than credentials.
+const PLACEHOLDER_VALUES: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "secrets",
+    "token",
+    "key",
+    "apikey",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "empty",
+    "default",
+    "test",
+    "testing",
+    "mock",
+    "demo",
+    "foo",
+    "foobar",
+    "bar",
+    "baz",
+    "value",
+    "string",
+    "required",
+    "optional",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+];
+
+fn is_generic(word: &str) -> bool {
+    PLACEHOLDER_VALUES.contains(&word)
+        || ["my", "some", "the", "your"]
+            .iter()
+            .any(|p| word.strip_prefix(p).is_some_and(|w| PLACEHOLDER_VALUES.contains(&w)))
+}
+
+/// `password`, `Password!`, `mysecret`, `your_token`: a generic word, not
+/// a chosen value.
+fn is_generic_word(lower: &str) -> bool {
+    let letters: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    is_generic(&letters)
+}
+
+/// True for the values of documentation and commented-out examples:
+/// generic words in leetspeak, with digits behind, or two of them joined
+/// (`P@ssw0rd1`, `password2`, `secretpass`, `test123`). Such values in live
+/// configuration are weak but real passwords; in comments they are examples.
+pub fn is_example_value(value: &str) -> bool {
+    let lower = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    if is_placeholder(&lower) {
+        return true;
+    }
+    let plain: String = lower
+        .chars()
+        .filter_map(|c| match c {
+            '@' | '4' => Some('a'),
+            '3' => Some('e'),
+            '0' => Some('o'),
+            '$' | '5' => Some('s'),
+            '1' | '!' => Some('i'),
+            c if c.is_ascii_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect();
+    let without_digits = plain.trim_end_matches(|c: char| c.is_ascii_digit() || c == 'i');
+    let letters: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    let letters = letters.trim_end_matches(|c: char| c.is_ascii_digit());
+    [plain.as_str(), without_digits, letters]
+        .iter()
+        .any(|word| is_generic(word) || PLACEHOLDER_VALUES.iter().any(|a| word.strip_prefix(a).is_some_and(is_generic)))
+}
 
 fn normalized_name(name: &str) -> String {
     let mut out = String::new();
@@ -102,41 +288,77 @@ fn normalized_name(name: &str) -> String {
         }
         previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
         out.push(match c {
-            '-' | '.' => '_',
+            '-' | '.' | ' ' => '_',
             other => other.to_ascii_lowercase(),
         });
     }
-    out
+    out.trim_matches('_').to_string()
 }
 
 /// True when a variable or key name says it holds a credential
 /// (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`), but not when it names where a
-/// credential is (`PASSWORD_FILE`, `TOKEN_URL`).
+/// credential is (`PASSWORD_FILE`, `TOKEN_URL`) or a setting about one
+/// (`max_tokens`, `PASSWORD_MIN_LENGTH`).
 pub fn is_secret_name(name: &str) -> bool {
     let name = normalized_name(name);
-    if NOT_SECRET_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+    // Vault AppRole's `secret_id` is a secret despite its ending.
+    if name.ends_with("secret_id") || name.ends_with("secretid") {
+        return true;
+    }
+    if NOT_SECRET_SUFFIXES.iter().any(|s| name.ends_with(s)) || NOT_SECRET_PREFIXES.iter().any(|p| name.starts_with(p))
+    {
         return false;
     }
     let compact = name.replace('_', "");
     SECRET_NAME_WORDS.iter().any(|w| name.contains(w) || compact.contains(&w.replace('_', "")))
+        || has_short_password_word(&name)
+}
+
+/// `DB_PASS`, `ssh_pass`, `ADMIN_PW`, `mysqlpass`, `requirepass` (but not
+/// `bypass`, `compass`, `passthrough`).
+fn has_short_password_word(name: &str) -> bool {
+    if name.contains("pass_through") || name.contains("pass_thru") {
+        return false;
+    }
+    name.split('_').any(|word| {
+        matches!(word, "pass" | "pw")
+            || (word.ends_with("pass")
+                && !["bypass", "compass", "encompass", "overpass", "underpass"].iter().any(|w| word.ends_with(w)))
+    })
+}
+
+/// True when a credential name says the value is a password rather than a
+/// generated token or key (`DB_PASSWORD`, `passphrase`, `MYSQL_PWD`).
+pub fn is_password_name(name: &str) -> bool {
+    let normal = normalized_name(name);
+    let compact = normal.replace('_', "");
+    is_secret_name(name)
+        && (PASSWORD_NAME_WORDS.iter().any(|w| compact.contains(w)) || has_short_password_word(&normal))
 }
 
 /// True for values that stand in for a secret: empty, variables and
 /// templates, `changeme`, `<password>`, `xxxx`, documented example keys.
 pub fn is_placeholder(value: &str) -> bool {
-    let trimmed = value.trim().trim_matches(['"', '\'']);
-    if trimmed.len() < 4 {
+    let trimmed = value.trim().trim_matches(['"', '\'']).trim();
+    if trimmed.chars().count() < 4 {
         return true;
     }
     let lower = trimmed.to_ascii_lowercase();
-    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+    if PLACEHOLDER_MARKERS.iter().any(|w| lower.contains(w)) {
         return true;
     }
-    if lower.starts_with('$') || lower.starts_with('%') || lower.ends_with("example") {
+    if lower.starts_with(['$', '%', '{', '[', '@', '&', '*', '!']) || lower.ends_with("example") {
         return true;
     }
     let first = lower.chars().next().unwrap_or(' ');
     if lower.chars().all(|c| c == first || !c.is_ascii_alphanumeric()) {
+        return true;
+    }
+    if is_generic_word(&lower) {
+        return true;
+    }
+    // `__DB_PASSWORD__`, `#{Password}#`: tokens replaced at deploy time.
+    if trimmed.starts_with("__") && trimmed.ends_with("__") {
         return true;
     }
     false
@@ -164,21 +386,8 @@ pub fn shannon_entropy(value: &str) -> f64 {
     counts.iter().filter(|c| **c > 0).map(|c| *c as f64 / total).map(|p| -p * p.log2()).sum()
 }
 
-/// True when a literal value assigned to a credential-named variable looks
-/// like a real credential: not a placeholder, a hash, a path or a reference,
-/// at least 8 characters and varied enough.
-pub fn looks_like_secret_value(value: &str) -> bool {
-    let value = value.trim().trim_matches(['"', '\'']);
-    if value.len() < 8 || is_placeholder(value) || is_hash_like(value) {
-        return false;
-    }
-    if value.starts_with('/') || value.starts_with("./") || value.starts_with("~/") || value.contains("://") {
-        return false;
-    }
-    if value.contains(char::is_whitespace) {
-        return false;
-    }
-    let classes = [
+fn char_classes(value: &str) -> usize {
+    [
         value.chars().any(|c| c.is_ascii_lowercase()),
         value.chars().any(|c| c.is_ascii_uppercase()),
         value.chars().any(|c| c.is_ascii_digit()),
@@ -186,8 +395,169 @@ pub fn looks_like_secret_value(value: &str) -> bool {
     ]
     .iter()
     .filter(|b| **b)
-    .count();
-    classes >= 2 && shannon_entropy(value) >= 3.0
+    .count()
+}
+
+/// True for values that are something other than a credential: paths,
+/// URLs, e-mail addresses, numbers, versions, durations, names of
+/// environment variables, Kubernetes resource and type names.
+fn is_not_a_credential(value: &str) -> bool {
+    if value.contains(char::is_whitespace) || value.contains("://") {
+        return true;
+    }
+    if value.starts_with(['/', '~', '.']) || value.get(1..3) == Some(":\\") || value.starts_with("\\\\") {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    const FILE_ENDINGS: &[&str] =
+        &[".pem", ".key", ".crt", ".cert", ".json", ".txt", ".yaml", ".yml", ".p12", ".pfx", ".jks", ".env", ".asc"];
+    if FILE_ENDINGS.iter().any(|e| lower.ends_with(e)) {
+        return true;
+    }
+    // user@example.com
+    if let Some((local, domain)) = value.split_once('@') {
+        if !local.is_empty()
+            && domain.contains('.')
+            && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
+            return true;
+        }
+    }
+    // 1.2.3, 30s, 0x1F, 1e6
+    if value.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | ':' | '+')) {
+        return true;
+    }
+    // DB_PASSWORD: the name of an environment variable or constant.
+    if value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') && value.contains('_') {
+        return true;
+    }
+    // kubernetes.io/dockerconfigjson, secrets/prod/db: types and paths.
+    if value.contains('/')
+        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '_'))
+    {
+        return true;
+    }
+    // projects/PROJECT_ID/instances/NAME: a resource path of words and placeholders.
+    let wordish = |segment: &str| {
+        !segment.is_empty()
+            && (segment.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+                || segment.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+    };
+    if value.matches('/').count() >= 2 && value.trim_matches('/').split('/').all(wordish) {
+        return true;
+    }
+    // arn:aws:secretsmanager:…, vault:secret/data/x, env:REGISTRY_SECRET, secret:ns/name#key
+    if let Some((scheme, rest)) = lower.split_once(':') {
+        let is_scheme = !scheme.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_lowercase())
+            && scheme.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '.' | '-'));
+        if is_scheme && !rest.is_empty() && value.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return true;
+        }
+    }
+    if lower.starts_with("ref+") || value.starts_with("ENC[") || value.starts_with("AgA") && value.len() > 300 {
+        return true;
+    }
+    // 2006-01-02T15:04:05Z
+    let bytes = value.as_bytes();
+    if bytes.len() >= 10 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-' && bytes[7] == b'-' {
+        return true;
+    }
+    false
+}
+
+/// `db-credentials`, `app_secret_key`: names of resources or keys.
+fn is_identifier(value: &str) -> bool {
+    let lowercase_words = value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && value.contains(['-', '_', '.'])
+        && value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value.split(['-', '_', '.']).all(|w| !w.is_empty() && w.chars().filter(char::is_ascii_digit).count() <= 2);
+    // ConvertTo-SecureString, PowerShellNuGetOrgPush, WebHooks-Demo-Web
+    // (a random mix of cases, `NwMHeoJBYjKavU`, is not a word).
+    let wordish = |w: &str| {
+        let upper = w.chars().filter(char::is_ascii_uppercase).count();
+        w.len() >= 2 && (upper == 0 || (upper == w.len() && w.len() <= 8) || upper * 3 <= w.len() + 1)
+    };
+    let words = value.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, '-' | '_' | '.'))
+        && value.split(['-', '_', '.']).all(wordish);
+    // Object.entries, config.db.password
+    let dotted = value.contains('.')
+        && value.split('.').all(|w| {
+            w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    lowercase_words || words || dotted
+}
+
+/// True when a literal value assigned to a credential-named variable looks
+/// like a real credential: not a placeholder, a hash, a path or a reference,
+/// at least 8 characters and varied enough.
+pub fn looks_like_secret_value(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    if value.len() < 8 || is_placeholder(value) || is_hash_like(value) || is_not_a_credential(value) {
+        return false;
+    }
+    if is_identifier(value) {
+        return false;
+    }
+    char_classes(value) >= 2 && shannon_entropy(value) >= 3.0
+}
+
+/// True when `value`, assigned to the credential name `name` (see
+/// [`is_secret_name`]), is a literal credential: a password by
+/// [`looks_like_password`] for password names, otherwise a generated token
+/// or key. Unlike [`looks_like_secret_value`], hex strings count (many API
+/// keys are hex) unless they are prefixed digests or the name says digest.
+pub fn is_credential_for_name(name: &str, value: &str) -> bool {
+    if is_password_name(name) {
+        return looks_like_password(value);
+    }
+    let value = value.trim().trim_matches(['"', '\'']);
+    let lower_name = normalized_name(name);
+    let digest_name = ["sha", "digest", "hash", "checksum", "commit", "revision", "fingerprint"]
+        .iter()
+        .any(|w| lower_name.contains(w));
+    let hex = value.len() >= 16 && value.chars().all(|c| c.is_ascii_hexdigit());
+    if hex && !digest_name {
+        return !is_placeholder(value)
+            && shannon_entropy(value) >= 3.0
+            && value.chars().any(|c| c.is_ascii_digit())
+            && value.chars().any(|c| c.is_ascii_alphabetic());
+    }
+    looks_like_secret_value(value)
+}
+
+/// True when a literal value assigned to a password-named variable
+/// (see [`is_password_name`]) looks like a real password. Passwords are
+/// chosen by people, so the bar is lower than for tokens: `hunter2hunter2`
+/// and `correct-horse-battery-staple-42` count, single dictionary words
+/// (`postgres`, `rootpassword`) and placeholders do not.
+pub fn looks_like_password(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    if value.len() < 6 || is_placeholder(value) || is_hash_like(value) || is_not_a_credential(value) {
+        return false;
+    }
+    let classes = char_classes(value);
+    if classes < 2 {
+        return false;
+    }
+    let distinct = {
+        let mut seen: Vec<char> = value.chars().collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    };
+    if distinct < 5 {
+        return false;
+    }
+    // `my-db-password`, `app_user`: names rather than passwords, unless
+    // long enough to be a passphrase.
+    if is_identifier(value) && !(value.len() >= 16 && value.chars().any(|c| c.is_ascii_digit())) {
+        return false;
+    }
+    shannon_entropy(value) >= 2.5
 }
 
 #[cfg(test)]
@@ -201,21 +571,85 @@ mod tests {
         {
             assert!(is_secret_name(name), "{name}");
         }
-        for name in ["PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "PATH", "HOME", "SECRET_KEY_REF", "tokenizer_dir"] {
+        for name in [
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "SECRET_NAME",
+            "PATH",
+            "HOME",
+            "SECRET_KEY_REF",
+            "tokenizer_dir",
+            "max_tokens",
+            "PASSWORD_MIN_LENGTH",
+            "secretName",
+        ] {
             assert!(!is_secret_name(name), "{name}");
         }
+        assert!(is_password_name("MYSQL_ROOT_PASSWORD"));
+        for name in ["DB_PASS", "ansible_ssh_pass", "ADMIN_PW", "requirepass", "smtpPass"] {
+            assert!(is_password_name(name), "{name}");
+        }
+        for name in ["bypass", "BYPASS_PROXY", "compass", "passthrough", "pass_through_headers"] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+        assert!(is_password_name("passphrase"));
+        assert!(!is_password_name("API_TOKEN"));
     }
 
     #[test]
     fn values() {
-        for value in
-            ["changeme", "${DB_PASSWORD}", "<password>", "xxxxxxxx", "$(cat /run/secrets/x)", "{{ .Values.pw }}"]
-        {
+        for value in [
+            "changeme",
+            "${DB_PASSWORD}",
+            "<password>",
+            "xxxxxxxx",
+            "$(cat /run/secrets/x)",
+            "{{ .Values.pw }}",
+            "your-api-key-here",
+            "__DB_PASSWORD__",
+            "DB_PASSWORD",
+            "db-credentials",
+            "kubernetes.io/service-account-token",
+            "projects/PROJECT_ID/instances/SPANNER_INSTANCE",
+            "/run/secrets/db",
+            "secretKeyRef",
+            "1.2.3",
+        ] {
             assert!(!looks_like_secret_value(value), "{value}");
+            assert!(!looks_like_password(value), "{value}");
         }
         let sha = "4f1a5b1051b469108d1bdf0ebec6c814427e3834";
         assert!(!looks_like_secret_value(sha));
         let made_up = format!("{}{}", "Zq8#vT2m", "Lp4wXr9s");
         assert!(looks_like_secret_value(&made_up));
+        assert!(looks_like_password(&made_up));
+    }
+
+    #[test]
+    fn passwords() {
+        for value in
+            ["hunter2hunter2", "SuperSecret123!", "correct-horse-battery-staple-42", "admin123", "NwMHeoJBYjKavU"]
+        {
+            assert!(looks_like_password(value), "{value}");
+        }
+        for value in ["postgres", "rootpassword", "password", "my-db-password", "app_user", "secret", "123456789"] {
+            assert!(!looks_like_password(value), "{value}");
+        }
+        // Weak but real: flagged in configuration, taken for examples in comments.
+        for value in ["P@ssw0rd", "password123", "S3cretPass!"] {
+            assert!(looks_like_password(value), "{value}");
+            assert!(is_example_value(value), "{value}");
+        }
+        assert!(!is_example_value("hunter2hunter2"));
+    }
+
+    #[test]
+    fn placeholders() {
+        for value in ["changeme", "password", "Password!", "TODO", "<token>", "xxx-xxx", "abc", "*****", "%s", "{0}"] {
+            assert!(is_placeholder(value), "{value}");
+        }
+        for value in ["SuperSecret123!", "hunter2hunter2", "sk_live_abc123XYZ"] {
+            assert!(!is_placeholder(value), "{value}");
+        }
     }
 }
