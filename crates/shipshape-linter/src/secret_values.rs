@@ -480,8 +480,9 @@ fn is_identifier(value: &str) -> bool {
         let upper = w.chars().filter(char::is_ascii_uppercase).count();
         w.len() >= 2 && (upper == 0 || (upper == w.len() && w.len() <= 8) || upper * 3 <= w.len() + 1)
     };
+    // ConnectionStrings__Shipping: .NET's `Section__Key` environment names.
     let words = value.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, '-' | '_' | '.'))
-        && value.split(['-', '_', '.']).all(wordish);
+        && value.split(['-', '_', '.']).filter(|w| !w.is_empty()).all(wordish);
     // Object.entries, config.db.password
     let dotted = value.contains('.')
         && value.split('.').all(|w| {
@@ -613,6 +614,7 @@ mod tests {
             "projects/PROJECT_ID/instances/SPANNER_INSTANCE",
             "/run/secrets/db",
             "secretKeyRef",
+            "ConnectionStrings__Shipping",
             "1.2.3",
         ] {
             assert!(!looks_like_secret_value(value), "{value}");
