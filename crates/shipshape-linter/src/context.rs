@@ -72,23 +72,65 @@ impl K8sObject {
 }
 
 /// Every Kubernetes object of a scan, for rules that relate objects.
+/// Lookups by kind go through an index built on first use, so rules that
+/// relate every object to the others stay far from quadratic.
 #[derive(Debug, Default)]
 pub struct ObjectSet {
     pub objects: Vec<K8sObject>,
+    by_kind: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 impl ObjectSet {
+    pub fn new(objects: Vec<K8sObject>) -> Self {
+        Self { objects, by_kind: std::sync::OnceLock::new() }
+    }
+
+    /// Adds objects (and forgets the index).
+    pub fn extend(&mut self, objects: Vec<K8sObject>) {
+        self.objects.extend(objects);
+        self.by_kind = std::sync::OnceLock::new();
+    }
+
+    fn indices(&self, kind: &str) -> &[usize] {
+        let index = self.by_kind.get_or_init(|| {
+            let mut index: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+            for (i, object) in self.objects.iter().enumerate() {
+                index.entry(object.kind.clone()).or_default().push(i);
+            }
+            index
+        });
+        index.get(kind).map_or(&[], Vec::as_slice)
+    }
+
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a K8sObject> + 'a {
-        self.objects.iter().filter(move |o| o.kind == kind)
+        self.indices(kind).iter().filter_map(|i| self.objects.get(*i))
+    }
+
+    /// Objects of the given kinds, in scan order within each kind.
+    pub fn of_kinds<'a>(&'a self, kinds: &'a [&'a str]) -> impl Iterator<Item = &'a K8sObject> + 'a {
+        kinds.iter().flat_map(move |kind| self.of_kind(kind))
     }
 
     /// Objects in the same namespace as `object` (an unset namespace matches
     /// any, since it is filled in at apply time).
     pub fn same_namespace<'a>(&'a self, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
-        self.objects.iter().filter(move |o| match (&o.namespace, &object.namespace) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        })
+        self.objects.iter().filter(move |o| namespaces_may_match(o, object))
+    }
+
+    /// Objects of `kind` that may share `object`'s namespace.
+    pub fn same_namespace_of_kind<'a>(
+        &'a self,
+        object: &'a K8sObject,
+        kind: &'a str,
+    ) -> impl Iterator<Item = &'a K8sObject> + 'a {
+        self.of_kind(kind).filter(move |o| namespaces_may_match(o, object))
+    }
+}
+
+fn namespaces_may_match(a: &K8sObject, b: &K8sObject) -> bool {
+    match (&a.namespace, &b.namespace) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
     }
 }
 

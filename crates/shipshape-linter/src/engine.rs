@@ -353,7 +353,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
         .collect();
 
     let mut all: Vec<Violation> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.violations)).collect();
-    let mut set = ObjectSet { objects: results.iter_mut().flat_map(|r| std::mem::take(&mut r.objects)).collect() };
+    let mut set = ObjectSet::new(results.iter_mut().flat_map(|r| std::mem::take(&mut r.objects)).collect());
     repository_pass(&results, &bases, root, &all_rules, &mut set, &mut all);
     drop(set);
     for mut violation in all {
@@ -411,7 +411,7 @@ fn repository_pass(
             rule.check_object(object, &mut Reporter::new(rule.meta(), 0, out));
         }
     }
-    set.objects.extend(rendered);
+    set.extend(rendered);
     if !set.objects.is_empty() {
         for rule in rules {
             rule.check_objects(set, &mut Reporter::new(rule.meta(), 0, out));

@@ -30,6 +30,24 @@ pub const LONG_RUNNING_KINDS: &[&str] =
 /// PodDisruptionBudget can relate to.
 pub const SCALABLE_KINDS: &[&str] = &["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "Rollout"];
 
+/// Every kind with a pod template.
+pub const WORKLOAD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "Rollout",
+];
+
+/// The workloads of the scan that may share `object`'s namespace.
+pub fn workloads_near<'a>(set: &'a ObjectSet, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
+    WORKLOAD_KINDS.iter().flat_map(move |kind| set.same_namespace_of_kind(object, kind))
+}
+
 pub fn is_workload_kind(kind: &str) -> bool {
     WORKLOADS.iter().any(|(k, _)| *k == kind)
 }
@@ -237,8 +255,8 @@ pub fn effective_pod_template<'a>(set: &'a ObjectSet, object: &'a K8sObject) -> 
     let reference = object.root.path(&["spec", "workloadRef"]).filter(|_| object.kind == "Rollout")?;
     let kind = reference.str_at(&["kind"]).unwrap_or("Deployment");
     let name = reference.str_at(&["name"])?;
-    set.same_namespace(object)
-        .filter(|o| o.kind == kind && o.name.as_deref() == Some(name))
+    set.same_namespace_of_kind(object, kind)
+        .filter(|o| o.name.as_deref() == Some(name))
         .find_map(|o| pod_template(o).filter(|t| t.complete))
         .map(|t| PodTemplate { object, ..t })
 }
@@ -314,7 +332,7 @@ pub fn folder(object: &K8sObject) -> &str {
 /// in its namespace: only then is the scan taken to show the workloads
 /// `object` relates to (a lone Service or HPA proves nothing).
 pub fn folder_has_workloads(set: &ObjectSet, object: &K8sObject) -> bool {
-    set.same_namespace(object).any(|o| folder(o) == folder(object) && pod_template(o).is_some_and(|t| t.complete))
+    workloads_near(set, object).any(|o| folder(o) == folder(object) && pod_template(o).is_some_and(|t| t.complete))
 }
 
 /// The pod templates of the scan, in `object`'s namespace, whose labels a
@@ -326,7 +344,7 @@ pub fn templates_selected_by<'a>(
     selector: &[(&str, &str)],
 ) -> Vec<PodTemplate<'a>> {
     let selector: Vec<(&str, &str)> = selector.iter().copied().filter(|(k, _)| !is_controller_label(k)).collect();
-    set.same_namespace(object)
+    workloads_near(set, object)
         .filter_map(|o| effective_pod_template(set, o))
         .filter(|t| selector_matches(&selector, &t.labels()))
         .collect()
@@ -390,9 +408,8 @@ pub fn related(a: &K8sObject, b: &K8sObject) -> bool {
 
 /// The HorizontalPodAutoscalers of the scan that target `object`.
 pub fn autoscalers_of<'a>(set: &'a ObjectSet, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
-    set.same_namespace(object).filter(move |o| {
-        o.kind == "HorizontalPodAutoscaler"
-            && o.root.str_at(&["spec", "scaleTargetRef", "kind"]) == Some(object.kind.as_str())
+    set.same_namespace_of_kind(object, "HorizontalPodAutoscaler").filter(move |o| {
+        o.root.str_at(&["spec", "scaleTargetRef", "kind"]) == Some(object.kind.as_str())
             && o.root.str_at(&["spec", "scaleTargetRef", "name"]) == object.name.as_deref()
     })
 }
@@ -410,7 +427,7 @@ pub fn minimum_replicas(set: &ObjectSet, object: &K8sObject) -> Option<i64> {
 /// containers a default for `resource` in `section` (`requests` or
 /// `limits`). A default limit is also the default request.
 pub fn limit_range_default(set: &ObjectSet, object: &K8sObject, section: &str, resource: &str) -> bool {
-    set.same_namespace(object).filter(|o| o.kind == "LimitRange").any(|range| {
+    set.same_namespace_of_kind(object, "LimitRange").any(|range| {
         range.root.path(&["spec", "limits"]).map(Node::items).unwrap_or(&[]).iter().any(|limit| {
             let kind = limit.str_at(&["type"]).unwrap_or("Container");
             let has = |key: &str| limit.path(&[key, resource]).is_some();

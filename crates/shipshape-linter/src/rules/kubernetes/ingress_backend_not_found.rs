@@ -93,7 +93,7 @@ impl Rule for IngressBackendNotFound {
     fn check_objects(&self, set: &ObjectSet, report: &mut Reporter<'_>) {
         for ingress in set.of_kind("Ingress") {
             let Some(spec) = ingress.spec() else { continue };
-            let services: Vec<&K8sObject> = set.same_namespace(ingress).filter(|o| o.kind == "Service").collect();
+            let services: Vec<&K8sObject> = set.same_namespace_of_kind(ingress, "Service").collect();
             let folder_has_services = services.iter().any(|s| k8s::folder(s) == k8s::folder(ingress));
             for (name_node, port) in backends(spec) {
                 let Some(name) = name_node.as_str().filter(|n| !n.contains(['$', '{'])) else { continue };

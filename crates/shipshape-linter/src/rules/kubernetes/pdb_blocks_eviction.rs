@@ -75,7 +75,7 @@ impl Rule for PdbBlocksEviction {
                 }
             }
             let Some(selector) = spec.get("selector").filter(|s| !k8s::selector_is_empty(s)) else { continue };
-            for workload in set.same_namespace(pdb) {
+            for workload in k8s::workloads_near(set, pdb) {
                 if !k8s::SCALABLE_KINDS.contains(&workload.kind.as_str()) || !k8s::related(pdb, workload) {
                     continue;
                 }
