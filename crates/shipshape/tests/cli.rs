@@ -344,3 +344,11 @@ fn output_file_receives_the_report() {
     let log: Value = serde_json::from_str(&std::fs::read_to_string(&report).expect("report written")).expect("JSON");
     assert_eq!(log["version"], "2.1.0");
 }
+
+#[test]
+fn bundled_example_report_matches_its_snapshot() {
+    let output = run(&["check", "examples/broken", "--color", "never"], &repo_root());
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("check-examples-broken", stdout(&output));
+    });
+}
