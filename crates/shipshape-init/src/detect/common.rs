@@ -28,16 +28,28 @@ const HEALTH_PATHS: &[&str] = &[
 ];
 
 static HEALTH_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"["'`](/(?:api/)?(?:_?health(?:z|check)?(?:/live|/ready)?|livez|readyz|ready|ping|status|up))["'`]"#)
+    re(r#"["'`](/(?:api/)?(?:_?health(?:z|check)?(?:/live|/ready)?|livez|readyz|ready|ping|status|up)/?)["'`]"#)
+});
+/// Django's `path("healthz/", view)`: routes without a leading slash.
+static DJANGO_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"\b(?:re_)?path\(\s*r?["']\^?((?:api/)?(?:health(?:z|check)?|livez|readyz|ready|ping|status)/?)\$?["']"#)
 });
 
 /// A route string such as `"/healthz"` in the sources, preferring the most
 /// specific health path.
 pub(crate) fn health_route(dir: &ServiceDir, sources: &[&str]) -> Option<Detected<Option<String>>> {
-    let hits = dir.grep(sources, &HEALTH_ROUTE);
+    let mut hits = dir.grep(sources, &HEALTH_ROUTE);
+    if sources.contains(&".py") {
+        for mut hit in dir.grep(&["urls.py"], &DJANGO_ROUTE) {
+            let route = format!("/{}", hit.group(1).unwrap_or(""));
+            hit.captures = vec![None, Some(route)];
+            hits.push(hit);
+        }
+    }
     for wanted in HEALTH_PATHS {
-        if let Some(hit) = hits.iter().find(|h| h.group(1) == Some(wanted)) {
-            let path = wanted.to_string();
+        let found = hits.iter().find(|h| h.group(1).is_some_and(|p| p.trim_end_matches('/') == *wanted));
+        if let Some(hit) = found {
+            let path = hit.group(1).unwrap_or(wanted).to_string();
             return Some(Detected::found(
                 Some(path.clone()),
                 dir.evidence(&hit.file, Some(hit.line), format!("route `{path}` defined here")),

@@ -1,0 +1,167 @@
+//! Detection on small apps written in each stack's usual styles: the
+//! language, port, health path and migration tool must be right, each with
+//! the file it came from.
+
+use shipshape_init::plan::{Origin, ServicePlan, Stack};
+use shipshape_init::{make_plan, PlanOptions};
+
+fn detect(files: &[(&str, &str)]) -> ServicePlan {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    }
+    let plan = make_plan(dir.path(), &PlanOptions::default()).expect("a plan");
+    assert_eq!(plan.services.len(), 1, "{:?}", plan.services.iter().map(|s| &s.dir).collect::<Vec<_>>());
+    plan.services.into_iter().next().expect("one service")
+}
+
+#[track_caller]
+fn expect(service: &ServicePlan, stack: Stack, port: u16, health: Option<&str>, migration: Option<&str>) {
+    assert_eq!(service.stack.value, stack);
+    assert_eq!(service.port.value, port, "port: {:?}", service.port);
+    assert_eq!(service.health_path.value.as_deref(), health, "health: {:?}", service.health_path);
+    assert_eq!(
+        service.migration.as_ref().map(|m| m.value.tool.as_str()),
+        migration,
+        "migration: {:?}",
+        service.migration
+    );
+    if service.port.origin == Origin::Detected {
+        assert!(service.port.evidence.iter().all(|e| !e.file.is_empty() && e.line.is_some()), "{:?}", service.port);
+    }
+    if let Some(m) = &service.migration {
+        assert!(m.evidence.iter().all(|e| !e.file.is_empty()), "{m:?}");
+    }
+}
+
+#[test]
+fn node_nest_with_typeorm_style_port() {
+    let service = detect(&[
+        ("package.json", r#"{"name":"orders","scripts":{"build":"nest build","start:prod":"node dist/main"},"dependencies":{"@nestjs/core":"10.4.0","@nestjs/terminus":"10.2.0"},"devDependencies":{"prisma":"5.22.0"}}"#),
+        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\n"),
+        ("src/main.ts", "async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  await app.listen(process.env.PORT ?? 4000);\n}\n"),
+        ("src/health.controller.ts", "@Controller('health')\nexport class HealthController {\n  @Get('/ready')\n  check() {}\n}\n"),
+        ("prisma/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n}\n"),
+    ]);
+    expect(&service, Stack::Node, 4000, Some("/ready"), Some("prisma"));
+    assert_eq!(service.package_manager.value, "pnpm");
+    assert_eq!(service.framework.as_ref().map(|f| f.value.as_str()), Some("NestJS"));
+}
+
+#[test]
+fn node_express_listen_literal_and_knex() {
+    let service = detect(&[
+        ("package.json", r#"{"name":"api","main":"index.js","dependencies":{"express":"4.21.0","knex":"3.1.0"}}"#),
+        ("knexfile.js", "module.exports = { client: 'pg' };\n"),
+        (
+            "index.js",
+            "const app = require('express')();\napp.get('/healthz', (q, r) => r.send('ok'));\napp.listen(5050);\n",
+        ),
+    ]);
+    expect(&service, Stack::Node, 5050, Some("/healthz"), Some("knex"));
+}
+
+#[test]
+fn python_flask_run_port_and_flask_migrate() {
+    let service = detect(&[
+        ("requirements.txt", "Flask==3.0.3\nFlask-Migrate==4.0.7\ngunicorn==23.0.0\n"),
+        ("app.py", "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/ping')\ndef ping():\n    return 'pong'\n\nif __name__ == '__main__':\n    app.run(host='0.0.0.0', port=5001)\n"),
+    ]);
+    expect(&service, Stack::Python, 5001, Some("/ping"), Some("flask-migrate"));
+    assert_eq!(service.start_command.value[0], "gunicorn");
+}
+
+#[test]
+fn python_django_with_poetry() {
+    let service = detect(&[
+        ("pyproject.toml", "[tool.poetry]\nname = \"shop\"\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\ndjango = \"^5.1\"\ngunicorn = \"^23.0\"\n"),
+        ("poetry.lock", "# lock\n"),
+        ("manage.py", "#!/usr/bin/env python\nimport os\n"),
+        ("shop/wsgi.py", "application = get_wsgi_application()\n"),
+        ("shop/urls.py", "urlpatterns = [path(\"admin/\", admin), path(\"healthz/\", health)]\n"),
+        ("orders/migrations/0001_initial.py", "class Migration: pass\n"),
+    ]);
+    expect(&service, Stack::Python, 8000, Some("/healthz/"), Some("django"));
+    assert_eq!(service.package_manager.value, "poetry");
+    assert_eq!(service.start_command.value, ["gunicorn", "--bind", "0.0.0.0:8000", "shop.wsgi:application"]);
+}
+
+#[test]
+fn go_gin_with_golang_migrate() {
+    let service = detect(&[
+        ("go.mod", "module example.com/payments\n\ngo 1.23.2\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.10.0\n\tgithub.com/golang-migrate/migrate/v4 v4.18.1\n)\n"),
+        ("cmd/server/main.go", "package main\n\nfunc main() {\n\tr := gin.Default()\n\tr.GET(\"/healthz\", health)\n\tr.Run(\":8081\")\n}\n"),
+        ("db/migrations/000001_init.up.sql", "create table t (id int);\n"),
+    ]);
+    expect(&service, Stack::Go, 8081, Some("/healthz"), Some("golang-migrate"));
+    assert_eq!(service.language_version.value, "1.23");
+}
+
+#[test]
+fn rust_actix_with_diesel() {
+    let service = detect(&[
+        ("Cargo.toml", "[package]\nname = \"inventory\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nactix-web = \"4\"\ndiesel = { version = \"2\", features = [\"postgres\"] }\n"),
+        ("diesel.toml", "[print_schema]\nfile = \"src/schema.rs\"\n"),
+        ("src/main.rs", "#[actix_web::main]\nasync fn main() -> std::io::Result<()> {\n    HttpServer::new(|| App::new().route(\"/health\", web::get().to(health)))\n        .bind((\"0.0.0.0\", 8088))?\n        .run()\n        .await\n}\n"),
+    ]);
+    expect(&service, Stack::Rust, 8088, Some("/health"), Some("diesel"));
+}
+
+#[test]
+fn java_gradle_kotlin_spring_with_yaml_port_and_liquibase() {
+    let service = detect(&[
+        ("build.gradle.kts", "plugins { id(\"org.springframework.boot\") version \"3.3.5\" }\njava { toolchain { languageVersion = JavaLanguageVersion.of(17) } }\ndependencies {\n  implementation(\"org.springframework.boot:spring-boot-starter-web\")\n  implementation(\"org.springframework.boot:spring-boot-starter-actuator\")\n  implementation(\"org.liquibase:liquibase-core\")\n}\n"),
+        ("settings.gradle.kts", "rootProject.name = \"billing\"\n"),
+        ("src/main/resources/application.yml", "spring:\n  application:\n    name: billing\nserver:\n  shutdown: graceful\n  port: 9090\n"),
+    ]);
+    expect(&service, Stack::Java, 9090, Some("/actuator/health"), Some("liquibase"));
+    assert_eq!(service.language_version.value, "17");
+}
+
+#[test]
+fn dotnet_minimal_api_with_use_urls() {
+    let service = detect(&[
+        ("src/Api/Api.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <PropertyGroup>\n    <TargetFramework>net9.0</TargetFramework>\n  </PropertyGroup>\n</Project>\n"),
+        ("src/Api/Program.cs", "var builder = WebApplication.CreateBuilder(args);\nbuilder.WebHost.UseUrls(\"http://0.0.0.0:5080\");\nvar app = builder.Build();\napp.MapGet(\"/healthz\", () => \"ok\");\napp.Run();\n"),
+        ("tests/Api.Tests/Api.Tests.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />\n"),
+    ]);
+    expect(&service, Stack::Dotnet, 5080, Some("/healthz"), None);
+    assert_eq!(service.language_version.value, "9.0");
+}
+
+#[test]
+fn ruby_sinatra_with_rackup() {
+    let service = detect(&[
+        ("Gemfile", "source \"https://rubygems.org\"\ngem \"sinatra\"\ngem \"puma\"\n"),
+        ("config.ru", "require './app'\nrun App\n"),
+        ("app.rb", "class App < Sinatra::Base\n  set :port, 4567\n  get '/health' do\n    'ok'\n  end\nend\n"),
+    ]);
+    expect(&service, Stack::Ruby, 4567, Some("/health"), None);
+}
+
+#[test]
+fn php_symfony_with_doctrine_migrations() {
+    let service = detect(&[
+        (
+            "composer.json",
+            r#"{"name":"acme/shop","require":{"php":">=8.2","symfony/framework-bundle":"7.1.*","doctrine/doctrine-migrations-bundle":"^3.3"}}"#,
+        ),
+        ("public/index.php", "<?php\n"),
+        ("src/Controller/HealthController.php", "<?php\n#[Route('/healthz', name: 'health')]\nfunction health() {}\n"),
+    ]);
+    expect(&service, Stack::Php, 8080, Some("/healthz"), Some("doctrine"));
+    assert_eq!(service.framework.as_ref().map(|f| f.value.as_str()), Some("Symfony"));
+}
+
+#[test]
+fn an_existing_dockerfile_port_is_evidence() {
+    let service = detect(&[
+        ("go.mod", "module x\n\ngo 1.22\n"),
+        ("main.go", "package main\n\nfunc main() { serve(os.Getenv(\"LISTEN\")) }\n"),
+        ("Dockerfile", "FROM golang:1.22\nEXPOSE 7000\n"),
+    ]);
+    expect(&service, Stack::Go, 7000, None, None);
+    assert_eq!(service.port.evidence[0].file, "Dockerfile");
+}
