@@ -1,9 +1,5 @@
-use std::sync::LazyLock;
-
-use super::scanner::{Pattern, Scanner};
-use crate::context::TextContext;
+use super::scanner::{provider_family, Pattern};
 use crate::declare_rule;
-use crate::rule::{Reporter, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -68,18 +64,4 @@ static PATTERNS: &[Pattern] = &[
     Pattern::prefixed("Pinecone API key", &["pcsk_"], r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{40,}").entropy(4.0),
 ];
 
-pub(crate) static SCANNER: LazyLock<Scanner> = LazyLock::new(|| Scanner::new(PATTERNS));
-
-impl Rule for AiServiceKey {
-    fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
-        SCANNER.report_all(cx, report);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn patterns_compile() {
-        super::super::scanner::tests::assert_compiles(super::PATTERNS);
-    }
-}
+provider_family!(AiServiceKey, PATTERNS);

@@ -1,9 +1,5 @@
-use std::sync::LazyLock;
-
-use super::scanner::{named, Pattern, Scanner};
-use crate::context::TextContext;
+use super::scanner::{named, provider_family, Pattern};
 use crate::declare_rule;
-use crate::rule::{Reporter, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -101,18 +97,4 @@ static PATTERNS: &[Pattern] = &[
     ),
 ];
 
-pub(crate) static SCANNER: LazyLock<Scanner> = LazyLock::new(|| Scanner::new(PATTERNS));
-
-impl Rule for ChatServiceToken {
-    fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
-        SCANNER.report_all(cx, report);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn patterns_compile() {
-        super::super::scanner::tests::assert_compiles(super::PATTERNS);
-    }
-}
+provider_family!(ChatServiceToken, PATTERNS);

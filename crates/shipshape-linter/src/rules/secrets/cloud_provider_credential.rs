@@ -1,9 +1,5 @@
-use std::sync::LazyLock;
-
-use super::scanner::{Pattern, Scanner};
-use crate::context::TextContext;
+use super::scanner::{provider_family, Pattern};
 use crate::declare_rule;
-use crate::rule::{Reporter, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -116,18 +112,4 @@ static PATTERNS: &[Pattern] = &[
     Pattern::prefixed("OpenShift user token", &["sha256~"], r"sha256~[A-Za-z0-9_-]{43}").entropy(3.5),
 ];
 
-pub(crate) static SCANNER: LazyLock<Scanner> = LazyLock::new(|| Scanner::new(PATTERNS));
-
-impl Rule for CloudProviderCredential {
-    fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
-        SCANNER.report_all(cx, report);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn patterns_compile() {
-        super::super::scanner::tests::assert_compiles(super::PATTERNS);
-    }
-}
+provider_family!(CloudProviderCredential, PATTERNS);

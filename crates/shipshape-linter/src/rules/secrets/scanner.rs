@@ -16,6 +16,30 @@ use crate::context::TextContext;
 use crate::rule::Reporter;
 use crate::secret_values::shannon_entropy;
 
+/// The scanner of a family of provider patterns, the rule hook that runs
+/// it over every text file, and a test that its patterns compile.
+macro_rules! provider_family {
+    ($rule:ident, $patterns:ident) => {
+        pub(crate) static SCANNER: std::sync::LazyLock<$crate::rules::secrets::scanner::Scanner> =
+            std::sync::LazyLock::new(|| $crate::rules::secrets::scanner::Scanner::new($patterns));
+
+        impl $crate::rule::Rule for $rule {
+            fn check_text(&self, cx: &$crate::context::TextContext<'_>, report: &mut $crate::rule::Reporter<'_>) {
+                SCANNER.report_all(cx, report);
+            }
+        }
+
+        #[cfg(test)]
+        mod tests {
+            #[test]
+            fn patterns_compile() {
+                $crate::rules::secrets::scanner::tests::assert_compiles(super::$patterns);
+            }
+        }
+    };
+}
+pub(crate) use provider_family;
+
 /// `name … = value` with the name matched case-insensitively.
 macro_rules! named {
     ($name:literal, $value:literal) => {

@@ -1,9 +1,5 @@
-use std::sync::LazyLock;
-
-use super::scanner::{Pattern, Scanner};
-use crate::context::TextContext;
+use super::scanner::{provider_family, Pattern};
 use crate::declare_rule;
-use crate::rule::{Reporter, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -65,18 +61,4 @@ static PATTERNS: &[Pattern] = &[
     Pattern::prefixed("age secret key", &["AGE-SECRET-KEY-1"], r"AGE-SECRET-KEY-1[0-9A-Z]{58}"),
 ];
 
-pub(crate) static SCANNER: LazyLock<Scanner> = LazyLock::new(|| Scanner::new(PATTERNS));
-
-impl Rule for SecretManagerToken {
-    fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
-        SCANNER.report_all(cx, report);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn patterns_compile() {
-        super::super::scanner::tests::assert_compiles(super::PATTERNS);
-    }
-}
+provider_family!(SecretManagerToken, PATTERNS);
