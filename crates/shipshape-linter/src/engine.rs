@@ -35,6 +35,8 @@ pub struct LintSettings {
     pub max_file_size: u64,
     /// Enabled rules, each with its effective severity.
     pub rules: Vec<(&'static dyn Rule, Severity)>,
+    /// Counts the files scanned so far, for a progress display.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 impl LintSettings {
@@ -45,6 +47,7 @@ impl LintSettings {
             respect_ignore_files: true,
             exclude: GlobSet::empty(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            progress: None,
             rules: registry::all()
                 .iter()
                 .filter(|r| r.meta().enabled_by_default)
@@ -336,6 +339,9 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                     .filter(|(first, last)| last > first)
                     .collect();
                 Suppression::widen(&mut suppressions, &lines);
+            }
+            if let Some(progress) = &settings.progress {
+                progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             FileResult {
                 relative: source.relative,

@@ -1,6 +1,8 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use shipshape_diagnostics::render::{self, text::TextOptions, ToolInfo};
@@ -48,10 +50,55 @@ fn resolve_settings(args: &CheckArgs) -> Result<CheckSettings> {
     Ok(CheckSettings { lint, fail_on })
 }
 
+/// Shows how many files were scanned on a terminal's stderr while a scan
+/// takes longer than a second; clears the line when dropped.
+struct Progress {
+    done: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(counter: Arc<AtomicUsize>) -> Self {
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut shown = false;
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                if started.elapsed() >= Duration::from_secs(1) {
+                    eprint!("\rshipshape: scanned {} files…", counter.load(Ordering::Relaxed));
+                    shown = true;
+                }
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        Self { done, thread: Some(thread) }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
-    let settings = resolve_settings(args)?;
+    let mut settings = resolve_settings(args)?;
     let started = Instant::now();
-    let mut outcome = shipshape_linter::lint(&settings.lint)?;
+    let progress = io::stderr().is_terminal().then(|| {
+        let counter = Arc::new(AtomicUsize::new(0));
+        settings.lint.progress = Some(Arc::clone(&counter));
+        Progress::start(counter)
+    });
+    let outcome = shipshape_linter::lint(&settings.lint);
+    drop(progress);
+    let mut outcome = outcome?;
     if args.verbose {
         report_skipped(&outcome);
         eprintln!(
