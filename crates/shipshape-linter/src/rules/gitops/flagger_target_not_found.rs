@@ -10,8 +10,9 @@ declare_rule! {
     /// requires), or whose `targetRef` or `autoscalerRef` names a
     /// Deployment, DaemonSet, Service or HorizontalPodAutoscaler that is
     /// not among the scanned objects. A missing object is only reported
-    /// when the Canary's folder or namespace holds other objects of that
-    /// kind, so that partial scans stay quiet.
+    /// when the Canary's folder holds other objects, or its folder or
+    /// namespace holds objects of that kind, so that partial scans stay
+    /// quiet.
     ///
     /// ## Why is this bad?
     /// Flagger cannot initialize the canary: it stays `Failed` waiting for
@@ -49,8 +50,10 @@ declare_rule! {
 fn check_reference(set: &ObjectSet, canary: &K8sObject, field: &str, report: &mut Reporter<'_>) {
     let Some(reference) = canary.root.path(&["spec", field]) else { return };
     let (Some(kind), Some(name_node)) = (reference.str_at(&["kind"]), reference.get("name")) else { return };
-    let Some(name) = name_node.as_str().filter(|n| !support::is_templated(n)) else { return };
-    let mut nearby = false;
+    let Some(name) = name_node.as_str().filter(|n| !n.trim().is_empty() && !support::is_templated(n)) else {
+        return;
+    };
+    let mut nearby = set.objects.iter().any(|o| !std::ptr::eq(o, canary) && k8s::folder(o) == k8s::folder(canary));
     for o in set.same_namespace(canary).filter(|o| o.kind == kind) {
         if o.name.as_deref() == Some(name) {
             return;

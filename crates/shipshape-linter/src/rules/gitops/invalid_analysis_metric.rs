@@ -68,14 +68,15 @@ impl Rule for InvalidAnalysisMetric {
             return;
         }
         let mut names = HashSet::new();
-        for metric in metrics {
+        for metric in metrics.iter().filter(|m| m.is_mapping()) {
             let name = support::metric_name(metric);
             let at = |key: &str| metric.get(key).map_or(support::metric_span(metric), |n| n.span);
             if metric.get("name").is_some() && !names.insert(name) {
                 report.report(support::metric_span(metric), format!("{owner} has two metrics named `{name}`"));
             }
             let count = support::int_field(metric, "count");
-            let interval = metric.get("interval").filter(|i| !i.is_null());
+            let interval =
+                metric.get("interval").filter(|i| !i.is_null() && i.as_str().is_none_or(|t| !t.trim().is_empty()));
             if count.is_some_and(|c| c > 1) && interval.is_none() {
                 report.report(
                     at("count"),
@@ -104,7 +105,9 @@ impl Rule for InvalidAnalysisMetric {
                 report.report(at("failureLimit"), format!("Metric `{name}` of {owner} has a negative `failureLimit`"));
             }
             for key in ["interval", "initialDelay"] {
-                let Some(text) = metric.get(key).and_then(Node::as_str) else { continue };
+                let Some(text) = metric.get(key).and_then(Node::as_str).filter(|t| !t.trim().is_empty()) else {
+                    continue;
+                };
                 if !support::is_templated(text) && support::parse_duration(text).is_none() {
                     report.report(
                         at(key),

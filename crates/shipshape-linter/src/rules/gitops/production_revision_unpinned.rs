@@ -69,7 +69,7 @@ impl Rule for ProductionRevisionUnpinned {
         }
         for source in application_sources(spec) {
             let Some(repo) = source.str_at(&["repoURL"]) else { continue };
-            if support::is_templated(repo) || repo.starts_with("oci://") {
+            if repo.trim().is_empty() || support::is_templated(repo) || repo.starts_with("oci://") {
                 continue;
             }
             let revision = source.get("targetRevision");

@@ -12,9 +12,10 @@ declare_rule! {
     /// a `ClusterAnalysisTemplate`, a Service (`canaryService`,
     /// `stableService`, `activeService`, `previewService`) or a
     /// `workloadRef` Deployment that is not among the scanned objects. To
-    /// stay quiet on partial scans, a missing object of a kind is only
-    /// reported when the Rollout's folder or namespace holds other objects
-    /// of that kind (so the scan shows where they are defined).
+    /// stay quiet on partial scans, a missing object is only reported when
+    /// the scan shows the Rollout's application: its folder holds other
+    /// objects, or its folder or namespace holds objects of that kind (for
+    /// a ClusterAnalysisTemplate: its folder holds ClusterAnalysisTemplates).
     ///
     /// ## Why is this bad?
     /// The controller cannot start the rollout: a missing Service or
@@ -52,11 +53,13 @@ declare_rule! {
 }
 
 /// True when an object of `kind` named `name` exists for `rollout`, and
-/// whether the scan shows objects of that kind beside the Rollout.
-fn lookup(set: &ObjectSet, rollout: &K8sObject, kind: &str, name: &str) -> (bool, bool) {
+/// whether the scan shows where such objects would be: objects of that
+/// kind beside the Rollout, or (for namespaced kinds) any other object in
+/// its folder, so that the Rollout's application is among the scanned files.
+fn lookup(set: &ObjectSet, rollout: &K8sObject, kind: &str, name: &str, folder_has_others: bool) -> (bool, bool) {
     let cluster = kind == "ClusterAnalysisTemplate";
     let mut exists = false;
-    let mut nearby = false;
+    let mut nearby = folder_has_others && !cluster;
     for o in set.objects.iter().filter(|o| o.kind == kind) {
         let same_namespace = cluster
             || match (&o.namespace, &rollout.namespace) {
@@ -77,6 +80,8 @@ fn lookup(set: &ObjectSet, rollout: &K8sObject, kind: &str, name: &str) -> (bool
 impl Rule for RolloutReferenceNotFound {
     fn check_objects(&self, set: &ObjectSet, report: &mut Reporter<'_>) {
         for rollout in set.objects.iter().filter(|o| support::is_rollout(o) && !o.kustomize.patch) {
+            let folder_has_others =
+                set.objects.iter().any(|o| !std::ptr::eq(o, rollout) && k8s::folder(o) == k8s::folder(rollout));
             let mut refs: Vec<(&str, &Node, &str)> = Vec::new();
             for template in support::template_refs(rollout) {
                 let kind = if template.cluster { "ClusterAnalysisTemplate" } else { "AnalysisTemplate" };
@@ -104,7 +109,7 @@ impl Rule for RolloutReferenceNotFound {
                 let Some(name) = node.as_str().filter(|n| !support::is_templated(n) && !n.trim().is_empty()) else {
                     continue;
                 };
-                let (exists, nearby) = lookup(set, rollout, kind, name);
+                let (exists, nearby) = lookup(set, rollout, kind, name, folder_has_others);
                 if exists || !nearby {
                     continue;
                 }

@@ -9,8 +9,9 @@ declare_rule! {
     /// `sources[]`, an ApplicationSet template with a literal path) or of a
     /// Flux `Kustomization` that does not exist in the repository it names.
     /// It only judges paths of a repository whose root the scan shows: the
-    /// Git checkout being scanned has that remote, or another path of the
-    /// same repository exists below a folder holding the referencing file.
+    /// Git checkout being scanned has that remote, the scanned folder has
+    /// the repository's name, or another path of the same repository exists
+    /// below a folder holding the referencing file.
     /// Paths into other repositories, and templated paths, are left alone.
     ///
     /// ## Why is this bad?

@@ -5,8 +5,9 @@
 //! may be of another repository, of part of one, or of many (a folder of
 //! checkouts). A path is only located when the scan shows where that
 //! repository's root is: the Git checkout around the scan has that remote,
-//! or another path of the same repository exists below a folder that holds
-//! the referencing file (that folder is then the repository's root).
+//! the scanned folder has the repository's name, or another path of the
+//! same repository exists below a folder that holds the referencing file
+//! (that folder is then the repository's root).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -256,6 +257,16 @@ impl<'r, 'a> Resolver<'r, 'a> {
             }
         }
         let checkout = if refs.is_empty() { None } else { repo.root.and_then(checkout_of) };
+        // A scan root named like a repository is taken to be its root.
+        let root_name = repo
+            .root
+            .and_then(|r| std::fs::canonicalize(r).ok())
+            .and_then(|r| r.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()));
+        if let Some(root_name) = root_name {
+            for r in refs.iter().filter(|r| r.repo.rsplit('/').next() == Some(root_name.as_str())) {
+                roots.entry(r.repo.as_str()).or_default().insert(String::new());
+            }
+        }
         Self { repo, dirs, roots, checkout }
     }
 

@@ -27,9 +27,10 @@ pub(crate) fn is_flagger_canary(object: &K8sObject) -> bool {
     object.kind == "Canary" && object.group() == "flagger.app"
 }
 
-/// True when a value is filled in by a template (Helm, ApplicationSet, envsubst).
+/// True when a value is filled in by a template (Helm, ApplicationSet,
+/// envsubst, Kustomize vars).
 pub(crate) fn is_templated(text: &str) -> bool {
-    text.contains("{{") || text.contains("${") || text.contains("<%")
+    text.contains("{{") || text.contains("${") || text.contains("$(") || text.contains("<%")
 }
 
 /// The Application spec of an Argo CD `Application`, or of the template of
