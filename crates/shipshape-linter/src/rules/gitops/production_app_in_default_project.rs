@@ -7,8 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Flags an Argo CD `Application` (or `ApplicationSet` template) for
     /// production that belongs to the `default` project. An Application is
-    /// taken to be for production when its name, labels, destination or
-    /// source path say `prod`, `production` or `prd`.
+    /// taken to be for production when its name, namespace, labels,
+    /// destination, source path or (for an ApplicationSet) generator values
+    /// say `prod`, `production` or `prd`.
     ///
     /// ## Why is this bad?
     /// The `default` project allows any source repository, any destination

@@ -11,9 +11,10 @@ declare_rule! {
     /// deploys to production with automated sync from a moving revision:
     /// `targetRevision: HEAD`, no `targetRevision` (HEAD), or a branch
     /// name (Helm chart versions are left to `helm-chart-version-unpinned`).
-    /// An Application is taken to be for production when its name, labels,
-    /// destination (namespace, cluster name or server) or source path say
-    /// `prod`, `production` or `prd`. Values with digits (`v1.4.2`,
+    /// An Application is taken to be for production when its name,
+    /// namespace, labels, destination (namespace, cluster name or server),
+    /// source path or (for an ApplicationSet) generator values say `prod`,
+    /// `production` or `prd`. Values with digits (`v1.4.2`,
     /// `release-2024-05`) and commit SHAs count as pinned. Applications
     /// synced by hand are not flagged: there the sync is the gate.
     ///

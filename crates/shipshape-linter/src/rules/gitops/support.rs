@@ -97,14 +97,36 @@ fn metadata_texts<'a>(metadata: Option<&'a Node>, texts: &mut Vec<&'a str>) {
     }
 }
 
+/// The scalar values (not keys) below a node, a bounded walk.
+fn scalar_values<'a>(node: &'a Node, out: &mut Vec<&'a str>, depth: usize) {
+    if depth > 12 || out.len() > 500 {
+        return;
+    }
+    if let Some(text) = node.as_str() {
+        out.push(text);
+    }
+    for item in node.items() {
+        scalar_values(item, out, depth + 1);
+    }
+    for entry in node.entries() {
+        scalar_values(&entry.value, out, depth + 1);
+    }
+}
+
 /// True when an Argo CD Application (or ApplicationSet template) deploys to
 /// production, going by its names, namespaces, labels, destination and
-/// source paths.
+/// source paths, and for an ApplicationSet the values of its generators.
 pub(crate) fn is_production_application(object: &K8sObject, spec: &Node) -> bool {
     let mut texts: Vec<&str> = Vec::new();
     metadata_texts(object.root.get("metadata"), &mut texts);
+    texts.extend(object.namespace.as_deref());
     if object.kind == "ApplicationSet" {
         metadata_texts(object.root.path(&["spec", "template", "metadata"]), &mut texts);
+        // The values the generators fill in (`env: prod` list elements,
+        // cluster selectors).
+        if let Some(generators) = object.root.path(&["spec", "generators"]) {
+            scalar_values(generators, &mut texts, 0);
+        }
     }
     texts.extend(spec.str_at(&["destination", "namespace"]));
     texts.extend(spec.str_at(&["destination", "name"]));
