@@ -104,8 +104,11 @@ impl Rule for HelmChartVersionUnpinned {
         for source in support::application_sources(spec) {
             let Some(name) = source.get("chart") else { continue };
             let Some(chart) = name.as_str().filter(|c| !support::is_templated(c)) else { continue };
-            // With a `path` too, the source is a Git one and the revision a Git ref.
-            if source.get("path").is_some() || source.str_at(&["repoURL"]).is_some_and(support::is_templated) {
+            // With a `path`, a `.git` URL or `HEAD`, the source is a Git one
+            // and the revision a Git ref.
+            let repo = source.str_at(&["repoURL"]).unwrap_or("");
+            let head = source.str_at(&["targetRevision"]).is_some_and(|r| r.eq_ignore_ascii_case("HEAD"));
+            if source.get("path").is_some() || repo.ends_with(".git") || head || support::is_templated(repo) {
                 continue;
             }
             judge(object, chart, source.get("targetRevision"), name.span, report);
