@@ -109,4 +109,7 @@ fn secrets_rule_fixtures() {
 #[test]
 fn cross_file_rule_fixtures() {
     check_domain(Domain::CrossFile);
+
+fn gitops_rule_fixtures() {
+    check_domain(Domain::Gitops);
 }
