@@ -109,7 +109,9 @@ fn secrets_rule_fixtures() {
 #[test]
 fn cross_file_rule_fixtures() {
     check_domain(Domain::CrossFile);
+}
 
+#[test]
 fn gitops_rule_fixtures() {
     check_domain(Domain::Gitops);
 }
