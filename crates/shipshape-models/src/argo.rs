@@ -190,3 +190,20 @@ pub struct RetryBackoff {
     pub factor: u32,
     pub max_duration: String,
 }
+
+/// Argo CD `AppProject`: which repositories an application may use and
+/// where it may deploy.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppProjectSpec {
+    pub description: String,
+    pub source_repos: Vec<String>,
+    pub destinations: Vec<ApplicationDestination>,
+    pub cluster_resource_whitelist: Vec<GroupKind>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GroupKind {
+    pub group: String,
+    pub kind: String,
+}

@@ -25,6 +25,7 @@ pub struct KustomizationSpec {
     pub path: String,
     pub prune: bool,
     pub wait: bool,
+    #[serde(skip_serializing_if = "crate::is_false")]
     pub suspend: bool,
     pub target_namespace: String,
     pub source_ref: SourceRef,

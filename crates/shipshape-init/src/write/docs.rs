@@ -127,7 +127,7 @@ fn runbook_md(plan: &Plan) -> String {
         prod_sync = if gitops == GitopsTool::Argocd {
             "Prod is not synced automatically: sync it in Argo CD (`argocd app sync <service>-prod`)."
         } else {
-            "The prod Kustomization is suspended: `flux resume kustomization <service>-prod -n flux-system`, then suspend it again."
+            "Flux applies the commit on its next reconcile: the approved CI job is the gate."
         },
     );
     let _ = writeln!(

@@ -49,7 +49,7 @@ fn argocd_app(plan: &Plan, service: &ServicePlan, env: &Env) -> String {
         metadata,
         body: Spec {
             spec: ApplicationSpec {
-                project: "default".into(),
+                project: layout::project(plan),
                 source: ApplicationSource {
                     repo_url: plan.delivery.repo_url.value.clone(),
                     target_revision: plan.delivery.default_branch.value.clone(),
@@ -66,10 +66,34 @@ fn argocd_app(plan: &Plan, service: &ServicePlan, env: &Env) -> String {
     })
 }
 
+/// The project the applications belong to: this repository, and only the
+/// namespaces of its environments.
+fn app_project(plan: &Plan) -> String {
+    yaml(&Object {
+        api_version: "argoproj.io/v1alpha1",
+        kind: "AppProject",
+        metadata: meta(layout::project(plan), ARGOCD_NAMESPACE),
+        body: Spec {
+            spec: AppProjectSpec {
+                description: format!("{}: its services in every environment", layout::project(plan)),
+                source_repos: vec![plan.delivery.repo_url.value.clone()],
+                destinations: ENVIRONMENTS
+                    .iter()
+                    .map(|env| ApplicationDestination {
+                        server: IN_CLUSTER.into(),
+                        namespace: layout::namespace(plan, env),
+                    })
+                    .collect(),
+                cluster_resource_whitelist: vec![GroupKind { group: String::new(), kind: "Namespace".into() }],
+            },
+        },
+    })
+}
+
 fn argocd_files(plan: &Plan) -> Vec<GeneratedFile> {
     let dir = layout::gitops_dir();
-    let mut files = Vec::new();
-    let mut resources = Vec::new();
+    let mut files = vec![GeneratedFile { path: format!("{dir}/apps/project.yaml"), contents: app_project(plan) }];
+    let mut resources = vec!["project.yaml".to_string()];
     for service in &plan.services {
         for env in &ENVIRONMENTS {
             let name = format!("{}.yaml", app_name(service, env));
@@ -146,7 +170,7 @@ fn flux_kustomization(plan: &Plan, service: &ServicePlan, env: &Env, migrations:
         path: format!("./{path}"),
         prune: true,
         wait: true,
-        suspend: !env.automated,
+        suspend: false,
         target_namespace: namespace,
         source_ref: SourceRef { kind: "GitRepository".into(), name: layout::project(plan) },
         depends_on: Vec::new(),
