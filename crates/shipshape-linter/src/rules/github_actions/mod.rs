@@ -1,5 +1,109 @@
-//! Rules for the github_actions domain.
+//! Rules for GitHub Actions workflows, action metadata and Dependabot.
+
+pub(crate) mod expr;
+pub(crate) mod workflow;
+
+mod action_not_pinned_to_sha;
+mod always_true_condition;
+mod cache_in_release_workflow;
+mod checkout_credentials_in_artifact;
+mod checkout_persists_credentials;
+mod default_token_permissions;
+mod dependabot_cooldown_missing;
+mod dependabot_external_code_execution;
+mod deprecated_workflow_command;
+mod docker_uses_not_pinned_by_digest;
+mod duplicate_workflow_job;
+mod expression_in_run;
+mod first_party_action_not_pinned;
+mod invalid_workflow_cron;
+mod privileged_trigger;
+mod read_all_permissions;
+mod secret_interpolated_in_run;
+mod secrets_context_exposed;
+mod secrets_inherit;
+mod self_hosted_runner;
+mod self_hosted_runner_on_public_trigger;
+mod template_injection;
+mod unknown_runner_label;
+mod unneeded_write_permission;
+mod unsecure_commands_enabled;
+mod untrusted_github_env_write;
+mod untrusted_head_checkout;
+mod workflow_image_latest_tag;
+mod workflow_image_not_pinned_by_digest;
+mod workflow_needs_unknown_job;
+mod write_all_permissions;
+
+pub use action_not_pinned_to_sha::ActionNotPinnedToSha;
+pub use always_true_condition::AlwaysTrueCondition;
+pub use cache_in_release_workflow::CacheInReleaseWorkflow;
+pub use checkout_credentials_in_artifact::CheckoutCredentialsInArtifact;
+pub use checkout_persists_credentials::CheckoutPersistsCredentials;
+pub use default_token_permissions::DefaultTokenPermissions;
+pub use dependabot_cooldown_missing::DependabotCooldownMissing;
+pub use dependabot_external_code_execution::DependabotExternalCodeExecution;
+pub use deprecated_workflow_command::DeprecatedWorkflowCommand;
+pub use docker_uses_not_pinned_by_digest::DockerUsesNotPinnedByDigest;
+pub use duplicate_workflow_job::DuplicateWorkflowJob;
+pub use expression_in_run::ExpressionInRun;
+pub use first_party_action_not_pinned::FirstPartyActionNotPinned;
+pub use invalid_workflow_cron::InvalidWorkflowCron;
+pub use privileged_trigger::PrivilegedTrigger;
+pub use read_all_permissions::ReadAllPermissions;
+pub use secret_interpolated_in_run::SecretInterpolatedInRun;
+pub use secrets_context_exposed::SecretsContextExposed;
+pub use secrets_inherit::SecretsInherit;
+pub use self_hosted_runner::SelfHostedRunner;
+pub use self_hosted_runner_on_public_trigger::SelfHostedRunnerOnPublicTrigger;
+pub use template_injection::TemplateInjection;
+pub use unknown_runner_label::UnknownRunnerLabel;
+pub use unneeded_write_permission::UnneededWritePermission;
+pub use unsecure_commands_enabled::UnsecureCommandsEnabled;
+pub use untrusted_github_env_write::UntrustedGithubEnvWrite;
+pub use untrusted_head_checkout::UntrustedHeadCheckout;
+pub use workflow_image_latest_tag::WorkflowImageLatestTag;
+pub use workflow_image_not_pinned_by_digest::WorkflowImageNotPinnedByDigest;
+pub use workflow_needs_unknown_job::WorkflowNeedsUnknownJob;
+pub use write_all_permissions::WriteAllPermissions;
 
 use crate::rule::Rule;
 
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[
+    // Code injection and untrusted code.
+    &TemplateInjection,
+    &ExpressionInRun,
+    &UntrustedHeadCheckout,
+    &PrivilegedTrigger,
+    &UntrustedGithubEnvWrite,
+    &UnsecureCommandsEnabled,
+    &AlwaysTrueCondition,
+    // Token permissions and secrets.
+    &WriteAllPermissions,
+    &ReadAllPermissions,
+    &DefaultTokenPermissions,
+    &UnneededWritePermission,
+    &SecretInterpolatedInRun,
+    &SecretsContextExposed,
+    &SecretsInherit,
+    &CheckoutCredentialsInArtifact,
+    &CheckoutPersistsCredentials,
+    // Supply chain.
+    &ActionNotPinnedToSha,
+    &FirstPartyActionNotPinned,
+    &DockerUsesNotPinnedByDigest,
+    &WorkflowImageLatestTag,
+    &WorkflowImageNotPinnedByDigest,
+    &CacheInReleaseWorkflow,
+    &SelfHostedRunnerOnPublicTrigger,
+    &SelfHostedRunner,
+    // Workflows that do not run as written.
+    &WorkflowNeedsUnknownJob,
+    &DuplicateWorkflowJob,
+    &UnknownRunnerLabel,
+    &InvalidWorkflowCron,
+    &DeprecatedWorkflowCommand,
+    // Dependabot.
+    &DependabotCooldownMissing,
+    &DependabotExternalCodeExecution,
+];
