@@ -98,9 +98,9 @@ fn release_triggers(workflow: &Workflow<'_>) -> ReleaseTriggers {
                 } else if let Some(branch) = release_branch {
                     reason.get_or_insert_with(|| format!("runs on pushes to `{branch}`"));
                 }
-                if !(tags && branches.is_empty())
-                    && !(!branches.is_empty() && branches.iter().all(|b| is_release_branch(b)))
-                {
+                let only_tags = tags && branches.is_empty();
+                let only_release_branches = !branches.is_empty() && branches.iter().all(|b| is_release_branch(b));
+                if !only_tags && !only_release_branches {
                     only = false;
                 }
             }
@@ -177,7 +177,7 @@ fn cache_of(step: &Step<'_>, text: &str, base: usize) -> Option<&'static str> {
     let on = |input: &str| {
         step.with(input).is_some_and(|v| !is_false(v) && v.as_str().is_some_and(|s| !s.trim().is_empty()))
     };
-    let not_off = |input: &str| step.with(input).is_none_or_not_false();
+    let not_off = |input: &str| step.with(input).is_none_or(|v| !is_false(v));
     if uses.is("actions/cache") || uses.is("actions/cache/restore") {
         return Some("`actions/cache` restores a cache");
     }
@@ -221,24 +221,10 @@ fn cache_of(step: &Step<'_>, text: &str, base: usize) -> Option<&'static str> {
             .is_some_and(|v| is_true(v) || v.as_str().is_some_and(|s| matches!(s.trim(), "yes" | "1")));
         return (!ignored).then_some("`ramsey/composer-install` caches by default");
     }
-    if uses.is("gradle/actions/setup-gradle") && step.with("cache-disabled").is_none_or_not_true() {
+    if uses.is("gradle/actions/setup-gradle") && step.with("cache-disabled").is_none_or(|v| !is_true(v)) {
         return Some("`gradle/actions/setup-gradle` restores a cache by default");
     }
     None
-}
-
-trait OptionalFlag {
-    fn is_none_or_not_false(&self) -> bool;
-    fn is_none_or_not_true(&self) -> bool;
-}
-
-impl OptionalFlag for Option<&Node> {
-    fn is_none_or_not_false(&self) -> bool {
-        self.map_or(true, |v| !is_false(v))
-    }
-    fn is_none_or_not_true(&self) -> bool {
-        self.map_or(true, |v| !is_true(v))
-    }
 }
 
 impl Rule for CacheInReleaseWorkflow {

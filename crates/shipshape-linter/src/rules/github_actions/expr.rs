@@ -97,7 +97,7 @@ fn anchor_of(source: &str, text: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(found) = text.get(from..).and_then(|t| t.find(&needle)) {
         let end = from + found + needle.len();
-        if text.get(end..).and_then(|t| t.chars().next()).map_or(true, char::is_whitespace) {
+        if text.get(end..).and_then(|t| t.chars().next()).is_none_or(char::is_whitespace) {
             return Some(end);
         }
         from = end;
@@ -120,7 +120,8 @@ fn inner_of(whole: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expr {
     Literal,
-    /// A context path, lower-cased, indices as `*` (`github.event.commits.*.message`).
+    /// A context path as written, computed indices as `*`
+    /// (`github.event.commits.*.message`).
     Context(String),
     /// A member or index of a computed value (`fromJSON(x).y`).
     Member(Box<Expr>),
@@ -173,7 +174,7 @@ fn tokenize(text: &str) -> Option<Vec<Token>> {
                     }
                 }
                 let literal = text.get(start..i.saturating_sub(1)).unwrap_or("").replace("''", "'");
-                out.push(Token::Str(literal.to_ascii_lowercase()));
+                out.push(Token::Str(literal));
             }
             b'.' if !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
                 out.push(Token::Dot);
@@ -239,7 +240,7 @@ fn tokenize(text: &str) -> Option<Vec<Token>> {
                 while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'-')) {
                     i += 1;
                 }
-                out.push(Token::Ident(text.get(start..i).unwrap_or("").to_ascii_lowercase()));
+                out.push(Token::Ident(text.get(start..i).unwrap_or("").to_string()));
             }
             _ => return None,
         }
@@ -374,8 +375,8 @@ impl Parser {
                             }
                         }
                     }
-                    Some(Expr::Call(name, args))
-                } else if matches!(name.as_str(), "true" | "false" | "null" | "nan" | "infinity") {
+                    Some(Expr::Call(name.to_ascii_lowercase(), args))
+                } else if matches!(name.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "nan" | "infinity") {
                     Some(Expr::Literal)
                 } else {
                     Some(Expr::Context(name))
@@ -431,26 +432,6 @@ fn flow(expr: &Expr, out: &mut Vec<String>) {
         Expr::Or(left, right) => {
             flow(left, out);
             flow(right, out);
-        }
-    }
-}
-
-/// Every context path an expression mentions, wherever it is.
-pub(crate) fn all_contexts(expr: &Expr) -> Vec<String> {
-    let mut out = Vec::new();
-    mention(expr, &mut out);
-    out
-}
-
-fn mention(expr: &Expr, out: &mut Vec<String>) {
-    match expr {
-        Expr::Literal => {}
-        Expr::Context(path) => out.push(path.clone()),
-        Expr::Member(inner) | Expr::Not(inner) => mention(inner, out),
-        Expr::Call(_, args) => args.iter().for_each(|a| mention(a, out)),
-        Expr::Compare(a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
-            mention(a, out);
-            mention(b, out);
         }
     }
 }
@@ -568,6 +549,7 @@ fn event_trust(segments: &[&str]) -> Trust {
 /// The trust of a context path, before looking at the workflow (inputs,
 /// env and matrix values are refined by the caller).
 pub(crate) fn context_trust(path: &str) -> Trust {
+    let path = path.to_ascii_lowercase();
     let segments: Vec<&str> = path.split('.').collect();
     match segments.as_slice() {
         ["github", "event", rest @ ..] => event_trust(rest),

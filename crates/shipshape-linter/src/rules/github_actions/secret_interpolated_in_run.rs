@@ -54,6 +54,7 @@ fn is_assignment(line: &str) -> bool {
 }
 
 fn is_secret(context: &str) -> bool {
+    let context = context.to_ascii_lowercase();
     context.starts_with("secrets.") || context == "github.token"
 }
 

@@ -46,12 +46,14 @@ fn visit(workflow: &Workflow<'_>, node: &Node, depth: usize, report: &mut Report
         return;
     }
     match node.as_str() {
-        Some(text) if text.contains("secrets") => {
+        Some(text) if text.to_ascii_lowercase().contains("secrets") => {
             for found in workflow.expressions(node) {
                 let Some(parsed) = expr::parse(&found.inner) else { continue };
-                let exposed = expr::dataflow_contexts(&parsed).into_iter().find(|c| c == "secrets" || c == "secrets.*");
+                let exposed = expr::dataflow_contexts(&parsed)
+                    .into_iter()
+                    .find(|c| c.eq_ignore_ascii_case("secrets") || c.eq_ignore_ascii_case("secrets.*"));
                 if let Some(context) = exposed {
-                    let what = if context == "secrets" {
+                    let what = if context.eq_ignore_ascii_case("secrets") {
                         "hands over every secret of the repository"
                     } else {
                         "reads a secret whose name is computed at run time"

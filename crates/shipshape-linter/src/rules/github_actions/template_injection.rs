@@ -51,7 +51,7 @@ impl Rule for TemplateInjection {
         let Some(workflow) = Workflow::of(cx) else { return };
         for found in workflow.script_expressions() {
             if let Some(context) = found.contexts.iter().find(|(_, t)| *t == Trust::Attacker).map(|(c, _)| c) {
-                let what = if context.starts_with("env.") {
+                let what = if context.to_ascii_lowercase().starts_with("env.") {
                     format!("`{context}` holds text anyone can write")
                 } else {
                     format!("`{context}` can be written by anyone")

@@ -96,17 +96,6 @@ impl<'a> Uses<'a> {
         }
     }
 
-    /// True when this names `owner/repo` or any action under it.
-    pub fn is_in(&self, owner_repo: &str) -> bool {
-        match self.kind {
-            UsesKind::Repository { owner, repo, .. } => {
-                let (o, r) = owner_repo.split_once('/').unwrap_or((owner_repo, ""));
-                owner.eq_ignore_ascii_case(o) && repo.eq_ignore_ascii_case(r)
-            }
-            _ => false,
-        }
-    }
-
     /// The ref after `@`.
     pub fn git_ref(&self) -> Option<&'a str> {
         match self.kind {
@@ -164,21 +153,11 @@ impl<'a> Step<'a> {
     pub fn with_str(&self, input: &str) -> Option<&'a str> {
         self.with(input).and_then(Node::as_str)
     }
-
-    /// The head of the step for reports: its `uses:` or `run:` value, else the step.
-    pub fn anchor(&self) -> Span {
-        self.get("uses").or_else(|| self.get("run")).map_or(self.node.head_span(), |n| n.span)
-    }
 }
 
 impl<'a> Job<'a> {
     pub fn get(&self, key: &str) -> Option<&'a Node> {
         self.node.get(key)
-    }
-
-    /// `uses:` of a job that calls a reusable workflow.
-    pub fn uses(&self) -> Option<Uses<'a>> {
-        self.get("uses").and_then(Uses::parse)
     }
 
     /// Names of the jobs in `needs:`, with their nodes.
@@ -270,10 +249,6 @@ impl<'a> Workflow<'a> {
         self.role == YamlRole::GithubAction
     }
 
-    pub fn has_trigger(&self, name: &str) -> bool {
-        self.triggers.iter().any(|t| t.name == name)
-    }
-
     /// Triggers that run with the base repository's token and secrets on
     /// events anyone can cause.
     pub fn privileged_triggers(&self) -> impl Iterator<Item = &Trigger<'a>> {
@@ -344,7 +319,8 @@ impl<'a> Workflow<'a> {
     }
 
     fn trust_at(&self, job: Option<&Job<'a>>, step: Option<&Step<'a>>, path: &str, depth: usize) -> Trust {
-        let segments: Vec<&str> = path.split('.').collect();
+        let lower = path.to_ascii_lowercase();
+        let segments: Vec<&str> = lower.split('.').collect();
         match segments.as_slice() {
             ["inputs", name, ..] | ["github", "event", "inputs", name, ..] if !self.is_action() => {
                 match self.input_type(name).as_deref() {
@@ -490,29 +466,6 @@ impl<'a> Script<'a> {
             offset += line.len() + 1;
             (at, line.strip_suffix('\r').unwrap_or(line))
         })
-    }
-
-    /// Logical lines: physical lines joined where they end with `\`, with
-    /// the offset of their first physical line and the span they cover.
-    pub fn commands(&self) -> Vec<(usize, String)> {
-        let mut out: Vec<(usize, String)> = Vec::new();
-        let mut pending: Option<(usize, String)> = None;
-        for (at, line) in self.lines() {
-            let (start, mut joined) = pending.take().unwrap_or((at, String::new()));
-            let trimmed = line.trim_end();
-            if let Some(head) = trimmed.strip_suffix('\\') {
-                joined.push_str(head);
-                joined.push(' ');
-                pending = Some((start, joined));
-            } else {
-                joined.push_str(line);
-                out.push((start, joined));
-            }
-        }
-        if let Some(rest) = pending {
-            out.push(rest);
-        }
-        out
     }
 }
 
