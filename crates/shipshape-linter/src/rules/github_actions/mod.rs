@@ -107,3 +107,41 @@ pub static RULES: &[&dyn Rule] = &[
     &DependabotCooldownMissing,
     &DependabotExternalCodeExecution,
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::{lint_sources, LintSettings, Severity};
+
+    /// A hardened set of workflows, an action and a Dependabot file: rules
+    /// may give advice (info) but report no warning or error.
+    #[test]
+    fn clean_counterpart_has_no_warnings() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github_actions/clean/");
+        let files = [
+            ".github/workflows/ci.yml",
+            ".github/workflows/release.yml",
+            ".github/workflows/labeler.yml",
+            ".github/actions/setup/action.yml",
+            ".github/dependabot.yml",
+        ];
+        let sources: Vec<(String, String)> = files
+            .iter()
+            .map(|f| {
+                let text = std::fs::read_to_string(format!("{root}{f}")).unwrap_or_else(|e| panic!("{f}: {e}"));
+                (f.to_string(), text)
+            })
+            .collect();
+        let mut settings = LintSettings::new("clean");
+        let ids: Vec<&str> = super::RULES.iter().map(|r| r.meta().id).chain(["parse-error"]).collect();
+        settings.select(&ids);
+        let outcome = lint_sources(&settings, sources);
+        let loud: Vec<String> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Warning)
+            .map(|f| format!("{}:{} {} {}", f.path, f.line, f.rule, f.message))
+            .collect();
+        assert!(loud.is_empty(), "warnings on the clean workflows:\n{}", loud.join("\n"));
+        assert!(outcome.files_scanned == files.len());
+    }
+}

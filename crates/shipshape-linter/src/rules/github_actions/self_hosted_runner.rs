@@ -1,5 +1,5 @@
 use super::self_hosted_runner_on_public_trigger::PUBLIC_TRIGGERS;
-use super::workflow::Workflow;
+use super::workflow::{from_matrix, Workflow};
 use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
@@ -58,7 +58,10 @@ impl Rule for SelfHostedRunner {
             let Some(sets) = job.runner_labels() else { continue };
             for set in sets {
                 if let Some((node, _)) = set.iter().find(|(_, l)| l.eq_ignore_ascii_case("self-hosted")) {
-                    report.report(node.span, format!("job `{}` runs on a self-hosted runner", job.id));
+                    report.report(
+                        node.span,
+                        format!("job `{}` runs on a self-hosted runner{}", job.id, from_matrix(node)),
+                    );
                 }
             }
         }

@@ -1,4 +1,4 @@
-use super::workflow::Workflow;
+use super::workflow::{from_matrix, Workflow};
 use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
@@ -74,8 +74,10 @@ impl Rule for SelfHostedRunnerOnPublicTrigger {
                     report.report(
                         node.span,
                         format!(
-                            "job `{}` runs on a self-hosted runner for `{}` events, which anyone can cause; use a GitHub-hosted runner",
-                            job.id, trigger.name
+                            "job `{}` runs on a self-hosted runner{} for `{}` events, which anyone can cause; use a GitHub-hosted runner",
+                            job.id,
+                            from_matrix(node),
+                            trigger.name
                         ),
                     );
                 }

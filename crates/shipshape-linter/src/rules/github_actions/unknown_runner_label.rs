@@ -1,4 +1,4 @@
-use super::workflow::Workflow;
+use super::workflow::{from_matrix, Workflow};
 use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
@@ -11,7 +11,7 @@ declare_rule! {
     /// `self-hosted` or the default labels of self-hosted runners (`linux`,
     /// `windows`, `macos`, `x64`, `arm`, `arm64`), and GitHub-hosted images
     /// that were retired (`ubuntu-20.04`, `windows-2019`, `macos-12`…).
-    /// Labels in a matrix are checked where the matrix sets them. Names
+    /// Labels taken from a matrix are checked too (reported at `runs-on`). Names
     /// that look like larger runners (they mention an OS: `ubuntu-22.04-16core`,
     /// `linux-arm64-large`) and labels of known runner providers
     /// (BuildJet, Blacksmith, Depot, Namespace, WarpBuild, Ubicloud,
@@ -144,17 +144,24 @@ impl Rule for UnknownRunnerLabel {
                     if RETIRED.contains(&lower.as_str()) {
                         report.report(
                             node.span,
-                            format!("`{label}` is a retired GitHub-hosted image; no runner will pick up this job"),
+                            format!(
+                                "`{label}`{} is a retired GitHub-hosted image; no runner will pick up this job",
+                                from_matrix(node)
+                            ),
                         );
                     } else if is_hosted(lower) || lower.is_empty() {
                     } else if let Some(close) = HOSTED.iter().find(|h| edit_distance(h, lower) <= 2) {
-                        report.report(node.span, format!("`{label}` is not a runner label; did you mean `{close}`?"));
+                        report.report(
+                            node.span,
+                            format!("`{label}`{} is not a runner label; did you mean `{close}`?", from_matrix(node)),
+                        );
                     } else if !PROVIDERS.iter().any(|p| lower.starts_with(p))
                         && !OS_WORDS.iter().any(|w| lower.contains(w))
                     {
                         report.report(
                             node.span,
-                            format!("`{label}` is not a GitHub-hosted runner label; if it names a self-hosted runner, add `self-hosted`"),
+                            format!("`{label}`{} is not a GitHub-hosted runner label; if it names a self-hosted runner, add `self-hosted`",
+                                from_matrix(node)),
                         );
                     }
                 }

@@ -623,7 +623,8 @@ impl<'a> Job<'a> {
     }
 
     /// The images of the job's `container:` and `services:`, resolved
-    /// through the matrix, with the node to report.
+    /// through the matrix, each with the node that names it in the job
+    /// (for a matrix value, the `${{ matrix.* }}` that uses it).
     pub fn images(&self) -> Vec<(&'a Node, &'a str)> {
         let mut written: Vec<&'a Node> = Vec::new();
         if let Some(container) = self.get("container") {
@@ -642,7 +643,7 @@ impl<'a> Job<'a> {
         for node in written {
             for value in self.resolve(node) {
                 if let Some(image) = value.as_str().map(str::trim).filter(|s| !s.is_empty()) {
-                    out.push((value, image));
+                    out.push((node, image));
                 }
             }
         }
@@ -680,8 +681,10 @@ impl<'a> Workflow<'a> {
 
 impl<'a> Job<'a> {
     /// The runner labels of `runs-on:` (a label, a list, or
-    /// `{group, labels}`), each resolved through the matrix. `None` when a
-    /// label is computed by an expression that cannot be resolved.
+    /// `{group, labels}`), each resolved through the matrix, with the node
+    /// that names it under `runs-on`. One set per matrix alternative;
+    /// `None` when a label is computed by an expression that cannot be
+    /// resolved.
     pub fn runner_labels(&self) -> Option<Vec<Vec<(&'a Node, &'a str)>>> {
         let runs_on = self.get("runs-on")?;
         let written: Vec<&'a Node> = if runs_on.is_mapping() {
@@ -708,9 +711,9 @@ impl<'a> Job<'a> {
             for value in values {
                 match value.as_sequence() {
                     Some(items) => {
-                        alternatives.push(items.iter().filter_map(|i| i.as_str().map(|s| (i, s.trim()))).collect())
+                        alternatives.push(items.iter().filter_map(|i| i.as_str().map(|s| (node, s.trim()))).collect())
                     }
-                    None => alternatives.extend(value.as_str().map(|s| vec![(value, s.trim())])),
+                    None => alternatives.extend(value.as_str().map(|s| vec![(node, s.trim())])),
                 }
             }
         }
@@ -726,5 +729,14 @@ impl<'a> Job<'a> {
                 })
                 .collect(),
         )
+    }
+}
+
+/// ` (from the matrix)` when `node` names its value through `${{ matrix.* }}`.
+pub(crate) fn from_matrix(node: &Node) -> &'static str {
+    if node.as_str().is_some_and(|s| s.contains("${{")) {
+        " (from the matrix)"
+    } else {
+        ""
     }
 }

@@ -1,4 +1,4 @@
-use super::workflow::Workflow;
+use super::workflow::{from_matrix, Workflow};
 use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::images::{is_placeholder, ImageRef};
@@ -7,8 +7,8 @@ use crate::rule::{Reporter, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags the image of a job's `container:` or of one of its `services:`
-    /// that has no tag or uses `latest` (also through a `${{ matrix.* }}`
-    /// value, reported where the matrix sets it).
+    /// that has no tag or uses `latest` (also when it comes from the matrix
+    /// through `${{ matrix.* }}`).
     ///
     /// ## Why is this bad?
     /// The job runs inside whatever image the tag points to on the day of
@@ -57,12 +57,14 @@ impl Rule for WorkflowImageLatestTag {
                     continue;
                 }
                 match reference.tag {
-                    None => {
-                        report.report(node.span, format!("image `{image}` has no tag, so it runs whatever `latest` is"))
-                    }
-                    Some(tag) if tag.eq_ignore_ascii_case("latest") => {
-                        report.report(node.span, format!("image `{image}` uses the `latest` tag; pin a version"))
-                    }
+                    None => report.report(
+                        node.span,
+                        format!("image `{image}`{} has no tag, so it runs whatever `latest` is", from_matrix(node)),
+                    ),
+                    Some(tag) if tag.eq_ignore_ascii_case("latest") => report.report(
+                        node.span,
+                        format!("image `{image}`{} uses the `latest` tag; pin a version", from_matrix(node)),
+                    ),
                     Some(_) => {}
                 }
             }

@@ -1,4 +1,4 @@
-use super::workflow::Workflow;
+use super::workflow::{from_matrix, Workflow};
 use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::images::{is_placeholder, ImageRef};
@@ -50,7 +50,10 @@ impl Rule for WorkflowImageNotPinnedByDigest {
                 }
                 let reference = ImageRef::parse(image);
                 if reference.digest.is_none() && reference.tag.is_some_and(|t| !t.eq_ignore_ascii_case("latest")) {
-                    report.report(node.span, format!("image `{image}` is pinned by tag only; add its digest"));
+                    report.report(
+                        node.span,
+                        format!("image `{image}`{} is pinned by tag only; add its digest", from_matrix(node)),
+                    );
                 }
             }
         }
