@@ -47,6 +47,7 @@ const SHARED_AUDITS: &[(&str, &[&str])] = &[
     ("unsound-condition", &["always-true-condition"]),
     ("dependabot-cooldown", &["dependabot-cooldown-missing"]),
     ("dependabot-execution", &["dependabot-external-code-execution"]),
+    ("bot-conditions", &["spoofable-actor-condition"]),
 ];
 
 /// Floors for the recall over all shared audits.

@@ -19,11 +19,13 @@ mod first_party_action_not_pinned;
 mod invalid_workflow_cron;
 mod privileged_trigger;
 mod read_all_permissions;
-mod secret_interpolated_in_run;
+mod run_pipes_download_to_shell;
+mod secret_exposed_in_run;
 mod secrets_context_exposed;
 mod secrets_inherit;
 mod self_hosted_runner;
 mod self_hosted_runner_on_public_trigger;
+mod spoofable_actor_condition;
 mod template_injection;
 mod unknown_runner_label;
 mod unneeded_write_permission;
@@ -51,11 +53,13 @@ pub use first_party_action_not_pinned::FirstPartyActionNotPinned;
 pub use invalid_workflow_cron::InvalidWorkflowCron;
 pub use privileged_trigger::PrivilegedTrigger;
 pub use read_all_permissions::ReadAllPermissions;
-pub use secret_interpolated_in_run::SecretInterpolatedInRun;
+pub use run_pipes_download_to_shell::RunPipesDownloadToShell;
+pub use secret_exposed_in_run::SecretExposedInRun;
 pub use secrets_context_exposed::SecretsContextExposed;
 pub use secrets_inherit::SecretsInherit;
 pub use self_hosted_runner::SelfHostedRunner;
 pub use self_hosted_runner_on_public_trigger::SelfHostedRunnerOnPublicTrigger;
+pub use spoofable_actor_condition::SpoofableActorCondition;
 pub use template_injection::TemplateInjection;
 pub use unknown_runner_label::UnknownRunnerLabel;
 pub use unneeded_write_permission::UnneededWritePermission;
@@ -78,12 +82,13 @@ pub static RULES: &[&dyn Rule] = &[
     &UntrustedGithubEnvWrite,
     &UnsecureCommandsEnabled,
     &AlwaysTrueCondition,
+    &SpoofableActorCondition,
     // Token permissions and secrets.
     &WriteAllPermissions,
     &ReadAllPermissions,
     &DefaultTokenPermissions,
     &UnneededWritePermission,
-    &SecretInterpolatedInRun,
+    &SecretExposedInRun,
     &SecretsContextExposed,
     &SecretsInherit,
     &CheckoutCredentialsInArtifact,
@@ -97,6 +102,7 @@ pub static RULES: &[&dyn Rule] = &[
     &CacheInReleaseWorkflow,
     &SelfHostedRunnerOnPublicTrigger,
     &SelfHostedRunner,
+    &RunPipesDownloadToShell,
     // Workflows that do not run as written.
     &WorkflowNeedsUnknownJob,
     &DuplicateWorkflowJob,

@@ -12,8 +12,8 @@ declare_rule! {
     /// `windows`, `macos`, `x64`, `arm`, `arm64`), and GitHub-hosted images
     /// that were retired (`ubuntu-20.04`, `windows-2019`, `macos-12`…).
     /// Labels taken from a matrix are checked too (reported at `runs-on`). Names
-    /// that look like larger runners (they mention an OS: `ubuntu-22.04-16core`,
-    /// `linux-arm64-large`) and labels of known runner providers
+    /// that look like larger runners (an OS and a size:
+    /// `ubuntu-22.04-16core`, `linux-arm64-large`) and labels of known runner providers
     /// (BuildJet, Blacksmith, Depot, Namespace, WarpBuild, Ubicloud,
     /// RunsOn…) are accepted unless they are one or two typos away from a
     /// GitHub-hosted label.
@@ -99,6 +99,15 @@ const PROVIDERS: &[&str] = &[
 /// (`ubuntu-latest-16-cores`, `linux-arm64-large`).
 const OS_WORDS: &[&str] = &["ubuntu", "linux", "windows", "macos", "darwin", "win-", "mac-"];
 
+/// Words that size a runner (`16-cores`, `4core`, `8cpu`, `large`, `gpu`).
+const SIZE_WORDS: &[&str] = &["core", "cpu", "large", "medium", "small", "gpu", "ram", "gb", "-x", "arm"];
+
+/// A name an organisation gave a larger runner: an OS and a size
+/// (`ubuntu-latest-16-cores`, `custom-linux-medium`).
+fn is_larger_runner_name(label: &str) -> bool {
+    OS_WORDS.iter().any(|w| label.contains(w)) && SIZE_WORDS.iter().any(|w| label.contains(w))
+}
+
 /// Levenshtein distance, for typos of hosted labels.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -155,9 +164,7 @@ impl Rule for UnknownRunnerLabel {
                             node.span,
                             format!("`{label}`{} is not a runner label; did you mean `{close}`?", from_matrix(node)),
                         );
-                    } else if !PROVIDERS.iter().any(|p| lower.starts_with(p))
-                        && !OS_WORDS.iter().any(|w| lower.contains(w))
-                    {
+                    } else if !PROVIDERS.iter().any(|p| lower.starts_with(p)) && !is_larger_runner_name(lower) {
                         report.report(
                             node.span,
                             format!("`{label}`{} is not a GitHub-hosted runner label; if it names a self-hosted runner, add `self-hosted`",
