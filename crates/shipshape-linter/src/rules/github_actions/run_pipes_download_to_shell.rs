@@ -41,9 +41,13 @@ const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "python", "python3
 fn pipes_download_to_shell(line: &str) -> bool {
     let mut stages = line.split('|').map(str::trim);
     let Some(first) = stages.next() else { return false };
+    // The command of the first stage (after `sudo`, `env`) downloads.
     let downloads = |s: &str| {
-        let mut words = s.split_whitespace();
-        words.any(|w| matches!(w, "curl" | "wget" | "iwr" | "Invoke-WebRequest" | "irm" | "Invoke-RestMethod"))
+        let command = s.split_whitespace().find(|w| !matches!(*w, "sudo" | "-E" | "env" | "$(" | "("));
+        command.is_some_and(|w| {
+            let w = w.trim_start_matches(['(', '$']);
+            matches!(w, "curl" | "wget" | "iwr" | "Invoke-WebRequest" | "irm" | "Invoke-RestMethod")
+        })
     };
     if !downloads(first) {
         return false;
