@@ -255,6 +255,7 @@ struct Parser {
 }
 
 const MAX_DEPTH: usize = 64;
+const MAX_TOKENS: usize = 2048;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -401,6 +402,10 @@ fn extend(expr: Expr, part: &str) -> Expr {
 /// Parses the inside of `${{ }}`; `None` when it is not an expression.
 pub(crate) fn parse(inner: &str) -> Option<Expr> {
     let tokens = tokenize(inner)?;
+    // Trees are walked recursively: bound their size.
+    if tokens.len() > MAX_TOKENS {
+        return None;
+    }
     let mut parser = Parser { tokens, at: 0, depth: 0 };
     let expr = parser.or()?;
     (parser.at == parser.tokens.len()).then_some(expr)
@@ -597,6 +602,7 @@ mod tests {
         );
         assert!(parse("a ==").is_none());
         assert!(parse(&"(".repeat(10_000)).is_none());
+        assert!(parse(&vec!["a"; 100_000].join(" || ")).is_none());
     }
 
     #[test]

@@ -150,4 +150,85 @@ mod tests {
         assert!(loud.is_empty(), "warnings on the clean workflows:\n{}", loud.join("\n"));
         assert!(outcome.files_scanned == files.len());
     }
+
+    fn fixture_texts(dir: &std::path::Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            if path.is_dir() {
+                fixture_texts(&path, out);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push(text);
+            }
+        }
+    }
+
+    /// Truncated and mangled workflows, placed where each role applies,
+    /// never panic a rule.
+    #[test]
+    fn mangled_workflows_do_not_panic() {
+        let mut texts = Vec::new();
+        fixture_texts(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github_actions")),
+            &mut texts,
+        );
+        let noise = [
+            " ",
+            ":",
+            "- ",
+            "[",
+            "{",
+            "\"",
+            "'",
+            "\n",
+            "#",
+            "|",
+            "&a ",
+            "*a",
+            "${{ ",
+            " }}",
+            "${{ a || ",
+            "(",
+            "'",
+            "é",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 1) as usize
+        };
+        let mut settings = LintSettings::new("mangled");
+        let ids: Vec<&str> = super::RULES.iter().map(|r| r.meta().id).collect();
+        settings.select(&ids);
+        let mut sources = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            for round in 0..12 {
+                let mut mangled = text.clone();
+                let mut cut = next() % (mangled.len() + 1);
+                while !mangled.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                if round % 3 == 0 {
+                    mangled.truncate(cut);
+                } else {
+                    mangled.insert_str(cut, noise[next() % noise.len()]);
+                }
+                let path = match round % 3 {
+                    0 => format!(".github/workflows/m{i}-{round}.yml"),
+                    1 => format!("a{i}-{round}/action.yml"),
+                    _ => format!(".github/workflows/n{i}-{round}.yaml"),
+                };
+                sources.push((path, mangled));
+            }
+        }
+        sources.push((
+            ".github/dependabot.yml".to_string(),
+            "updates: [1, {cooldown: x}, {cooldown: {default-days: []}}]".into(),
+        ));
+        let outcome = lint_sources(&settings, sources);
+        assert!(outcome.files_scanned > 0);
+    }
 }
