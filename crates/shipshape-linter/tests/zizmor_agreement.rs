@@ -28,7 +28,7 @@ use shipshape_linter::{lint_sources, LintSettings};
 const SHARED_AUDITS: &[(&str, &[&str])] = &[
     ("template-injection", &["template-injection", "expression-in-run"]),
     ("unpinned-uses", &["action-not-pinned-to-sha", "first-party-action-not-pinned"]),
-    ("cache-poisoning", &["cache-in-release-workflow"]),
+    ("cache-poisoning", &["cache-in-release-workflow", "default-cache-in-release-workflow"]),
     (
         "unpinned-images",
         &["docker-uses-not-pinned-by-digest", "workflow-image-latest-tag", "workflow-image-not-pinned-by-digest"],

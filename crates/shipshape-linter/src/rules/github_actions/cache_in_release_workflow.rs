@@ -1,3 +1,4 @@
+use shipshape_diagnostics::Span;
 use shipshape_yaml::Node;
 
 use super::workflow::{is_false, is_true, Job, Step, Workflow};
@@ -7,14 +8,16 @@ use crate::rule::{Reporter, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a step that restores a cache (`actions/cache`, `setup-*`
-    /// actions with caching on, `Swatinem/rust-cache`, `astral-sh/setup-uv`,
-    /// sccache, `cache-from: type=gha`…) in a job that builds a release: a
-    /// job that publishes (a package upload, a GitHub release, an image
-    /// push), or any job of a workflow that runs only for releases
-    /// (`release` events, tag pushes, pushes to release branches), or a job
-    /// named like a release job (or with an `environment:`) in a workflow
-    /// that also runs for releases.
+    /// Flags a step that restores a cache the workflow turns on
+    /// (`actions/cache`, `setup-*` actions with `cache:`,
+    /// `Swatinem/rust-cache`, sccache, `cache-from: type=gha`…) in a job
+    /// that builds a release: a job that publishes (a package upload, a
+    /// GitHub release, an image push), any job of a workflow that runs only
+    /// for releases (`release` events, tag pushes, pushes to release
+    /// branches), or a job named like a release job (or with an
+    /// `environment:`) in a workflow that also runs for releases. Caches that actions turn on by default
+    /// (`actions/setup-go`, `astral-sh/setup-uv`…) are reported by
+    /// `default-cache-in-release-workflow`.
     ///
     /// ## Why is this bad?
     /// Caches are shared by every workflow of the repository, including
@@ -171,81 +174,114 @@ fn publishing_step<'a>(job: &Job<'a>) -> Option<String> {
     None
 }
 
-/// The reason `step` restores a cache, if it does.
-fn cache_of(step: &Step<'_>, text: &str, base: usize) -> Option<&'static str> {
+/// How a step restores a cache.
+pub(crate) struct CacheUse {
+    pub reason: &'static str,
+    /// Turned on in the file (not an action's default).
+    pub explicit: bool,
+}
+
+fn cache(reason: &'static str, explicit: bool) -> Option<CacheUse> {
+    Some(CacheUse { reason, explicit })
+}
+
+/// How `step` restores a cache, if it does.
+fn cache_of(step: &Step<'_>, text: &str, base: usize) -> Option<CacheUse> {
     let uses = step.uses()?;
     let on = |input: &str| {
         step.with(input).is_some_and(|v| !is_false(v) && v.as_str().is_some_and(|s| !s.trim().is_empty()))
     };
+    let set_true = |input: &str| step.with(input).is_some_and(is_true);
     let not_off = |input: &str| step.with(input).is_none_or(|v| !is_false(v));
     if uses.is("actions/cache") || uses.is("actions/cache/restore") {
-        return Some("`actions/cache` restores a cache");
+        return cache("`actions/cache` restores a cache", true);
     }
     if uses.is("swatinem/rust-cache") || uses.is("mozilla-actions/sccache-action") {
-        return Some("this action always restores a cache");
+        return cache("this action restores a cache", true);
     }
-    if uses.is("actions/setup-go") && not_off("cache") {
-        return Some("`actions/setup-go` caches by default");
+    if uses.is("actions/setup-go") {
+        if set_true("cache") {
+            return cache("`cache: true` turns caching on", true);
+        }
+        return not_off("cache")
+            .then_some(CacheUse { reason: "`actions/setup-go` caches by default", explicit: false });
     }
     if uses.is("actions/setup-node") {
         if on("cache") {
-            return Some("`cache:` turns caching on");
+            return cache("`cache:` turns caching on", true);
         }
         let v5 = uses.major_version(text, base).is_some_and(|v| v >= 5);
         if v5 && not_off("package-manager-cache") {
-            return Some("`actions/setup-node` v5+ caches by default");
+            return cache("`actions/setup-node` v5+ caches by default", false);
         }
         return None;
     }
     if ["actions/setup-python", "actions/setup-java", "actions/setup-dotnet"].iter().any(|a| uses.is(a)) {
-        return on("cache").then_some("`cache:` turns caching on");
+        return on("cache").then_some(CacheUse { reason: "`cache:` turns caching on", explicit: true });
     }
-    if uses.is("astral-sh/setup-uv") && not_off("enable-cache") {
-        return Some("`astral-sh/setup-uv` caches by default");
+    if uses.is("astral-sh/setup-uv") {
+        if set_true("enable-cache") {
+            return cache("`enable-cache: true` turns caching on", true);
+        }
+        return not_off("enable-cache")
+            .then_some(CacheUse { reason: "`astral-sh/setup-uv` caches by default", explicit: false });
     }
     if uses.is("pyo3/maturin-action") && on("sccache") {
-        return Some("`sccache:` turns caching on");
+        return cache("`sccache:` turns caching on", true);
     }
-    if uses.is("ruby/setup-ruby") && step.with("bundler-cache").is_some_and(is_true) {
-        return Some("`bundler-cache: true` turns caching on");
+    if uses.is("ruby/setup-ruby") && set_true("bundler-cache") {
+        return cache("`bundler-cache: true` turns caching on", true);
     }
     if uses.is("docker/setup-buildx-action") && not_off("cache-binary") {
-        return Some("`docker/setup-buildx-action` caches by default");
+        return cache("`docker/setup-buildx-action` caches its binary by default", set_true("cache-binary"));
     }
     if uses.is("docker/build-push-action") && step.with_str("cache-from").is_some_and(|c| c.contains("type=gha")) {
-        return Some("`cache-from: type=gha` restores a cache");
+        return cache("`cache-from: type=gha` restores a cache", true);
     }
     if uses.is("ramsey/composer-install") {
         let ignored = step
             .with("ignore-cache")
             .is_some_and(|v| is_true(v) || v.as_str().is_some_and(|s| matches!(s.trim(), "yes" | "1")));
-        return (!ignored).then_some("`ramsey/composer-install` caches by default");
+        return (!ignored)
+            .then_some(CacheUse { reason: "`ramsey/composer-install` caches by default", explicit: false });
     }
     if uses.is("gradle/actions/setup-gradle") && step.with("cache-disabled").is_none_or(|v| !is_true(v)) {
-        return Some("`gradle/actions/setup-gradle` restores a cache by default");
+        return cache("`gradle/actions/setup-gradle` restores a cache by default", false);
     }
     None
+}
+
+/// Every cache restored by a job that builds a release: the `uses:` span,
+/// the message, and whether the file turns the cache on itself.
+pub(crate) fn release_caches(workflow: &Workflow<'_>) -> Vec<(Span, String, bool)> {
+    let triggers = release_triggers(workflow);
+    let mut out = Vec::new();
+    for job in &workflow.jobs {
+        let why = match (publishing_step(job), &triggers.reason) {
+            (Some(publishes), _) => format!("job `{}` {publishes}", job.id),
+            (None, Some(reason)) if triggers.only || looks_like_release_job(job) => format!("the workflow {reason}"),
+            _ => continue,
+        };
+        for step in &job.steps {
+            if let Some(found) = cache_of(step, workflow.text, workflow.base) {
+                let span = step.get("uses").map_or(step.node.span, |n| n.span);
+                let message = format!(
+                    "{} in a release build ({why}); a poisoned cache entry would end up in the release",
+                    found.reason
+                );
+                out.push((span, message, found.explicit));
+            }
+        }
+    }
+    out
 }
 
 impl Rule for CacheInReleaseWorkflow {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         let Some(workflow) = Workflow::of(cx) else { return };
-        let triggers = release_triggers(&workflow);
-        for job in &workflow.jobs {
-            let why = match (publishing_step(job), &triggers.reason) {
-                (Some(publishes), _) => format!("job `{}` {publishes}", job.id),
-                (None, Some(reason)) if triggers.only || looks_like_release_job(job) => reason.clone(),
-                _ => continue,
-            };
-            for step in &job.steps {
-                if let Some(cache) = cache_of(step, workflow.text, workflow.base) {
-                    let node = step.get("uses").map_or(step.node.span, |n| n.span);
-                    let subject = if why.starts_with("job") { why.clone() } else { format!("the workflow {why}") };
-                    report.report(
-                        node,
-                        format!("{cache} in a release build ({subject}); a poisoned cache entry would end up in the release"),
-                    );
-                }
+        for (span, message, explicit) in release_caches(&workflow) {
+            if explicit {
+                report.report(span, message);
             }
         }
     }

@@ -8,6 +8,7 @@ mod always_true_condition;
 mod cache_in_release_workflow;
 mod checkout_credentials_in_artifact;
 mod checkout_persists_credentials;
+mod default_cache_in_release_workflow;
 mod default_token_permissions;
 mod dependabot_cooldown_missing;
 mod dependabot_external_code_execution;
@@ -42,6 +43,7 @@ pub use always_true_condition::AlwaysTrueCondition;
 pub use cache_in_release_workflow::CacheInReleaseWorkflow;
 pub use checkout_credentials_in_artifact::CheckoutCredentialsInArtifact;
 pub use checkout_persists_credentials::CheckoutPersistsCredentials;
+pub use default_cache_in_release_workflow::DefaultCacheInReleaseWorkflow;
 pub use default_token_permissions::DefaultTokenPermissions;
 pub use dependabot_cooldown_missing::DependabotCooldownMissing;
 pub use dependabot_external_code_execution::DependabotExternalCodeExecution;
@@ -100,6 +102,7 @@ pub static RULES: &[&dyn Rule] = &[
     &WorkflowImageLatestTag,
     &WorkflowImageNotPinnedByDigest,
     &CacheInReleaseWorkflow,
+    &DefaultCacheInReleaseWorkflow,
     &SelfHostedRunnerOnPublicTrigger,
     &SelfHostedRunner,
     &RunPipesDownloadToShell,
