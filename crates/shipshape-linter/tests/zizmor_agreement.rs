@@ -51,8 +51,8 @@ const SHARED_AUDITS: &[(&str, &[&str])] = &[
 ];
 
 /// Floors for the recall over all shared audits.
-const MIN_IN_CONSTRUCT: f64 = 0.80;
-const MIN_SAME_LINE: f64 = 0.75;
+const MIN_IN_CONSTRUCT: f64 = 0.85;
+const MIN_SAME_LINE: f64 = 0.80;
 
 fn corpus_dir() -> Option<PathBuf> {
     let from_env = std::env::var_os("SHIPSHAPE_SHARED_DIR").map(PathBuf::from);

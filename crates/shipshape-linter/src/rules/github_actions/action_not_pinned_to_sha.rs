@@ -54,7 +54,7 @@ pub(crate) fn unpinned_reason(uses: &Uses<'_>) -> Option<String> {
 impl Rule for ActionNotPinnedToSha {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         let Some(workflow) = Workflow::of(cx) else { return };
-        for node in workflow.all_uses() {
+        for (node, span) in workflow.all_uses() {
             let Some(uses) = Uses::parse(node) else { continue };
             let UsesKind::Repository { owner, .. } = uses.kind else { continue };
             if is_first_party(owner) {
@@ -63,7 +63,7 @@ impl Rule for ActionNotPinnedToSha {
             if let Some(reason) = unpinned_reason(&uses) {
                 let name = uses.value.split('@').next().unwrap_or("");
                 report.report(
-                    node.span,
+                    span,
                     format!("`{name}` {reason}; pin it to a full commit SHA (with the version in a comment)"),
                 );
             }

@@ -264,7 +264,7 @@ pub(crate) fn release_caches(workflow: &Workflow<'_>) -> Vec<(Span, String, bool
         };
         for step in &job.steps {
             if let Some(found) = cache_of(step, workflow.text, workflow.base) {
-                let span = step.get("uses").map_or(step.node.span, |n| n.span);
+                let span = step.get("uses").map_or(step.node.span, |n| workflow.step_span(step, n));
                 let message = format!(
                     "{} in a release build ({why}); a poisoned cache entry would end up in the release",
                     found.reason

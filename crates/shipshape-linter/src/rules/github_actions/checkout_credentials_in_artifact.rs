@@ -54,9 +54,9 @@ impl Rule for CheckoutCredentialsInArtifact {
         if workflow.artifact_upload().is_none() {
             return;
         }
-        for node in workflow.persisting_checkouts() {
+        for span in workflow.persisting_checkouts() {
             report.report(
-                node.span,
+                span,
                 "the checkout keeps the token in `.git/config` and this workflow uploads artifacts; set `persist-credentials: false`",
             );
         }

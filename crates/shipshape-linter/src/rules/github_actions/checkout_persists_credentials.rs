@@ -43,9 +43,9 @@ impl Rule for CheckoutPersistsCredentials {
         if workflow.artifact_upload().is_some() {
             return;
         }
-        for node in workflow.persisting_checkouts() {
+        for span in workflow.persisting_checkouts() {
             report.report(
-                node.span,
+                span,
                 "the checkout keeps the token in `.git/config` for every later step; set `persist-credentials: false`",
             );
         }

@@ -5,12 +5,12 @@ use crate::rule::{Reporter, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a job that runs with the default permissions of the
-    /// `GITHUB_TOKEN` because neither the workflow nor the job has a
-    /// `permissions:` block. Jobs of a workflow that can only be called by
-    /// other workflows (`on: workflow_call`) take their caller's
-    /// permissions and are not flagged, but jobs that call a reusable
-    /// workflow are.
+    /// Flags a workflow without a top-level `permissions:` block (at its
+    /// first line) and each of its jobs that has none either, since they run
+    /// with the default permissions of the `GITHUB_TOKEN`. Jobs of a
+    /// workflow that can only be called by other workflows
+    /// (`on: workflow_call`) take their caller's permissions and are not
+    /// flagged, but jobs that call a reusable workflow are.
     ///
     /// ## Why is this bad?
     /// The default permissions are set per repository or organisation, and
@@ -48,7 +48,7 @@ declare_rule! {
         id: "default-token-permissions",
         severity: Warning,
         domains: [GithubActions],
-        summary: "Job runs with the default token permissions (no `permissions:`)",
+        summary: "Workflow or job runs with the default token permissions (no `permissions:`)",
     }
 }
 
@@ -60,10 +60,21 @@ impl Rule for DefaultTokenPermissions {
         }
         let reusable_only =
             !workflow.triggers.is_empty() && workflow.triggers.iter().all(|t| t.name == "workflow_call");
-        for job in &workflow.jobs {
-            if job.get("permissions").is_some() || (reusable_only && job.get("uses").is_none()) {
-                continue;
-            }
+        let bare: Vec<_> = workflow
+            .jobs
+            .iter()
+            .filter(|job| job.get("permissions").is_none() && !(reusable_only && job.get("uses").is_none()))
+            .collect();
+        if !bare.is_empty() {
+            report.report(
+                workflow.root.head_span(),
+                format!(
+                    "the workflow has no top-level `permissions:`, so {} of its jobs get the repository's default token permissions",
+                    bare.len()
+                ),
+            );
+        }
+        for job in bare {
             report.report(
                 job.key.span,
                 format!(

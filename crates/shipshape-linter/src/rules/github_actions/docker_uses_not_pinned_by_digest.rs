@@ -42,14 +42,14 @@ impl Rule for DockerUsesNotPinnedByDigest {
         let Some(workflow) = Workflow::of(cx) else { return };
         let mut nodes = workflow.all_uses();
         if workflow.is_action() {
-            nodes.extend(workflow.root.path(&["runs", "image"]));
+            nodes.extend(workflow.root.path(&["runs", "image"]).map(|n| (n, n.span)));
         }
-        for node in nodes {
+        for (node, span) in nodes {
             let Some(uses) = Uses::parse(node) else { continue };
             let UsesKind::Docker { image } = uses.kind else { continue };
             if ImageRef::parse(image).digest.is_none() {
                 report.report(
-                    node.span,
+                    span,
                     format!("`{image}` is not pinned by digest; the tag can be pushed again with other code"),
                 );
             }

@@ -39,7 +39,7 @@ declare_rule! {
 impl Rule for FirstPartyActionNotPinned {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         let Some(workflow) = Workflow::of(cx) else { return };
-        for node in workflow.all_uses() {
+        for (node, span) in workflow.all_uses() {
             let Some(uses) = Uses::parse(node) else { continue };
             let UsesKind::Repository { owner, .. } = uses.kind else { continue };
             if !is_first_party(owner) {
@@ -48,7 +48,7 @@ impl Rule for FirstPartyActionNotPinned {
             if let Some(reason) = unpinned_reason(&uses) {
                 let name = uses.value.split('@').next().unwrap_or("");
                 report.report(
-                    node.span,
+                    span,
                     format!("`{name}` {reason}; pin it to a full commit SHA (with the version in a comment)"),
                 );
             }

@@ -554,12 +554,30 @@ impl<'a> Workflow<'a> {
 }
 
 impl<'a> Workflow<'a> {
-    /// Every `uses:` of the file: steps' actions and jobs' reusable
-    /// workflows, with the raw node (also when it does not parse).
-    pub fn all_uses(&self) -> Vec<&'a Node> {
-        let mut out: Vec<&'a Node> = self.jobs.iter().filter_map(|j| j.get("uses")).collect();
-        out.extend(self.steps().filter_map(|(_, s)| s.get("uses")));
+    /// Every `uses:` of the file (steps' actions and jobs' reusable
+    /// workflows), with the span to report: the `uses:` value, or the
+    /// alias of a step written as `- *anchor`.
+    pub fn all_uses(&self) -> Vec<(&'a Node, Span)> {
+        let mut out: Vec<(&'a Node, Span)> =
+            self.jobs.iter().filter_map(|j| j.get("uses")).map(|n| (n, n.span)).collect();
+        out.extend(self.steps().filter_map(|(_, s)| s.get("uses").map(|n| (n, self.step_span(s, n)))));
         out
+    }
+
+    /// True when `node` was written as an alias (`*name`).
+    pub fn is_alias(&self, node: &Node) -> bool {
+        let start = node.span.start.saturating_sub(self.base);
+        self.text.get(start..).is_some_and(|t| t.starts_with('*'))
+    }
+
+    /// Where to report `child` of `step`: the child itself, or the step's
+    /// alias when the step is `- *anchor` (the child is written at the anchor).
+    pub fn step_span(&self, step: &Step<'_>, child: &Node) -> Span {
+        if self.is_alias(step.node) {
+            step.node.span
+        } else {
+            child.span
+        }
     }
 }
 
@@ -653,8 +671,8 @@ impl<'a> Job<'a> {
 
 impl<'a> Workflow<'a> {
     /// `actions/checkout` steps that leave the token in `.git/config`
-    /// (`persist-credentials` not set to false), with their `uses:` node.
-    pub fn persisting_checkouts(&self) -> Vec<&'a Node> {
+    /// (`persist-credentials` not set to false), as the spans to report.
+    pub fn persisting_checkouts(&self) -> Vec<Span> {
         let mut out = Vec::new();
         for (_, step) in self.steps() {
             let Some(uses) = step.uses() else { continue };
@@ -667,7 +685,7 @@ impl<'a> Workflow<'a> {
             // Only a literal `false` is known to turn persistence off.
             match step.with("persist-credentials") {
                 Some(value) if is_false(value) => {}
-                _ => out.push(uses.node),
+                _ => out.push(self.step_span(step, uses.node)),
             }
         }
         out
