@@ -500,6 +500,11 @@ fn event_trust(segments: &[&str]) -> Trust {
     if ATTACKER_OBJECTS.contains(last) {
         return Trust::Attacker;
     }
+    // Branch and tag names other than a fork's head are chosen by people
+    // who can push.
+    if matches!(*last, "ref" | "base_ref") {
+        return Trust::Indirect;
+    }
     let fixed = matches!(
         *last,
         "number"
@@ -537,8 +542,6 @@ fn event_trust(segments: &[&str]) -> Trust {
             | "merge_commit_sha"
             | "repository"
             | "name"
-            | "ref"
-            | "base_ref"
     ) || last.ends_with("_id")
         || last.ends_with("_sha")
         || last.ends_with("_at")
@@ -613,6 +616,7 @@ mod tests {
         assert_eq!(context_trust("github.event.head_commit.author.name"), Trust::Attacker);
         assert_eq!(context_trust("github.event.pull_request.number"), Trust::Fixed);
         assert_eq!(context_trust("github.event.pull_request.head.sha"), Trust::Fixed);
+        assert_eq!(context_trust("github.event.pull_request.base.ref"), Trust::Indirect);
         assert_eq!(context_trust("github.sha"), Trust::Fixed);
         assert_eq!(context_trust("inputs.name"), Trust::Indirect);
         assert_eq!(context_trust("steps.x.outputs.y"), Trust::Indirect);
