@@ -115,3 +115,8 @@ fn cross_file_rule_fixtures() {
 fn gitops_rule_fixtures() {
     check_domain(Domain::Gitops);
 }
+
+#[test]
+fn github_actions_rule_fixtures() {
+    check_domain(Domain::GithubActions);
+}

@@ -1,0 +1,72 @@
+use crate::context::YamlFileContext;
+use crate::declare_rule;
+use crate::roles::YamlRole;
+use crate::rule::{Reporter, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a job id written twice under `jobs:` (and a step `id` used
+    /// twice in one job).
+    ///
+    /// ## Why is this bad?
+    /// YAML parsers disagree about duplicate keys: most keep the last one
+    /// silently, GitHub rejects the file. Either way one of the two jobs is
+    /// not what runs, usually after a copy-and-paste. Two steps with the
+    /// same `id` make `steps.<id>.outputs` ambiguous and GitHub rejects
+    /// them too.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// jobs:
+    ///   test:
+    ///     runs-on: ubuntu-latest
+    ///     steps: [{ run: make test }]
+    ///   test:
+    ///     runs-on: windows-latest
+    ///     steps: [{ run: make test }]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// jobs:
+    ///   test-linux:
+    ///     runs-on: ubuntu-latest
+    ///     steps: [{ run: make test }]
+    ///   test-windows:
+    ///     runs-on: windows-latest
+    ///     steps: [{ run: make test }]
+    /// ```
+    pub struct DuplicateWorkflowJob {
+        id: "duplicate-workflow-job",
+        severity: Error,
+        domains: [GithubActions],
+        summary: "Job id or step id is defined twice",
+    }
+}
+
+impl Rule for DuplicateWorkflowJob {
+    fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
+        if cx.role != YamlRole::GithubWorkflow {
+            return;
+        }
+        let Some(jobs) = cx.documents.first().and_then(|d| d.root.get("jobs")) else { return };
+        let entries = jobs.as_mapping().unwrap_or(&[]);
+        for (i, entry) in entries.iter().enumerate() {
+            let Some(id) = entry.key.as_str() else { continue };
+            if entries[..i].iter().any(|e| e.key.as_str() == Some(id)) {
+                report.report(entry.key.span, format!("job `{id}` is defined twice; GitHub rejects the workflow"));
+            }
+            let steps = entry.value.get("steps").map(|s| s.items()).unwrap_or(&[]);
+            for (j, step) in steps.iter().enumerate() {
+                let Some(step_id) = step.get("id") else { continue };
+                let Some(text) = step_id.as_str() else { continue };
+                if text.contains("${{") {
+                    continue;
+                }
+                if steps[..j].iter().any(|s| s.get("id").and_then(|n| n.as_str()) == Some(text)) {
+                    report.report(step_id.span, format!("step id `{text}` is used twice in job `{id}`"));
+                }
+            }
+        }
+    }
+}
