@@ -10,11 +10,15 @@ declare_rule! {
     /// Flags a GitLab CI `variables:` entry (global, of a job or template,
     /// or set by a rule) whose name says it holds a credential
     /// (`DB_PASSWORD`, `API_TOKEN`, `AWS_SECRET_ACCESS_KEY`, …) and whose
-    /// value is a literal that looks like one: not a reference
-    /// (`$CI_JOB_TOKEN`, `${VAULT_TOKEN}`), not a placeholder, path, URL,
-    /// commit SHA or short word. Names that say where a credential is
-    /// (`TOKEN_FILE`, `SECRET_NAME`) are not flagged. The value is redacted
-    /// in the output.
+    /// value is a literal: not a reference (`$CI_JOB_TOKEN`,
+    /// `${VAULT_TOKEN}`), not a placeholder (`changeme`, `<password>`,
+    /// `xxxx`, `your-token-here`), not a boolean, number, duration, path,
+    /// URL or commit SHA, and not the stock password of a throwaway service
+    /// container (`POSTGRES_PASSWORD: postgres`, `MYSQL_ROOT_PASSWORD:
+    /// root`). Weak literals such as `supersecret123` are flagged: a
+    /// committed password is a finding whatever its strength. Names that
+    /// say where a credential is (`TOKEN_FILE`, `SECRET_NAME`) are not
+    /// flagged. The value is redacted in the output.
     ///
     /// ## Why is this bad?
     /// `.gitlab-ci.yml` is in the repository: everyone who can read the
@@ -46,6 +50,148 @@ declare_rule! {
     }
 }
 
+/// Whole values that stand in for a credential, or are the stock password
+/// of a throwaway service container.
+const STAND_INS: &[&str] = &[
+    "password",
+    "passw0rd",
+    "secret",
+    "changeme",
+    "changeit",
+    "example",
+    "sample",
+    "dummy",
+    "placeholder",
+    "redacted",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "test",
+    "testing",
+    "fake",
+    "todo",
+    "fixme",
+    "token",
+    "apikey",
+    "mypassword",
+    "yourpassword",
+    "secretkey",
+    "mysecret",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "root",
+    "admin",
+    "guest",
+    "user",
+    "runner",
+    "gitlab",
+    "docker",
+    "redis",
+    "mongo",
+    "rabbitmq",
+    "minio",
+    "minioadmin",
+    "minio123",
+    "default",
+    "pass",
+    "pwd",
+    "letmein",
+    "qwerty",
+    "masked",
+    "hidden",
+    "empty",
+    "true",
+    "false",
+];
+/// Parts of values that only placeholders carry.
+const MARKERS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "redacted",
+    "replace",
+    "your_",
+    "your-",
+    "yourtoken",
+    "xxxx",
+    "****",
+    "...",
+    "dummy",
+    "not-a-secret",
+    "notasecret",
+    "<",
+    ">",
+    "{{",
+    "$",
+];
+
+/// Name endings of settings about a credential rather than the credential.
+const SETTING_SUFFIXES: &[&str] = &[
+    "_NAMESPACE",
+    "_AUDIENCE",
+    "_SCOPE",
+    "_SCOPES",
+    "_ROLE",
+    "_USER",
+    "_USERNAME",
+    "_STORE",
+    "_PROVIDER",
+    "_ENGINE",
+    "_MOUNT",
+    "_REGION",
+    "_PATHS",
+    "_KIND",
+    "_NAMES",
+    "_KEYS",
+    "_DIRS",
+    "_IMAGE",
+    "_VERSION",
+    "_SUFFIX",
+];
+
+fn is_credential_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    secret_values::is_secret_name(name)
+        && !upper.starts_with("SECRET_DETECTION_")
+        && !SETTING_SUFFIXES.iter().any(|s| upper.ends_with(s))
+}
+
+/// True when a literal assigned to a credential-named variable is a credential.
+fn is_literal_credential(value: &str) -> bool {
+    let value = value.trim();
+    if value.chars().count() < 6 || value.contains(char::is_whitespace) {
+        return false;
+    }
+    let lower = value.to_ascii_lowercase();
+    let compact: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    if STAND_INS.contains(&compact.as_str()) || MARKERS.iter().any(|m| lower.contains(m)) {
+        return false;
+    }
+    // A name and a counter (`example-token-1`) or only stock words describe a value.
+    let stock = [
+        "my", "your", "test", "dummy", "fake", "sample", "example", "secret", "password", "token", "key", "api",
+        "value", "here",
+    ];
+    let words: Vec<&str> = lower.split(['-', '_', '.']).filter(|w| !w.is_empty()).collect();
+    if words.iter().all(|w| stock.contains(w) || w.chars().all(|c| c.is_ascii_digit())) {
+        return false;
+    }
+    let first = lower.chars().next().unwrap_or(' ');
+    let repeated = lower.chars().all(|c| c == first || !c.is_ascii_alphanumeric());
+    let setting = lower.parse::<f64>().is_ok()
+        || lower.starts_with(['/', '~', '.'])
+        || lower.contains("://")
+        || (value.contains('_') && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'));
+    let duration = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit())
+        && lower.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && lower.trim_start_matches(|c: char| c.is_ascii_digit()).len() <= 3;
+    !repeated && !setting && !duration && !secret_values::is_hash_like(value)
+}
+
 impl Rule for GitlabCredentialInVariables {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         if cx.role != YamlRole::GitlabCi {
@@ -54,10 +200,7 @@ impl Rule for GitlabCredentialInVariables {
         for doc in &Config::of_file(cx).docs {
             for variable in doc.variables() {
                 let value = variable.text();
-                if !secret_values::is_secret_name(variable.name)
-                    || value.contains('$')
-                    || !secret_values::looks_like_secret_value(value)
-                {
+                if !is_credential_name(variable.name) || !is_literal_credential(value) {
                     continue;
                 }
                 report.report_secret(
@@ -71,6 +214,39 @@ impl Rule for GitlabCredentialInVariables {
                     ),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_literal_credential;
+
+    #[test]
+    fn literals() {
+        for value in ["supersecret123", "hunter22", "Zq8#vT2mLp4wXr9s", "rootpassword123", "P@ssw0rd!2024"] {
+            assert!(is_literal_credential(value), "{value}");
+        }
+        for value in [
+            "postgres",
+            "root",
+            "$CI_JOB_TOKEN",
+            "${VAULT_TOKEN}",
+            "<password>",
+            "changeme",
+            "xxxxxxxx",
+            "your-token-here",
+            "my-secret-token",
+            "/run/secrets/db",
+            "https://vault:8200",
+            "30s",
+            "12345678",
+            "4f1a5b1051b469108d1bdf0ebec6c814427e3834",
+            "GOOGLE_API_KEY_VAL",
+            "a sentence about it",
+            "true",
+        ] {
+            assert!(!is_literal_credential(value), "{value}");
         }
     }
 }

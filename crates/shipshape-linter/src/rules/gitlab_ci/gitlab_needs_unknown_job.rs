@@ -52,6 +52,9 @@ declare_rule! {
 
 /// The job a `needs:` entry names, and the node to report.
 fn needed(item: &Node) -> Option<(&str, &Node)> {
+    if support::is_reference(item) {
+        return None;
+    }
     if let Some(name) = item.as_str() {
         return Some((name, item));
     }
@@ -81,7 +84,7 @@ impl Rule for GitlabNeedsUnknownJob {
             }
             let jobs: HashSet<&str> = config.jobs().iter().map(|j| j.name).collect();
             for key in ["needs", "dependencies"] {
-                let Some(list) = config.lookup(&job, key) else { continue };
+                let Some(list) = config.lookup(&job, key).filter(|l| !support::is_reference(l)) else { continue };
                 for item in list.items() {
                     let Some((name, node)) = needed(item) else { continue };
                     let name = base_name(name);

@@ -18,7 +18,8 @@ declare_rule! {
     ///   `git config http.sslVerify false`, `git -c http.sslVerify=false`,
     ///   `npm`/`yarn` `config set strict-ssl false`, `pip install --trusted-host`,
     ///   `kubectl`/`helm` `--insecure-skip-tls-verify`, and
-    ///   `--tls-verify=false` of `podman`, `buildah` and `skopeo`.
+    ///   `--tls-verify=false` of `podman`, `buildah` and `skopeo`;
+    /// - a service (a `docker:dind` daemon) started with `--insecure-registry`.
     ///
     /// ## Why is this bad?
     /// Without verification anything on the network path between the runner
@@ -120,6 +121,19 @@ impl Rule for GitlabTlsVerificationDisabled {
                             variable.text()
                         ),
                     );
+                }
+            }
+            for image in doc.images().into_iter().filter(|i| i.service) {
+                for part in ["command", "entrypoint"] {
+                    for arg in image.entry.get(part).map(shipshape_yaml::Node::items).unwrap_or(&[]) {
+                        if arg.as_str().is_some_and(|a| a.trim().starts_with("--insecure-registry")) {
+                            report.report(
+                                arg.span,
+                                "The service's Docker daemon trusts a registry over plain HTTP or without \
+                                 certificate checks (`--insecure-registry`); give the registry a trusted certificate",
+                            );
+                        }
+                    }
                 }
             }
             for line in doc.scripts() {
