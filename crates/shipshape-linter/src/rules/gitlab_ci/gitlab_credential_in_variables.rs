@@ -2,7 +2,7 @@ use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::roles::YamlRole;
 use crate::rule::{Reporter, Rule};
-use crate::rules::gitlab_ci::support::Config;
+use crate::rules::gitlab_ci::support::{self, Config};
 use crate::secret_values;
 
 declare_rule! {
@@ -18,7 +18,9 @@ declare_rule! {
     /// root`). Weak literals such as `supersecret123` are flagged: a
     /// committed password is a finding whatever its strength. Names that
     /// say where a credential is (`TOKEN_FILE`, `SECRET_NAME`) are not
-    /// flagged. The value is redacted in the output.
+    /// flagged. Any variable holding a URL with a literal password
+    /// (`postgres://app:s3cr3t@db/app`) is flagged too. The value is
+    /// redacted in the output.
     ///
     /// ## Why is this bad?
     /// `.gitlab-ci.yml` is in the repository: everyone who can read the
@@ -160,6 +162,22 @@ fn is_credential_name(name: &str) -> bool {
         && !SETTING_SUFFIXES.iter().any(|s| upper.ends_with(s))
 }
 
+/// The byte range of a literal password in `scheme://user:password@host`.
+fn url_password(value: &str) -> Option<(usize, usize)> {
+    let after_scheme = value.find("://")? + 3;
+    let rest = value.get(after_scheme..)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let at = authority.rfind('@')?;
+    let userinfo = authority.get(..at)?;
+    let colon = userinfo.find(':')?;
+    let password = userinfo.get(colon + 1..)?;
+    let stand_in = password.is_empty()
+        || password.contains(['$', '<', '{', '*'])
+        || STAND_INS.contains(&password.to_ascii_lowercase().as_str())
+        || password.chars().all(|c| c == 'x' || c == 'X');
+    (!stand_in).then(|| (after_scheme + colon + 1, after_scheme + colon + 1 + password.len()))
+}
+
 /// True when a literal assigned to a credential-named variable is a credential.
 fn is_literal_credential(value: &str) -> bool {
     let value = value.trim();
@@ -200,6 +218,20 @@ impl Rule for GitlabCredentialInVariables {
         for doc in &Config::of_file(cx).docs {
             for variable in doc.variables() {
                 let value = variable.text();
+                if let Some((start, end)) = url_password(value) {
+                    let span = support::value_span(doc, variable.value, start, end);
+                    report.report_secret(
+                        cx.file,
+                        span,
+                        span,
+                        format!(
+                            "Variable `{}` holds a URL with a literal password; keep the password in a masked \
+                             CI/CD variable and build the URL from it",
+                            variable.name
+                        ),
+                    );
+                    continue;
+                }
                 if !is_credential_name(variable.name) || !is_literal_credential(value) {
                     continue;
                 }
@@ -220,7 +252,7 @@ impl Rule for GitlabCredentialInVariables {
 
 #[cfg(test)]
 mod tests {
-    use super::is_literal_credential;
+    use super::{is_literal_credential, url_password};
 
     #[test]
     fn literals() {
@@ -247,6 +279,16 @@ mod tests {
             "true",
         ] {
             assert!(!is_literal_credential(value), "{value}");
+        }
+        let dsn = "postgres://app:pw4app@db:5432/app";
+        assert_eq!(url_password(dsn).map(|(a, b)| &dsn[a..b]), Some("pw4app"));
+        for value in [
+            "postgres://app:$DB_PASSWORD@db/app",
+            "https://user@host/x",
+            "postgres://app@db/app",
+            "https://a/b?x=1:2@c",
+        ] {
+            assert!(url_password(value).is_none(), "{value}");
         }
     }
 }

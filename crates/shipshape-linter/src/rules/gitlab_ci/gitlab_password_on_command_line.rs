@@ -12,7 +12,8 @@ declare_rule! {
     /// Flags a script command that takes a password on its command line:
     /// `docker login -p …` / `--password …` (and `podman`, `buildah`,
     /// `skopeo`, `nerdctl`, `helm registry login`, `oras`, `crane auth
-    /// login`), `sshpass -p …`, `--creds user:pass` of `skopeo`/`buildah`,
+    /// login`, `az login`, `oc login`), `sshpass -p …`, `twine upload -p …`,
+    /// `mysql -p…` (attached), `--creds user:pass` of `skopeo`/`buildah`,
     /// and any other command given `--password …`, `--password=…` or
     /// `--client-secret …`. The value may be a variable: `-p
     /// $CI_REGISTRY_PASSWORD` is flagged too.
@@ -46,21 +47,22 @@ declare_rule! {
 }
 
 /// Programs whose `login` takes `-p PASSWORD`.
-const LOGIN_TOOLS: &[&str] = &["docker", "podman", "buildah", "skopeo", "nerdctl", "helm", "oras", "crane", "cf"];
+const LOGIN_TOOLS: &[&str] =
+    &["docker", "podman", "buildah", "skopeo", "nerdctl", "helm", "oras", "crane", "cf", "az", "oc", "regctl"];
+/// Programs whose `-pPASSWORD` (attached) is a password.
+const ATTACHED_P: &[&str] = &["mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump", "mysqlimport"];
 const LONG_FLAGS: &[&str] = &["--password", "--client-secret", "--secret-key"];
 
 /// The flag word and its value when a command takes a password.
 fn password_argument(command: &Command) -> Option<(Span, String)> {
-    let name = command.name()?;
+    let program = command.name()?;
     let args = command.args();
-    let is_login = LOGIN_TOOLS.contains(&name) && args.iter().any(|w| w.value == "login");
-    let name = if is_login { format!("{name} login") } else { name.to_string() };
-    let name = name.as_str();
-    let short = is_login || name == "sshpass";
-    let base = name.split(' ').next().unwrap_or(name);
+    let is_login = LOGIN_TOOLS.contains(&program) && args.iter().any(|w| w.value == "login");
+    let name = if is_login { format!("{program} login") } else { program.to_string() };
+    // Where `-p VALUE` is a password.
+    let short = is_login || matches!(program, "sshpass" | "twine");
     for (i, word) in args.iter().enumerate() {
         let value = word.value.as_str();
-        let next = args.get(i + 1);
         if let Some((flag, rest)) = value.split_once('=') {
             if LONG_FLAGS.contains(&flag) && !rest.is_empty() && rest != "-" {
                 return Some((word.span, format!("`{name} {flag}=…`")));
@@ -69,17 +71,16 @@ fn password_argument(command: &Command) -> Option<(Span, String)> {
         }
         let takes_value = LONG_FLAGS.contains(&value)
             || (short && value == "-p")
-            || (matches!(base, "skopeo" | "buildah" | "podman")
+            || (matches!(program, "skopeo" | "buildah" | "podman")
                 && matches!(value, "--creds" | "--src-creds" | "--dest-creds"));
         if takes_value {
-            if let Some(next) = next.filter(|n| !n.value.starts_with('-') || n.value.len() > 1) {
-                if next.value != "-" {
-                    return Some((word.span.cover(next.span), format!("`{name} {value} …`")));
-                }
+            if let Some(next) = args.get(i + 1).filter(|n| !n.value.starts_with('-')) {
+                return Some((word.span.cover(next.span), format!("`{name} {value} …`")));
             }
         }
-        if short && name == "sshpass" && value.starts_with("-p") && value.len() > 2 {
-            return Some((word.span, "`sshpass -p…`".to_string()));
+        let attached = (short || ATTACHED_P.contains(&program)) && !value.starts_with("--");
+        if attached && value.starts_with("-p") && value.len() > 2 {
+            return Some((word.span, format!("`{name} -p…`")));
         }
     }
     None

@@ -13,7 +13,8 @@ declare_rule! {
     /// `echo $DB_PASSWORD`, `echo "token: ${API_TOKEN}"`, `printf '%s'
     /// "$CI_REGISTRY_PASSWORD"`, `cat $SSH_PRIVATE_KEY` — a variable whose
     /// name says it is a credential, or one of GitLab's own
-    /// (`CI_JOB_TOKEN`, `CI_JOB_JWT`, `CI_REGISTRY_PASSWORD`, …). Output
+    /// (`CI_JOB_TOKEN`, `CI_JOB_JWT`, `CI_REGISTRY_PASSWORD`, …); also
+    /// `printenv DB_PASSWORD` and `env | grep -i token`. Output
     /// piped into another command (`echo "$PASSWORD" | docker login
     /// --password-stdin`) or redirected to a file is not flagged, and
     /// neither is `${#TOKEN}` (a length).
@@ -71,6 +72,45 @@ pub(crate) fn output_captured(command: &Command) -> bool {
         || command.words.iter().any(|w| w.value.starts_with('>') || w.value.starts_with("1>") || w.value == "&>")
 }
 
+/// `printenv DB_PASSWORD`, or `env | grep -i token`: a secret printed by name.
+fn secret_lookup(commands: &[Command], index: usize) -> Option<(shipshape_diagnostics::Span, String)> {
+    let command = commands.get(index)?;
+    let program = command.program()?;
+    let name = program.value.rsplit('/').next().unwrap_or(&program.value);
+    let args: Vec<_> = command.words.iter().skip_while(|w| w.span != program.span).skip(1).collect();
+    if command.words.iter().any(|w| w.value.starts_with('>')) {
+        return None;
+    }
+    if name == "printenv" && command.separator != Some(Separator::Pipe) {
+        let secret = args.iter().find(|w| is_secret_variable(&w.value))?;
+        return Some((
+            secret.span,
+            format!("`printenv {}` prints a secret to the job log; do not print secrets", secret.value),
+        ));
+    }
+    if matches!(name, "env" | "printenv" | "set") && args.is_empty() && command.separator == Some(Separator::Pipe) {
+        let grep = commands.get(index + 1)?;
+        let sink = grep.program()?;
+        if !matches!(sink.value.rsplit('/').next().unwrap_or(&sink.value), "grep" | "egrep") || output_captured(grep) {
+            return None;
+        }
+        let pattern = grep.words.iter().skip(1).find(|w| !w.value.starts_with('-'))?;
+        let lower = pattern.value.to_ascii_lowercase();
+        let names_secret =
+            ["token", "password", "passwd", "secret", "key", "credential", "auth"].iter().any(|w| lower.contains(w));
+        return names_secret.then(|| {
+            (
+                command.span().cover(pattern.span),
+                format!(
+                    "`{name} | grep {}` prints the matching secrets to the job log; do not print secrets",
+                    pattern.value
+                ),
+            )
+        });
+    }
+    None
+}
+
 impl Rule for GitlabSecretEchoed {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         if cx.role != YamlRole::GitlabCi {
@@ -78,9 +118,14 @@ impl Rule for GitlabSecretEchoed {
         }
         for doc in &Config::of_file(cx).docs {
             for line in doc.scripts() {
-                for command in doc.commands(line) {
+                let commands = doc.commands(line);
+                for (i, command) in commands.iter().enumerate() {
+                    if let Some((span, what)) = secret_lookup(&commands, i) {
+                        report.report(span, what);
+                        continue;
+                    }
                     let Some(name) = command.name() else { continue };
-                    if !matches!(name, "echo" | "printf" | "cat") || output_captured(&command) {
+                    if !matches!(name, "echo" | "printf" | "cat") || output_captured(command) {
                         continue;
                     }
                     for word in command.args() {

@@ -15,8 +15,8 @@ declare_rule! {
     /// names a scanner or a scan: `sast`, `dast`, `dependency_scanning`,
     /// `container_scanning`, `secret_detection`, `trivy`, `grype`, `snyk`,
     /// `gitleaks`, `trufflehog`, `semgrep`, `bandit`, `gosec`, `checkov`,
-    /// `tfsec`, `kics`, `zap`, `gemnasium`, `dependency-check`, `audit`,
-    /// `security`, `scan`…
+    /// `tfsec`, `kics`, `zap`, `gemnasium`, `dependency-check`, `sonarqube`,
+    /// `govulncheck`, `audit`, `security`, `scan`…
     ///
     /// ## Why is this bad?
     /// A scan that may fail never stops anything: a vulnerable dependency, a
@@ -79,6 +79,15 @@ const SCANNER_WORDS: &[&str] = &[
     "scanner",
     "lacework",
     "nuclei",
+    "sonar",
+    "sonarqube",
+    "sonarcloud",
+    "safety",
+    "govulncheck",
+    "kubesec",
+    "osv",
+    "dependabot",
+    "sca",
 ];
 const SCANNER_PHRASES: &[&str] = &["secret_detection", "secret-detection", "dependency-check", "dependency_check"];
 

@@ -5,6 +5,7 @@ mod gitlab_artifacts_without_expire_in;
 mod gitlab_credential_in_variables;
 mod gitlab_curl_piped_to_shell;
 mod gitlab_debug_trace_enabled;
+mod gitlab_dind_service;
 mod gitlab_dind_tls_disabled;
 mod gitlab_duplicate_key;
 mod gitlab_duplicate_pipelines;
@@ -15,6 +16,7 @@ mod gitlab_latest_image_tag;
 mod gitlab_manual_production_job_without_environment;
 mod gitlab_needs_unknown_job;
 mod gitlab_password_on_command_line;
+mod gitlab_privileged_container_run;
 pub(crate) mod gitlab_production_deploy_from_any_branch;
 mod gitlab_remote_include;
 mod gitlab_rules_mixed_with_only_except;
@@ -29,6 +31,7 @@ pub use gitlab_artifacts_without_expire_in::GitlabArtifactsWithoutExpireIn;
 pub use gitlab_credential_in_variables::GitlabCredentialInVariables;
 pub use gitlab_curl_piped_to_shell::GitlabCurlPipedToShell;
 pub use gitlab_debug_trace_enabled::GitlabDebugTraceEnabled;
+pub use gitlab_dind_service::GitlabDindService;
 pub use gitlab_dind_tls_disabled::GitlabDindTlsDisabled;
 pub use gitlab_duplicate_key::GitlabDuplicateKey;
 pub use gitlab_duplicate_pipelines::GitlabDuplicatePipelines;
@@ -39,6 +42,7 @@ pub use gitlab_latest_image_tag::GitlabLatestImageTag;
 pub use gitlab_manual_production_job_without_environment::GitlabManualProductionJobWithoutEnvironment;
 pub use gitlab_needs_unknown_job::GitlabNeedsUnknownJob;
 pub use gitlab_password_on_command_line::GitlabPasswordOnCommandLine;
+pub use gitlab_privileged_container_run::GitlabPrivilegedContainerRun;
 pub use gitlab_production_deploy_from_any_branch::GitlabProductionDeployFromAnyBranch;
 pub use gitlab_remote_include::GitlabRemoteInclude;
 pub use gitlab_rules_mixed_with_only_except::GitlabRulesMixedWithOnlyExcept;
@@ -55,6 +59,7 @@ pub static RULES: &[&dyn Rule] = &[
     &GitlabCredentialInVariables,
     &GitlabCurlPipedToShell,
     &GitlabDebugTraceEnabled,
+    &GitlabDindService,
     &GitlabDindTlsDisabled,
     &GitlabDuplicateKey,
     &GitlabDuplicatePipelines,
@@ -65,6 +70,7 @@ pub static RULES: &[&dyn Rule] = &[
     &GitlabManualProductionJobWithoutEnvironment,
     &GitlabNeedsUnknownJob,
     &GitlabPasswordOnCommandLine,
+    &GitlabPrivilegedContainerRun,
     &GitlabProductionDeployFromAnyBranch,
     &GitlabRemoteInclude,
     &GitlabRulesMixedWithOnlyExcept,

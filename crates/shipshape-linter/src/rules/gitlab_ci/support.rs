@@ -563,6 +563,18 @@ pub(crate) fn pipelines<'a>(repo: &'a RepositoryContext<'a>) -> Vec<(Config<'a>,
     out
 }
 
+/// The global span of `start..end` of a scalar's value, exact when the
+/// value is written as it reads (plain or quoted without escapes), else
+/// the scalar's whole span.
+pub(crate) fn value_span(doc: &CiDoc<'_>, node: &Node, start: usize, end: usize) -> Span {
+    let source = doc.source(node.span);
+    let value = node.as_str().unwrap_or("");
+    match source.find(value) {
+        Some(at) if !value.is_empty() => Span::new(node.span.start + at + start, node.span.start + at + end),
+        _ => node.span,
+    }
+}
+
 /// Every job a pipeline reports on, with its pipeline.
 pub(crate) fn reported_jobs<'p, 'a>(
     pipelines: &'p [(Config<'a>, BTreeSet<FileId>)],
