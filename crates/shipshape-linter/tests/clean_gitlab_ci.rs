@@ -64,11 +64,13 @@ build:
     - docker login -u u -p "$CI_REGISTRY_PASSWORD" registry.example.com
     - echo "$DEPLOY_TOKEN"
     - printenv
+    - docker run --privileged app:1
   artifacts:
     paths: [dist/]
 deploy-prod:
   stage: deploy
   when: manual
+  needs: [biuld]
   script: [./deploy.sh]
 "#;
     let settings = LintSettings::new("planted");
@@ -88,6 +90,9 @@ deploy-prod:
         "gitlab-environment-dumped",
         "gitlab-artifacts-without-expire-in",
         "gitlab-manual-production-job-without-environment",
+        "gitlab-privileged-container-run",
+        "gitlab-dind-service",
+        "gitlab-needs-unknown-job",
     ] {
         assert!(fired.contains(id), "{id} did not fire; fired: {fired:?}");
     }

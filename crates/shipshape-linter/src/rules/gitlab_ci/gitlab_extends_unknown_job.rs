@@ -9,9 +9,10 @@ declare_rule! {
     /// ## What it does
     /// Flags an `extends:` entry of a GitLab CI job or template that names
     /// nothing defined in the pipeline (the root `.gitlab-ci.yml` and every
-    /// file it includes locally). A pipeline that also includes remote,
-    /// project, template or component files, which may define the name, is
-    /// left alone.
+    /// file it includes locally). When the pipeline also includes remote,
+    /// project, template or component files, which may define the name,
+    /// only names that are a typo of a defined one (`deploy-template` for
+    /// `.deploy-template`) are flagged.
     ///
     /// ## Why is this bad?
     /// GitLab refuses the whole configuration ("unknown keys in `extends`"):
@@ -49,19 +50,26 @@ impl Rule for GitlabExtendsUnknownJob {
     fn check_repository(&self, repo: &RepositoryContext<'_>, report: &mut Reporter<'_>) {
         let mut seen = HashSet::new();
         for (config, reported) in &support::pipelines(repo) {
-            if !config.closed || !config.entry {
+            if !config.entry {
                 continue;
             }
+            let defined: Vec<&str> = config.docs.iter().flat_map(|d| d.definitions()).map(|j| j.name).collect();
             for doc in config.docs.iter().filter(|d| reported.contains(&d.file)) {
                 for definition in doc.definitions() {
                     for (name, node) in definition.extends() {
                         if name.contains('$') || config.is_defined(name) || !seen.insert(node.span) {
                             continue;
                         }
-                        let hint = if config.is_defined(&format!(".{name}")) {
-                            format!(" (did you mean `.{name}`?)")
+                        let typo = if config.is_defined(&format!(".{name}")) {
+                            defined.iter().copied().find(|d| d.strip_prefix('.') == Some(name))
                         } else {
-                            String::new()
+                            support::near_miss(name, defined.iter().copied())
+                        };
+                        // With includes out of sight, only a typo is sure.
+                        let hint = match typo {
+                            Some(t) => format!(" (did you mean `{t}`?)"),
+                            None if config.closed => String::new(),
+                            None => continue,
                         };
                         report.report(
                             node.span,

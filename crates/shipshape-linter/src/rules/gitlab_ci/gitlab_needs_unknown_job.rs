@@ -12,11 +12,12 @@ declare_rule! {
     /// Flags a `needs:` or `dependencies:` entry of a GitLab CI job that
     /// names no job of the pipeline, or names a hidden template (`.name`),
     /// which is never a job. The pipeline is the root `.gitlab-ci.yml` and
-    /// every file it includes locally; `extends` is followed. A pipeline
-    /// that also includes remote, project, template or component files,
-    /// whose jobs cannot be seen, is left alone, and so are cross-project
-    /// and parent-pipeline needs (`project:`, `pipeline:`) and names built
-    /// from variables.
+    /// every file it includes locally; `extends` is followed. When the
+    /// pipeline also includes remote, project, template or component files,
+    /// whose jobs cannot be seen, only names that are a typo of a job of
+    /// the pipeline (`unit-tests` for `unit-test`) are flagged.
+    /// Cross-project and parent-pipeline needs (`project:`, `pipeline:`)
+    /// and names built from variables are left alone.
     ///
     /// ## Why is this bad?
     /// GitLab refuses the whole configuration ("undefined need" / "undefined
@@ -79,7 +80,7 @@ impl Rule for GitlabNeedsUnknownJob {
         let pipelines = support::pipelines(repo);
         let mut seen = HashSet::new();
         for (config, job) in support::reported_jobs(&pipelines) {
-            if !config.closed || !config.entry {
+            if !config.entry {
                 continue;
             }
             let jobs: HashSet<&str> = config.jobs().iter().map(|j| j.name).collect();
@@ -91,10 +92,16 @@ impl Rule for GitlabNeedsUnknownJob {
                     if name.contains('$') || jobs.contains(name) || !seen.insert(node.span) {
                         continue;
                     }
+                    // With includes out of sight, only a hidden template or a typo of a job is sure.
+                    let typo = support::near_miss(name, jobs.iter().copied());
                     let why = if config.is_defined(name) {
                         format!("`{name}` is a hidden template, not a job")
-                    } else {
+                    } else if let Some(job) = typo {
+                        format!("no job of the pipeline is named `{name}` (did you mean `{job}`?)")
+                    } else if config.closed {
                         format!("no job of the pipeline is named `{name}`")
+                    } else {
+                        continue;
                     };
                     report.report(
                         node.span,

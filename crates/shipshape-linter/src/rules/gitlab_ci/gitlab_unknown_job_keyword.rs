@@ -2,7 +2,7 @@ use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::roles::YamlRole;
 use crate::rule::{Reporter, Rule};
-use crate::rules::gitlab_ci::support::{Config, JOB_KEYWORDS};
+use crate::rules::gitlab_ci::support::{self, Config, JOB_KEYWORDS};
 
 declare_rule! {
     /// ## What it does
@@ -41,24 +41,8 @@ declare_rule! {
     }
 }
 
-/// Levenshtein distance, capped: enough to suggest a keyword for a typo.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
-}
-
 fn suggestion(key: &str) -> Option<&'static str> {
-    JOB_KEYWORDS.iter().copied().map(|k| (distance(key, k), k)).filter(|(d, _)| *d <= 2).min().map(|(_, k)| k)
+    JOB_KEYWORDS.iter().copied().map(|k| (support::distance(key, k), k)).filter(|(d, _)| *d <= 2).min().map(|(_, k)| k)
 }
 
 impl Rule for GitlabUnknownJobKeyword {

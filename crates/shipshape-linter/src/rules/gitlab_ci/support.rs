@@ -656,6 +656,43 @@ fn locate(source: &str, cursor: &mut usize, c: char, quoted: bool) -> usize {
     *cursor
 }
 
+/// Edit distance counting a swap of two neighbours as one edit (optimal
+/// string alignment): enough to recognise a typo.
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    let at = |i: usize, j: usize| i * width + j;
+    for i in 0..=a.len() {
+        d[at(i, 0)] = i;
+    }
+    for j in 0..=b.len() {
+        d[at(0, j)] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[at(i - 1, j)] + 1).min(d[at(i, j - 1)] + 1).min(d[at(i - 1, j - 1)] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[at(i - 2, j - 2)] + 1);
+            }
+            d[at(i, j)] = best;
+        }
+    }
+    d[at(a.len(), b.len())]
+}
+
+/// The name of `names` that `name` is a typo of: one edit apart, not a
+/// different number (`test-py38`, `test-py39`), and not too short.
+pub(crate) fn near_miss<'n>(name: &str, names: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+    if name.chars().count() < 4 {
+        return None;
+    }
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    names.filter(|n| *n != name && distance(name, n) == 1 && digits(n) == digits(name)).min()
+}
+
 /// Lower-case words of a name (`deploy:prod-eu` → `deploy`, `prod`, `eu`).
 pub(crate) fn words(name: &str) -> Vec<String> {
     name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect()
@@ -774,6 +811,16 @@ mod tests {
         }
         for name in ["pre-prod", "preprod", "non-prod", "staging", "review/$CI_COMMIT_REF_SLUG", "product"] {
             assert!(!names_production(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn typos() {
+        let jobs = ["unit-test", "build-amd64", "test-py38", "deploy-eu"];
+        assert_eq!(near_miss("unit-tests", jobs.iter().copied()), Some("unit-test"));
+        assert_eq!(near_miss("unit-tset", jobs.iter().copied()), Some("unit-test"));
+        for name in ["build-arm64", "test-py39", "deploy-us", "lint"] {
+            assert_eq!(near_miss(name, jobs.iter().copied()), None, "{name}");
         }
     }
 
