@@ -130,8 +130,31 @@ pub fn resolve_local_include<'p>(include: &str, project_dir: &str, paths: &[&'p 
     Vec::new()
 }
 
+/// The local files a GitLab CI document runs as child pipelines
+/// (`trigger: include:` of its jobs), relative to the scan root.
+pub fn gitlab_child_pipelines(root: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in root.as_mapping().unwrap_or(&[]) {
+        let Some(include) = entry.value.path(&["trigger", "include"]) else { continue };
+        let items: Vec<&Node> = match include.as_sequence() {
+            Some(items) => items.iter().collect(),
+            None => vec![include],
+        };
+        for item in items {
+            let path = match item.as_str() {
+                Some(path) if !path.contains("://") => Some(path),
+                Some(_) => None,
+                None => item.str_at(&["local"]),
+            };
+            out.extend(path.map(|p| p.trim_start_matches('/').to_string()));
+        }
+    }
+    out
+}
+
 /// The role of every file: its path's role, and `GitlabCi` for files that a
-/// GitLab CI file includes locally (followed transitively).
+/// GitLab CI file includes locally or runs as a child pipeline (followed
+/// transitively).
 pub fn classify<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeMap<String, YamlRole> {
     let mut roles = BTreeMap::new();
     let mut texts = BTreeMap::new();
@@ -161,7 +184,9 @@ pub fn classify<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeMap
         }
         let parsed = shipshape_yaml::parse(text);
         for document in &parsed.documents {
-            for included in gitlab_local_includes(&document.root) {
+            let mut named = gitlab_local_includes(&document.root);
+            named.extend(gitlab_child_pipelines(&document.root));
+            for included in named {
                 for target in resolve_local_include(&included, &project_dir, &paths) {
                     if !seen.contains(target) {
                         roles.insert(target.to_string(), YamlRole::GitlabCi);
@@ -214,5 +239,13 @@ mod tests {
         assert!(!include_glob_matches("ci/*.yml", "ci/x/a.yml"));
         assert!(include_glob_matches("ci/**.yml", "ci/x/a.yml"));
         assert!(include_glob_matches("**/*.yml", "a.yml"));
+        let files = [
+            (".gitlab-ci.yml", "child:\n  trigger:\n    include: ci/child.yml\nother:\n  trigger:\n    include:\n      - local: ci/two.yml\n"),
+            ("ci/child.yml", "job:\n  script: [x]\n"),
+            ("ci/two.yml", "job:\n  script: [x]\n"),
+        ];
+        let roles = classify(files.iter().map(|(p, t)| (*p, *t)));
+        assert_eq!(roles["ci/child.yml"], YamlRole::GitlabCi);
+        assert_eq!(roles["ci/two.yml"], YamlRole::GitlabCi);
     }
 }
