@@ -360,8 +360,9 @@ pub(crate) struct Config<'a> {
     /// True when every include was found in the scan: the config shows
     /// all jobs, templates and stages of the pipeline.
     pub closed: bool,
-    /// True when the root is a pipeline's entry point (`.gitlab-ci.yml`,
-    /// or a file declaring `stages` that nothing includes), not a fragment.
+    /// True when the root is a pipeline's entry point (`.gitlab-ci.yml`, a
+    /// child pipeline, or a file declaring `stages` that nothing
+    /// includes), not a fragment.
     pub entry: bool,
 }
 
@@ -515,8 +516,20 @@ pub(crate) fn pipelines<'a>(repo: &'a RepositoryContext<'a>) -> Vec<(Config<'a>,
     let paths: Vec<&str> = ci.iter().map(|f| f.path).collect();
     let docs: HashMap<&str, Vec<CiDoc<'a>>> =
         ci.iter().map(|f| (f.path, ci_docs(f.file, f.text, f.base, f.documents))).collect();
+    // Child pipelines (`trigger: include:`) are pipelines of their own.
+    let children: BTreeSet<&str> = ci
+        .iter()
+        .flat_map(|f| {
+            let paths = &paths;
+            f.documents.iter().flat_map(move |d| {
+                roles::gitlab_child_pipelines(&d.root)
+                    .into_iter()
+                    .flat_map(move |child| roles::resolve_local_include(&child, dir_of(f.path), paths))
+            })
+        })
+        .collect();
     let mut roots: Vec<&str> = paths.clone();
-    roots.sort_by_key(|p| (!is_entry_name(p), *p));
+    roots.sort_by_key(|p| (!is_entry_name(p) && !children.contains(p), *p));
     let mut owned: BTreeSet<&str> = BTreeSet::new();
     let mut out = Vec::new();
     for root in roots {
@@ -556,8 +569,9 @@ pub(crate) fn pipelines<'a>(repo: &'a RepositoryContext<'a>) -> Vec<(Config<'a>,
             }
         }
         let all_docs: Vec<CiDoc<'a>> = members.iter().flat_map(|m| docs.get(m).cloned().unwrap_or_default()).collect();
-        let entry =
-            is_entry_name(root) || docs.get(root).is_some_and(|d| d.iter().any(|doc| doc.root.get("stages").is_some()));
+        let entry = is_entry_name(root)
+            || children.contains(root)
+            || docs.get(root).is_some_and(|d| d.iter().any(|doc| doc.root.get("stages").is_some()));
         out.push((Config::new(all_docs, closed, entry), reported));
     }
     out
