@@ -9,8 +9,8 @@ use crate::rules::gitlab_ci::support::Config;
 declare_rule! {
     /// ## What it does
     /// Flags a script line that prints every environment variable to the
-    /// job log: `env`, `printenv`, `export -p`, `declare -p`/`-x` or `set`
-    /// with no arguments, alone or piped into `sort`, `cat`, `tee` or
+    /// job log: `env`, `printenv`, `export`, `declare` or `set` with no
+    /// arguments (or `export -p`, `declare -p`/`-x`), alone or piped into `sort`, `cat`, `tee` or
     /// `less`. A dump filtered by `grep` (or sed, awk, cut, head) or
     /// redirected to a file is not flagged.
     ///
@@ -53,8 +53,8 @@ fn dump(command: &Command) -> Option<&'static str> {
     match (name, rest.as_slice()) {
         ("env" | "printenv", []) => Some(if name == "env" { "env" } else { "printenv" }),
         ("env" | "printenv", ["-0"]) => Some("env"),
-        ("export", ["-p"]) => Some("export -p"),
-        ("declare" | "typeset", ["-p" | "-x" | "-px" | "-xp"]) => Some("declare -p"),
+        ("export", [] | ["-p"]) => Some("export"),
+        ("declare" | "typeset", [] | ["-p" | "-x" | "-px" | "-xp"]) => Some("declare"),
         ("set", []) => Some("set"),
         _ => None,
     }

@@ -4,7 +4,7 @@ use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::roles::YamlRole;
 use crate::rule::{Reporter, Rule};
-use crate::rules::gitlab_ci::support::{self, Config};
+use crate::rules::gitlab_ci::support::{self, CiDoc, Config};
 use crate::secret_values;
 
 declare_rule! {
@@ -66,19 +66,38 @@ pub(crate) fn is_secret_variable(name: &str) -> bool {
     GITLAB_SECRETS.contains(&name) || (secret_values::is_secret_name(name) && !name.ends_with("_MASKED"))
 }
 
-/// True when the command's standard output goes to a file or another command.
-pub(crate) fn output_captured(command: &Command) -> bool {
+/// True when the command's standard output goes to a file or another
+/// command: a pipe, or a `>` outside quotes (also glued to a word, as in
+/// `echo "x=$T">.npmrc`).
+fn output_captured(doc: &CiDoc<'_>, command: &Command) -> bool {
     command.separator == Some(Separator::Pipe)
-        || command.words.iter().any(|w| w.value.starts_with('>') || w.value.starts_with("1>") || w.value == "&>")
+        || command.words.iter().any(|w| w.value == "&>" || redirects(doc.source(w.span)))
+}
+
+/// A `>` outside quotes in a word's source text (`2>` only redirects errors).
+fn redirects(raw: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for c in raw.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '>' && previous != '2' => return true,
+            None => {}
+        }
+        previous = c;
+    }
+    false
 }
 
 /// `printenv DB_PASSWORD`, or `env | grep -i token`: a secret printed by name.
-fn secret_lookup(commands: &[Command], index: usize) -> Option<(shipshape_diagnostics::Span, String)> {
+fn secret_lookup(doc: &CiDoc<'_>, commands: &[Command], index: usize) -> Option<(shipshape_diagnostics::Span, String)> {
     let command = commands.get(index)?;
     let program = command.program()?;
     let name = program.value.rsplit('/').next().unwrap_or(&program.value);
     let args: Vec<_> = command.words.iter().skip_while(|w| w.span != program.span).skip(1).collect();
-    if command.words.iter().any(|w| w.value.starts_with('>')) {
+    if output_captured(doc, command) && command.separator != Some(Separator::Pipe) {
         return None;
     }
     if name == "printenv" && command.separator != Some(Separator::Pipe) {
@@ -91,7 +110,9 @@ fn secret_lookup(commands: &[Command], index: usize) -> Option<(shipshape_diagno
     if matches!(name, "env" | "printenv" | "set") && args.is_empty() && command.separator == Some(Separator::Pipe) {
         let grep = commands.get(index + 1)?;
         let sink = grep.program()?;
-        if !matches!(sink.value.rsplit('/').next().unwrap_or(&sink.value), "grep" | "egrep") || output_captured(grep) {
+        if !matches!(sink.value.rsplit('/').next().unwrap_or(&sink.value), "grep" | "egrep")
+            || output_captured(doc, grep)
+        {
             return None;
         }
         let pattern = grep.words.iter().skip(1).find(|w| !w.value.starts_with('-'))?;
@@ -120,12 +141,13 @@ impl Rule for GitlabSecretEchoed {
             for line in doc.scripts() {
                 let commands = doc.commands(line);
                 for (i, command) in commands.iter().enumerate() {
-                    if let Some((span, what)) = secret_lookup(&commands, i) {
+                    if let Some((span, what)) = secret_lookup(doc, &commands, i) {
                         report.report(span, what);
                         continue;
                     }
                     let Some(name) = command.name() else { continue };
-                    if !matches!(name, "echo" | "printf" | "cat") || output_captured(command) {
+                    let stores = name == "printf" && command.args().iter().any(|w| w.value == "-v");
+                    if !matches!(name, "echo" | "printf" | "cat") || stores || output_captured(doc, command) {
                         continue;
                     }
                     for word in command.args() {
