@@ -157,7 +157,7 @@ const SETTING_SUFFIXES: &[&str] = &[
 
 fn is_credential_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    secret_values::is_secret_name(name)
+    support::is_secret_name(name)
         && !upper.starts_with("SECRET_DETECTION_")
         && !SETTING_SUFFIXES.iter().any(|s| upper.ends_with(s))
 }

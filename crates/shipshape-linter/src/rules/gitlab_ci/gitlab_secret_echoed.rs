@@ -5,7 +5,6 @@ use crate::declare_rule;
 use crate::roles::YamlRole;
 use crate::rule::{Reporter, Rule};
 use crate::rules::gitlab_ci::support::{self, CiDoc, Config};
-use crate::secret_values;
 
 declare_rule! {
     /// ## What it does
@@ -63,7 +62,7 @@ const GITLAB_SECRETS: &[&str] = &[
 ];
 
 pub(crate) fn is_secret_variable(name: &str) -> bool {
-    GITLAB_SECRETS.contains(&name) || (secret_values::is_secret_name(name) && !name.ends_with("_MASKED"))
+    GITLAB_SECRETS.contains(&name) || (support::is_secret_name(name) && !name.ends_with("_MASKED"))
 }
 
 /// True when the command's standard output goes to a file or another

@@ -707,6 +707,32 @@ pub(crate) fn near_miss<'n>(name: &str, names: impl Iterator<Item = &'n str>) ->
     names.filter(|n| *n != name && distance(name, n) == 1 && digits(n) == digits(name)).min()
 }
 
+/// Name endings of credentials that the shared judgement of names does
+/// not know (`DB_PASS`, `DEPLOY_KEY`, `KUBECONFIG`).
+const MORE_SECRET_ENDINGS: &[&str] = &[
+    "_PASS",
+    "_PW",
+    "_CREDS",
+    "_JWT",
+    "SSH_KEY",
+    "DEPLOY_KEY",
+    "SIGNING_KEY",
+    "ENCRYPTION_KEY",
+    "GPG_KEY",
+    "PGP_KEY",
+    "MASTER_KEY",
+    "LICENSE_KEY",
+    "KUBECONFIG",
+    "KUBE_CONFIG",
+    "DOCKER_AUTH_CONFIG",
+];
+
+/// True when a variable name says it holds a credential.
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    crate::secret_values::is_secret_name(name) || MORE_SECRET_ENDINGS.iter().any(|e| upper.ends_with(e))
+}
+
 /// Lower-case words of a name (`deploy:prod-eu` → `deploy`, `prod`, `eu`).
 pub(crate) fn words(name: &str) -> Vec<String> {
     name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect()
