@@ -65,8 +65,10 @@ impl Rule for GitlabManualProductionJobWithoutEnvironment {
             {
                 continue;
             }
+            // From the job's name to its own `when: manual`, if it has one.
+            let span = job.get("when").map_or(job.key.span, |w| job.key.span.cover(w.span));
             report.report(
-                job.key.span,
+                span,
                 format!(
                     "Manual job `{}` acts on production but declares no `environment:`; add one and protect it, so \
                      that only allowed people can deploy and each deployment is recorded",

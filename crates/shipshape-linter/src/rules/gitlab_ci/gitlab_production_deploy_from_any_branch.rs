@@ -216,8 +216,14 @@ impl Rule for GitlabProductionDeployFromAnyBranch {
             if limited || workflow_limits || !seen.insert(node.span) {
                 continue;
             }
+            // From the `environment:` key to the name, where they were written.
+            let key = config
+                .chain(&job)
+                .iter()
+                .find(|d| d.get("environment").is_some_and(|e| e.span == environment.span))
+                .map_or(node.span, |d| d.node.key_span("environment"));
             report.report(
-                node.span,
+                key.cover(node.span),
                 format!(
                     "Job `{}` deploys to `{name}` from any branch; limit it with `rules: - if: $CI_COMMIT_BRANCH == \
                      $CI_DEFAULT_BRANCH` (or tags) and protect the environment",
