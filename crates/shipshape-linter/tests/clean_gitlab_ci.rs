@@ -91,7 +91,6 @@ deploy-prod:
         "gitlab-artifacts-without-expire-in",
         "gitlab-manual-production-job-without-environment",
         "gitlab-privileged-container-run",
-        "gitlab-dind-service",
         "gitlab-needs-unknown-job",
     ] {
         assert!(fired.contains(id), "{id} did not fire; fired: {fired:?}");

@@ -10,10 +10,11 @@ use crate::rules::gitlab_ci::support::Config;
 declare_rule! {
     /// ## What it does
     /// Points out a Docker-in-Docker service (`services: [docker:…-dind]`),
-    /// which only runs on a runner with `privileged = true`. This is advice:
-    /// dind with TLS is GitLab's documented way to build images, but a
-    /// rootless builder avoids the privileged runner altogether. Without
-    /// TLS, dind is also flagged by `gitlab-dind-tls-disabled`.
+    /// which only runs on a runner with `privileged = true`. This is advice,
+    /// off by default: dind with TLS is GitLab's documented way to build
+    /// images (and what `shipshape init` writes), but a rootless builder
+    /// avoids the privileged runner altogether. Without TLS, dind is also
+    /// flagged by `gitlab-dind-tls-disabled`.
     ///
     /// ## Why is this bad?
     /// A privileged runner hands every job that runs on it root on the
@@ -46,6 +47,7 @@ declare_rule! {
         severity: Info,
         domains: [GitlabCi],
         summary: "Docker-in-Docker service needs a privileged runner",
+        enabled_by_default: false,
     }
 }
 
