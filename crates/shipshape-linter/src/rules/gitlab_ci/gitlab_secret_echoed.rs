@@ -152,7 +152,8 @@ impl Rule for GitlabSecretEchoed {
                     for word in command.args() {
                         let secret = support::expanded_variables(doc.source(word.span))
                             .into_iter()
-                            .find(|v| is_secret_variable(v));
+                            // `KUBECONFIG` names a file: `cat` prints it, `echo` its path.
+                            .find(|v| is_secret_variable(v) && (name == "cat" || *v != "KUBECONFIG"));
                         if let Some(variable) = secret {
                             report.report(
                                 word.span,
