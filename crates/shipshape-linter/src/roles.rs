@@ -82,8 +82,79 @@ pub fn gitlab_local_includes(root: &Node) -> Vec<String> {
         .collect()
 }
 
+/// The folder of a path (`""` at the root).
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// True when `path` matches a GitLab `include: local` glob: `*` matches
+/// within one folder, `**` across folders.
+pub fn include_glob_matches(pattern: &str, path: &str) -> bool {
+    fn matches(p: &[u8], s: &[u8]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some((b'*', rest)) if rest.first() == Some(&b'*') => {
+                let rest = rest.get(1..).unwrap_or(&[]);
+                let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+                (0..=s.len()).any(|i| matches(rest, s.get(i..).unwrap_or(&[])))
+            }
+            Some((b'*', rest)) => (0..=s.len())
+                .take_while(|i| *i == 0 || s.get(i - 1) != Some(&b'/'))
+                .any(|i| matches(rest, s.get(i..).unwrap_or(&[]))),
+            Some((c, rest)) => s.first() == Some(c) && matches(rest, s.get(1..).unwrap_or(&[])),
+        }
+    }
+    matches(pattern.as_bytes(), path.as_bytes())
+}
+
+/// The files of the scan a local include names: the path from the scan
+/// root, else from `project_dir` (the folder of the `.gitlab-ci.yml` that
+/// started the chain, for scans of several repositories). Globs (`*`,
+/// `**`) may name several files.
+pub fn resolve_local_include<'p>(include: &str, project_dir: &str, paths: &[&'p str]) -> Vec<&'p str> {
+    let include = include.trim_start_matches('/');
+    let mut candidates = vec![include.to_string()];
+    if !project_dir.is_empty() {
+        candidates.push(format!("{project_dir}/{include}"));
+    }
+    for candidate in candidates {
+        let found: Vec<&str> = if candidate.contains('*') {
+            paths.iter().copied().filter(|p| include_glob_matches(&candidate, p)).collect()
+        } else {
+            paths.iter().copied().filter(|p| *p == candidate).collect()
+        };
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// The local files a GitLab CI document runs as child pipelines
+/// (`trigger: include:` of its jobs), relative to the scan root.
+pub fn gitlab_child_pipelines(root: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in root.as_mapping().unwrap_or(&[]) {
+        let Some(include) = entry.value.path(&["trigger", "include"]) else { continue };
+        let items: Vec<&Node> = match include.as_sequence() {
+            Some(items) => items.iter().collect(),
+            None => vec![include],
+        };
+        for item in items {
+            let path = match item.as_str() {
+                Some(path) if !path.contains("://") => Some(path),
+                Some(_) => None,
+                None => item.str_at(&["local"]),
+            };
+            out.extend(path.map(|p| p.trim_start_matches('/').to_string()));
+        }
+    }
+    out
+}
+
 /// The role of every file: its path's role, and `GitlabCi` for files that a
-/// GitLab CI file includes locally (followed transitively).
+/// GitLab CI file includes locally or runs as a child pipeline (followed
+/// transitively).
 pub fn classify<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeMap<String, YamlRole> {
     let mut roles = BTreeMap::new();
     let mut texts = BTreeMap::new();
@@ -93,20 +164,34 @@ pub fn classify<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeMap
             texts.insert(path.to_string(), text);
         }
     }
-    let mut queue: Vec<String> =
-        roles.iter().filter(|(_, r)| **r == YamlRole::GitlabCi).map(|(p, _)| p.clone()).collect();
-    let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
-    while let Some(path) = queue.pop() {
+    let paths: Vec<&str> = texts.keys().map(String::as_str).collect();
+    // (file, folder of the `.gitlab-ci.yml` that started the chain); the
+    // stack is popped from the end, so `.gitlab-ci.yml` files go first.
+    let mut queue: Vec<(String, String)> = roles
+        .iter()
+        .filter(|(_, r)| **r == YamlRole::GitlabCi)
+        .map(|(p, _)| (p.clone(), dir_of(p).to_string()))
+        .collect();
+    queue.sort_by_key(|(p, _)| file_name(p) == ".gitlab-ci.yml");
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    while let Some((path, project_dir)) = queue.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
         let Some(text) = texts.get(&path) else { continue };
         if !text.contains("include") {
             continue;
         }
         let parsed = shipshape_yaml::parse(text);
         for document in &parsed.documents {
-            for included in gitlab_local_includes(&document.root) {
-                if roles.contains_key(&included) && seen.insert(included.clone()) {
-                    roles.insert(included.clone(), YamlRole::GitlabCi);
-                    queue.push(included);
+            let mut named = gitlab_local_includes(&document.root);
+            named.extend(gitlab_child_pipelines(&document.root));
+            for included in named {
+                for target in resolve_local_include(&included, &project_dir, &paths) {
+                    if !seen.contains(target) {
+                        roles.insert(target.to_string(), YamlRole::GitlabCi);
+                        queue.push((target.to_string(), project_dir.clone()));
+                    }
                 }
             }
         }
@@ -136,5 +221,31 @@ mod tests {
         assert_eq!(roles["ci/build.yml"], YamlRole::GitlabCi);
         assert_eq!(roles["ci/deep.yml"], YamlRole::GitlabCi);
         assert_eq!(roles["ci/other.yml"], YamlRole::Manifest);
+    }
+
+    #[test]
+    fn includes_from_the_project_folder_and_globs() {
+        let files = [
+            ("repo/.gitlab-ci.yml", "include:\n  - local: /ci/build.yml\n  - local: 'jobs/**/*.yml'\n"),
+            ("repo/ci/build.yml", "build:\n  script: [make]\n"),
+            ("repo/jobs/a/test.yml", "t:\n  script: [x]\n"),
+            ("repo/jobs/b.yaml", "b: 1\n"),
+        ];
+        let roles = classify(files.iter().map(|(p, t)| (*p, *t)));
+        assert_eq!(roles["repo/ci/build.yml"], YamlRole::GitlabCi);
+        assert_eq!(roles["repo/jobs/a/test.yml"], YamlRole::GitlabCi);
+        assert_eq!(roles["repo/jobs/b.yaml"], YamlRole::Manifest);
+        assert!(include_glob_matches("ci/*.yml", "ci/a.yml"));
+        assert!(!include_glob_matches("ci/*.yml", "ci/x/a.yml"));
+        assert!(include_glob_matches("ci/**.yml", "ci/x/a.yml"));
+        assert!(include_glob_matches("**/*.yml", "a.yml"));
+        let files = [
+            (".gitlab-ci.yml", "child:\n  trigger:\n    include: ci/child.yml\nother:\n  trigger:\n    include:\n      - local: ci/two.yml\n"),
+            ("ci/child.yml", "job:\n  script: [x]\n"),
+            ("ci/two.yml", "job:\n  script: [x]\n"),
+        ];
+        let roles = classify(files.iter().map(|(p, t)| (*p, *t)));
+        assert_eq!(roles["ci/child.yml"], YamlRole::GitlabCi);
+        assert_eq!(roles["ci/two.yml"], YamlRole::GitlabCi);
     }
 }

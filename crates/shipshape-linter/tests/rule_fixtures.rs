@@ -120,3 +120,8 @@ fn gitops_rule_fixtures() {
 fn github_actions_rule_fixtures() {
     check_domain(Domain::GithubActions);
 }
+
+#[test]
+fn gitlab_ci_rule_fixtures() {
+    check_domain(Domain::GitlabCi);
+}
