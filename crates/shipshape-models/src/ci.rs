@@ -239,6 +239,14 @@ pub struct DependabotUpdate {
     pub package_ecosystem: String,
     pub directory: String,
     pub schedule: DependabotSchedule,
+    /// Days a new release must age before Dependabot proposes it.
+    pub cooldown: DependabotCooldown,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DependabotCooldown {
+    pub default_days: u32,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

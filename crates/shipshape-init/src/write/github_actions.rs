@@ -236,7 +236,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
         &[("contents", "read"), ("packages", "write"), ("id-token", "write")],
         vec![
             checkout(),
-            uses("Set up Buildx", &actions::SETUP_BUILDX, &[]),
+            uses("Set up Buildx", &actions::SETUP_BUILDX, &[("cache-binary", "false")]),
             uses(
                 "Log in to the registry",
                 &actions::DOCKER_LOGIN,
@@ -257,8 +257,6 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
                         ("tags", &format!("{image}:${{{{ github.sha }}}}")),
                         ("provenance", "mode=max"),
                         ("sbom", "true"),
-                        ("cache-from", "type=gha"),
-                        ("cache-to", "type=gha,mode=max"),
                     ],
                 )
             },
@@ -372,19 +370,16 @@ fn with_comments(text: &str) -> String {
 /// Dependabot keeps base images (and their digests), actions and
 /// dependencies current.
 fn dependabot(plan: &Plan) -> Dependabot {
-    let weekly = || DependabotSchedule { interval: "weekly".into() };
-    let mut updates = vec![DependabotUpdate {
-        package_ecosystem: "github-actions".into(),
-        directory: "/".into(),
-        schedule: weekly(),
-    }];
+    let update = |ecosystem: &str, directory: &str| DependabotUpdate {
+        package_ecosystem: ecosystem.into(),
+        directory: directory.into(),
+        schedule: DependabotSchedule { interval: "weekly".into() },
+        cooldown: DependabotCooldown { default_days: 7 },
+    };
+    let mut updates = vec![update("github-actions", "/")];
     for service in &plan.services {
         let directory = if service.dir == "." { "/".to_string() } else { format!("/{}", service.dir) };
-        updates.push(DependabotUpdate {
-            package_ecosystem: "docker".into(),
-            directory: directory.clone(),
-            schedule: weekly(),
-        });
+        updates.push(update("docker", &directory));
         let ecosystem = match service.stack.value {
             Stack::Node => "npm",
             Stack::Python => "pip",
@@ -396,7 +391,7 @@ fn dependabot(plan: &Plan) -> Dependabot {
             Stack::Ruby => "bundler",
             Stack::Php => "composer",
         };
-        updates.push(DependabotUpdate { package_ecosystem: ecosystem.into(), directory, schedule: weekly() });
+        updates.push(update(ecosystem, &directory));
     }
     Dependabot { version: 2, updates }
 }
