@@ -17,7 +17,7 @@ cargo build --release -q -p shipshape || exit 1
 cargo run --release -q -p shipshape-dev -- planted "$OUT/planted" || exit 1
 for set in bad clean; do
   ./target/release/shipshape check "$OUT/planted/$set" --format json --no-ignore > "$OUT/shipshape-$set.json"
-  PEERS_ONLY="hadolint checkov gitleaks detect-secrets trufflehog3" \
+  PEERS_ONLY="hadolint checkov zizmor actionlint gitleaks detect-secrets trufflehog3" \
     bash "$PEERS/run-peers.sh" "$OUT/planted/$set" "$OUT/peers-$set" > /dev/null
 done
 python3 - "$OUT" <<'PY'
@@ -30,7 +30,15 @@ for line in (out / "planted/expected.tsv").read_text().splitlines():
     path, lineno, rule, what = (line.split("\t") + ["", "", "", ""])[:4]
     expected.append((path, int(lineno), rule))
 def domain(path):
-    return "dockerfile" if "Dockerfile" in path else "kubernetes" if path.startswith("k8s/") else "secrets"
+    if "Dockerfile" in path:
+        return "dockerfile"
+    if path.startswith("k8s/"):
+        return "kubernetes"
+    if ".github/" in path:
+        return "github_actions"
+    if ".gitlab-ci" in path:
+        return "gitlab_ci"
+    return "secrets"
 def shipshape(set_):
     data = json.loads((out / f"shipshape-{set_}.json").read_text())
     return [(f["path"], f["line"], f["severity"]) for f in data["findings"]]
@@ -40,7 +48,7 @@ def peer(tool, set_):
         return None
     rows = [json.loads(l) for l in p.read_text().splitlines() if l.strip()]
     return [(r["file"], r["line"], r.get("severity")) for r in rows]
-tools = {"shipshape": shipshape, **{t: (lambda s, t=t: peer(t, s)) for t in ["hadolint", "checkov", "gitleaks", "detect-secrets", "trufflehog3"]}}
+tools = {"shipshape": shipshape, **{t: (lambda s, t=t: peer(t, s)) for t in ["hadolint", "checkov", "zizmor", "actionlint", "gitleaks", "detect-secrets", "trufflehog3"]}}
 print("| tool | domain | planted defects found on their line | findings on the clean set |")
 print("| --- | --- | ---: | ---: |")
 for name, get in tools.items():
@@ -49,7 +57,7 @@ for name, get in tools.items():
         print(f"| {name} | | not installed | |")
         continue
     lines = {(p, l) for p, l, _ in bad}
-    for d in ["dockerfile", "kubernetes", "secrets"]:
+    for d in ["dockerfile", "kubernetes", "github_actions", "gitlab_ci", "secrets"]:
         planted = {(p, l) for p, l, _ in expected if domain(p) == d}
         hit = len(planted & lines)
         noisy = [c for c in clean if domain(c[0]) == d and (name != "shipshape" or c[2] != "info")]

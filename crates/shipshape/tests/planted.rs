@@ -58,6 +58,10 @@ fn domain_of(path: &str) -> &'static str {
         "dockerfile"
     } else if path.starts_with("k8s/") {
         "kubernetes"
+    } else if path.contains(".github/") {
+        "github_actions"
+    } else if path.contains(".gitlab-ci") {
+        "gitlab_ci"
     } else {
         "secrets"
     }
