@@ -412,21 +412,29 @@ fn repository_pass(
         })
         .collect();
     let rendered = kustomize::render(&RepositoryContext { root, files: &files, objects: set });
-    for object in &rendered {
-        for rule in rules {
-            rule.check_object(object, &mut Reporter::new(rule.meta(), 0, out));
+    let per_rule = |check: &(dyn Fn(&'static dyn Rule, &mut Vec<Violation>) + Sync)| -> Vec<Violation> {
+        rules
+            .par_iter()
+            .map(|rule| {
+                let mut found = Vec::new();
+                check(*rule, &mut found);
+                found
+            })
+            .flatten()
+            .collect()
+    };
+    out.extend(per_rule(&|rule, found| {
+        for object in &rendered {
+            rule.check_object(object, &mut Reporter::new(rule.meta(), 0, found));
         }
-    }
+    }));
     set.extend(rendered);
     if !set.objects.is_empty() {
-        for rule in rules {
-            rule.check_objects(set, &mut Reporter::new(rule.meta(), 0, out));
-        }
+        let set = &*set;
+        out.extend(per_rule(&|rule, found| rule.check_objects(set, &mut Reporter::new(rule.meta(), 0, found))));
     }
     let repo = RepositoryContext { root, files: &files, objects: set };
-    for rule in rules {
-        rule.check_repository(&repo, &mut Reporter::new(rule.meta(), 0, out));
-    }
+    out.extend(per_rule(&|rule, found| rule.check_repository(&repo, &mut Reporter::new(rule.meta(), 0, found))));
 }
 
 /// Each file's base offset in the scan's global span space: files follow
