@@ -83,11 +83,15 @@ impl ObjectSet {
     }
 
     /// Objects in the same namespace as `object` (an unset namespace matches
-    /// any, since it is filled in at apply time).
+    /// any, since it is filled in at apply time), and of the same kustomize
+    /// build when both were rendered.
     pub fn same_namespace<'a>(&'a self, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
-        self.objects.iter().filter(move |o| match (&o.namespace, &object.namespace) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
+        self.objects.iter().filter(move |o| {
+            o.kustomize.same_build(&object.kustomize)
+                && match (&o.namespace, &object.namespace) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
         })
     }
 }
@@ -147,8 +151,11 @@ pub struct RepositoryContext<'a> {
     /// The scanned directory on disk; `None` for in-memory scans.
     pub root: Option<&'a Path>,
     pub files: &'a [ScannedFile<'a>],
-    /// Every Kubernetes object (and custom resource) found.
+    /// Every Kubernetes object (and custom resource) found, kustomize
+    /// builds rendered.
     pub objects: &'a ObjectSet,
+    /// What the kustomize render found (`None` while rendering).
+    pub kustomize: Option<&'a crate::kustomize::RenderNotes>,
 }
 
 impl<'a> RepositoryContext<'a> {

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
@@ -312,7 +312,8 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                     if let Some(role) = kustomize_roles.get(&source.relative) {
                         objects.iter_mut().for_each(|o| o.kustomize = *role);
                     }
-                    for object in &objects {
+                    // Objects a kustomization consumes are checked once rendered.
+                    for object in objects.iter().filter(|o| !o.kustomize.consumed) {
                         for rule in &all_rules {
                             rule.check_object(object, &mut Reporter::new(rule.meta(), 0, &mut violations));
                         }
@@ -405,19 +406,26 @@ fn repository_pass(
             documents: &r.documents,
         })
         .collect();
-    let rendered = kustomize::render(&RepositoryContext { root, files: &files, objects: set });
-    for object in &rendered {
+    let rendering = kustomize::render(&RepositoryContext { root, files: &files, objects: set, kustomize: None });
+    // A base rendered by several overlays reports each finding once.
+    let mut seen = HashSet::new();
+    let mut found = Vec::new();
+    for object in &rendering.objects {
         for rule in rules {
-            rule.check_object(object, &mut Reporter::new(rule.meta(), 0, out));
+            rule.check_object(object, &mut Reporter::new(rule.meta(), 0, &mut found));
         }
     }
-    set.objects.extend(rendered);
+    out.extend(found.drain(..).filter(|v| seen.insert((v.rule.id, v.span))));
+    set.objects.retain(|o| !o.kustomize.consumed);
+    set.objects.extend(rendering.objects);
     if !set.objects.is_empty() {
         for rule in rules {
-            rule.check_objects(set, &mut Reporter::new(rule.meta(), 0, out));
+            rule.check_objects(set, &mut Reporter::new(rule.meta(), 0, &mut found));
         }
+        seen.clear();
+        out.extend(found.drain(..).filter(|v| seen.insert((v.rule.id, v.span))));
     }
-    let repo = RepositoryContext { root, files: &files, objects: set };
+    let repo = RepositoryContext { root, files: &files, objects: set, kustomize: Some(&rendering.notes) };
     for rule in rules {
         rule.check_repository(&repo, &mut Reporter::new(rule.meta(), 0, out));
     }
