@@ -105,3 +105,8 @@ fn kubernetes_rule_fixtures() {
 fn secrets_rule_fixtures() {
     check_domain(Domain::Secrets);
 }
+
+#[test]
+fn kustomize_rule_fixtures() {
+    check_domain(Domain::Kustomize);
+}

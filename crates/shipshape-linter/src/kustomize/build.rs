@@ -311,7 +311,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
                     root.push(Entry { key: scalar("data", span), value: mapping(entries, span) });
                 }
                 let res = Res::new(mapping(root, entry.span), k.file, &k.path);
-                self.push(ra, res, entry.span);
+                self.push(ra, res, span);
             }
         }
     }
@@ -331,7 +331,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         }
         for entry in k.list("patches").to_vec() {
             let target = entry.get("target").and_then(Selector::from_node);
-            let report = entry.get("path").or_else(|| entry.get("patch")).map_or(entry.span, |n| n.span);
+            let report = report_span(&entry);
             let (docs, file, path) = match (entry.get("path"), entry.get("patch")) {
                 (Some(path), _) => self.patch_documents(k, path, Some(true)),
                 (None, Some(inline)) => self.patch_documents(k, inline, Some(false)),
@@ -371,7 +371,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         }
         for entry in k.list("patchesJson6902").to_vec() {
             let target = entry.get("target").and_then(Selector::from_node);
-            let report = entry.get("path").or_else(|| entry.get("patch")).map_or(entry.span, |n| n.span);
+            let report = report_span(&entry);
             let (docs, _, _) = match (entry.get("path"), entry.get("patch")) {
                 (Some(path), _) => self.patch_documents(k, path, Some(true)),
                 (None, Some(inline)) => self.patch_documents(k, inline, Some(false)),
@@ -514,6 +514,19 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         });
         usage.matched |= matched;
         usage.judged |= complete && target.is_some();
+    }
+}
+
+/// Where a patch entry that matches nothing is reported: its `target`
+/// key, else its `path`, else its `patch` key.
+fn report_span(entry: &Node) -> Span {
+    if let Some(target) = entry.entry("target") {
+        return target.key.span;
+    }
+    match (entry.get("path"), entry.entry("patch")) {
+        (Some(path), _) => path.span,
+        (None, Some(patch)) => patch.key.span,
+        _ => entry.head_span(),
     }
 }
 

@@ -41,7 +41,8 @@ use crate::context::{K8sObject, RepositoryContext, ScannedFile};
 use crate::discovery::FileKind;
 use crate::k8s::KustomizeRole;
 use build::Builder;
-pub(crate) use files::{is_remote, join, Files, KUSTOMIZATION_NAMES};
+pub(crate) use files::{is_remote, join, Files};
+use shipshape_yaml::Node;
 
 /// What the kustomizations of a scan render to.
 #[derive(Debug, Default)]
@@ -197,6 +198,60 @@ pub fn render_files(files: &[(String, String)], root: Option<&Path>, dir: &str) 
         builder.build(dir).resources.clone()
     };
     resources.into_iter().filter_map(|res| K8sObject::from_node(res.file, &res.path, res.root)).collect()
+}
+
+/// What a kustomization entry must name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reference {
+    /// A file, or a folder holding a kustomization (`resources`, `bases`).
+    Resource,
+    /// A folder holding a kustomization (`components`).
+    Component,
+    /// A file (patches, generator sources, configurations).
+    File,
+}
+
+/// The entries of a kustomization that name other files or folders, with
+/// the node of the name (generator `key=path` entries give the path part's
+/// text but the whole item's node). Inline patches are left out.
+pub(crate) fn references(root: &Node) -> Vec<(Reference, &Node, String)> {
+    let mut out = Vec::new();
+    let list = |key: &str| root.get(key).map(Node::items).unwrap_or(&[]);
+    let text = |node: &Node| node.as_str().map(|s| s.trim().to_string());
+    for key in ["resources", "bases"] {
+        out.extend(list(key).iter().filter_map(|n| Some((Reference::Resource, n, text(n)?))));
+    }
+    out.extend(list("components").iter().filter_map(|n| Some((Reference::Component, n, text(n)?))));
+    for item in list("patchesStrategicMerge") {
+        if let Some(path) = text(item).filter(|t| !t.contains('\n') && !t.contains(": ")) {
+            out.push((Reference::File, item, path));
+        }
+    }
+    for key in ["patches", "patchesJson6902", "replacements"] {
+        for item in list(key) {
+            if let Some(path) = item.get("path") {
+                out.extend(text(path).map(|t| (Reference::File, path, t)));
+            }
+        }
+    }
+    for key in ["configMapGenerator", "secretGenerator"] {
+        for item in list(key) {
+            for source in item.get("files").map(Node::items).unwrap_or(&[]) {
+                let Some(entry) = text(source) else { continue };
+                let path = entry.split_once('=').map_or(entry.as_str(), |(_, p)| p).to_string();
+                out.push((Reference::File, source, path));
+            }
+            let envs = item.get("envs").map(Node::items).unwrap_or(&[]).iter().chain(item.get("env"));
+            out.extend(envs.filter_map(|n| Some((Reference::File, n, text(n)?))));
+        }
+    }
+    for key in ["crds", "configurations"] {
+        out.extend(list(key).iter().filter_map(|n| Some((Reference::File, n, text(n)?))));
+    }
+    if let Some(path) = root.path(&["openapi", "path"]) {
+        out.extend(text(path).map(|t| (Reference::File, path, t)));
+    }
+    out
 }
 
 #[cfg(test)]
