@@ -10,7 +10,7 @@ use shipshape_yaml::{Entry, Node};
 use super::files::{is_remote, join, Files};
 use super::patch::{self, Selector};
 use super::resource::{objects_of, Res};
-use super::transform::{self, Renames};
+use super::transform::{self, CustomSpecs, Renames};
 use super::tree::{mapping, parse_embedded, scalar, set_entry, string};
 use crate::context::FileId;
 
@@ -83,7 +83,7 @@ pub(crate) struct ImageUse {
 
 pub(crate) struct Builder<'f, 's, 'a> {
     files: &'f Files<'s, 'a>,
-    parsed: HashMap<String, Rc<Vec<Node>>>,
+    parsed: HashMap<String, Option<Rc<Vec<Node>>>>,
     kustomizations: HashMap<String, Option<Rc<Kustomization>>>,
     built: HashMap<String, Rc<Built>>,
     stack: Vec<String>,
@@ -133,17 +133,21 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         parsed
     }
 
-    /// The parsed documents of a file of the scan.
+    /// The parsed documents of a file of the scan; `None` for a file that
+    /// is not in the scan, is a template, or does not parse to its end.
     fn documents(&mut self, path: &str) -> Option<(Rc<Vec<Node>>, FileId)> {
         let file = self.files.get(path)?;
         if let Some(docs) = self.parsed.get(path) {
-            return Some((docs.clone(), file.file));
+            return docs.as_ref().map(|d| (d.clone(), file.file));
         }
-        let docs: Vec<Node> =
-            shipshape_yaml::parse_at(file.text, file.base).documents.into_iter().map(|d| d.root).collect();
-        let docs = Rc::new(docs);
+        let docs = if shipshape_yaml::is_templated(file.text) {
+            None
+        } else {
+            let parsed = shipshape_yaml::parse_at(file.text, file.base);
+            parsed.error.is_none().then(|| Rc::new(parsed.documents.into_iter().map(|d| d.root).collect()))
+        };
         self.parsed.insert(path.to_string(), docs.clone());
-        Some((docs, file.file))
+        docs.map(|d| (d, file.file))
     }
 
     /// Renders the kustomization of a folder (memoized: a base renders
@@ -223,6 +227,11 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
                 objects_of(doc, &mut objects);
             }
             self.rendered_files.insert(file);
+            // A file without objects is a placeholder filled in later
+            // (`flux bootstrap` writes gotk-components.yaml).
+            if objects.is_empty() {
+                *complete = false;
+            }
             for object in objects {
                 self.push(ra, Res::new(object, file, &path), entry.span);
             }
@@ -356,18 +365,25 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         if prefix.is_some() || suffix.is_some() {
             transform::prefix_suffix(ra, prefix, suffix);
         }
+        let mut custom = CustomSpecs::default();
+        for entry in k.list("configurations").to_vec() {
+            let Some(path) = entry.as_str().and_then(|p| join(&k.dir, p)) else { continue };
+            for doc in self.documents(&path).map(|(docs, _)| docs).iter().flat_map(|d| d.iter()) {
+                custom.read(doc);
+            }
+        }
         if let Some(common) = k.root.get("commonLabels") {
-            transform::labels(ra, common, true, true);
+            transform::labels(ra, common, true, true, &custom);
         }
         for entry in k.list("labels") {
             if let Some(pairs) = entry.get("pairs") {
                 let selectors = entry.get("includeSelectors").and_then(Node::as_bool) == Some(true);
                 let templates = entry.get("includeTemplates").and_then(Node::as_bool) == Some(true);
-                transform::labels(ra, pairs, templates, selectors);
+                transform::labels(ra, pairs, templates, selectors, &custom);
             }
         }
         if let Some(annotations) = k.root.get("commonAnnotations") {
-            transform::annotations(ra, annotations);
+            transform::annotations(ra, annotations, &custom);
         }
         for entry in k.list("patchesJson6902").to_vec() {
             let target = entry.get("target").and_then(Selector::from_node);

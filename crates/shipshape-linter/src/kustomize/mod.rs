@@ -32,14 +32,15 @@ mod resource;
 mod transform;
 mod tree;
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use shipshape_diagnostics::Span;
 
-use crate::context::{K8sObject, RepositoryContext, ScannedFile};
+use crate::context::{FileId, K8sObject, RepositoryContext, ScannedFile};
 use crate::discovery::FileKind;
 use crate::k8s::KustomizeRole;
+use crate::rule::Violation;
 use build::Builder;
 pub(crate) use files::{is_remote, join, Files};
 use shipshape_yaml::Node;
@@ -49,6 +50,8 @@ use shipshape_yaml::Node;
 pub struct Rendering {
     pub objects: Vec<K8sObject>,
     pub notes: RenderNotes,
+    /// The folder of each build's root kustomization, by build number.
+    pub roots: Vec<String>,
 }
 
 /// What the render found wrong, for the Kustomize rules.
@@ -92,15 +95,14 @@ pub fn render(repo: &RepositoryContext<'_>) -> Rendering {
         }
     }
     let mut objects = Vec::new();
-    let mut next_build = 0u32;
-    let roots: Vec<&String> = dirs.iter().filter(|d| !included.contains(*d)).collect();
-    for dir in roots {
-        render_root(&mut builder, dir, &mut next_build, &mut objects);
+    let mut roots = Vec::new();
+    for dir in dirs.iter().filter(|d| !included.contains(*d)) {
+        render_root(&mut builder, dir, &mut roots, &mut objects);
     }
     // Kustomizations only reachable through a cycle.
     for dir in &dirs {
         if !builder.visited.contains(dir) {
-            render_root(&mut builder, dir, &mut next_build, &mut objects);
+            render_root(&mut builder, dir, &mut roots, &mut objects);
         }
     }
     let mut notes = RenderNotes::default();
@@ -149,23 +151,73 @@ pub fn render(repo: &RepositoryContext<'_>) -> Rendering {
             objects.push(object);
         }
     }
-    Rendering { objects, notes }
+    Rendering { objects, notes, roots }
 }
 
-fn render_root(builder: &mut Builder<'_, '_, '_>, dir: &str, next_build: &mut u32, out: &mut Vec<K8sObject>) {
+fn render_root(builder: &mut Builder<'_, '_, '_>, dir: &str, roots: &mut Vec<String>, out: &mut Vec<K8sObject>) {
     let Some(k) = builder.kustomization(dir) else { return };
     let resources = if k.is_component() {
         builder.build_component_alone(dir).resources
     } else {
         builder.build(dir).resources.clone()
     };
-    let build = *next_build;
-    *next_build += 1;
+    let build = u32::try_from(roots.len()).unwrap_or(u32::MAX);
+    roots.push(dir.to_string());
     for res in resources {
         if let Some(mut object) = K8sObject::from_node(res.file, &res.path, res.root) {
             object.kustomize = KustomizeRole { build: Some(build), ..KustomizeRole::default() };
             out.push(object);
         }
+    }
+}
+
+/// Merges the findings of rendered objects: one per rule and span (a base
+/// rendered by several overlays reports once), and when only some of the
+/// builds that render the finding's file have it (an overlay removed a
+/// setting), the message says which. `builds[i]` is the build of the
+/// object `found[i]` came from; `file_of` maps a global offset to its file.
+pub fn merge_findings(
+    rendering: &Rendering,
+    found: Vec<Violation>,
+    builds: &[Option<u32>],
+    file_of: impl Fn(usize) -> FileId,
+    out: &mut Vec<Violation>,
+) {
+    let mut file_builds: HashMap<FileId, BTreeSet<u32>> = HashMap::new();
+    for object in &rendering.objects {
+        if let Some(build) = object.kustomize.build {
+            file_builds.entry(object.file).or_default().insert(build);
+        }
+    }
+    let mut merged: Vec<(Violation, BTreeSet<u32>)> = Vec::new();
+    let mut index: HashMap<(&'static str, Span), usize> = HashMap::new();
+    for (violation, build) in found.into_iter().zip(builds.iter().chain(std::iter::repeat(&None))) {
+        let slot = *index.entry((violation.rule.id, violation.span)).or_insert_with(|| {
+            merged.push((violation, BTreeSet::new()));
+            merged.len() - 1
+        });
+        if let (Some(build), Some((_, set))) = (build, merged.get_mut(slot)) {
+            set.insert(*build);
+        }
+    }
+    for (mut violation, producing) in merged {
+        let all = file_builds.get(&file_of(violation.span.start)).map_or(0, BTreeSet::len);
+        if !producing.is_empty() && producing.len() < all {
+            let names: Vec<String> = producing
+                .iter()
+                .filter_map(|b| rendering.roots.get(*b as usize))
+                .map(|d| format!("`{}`", if d.is_empty() { "." } else { d }))
+                .collect();
+            let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+            let more = names.len().saturating_sub(3);
+            let noun = if names.len() == 1 { "build" } else { "builds" };
+            violation.message = if more > 0 {
+                format!("{} (only in the kustomize {noun} of {shown} and {more} more)", violation.message)
+            } else {
+                format!("{} (only in the kustomize {noun} of {shown})", violation.message)
+            };
+        }
+        out.push(violation);
     }
 }
 

@@ -127,6 +127,8 @@ fn merge_entry(target: &mut Node, entry: &Entry, keyed: bool) {
         return;
     };
     match (&mut existing.kind, &value.kind) {
+        // The same value: it stays where it was first written.
+        (NodeKind::Scalar(a), NodeKind::Scalar(b)) if a.value == b.value => {}
         (NodeKind::Mapping(_), NodeKind::Mapping(_)) => merge_map(existing, value, keyed),
         (NodeKind::Sequence(items), NodeKind::Sequence(patch_items)) => {
             let merge = keyed.then(|| merge_key(key, patch_items)).flatten();

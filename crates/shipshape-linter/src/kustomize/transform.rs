@@ -118,6 +118,51 @@ fn apply_specs(res: &mut Res, specs: &[FieldSpec], span: Span, pairs: &[(Node, N
     }
 }
 
+/// A field spec from a kustomization's `configurations` file.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CustomSpec {
+    kind: Option<String>,
+    group: Option<String>,
+    route: Vec<String>,
+    create: bool,
+}
+
+/// Field specs of `configurations` files, per transformer.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CustomSpecs {
+    pub(crate) labels: Vec<CustomSpec>,
+    pub(crate) annotations: Vec<CustomSpec>,
+}
+
+impl CustomSpecs {
+    /// Reads the `commonLabels` and `commonAnnotations` lists of a
+    /// transformer configuration document.
+    pub(crate) fn read(&mut self, config: &Node) {
+        for (key, out) in [("commonLabels", &mut self.labels), ("commonAnnotations", &mut self.annotations)] {
+            for spec in config.get(key).map(Node::items).unwrap_or(&[]) {
+                let Some(path) = spec.str_at(&["path"]) else { continue };
+                out.push(CustomSpec {
+                    kind: spec.str_at(&["kind"]).map(str::to_string),
+                    group: spec.str_at(&["group"]).map(str::to_string),
+                    route: path.split('/').map(|p| p.trim_end_matches("[]").to_string()).collect(),
+                    create: spec.get("create").and_then(Node::as_bool) == Some(true),
+                });
+            }
+        }
+    }
+}
+
+fn apply_custom(res: &mut Res, specs: &[CustomSpec], span: Span, pairs: &[(Node, Node)]) {
+    for spec in specs {
+        let kind_ok = spec.kind.as_deref().is_none_or(|k| k == res.kind());
+        let group_ok = spec.group.as_deref().is_none_or(|g| g == res.group());
+        if kind_ok && group_ok {
+            let route: Vec<&str> = spec.route.iter().map(String::as_str).collect();
+            add_at(&mut res.root, &route, spec.create, span, pairs);
+        }
+    }
+}
+
 /// `key: value` pairs of a mapping node, cloned (values as strings).
 pub(crate) fn pairs_of(node: &Node) -> Vec<(Node, Node)> {
     node.entries()
@@ -129,8 +174,9 @@ pub(crate) fn pairs_of(node: &Node) -> Vec<(Node, Node)> {
         .collect()
 }
 
-/// Labels on metadata, and optionally on pod templates and selectors.
-pub(crate) fn labels(ra: &mut [Res], node: &Node, templates: bool, selectors: bool) {
+/// Labels on metadata, and optionally on pod templates and selectors
+/// (with the custom field specs of `configurations`).
+pub(crate) fn labels(ra: &mut [Res], node: &Node, templates: bool, selectors: bool, custom: &CustomSpecs) {
     let pairs = pairs_of(node);
     if pairs.is_empty() {
         return;
@@ -144,11 +190,12 @@ pub(crate) fn labels(ra: &mut [Res], node: &Node, templates: bool, selectors: bo
         }
         if selectors {
             apply_specs(res, SELECTOR_LABELS, node.span, &pairs);
+            apply_custom(res, &custom.labels, node.span, &pairs);
         }
     }
 }
 
-pub(crate) fn annotations(ra: &mut [Res], node: &Node) {
+pub(crate) fn annotations(ra: &mut [Res], node: &Node, custom: &CustomSpecs) {
     let pairs = pairs_of(node);
     if pairs.is_empty() {
         return;
@@ -158,6 +205,7 @@ pub(crate) fn annotations(ra: &mut [Res], node: &Node) {
             add_at(metadata, &["annotations"], true, node.span, &pairs);
         }
         apply_specs(res, TEMPLATE_ANNOTATIONS, node.span, &pairs);
+        apply_custom(res, &custom.annotations, node.span, &pairs);
     }
 }
 
@@ -429,7 +477,7 @@ mod tests {
             res("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n"),
         ];
         let node = shipshape_yaml::parse("{team: shop}").documents.remove(0).root;
-        labels(&mut ra, &node, false, true);
+        labels(&mut ra, &node, false, true, &CustomSpecs::default());
         assert_eq!(ra[0].root.str_at(&["spec", "selector", "matchLabels", "team"]), Some("shop"));
         assert_eq!(ra[0].root.str_at(&["spec", "template", "metadata", "labels", "team"]), Some("shop"));
         prefix_suffix(&mut ra, Some("p-"), None);
