@@ -408,22 +408,23 @@ fn repository_pass(
         .collect();
     let rendering = kustomize::render(&RepositoryContext { root, files: &files, objects: set, kustomize: None });
     // A base rendered by several overlays reports each finding once.
-    let mut seen = HashSet::new();
-    let mut found = Vec::new();
+    let (mut found, mut builds) = (Vec::new(), Vec::new());
     for object in &rendering.objects {
         for rule in rules {
             rule.check_object(object, &mut Reporter::new(rule.meta(), 0, &mut found));
         }
+        builds.resize(found.len(), object.kustomize.build);
     }
-    out.extend(found.drain(..).filter(|v| seen.insert((v.rule.id, v.span))));
+    kustomize::merge_findings(&rendering, found, &builds, |offset| file_of(bases, offset), out);
     set.objects.retain(|o| !o.kustomize.consumed);
     set.objects.extend(rendering.objects);
     if !set.objects.is_empty() {
+        let mut found = Vec::new();
         for rule in rules {
             rule.check_objects(set, &mut Reporter::new(rule.meta(), 0, &mut found));
         }
-        seen.clear();
-        out.extend(found.drain(..).filter(|v| seen.insert((v.rule.id, v.span))));
+        let mut seen = HashSet::new();
+        out.extend(found.into_iter().filter(|v| seen.insert((v.rule.id, v.span))));
     }
     let repo = RepositoryContext { root, files: &files, objects: set, kustomize: Some(&rendering.notes) };
     for rule in rules {
