@@ -353,3 +353,41 @@ fn native_render_matches_kubectl_kustomize() {
     assert!(same_set * 100 >= compared * 95, "object sets differ too often: {same_set}/{compared}");
     assert!(same_shape * 100 >= compared * 90, "compared fields differ too often: {same_shape}/{compared}");
 }
+
+/// A well-built set of kustomizations (base, component, overlays with
+/// images, generators, patches and a pinned remote base) gives no warning
+/// or error with every rule on by default, rendered or not.
+#[test]
+fn clean_kustomizations_have_no_warnings_or_errors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize-clean");
+    let mut files = Vec::new();
+    collect_files(&root, &root, &mut files);
+    assert!(files.len() >= 8, "the clean set is missing");
+    let outcome = shipshape_linter::lint_sources(&shipshape_linter::LintSettings::new("clean"), files);
+    let serious: Vec<String> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity >= shipshape_linter::Severity::Warning)
+        .map(|f| format!("{}:{}: {} [{}] {}", f.path, f.line, f.severity, f.rule, f.message))
+        .collect();
+    assert!(serious.is_empty(), "clean kustomizations got findings:\n{}", serious.join("\n"));
+}
+
+/// Rendering through the engine survives cycles, self-inclusion and
+/// kustomizations of odd shapes.
+#[test]
+fn odd_kustomization_sets_do_not_panic() {
+    let files: Vec<(String, String)> = [
+        ("a/kustomization.yaml", "resources: [../b, ., x.yaml]\npatches: [{path: p.yaml}]\n"),
+        ("b/kustomization.yaml", "resources: [../a]\ncomponents: [../b]\nimages: [{name: x, newTag: '1'}]\n"),
+        ("a/x.yaml", "apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: ConfigMap, metadata: {name: x}}]\n"),
+        ("a/p.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: b}\n"),
+        ("c/kustomization.yaml", "kind: Component\nresources: 3\npatches: [{patch: '- op: add'}]\n"),
+        ("d/Kustomization", "resources: [../a, ../c]\nnamespace: d\nnamePrefix: p-\n"),
+    ]
+    .iter()
+    .map(|(p, t)| (p.to_string(), t.to_string()))
+    .collect();
+    let outcome = shipshape_linter::lint_sources(&shipshape_linter::LintSettings::new("odd"), files);
+    assert!(outcome.files_scanned == 6);
+}

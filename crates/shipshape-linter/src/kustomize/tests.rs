@@ -43,3 +43,30 @@ fn subjects_follow_service_accounts() {
     let subject = &binding.root.get("subjects").expect("test data").items()[0];
     assert_eq!(subject.str_at(&["namespace"]), Some("dev"));
 }
+
+/// Odd shapes, cycles and self-inclusion render without panicking.
+#[test]
+fn odd_kustomizations_do_not_panic() {
+    let odd = [
+        "resources: {a: b}\npatches: [x, {path: [1]}, {patch: 3}]\nimages: 7\nreplicas: [{name: web}]\n",
+        "resources: [., ./, ../.., '']\ncomponents: [.]\nnamespace: [x]\nnamePrefix: {a: 1}\n",
+        "patches:\n  - target: {kind: '('}\n    patch: '[{op: remove, path: /}, {op: add, path: /a/-/b, value: 1}, {op: move, from: /x, path: /y}]'\n",
+        "patchesStrategicMerge: ['apiVersion: v1\\nkind: X\\nmetadata: {name: a}\\n$patch: delete']\npatchesJson6902: [{target: {}, path: ops.yaml}]\n",
+        "configMapGenerator: [{name: c, behavior: merge, literals: [a, =b, c=]}, {literals: [x=y]}]\nsecretGenerator: 1\n",
+        "commonLabels: [a]\nlabels: [{pairs: x}, 3]\ncommonAnnotations: {a: {b: c}}\nconfigurations: [k.yaml, 3]\n",
+        "---\n- just\n- a list\n",
+    ];
+    for text in odd {
+        let mut list = vec![
+            ("a/kustomization.yaml".to_string(), text.to_string()),
+            ("a/k.yaml".to_string(), "commonLabels: 1\n".to_string()),
+            ("a/ops.yaml".to_string(), "{op: add}\n".to_string()),
+            ("b/kustomization.yaml".to_string(), "resources: [../c]\n".to_string()),
+            ("c/kustomization.yaml".to_string(), "resources: [../b, ../a]\n".to_string()),
+        ];
+        list.push(("a/x".to_string(), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n".to_string()));
+        for dir in ["a", "b", "c", "missing"] {
+            let _ = render_files(&list, None, dir);
+        }
+    }
+}
