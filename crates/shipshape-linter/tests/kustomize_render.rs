@@ -391,3 +391,49 @@ fn odd_kustomization_sets_do_not_panic() {
     let outcome = shipshape_linter::lint_sources(&shipshape_linter::LintSettings::new("odd"), files);
     assert!(outcome.files_scanned == 6);
 }
+
+/// Findings on rendered objects land where each field was written: the
+/// base line, the patch line that set a field, the kustomization entry
+/// that set a value; a base defect is reported once however many overlays
+/// render it, and a defect only some overlays have says which.
+#[test]
+fn findings_land_where_fields_were_written() {
+    let files: Vec<(String, String)> = [
+        ("base/kustomization.yaml", "resources: [deploy.yaml]\n"),
+        (
+            "base/deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      hostNetwork: true\n      containers:\n        - name: web\n          image: registry.example.com/web:1.0.0\n          securityContext:\n            privileged: false\n",
+        ),
+        (
+            "prod/kustomization.yaml",
+            "resources: [../base]\nimages:\n  - name: registry.example.com/web\n    newTag: latest\npatches:\n  - path: privileged.yaml\n",
+        ),
+        (
+            "prod/privileged.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            privileged: true\n            allowPrivilegeEscalation: false\n",
+        ),
+        ("dev/kustomization.yaml", "resources: [../base]\nnamePrefix: dev-\n"),
+    ]
+    .iter()
+    .map(|(p, t)| (p.to_string(), t.to_string()))
+    .collect();
+    let mut settings = shipshape_linter::LintSettings::new("positions");
+    settings.select(&[
+        "host-namespace-shared",
+        "latest-image-tag",
+        "privileged-container",
+        "privilege-escalation-allowed",
+    ]);
+    let outcome = shipshape_linter::lint_sources(&settings, files);
+    let found: Vec<String> = outcome.findings.iter().map(|f| format!("{} {}:{}", f.rule, f.path, f.line)).collect();
+    // The base's hostNetwork, once for both overlays.
+    assert_eq!(found.iter().filter(|f| f.starts_with("host-namespace-shared")).count(), 1, "{found:?}");
+    assert!(found.contains(&"host-namespace-shared base/deploy.yaml:12".to_string()), "{found:?}");
+    // The tag set by `newTag`, and the flag set by the patch.
+    assert!(found.contains(&"latest-image-tag prod/kustomization.yaml:4".to_string()), "{found:?}");
+    assert!(found.contains(&"privileged-container prod/privileged.yaml:11".to_string()), "{found:?}");
+    // Only dev lacks `allowPrivilegeEscalation: false`: the base line, naming dev.
+    assert!(found.contains(&"privilege-escalation-allowed base/deploy.yaml:14".to_string()), "{found:?}");
+    let escalation = outcome.findings.iter().find(|f| f.rule == "privilege-escalation-allowed");
+    assert!(escalation.is_some_and(|f| f.message.ends_with("(only in the kustomize build of `dev`)")), "{found:?}");
+}
