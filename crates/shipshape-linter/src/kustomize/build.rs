@@ -83,6 +83,11 @@ pub(crate) struct ImageUse {
 
 pub(crate) struct Builder<'f, 's, 'a> {
     files: &'f Files<'s, 'a>,
+    /// The objects the scan already parsed, by file, in document order.
+    parsed_objects: HashMap<FileId, Vec<&'f Node>>,
+    /// How many more kustomizations take a folder's build as a resource:
+    /// the last one takes it without a copy.
+    uses: HashMap<String, usize>,
     parsed: HashMap<String, Option<Rc<Vec<Node>>>>,
     kustomizations: HashMap<String, Option<Rc<Kustomization>>>,
     built: HashMap<String, Rc<Built>>,
@@ -105,6 +110,8 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
     pub(crate) fn new(files: &'f Files<'s, 'a>) -> Self {
         Self {
             files,
+            parsed_objects: HashMap::new(),
+            uses: HashMap::new(),
             parsed: HashMap::new(),
             kustomizations: HashMap::new(),
             built: HashMap::new(),
@@ -115,6 +122,51 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             images: BTreeMap::new(),
             duplicates: BTreeMap::new(),
             openapi: 0,
+        }
+    }
+
+    /// Uses the objects the scan parsed instead of parsing their files again.
+    pub(crate) fn with_objects(mut self, objects: impl Iterator<Item = (FileId, &'f Node)>) -> Self {
+        for (file, root) in objects {
+            self.parsed_objects.entry(file).or_default().push(root);
+        }
+        self
+    }
+
+    /// Says how many kustomizations take each folder as a resource.
+    pub(crate) fn with_uses(mut self, uses: HashMap<String, usize>) -> Self {
+        self.uses = uses;
+        self
+    }
+
+    /// The build of a folder, for one more user: moved out of the cache
+    /// for its last user, copied for the others.
+    fn take_build(&mut self, dir: &str) -> Built {
+        let shared = self.build(dir);
+        let last = match self.uses.get_mut(dir) {
+            Some(count) if *count > 1 => {
+                *count -= 1;
+                false
+            }
+            Some(_) => true,
+            None => false,
+        };
+        if last {
+            drop(shared);
+            if let Some(cached) = self.built.remove(dir) {
+                return Rc::try_unwrap(cached).unwrap_or_else(|rc| (*rc).clone());
+            }
+            return Built::default();
+        }
+        (*shared).clone()
+    }
+
+    /// A root's build, taken out of the cache (nothing else uses a root).
+    pub(crate) fn take_root(&mut self, dir: &str) -> Built {
+        drop(self.build(dir));
+        match self.built.remove(dir) {
+            Some(cached) => Rc::try_unwrap(cached).unwrap_or_else(|rc| (*rc).clone()),
+            None => Built::default(),
         }
     }
 
@@ -221,11 +273,19 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             *complete = false;
             return;
         };
-        if let Some((docs, file)) = self.documents(&path).filter(|_| self.files.kustomization_in(&path).is_none()) {
-            let mut objects = Vec::new();
-            for doc in docs.iter() {
-                objects_of(doc, &mut objects);
-            }
+        let is_folder = self.files.kustomization_in(&path).is_some();
+        let known = self.files.get(&path).and_then(|f| self.parsed_objects.get(&f.file).map(|o| (o, f.file)));
+        let loaded = match known.filter(|_| !is_folder) {
+            Some((objects, file)) => Some((objects.iter().map(|o| (*o).clone()).collect(), file)),
+            None => self.documents(&path).filter(|_| !is_folder).map(|(docs, file)| {
+                let mut objects = Vec::new();
+                for doc in docs.iter() {
+                    objects_of(doc, &mut objects);
+                }
+                (objects, file)
+            }),
+        };
+        if let Some((objects, file)) = loaded {
             self.rendered_files.insert(file);
             // A file without objects is a placeholder filled in later
             // (`flux bootstrap` writes gotk-components.yaml).
@@ -235,12 +295,12 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             for object in objects {
                 self.push(ra, Res::new(object, file, &path), entry.span);
             }
-        } else if self.files.kustomization_in(&path).is_some() {
-            let built = self.build(&path);
+        } else if is_folder {
+            let built = self.take_build(&path);
             if !built.complete {
                 *complete = false;
             }
-            for res in built.resources.iter().cloned() {
+            for res in built.resources {
                 self.push(ra, res, entry.span);
             }
         } else {
@@ -250,8 +310,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
 
     /// Adds a resource; kustomize refuses two with one id.
     fn push(&mut self, ra: &mut Vec<Res>, res: Res, span: Span) {
-        let id = res.current_id();
-        if ra.iter().any(|r| r.current_id() == id) {
+        if ra.iter().any(|r| r.same_id(&res)) {
             self.duplicates.entry(span).or_insert_with(|| {
                 format!(
                     "{} is added twice to this build (here and by an earlier entry); kustomize refuses duplicate \

@@ -17,8 +17,9 @@
 //!   not checked as written: they are checked once rendered;
 //! - findings of rendered objects are deduplicated by rule and span, so a
 //!   base rendered through three overlays reports a defect of the base once;
-//! - objects of different builds are never related to one another
-//!   (`ObjectSet::same_namespace`), so overlays do not satisfy each other.
+//! - a build is a unit: its objects relate only to one another
+//!   (`ObjectSet::same_namespace`), so overlays do not satisfy each other
+//!   and loose manifests elsewhere do not stand in for what a build lacks.
 //!
 //! Generated ConfigMaps and Secrets get no hash suffix (it depends on file
 //! contents the scan may not have); references to them stay consistent.
@@ -81,19 +82,25 @@ pub fn render(repo: &RepositoryContext<'_>) -> Rendering {
     if dirs.is_empty() {
         return Rendering::default();
     }
-    let mut builder = Builder::new(&files);
+    let parsed = repo.objects.objects.iter().filter(|o| o.kustomize.consumed).map(|o| (o.file, &o.root));
+    let mut builder = Builder::new(&files).with_objects(parsed);
     let mut included = HashSet::new();
+    let mut uses: HashMap<String, usize> = HashMap::new();
     for dir in &dirs {
         let Some(k) = builder.kustomization(dir) else { continue };
         for key in ["resources", "bases", "components"] {
             for entry in k.list(key) {
                 let Some(reference) = entry.as_str().filter(|r| !is_remote(r)) else { continue };
                 if let Some(path) = join(dir, reference).filter(|p| files.kustomization_in(p).is_some()) {
+                    if key != "components" {
+                        *uses.entry(path.clone()).or_default() += 1;
+                    }
                     included.insert(path);
                 }
             }
         }
     }
+    builder = builder.with_uses(uses);
     let mut objects = Vec::new();
     let mut roots = Vec::new();
     for dir in dirs.iter().filter(|d| !included.contains(*d)) {
@@ -156,11 +163,8 @@ pub fn render(repo: &RepositoryContext<'_>) -> Rendering {
 
 fn render_root(builder: &mut Builder<'_, '_, '_>, dir: &str, roots: &mut Vec<String>, out: &mut Vec<K8sObject>) {
     let Some(k) = builder.kustomization(dir) else { return };
-    let resources = if k.is_component() {
-        builder.build_component_alone(dir).resources
-    } else {
-        builder.build(dir).resources.clone()
-    };
+    let resources =
+        if k.is_component() { builder.build_component_alone(dir).resources } else { builder.take_root(dir).resources };
     let build = u32::try_from(roots.len()).unwrap_or(u32::MAX);
     roots.push(dir.to_string());
     for res in resources {

@@ -150,14 +150,13 @@ impl Res {
         [(first.0, self.effective_namespace(first.1)), (current.0, self.effective_namespace(current.1))]
     }
 
-    /// Group, kind, effective namespace and name: what kustomize keeps unique.
-    pub(crate) fn current_id(&self) -> (String, String, String, String) {
-        (
-            self.group().to_string(),
-            self.kind().to_string(),
-            self.effective_namespace(self.namespace()).to_string(),
-            self.name().to_string(),
-        )
+    /// True when both have the same group, kind, effective namespace and
+    /// name: what kustomize keeps unique.
+    pub(crate) fn same_id(&self, other: &Res) -> bool {
+        self.name() == other.name()
+            && self.kind() == other.kind()
+            && self.group() == other.group()
+            && self.effective_namespace(self.namespace()) == other.effective_namespace(other.namespace())
     }
 
     pub(crate) fn display(&self) -> String {
