@@ -84,7 +84,7 @@ impl ObjectSet {
 
     /// Objects in the same namespace as `object` (an unset namespace matches
     /// any, since it is filled in at apply time), and of the same kustomize
-    /// build when both were rendered.
+    /// build (or, for loose manifests, not rendered either).
     pub fn same_namespace<'a>(&'a self, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
         self.objects.iter().filter(move |o| {
             o.kustomize.same_build(&object.kustomize)

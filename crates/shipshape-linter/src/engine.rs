@@ -318,7 +318,8 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                             rule.check_object(object, &mut Reporter::new(rule.meta(), 0, &mut violations));
                         }
                     }
-                    objects.retain(|o| !NOT_RELATED.contains(&o.kind.as_str()));
+                    // Kept for the kustomize render when a kustomization consumes them.
+                    objects.retain(|o| o.kustomize.consumed || !NOT_RELATED.contains(&o.kind.as_str()));
                 }
                 _ => {}
             }
@@ -417,7 +418,7 @@ fn repository_pass(
     }
     kustomize::merge_findings(&rendering, found, &builds, |offset| file_of(bases, offset), out);
     set.objects.retain(|o| !o.kustomize.consumed);
-    set.objects.extend(rendering.objects);
+    set.objects.extend(rendering.objects.into_iter().filter(|o| !NOT_RELATED.contains(&o.kind.as_str())));
     if !set.objects.is_empty() {
         let mut found = Vec::new();
         for rule in rules {

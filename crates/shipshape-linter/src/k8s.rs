@@ -499,13 +499,12 @@ pub struct KustomizeRole {
 }
 
 impl KustomizeRole {
-    /// False for objects of two different kustomize builds, which are
-    /// never deployed together as far as the scan can tell.
+    /// True when two objects may be deployed together: both of one
+    /// kustomize build, or neither rendered. A build is a unit: its
+    /// objects relate to one another, not to other builds or to loose
+    /// manifests.
     pub fn same_build(&self, other: &KustomizeRole) -> bool {
-        match (self.build, other.build) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        }
+        self.build == other.build
     }
 }
 
