@@ -91,6 +91,12 @@ impl ObjectSet {
         self.by_kind = std::sync::OnceLock::new();
     }
 
+    /// Keeps only the objects `keep` accepts (and forgets the index).
+    pub fn retain(&mut self, keep: impl FnMut(&K8sObject) -> bool) {
+        self.objects.retain(keep);
+        self.by_kind = std::sync::OnceLock::new();
+    }
+
     fn indices(&self, kind: &str) -> &[usize] {
         let index = self.by_kind.get_or_init(|| {
             let mut index: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
@@ -112,12 +118,13 @@ impl ObjectSet {
     }
 
     /// Objects in the same namespace as `object` (an unset namespace matches
-    /// any, since it is filled in at apply time).
+    /// any, since it is filled in at apply time), and of the same kustomize
+    /// build (or, for loose manifests, not rendered either).
     pub fn same_namespace<'a>(&'a self, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
         self.objects.iter().filter(move |o| namespaces_may_match(o, object))
     }
 
-    /// Objects of `kind` that may share `object`'s namespace.
+    /// Objects of `kind` that may share `object`'s namespace and build.
     pub fn same_namespace_of_kind<'a>(
         &'a self,
         object: &'a K8sObject,
@@ -127,11 +134,14 @@ impl ObjectSet {
     }
 }
 
+/// Same kustomize build (or, for loose manifests, not rendered either), and
+/// namespaces that can be equal.
 fn namespaces_may_match(a: &K8sObject, b: &K8sObject) -> bool {
-    match (&a.namespace, &b.namespace) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    }
+    a.kustomize.same_build(&b.kustomize)
+        && match (&a.namespace, &b.namespace) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
 }
 
 /// One YAML file, for rules that read a whole file (workflows, GitLab CI,
@@ -189,8 +199,11 @@ pub struct RepositoryContext<'a> {
     /// The scanned directory on disk; `None` for in-memory scans.
     pub root: Option<&'a Path>,
     pub files: &'a [ScannedFile<'a>],
-    /// Every Kubernetes object (and custom resource) found.
+    /// Every Kubernetes object (and custom resource) found, kustomize
+    /// builds rendered.
     pub objects: &'a ObjectSet,
+    /// What the kustomize render found (`None` while rendering).
+    pub kustomize: Option<&'a crate::kustomize::RenderNotes>,
 }
 
 impl<'a> RepositoryContext<'a> {

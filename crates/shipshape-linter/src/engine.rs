@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
@@ -315,12 +315,14 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                     if let Some(role) = kustomize_roles.get(&source.relative) {
                         objects.iter_mut().for_each(|o| o.kustomize = *role);
                     }
-                    for object in &objects {
+                    // Objects a kustomization consumes are checked once rendered.
+                    for object in objects.iter().filter(|o| !o.kustomize.consumed) {
                         for rule in &all_rules {
                             rule.check_object(object, &mut Reporter::new(rule.meta(), 0, &mut violations));
                         }
                     }
-                    objects.retain(|o| !NOT_RELATED.contains(&o.kind.as_str()));
+                    // Kept for the kustomize render when a kustomization consumes them.
+                    objects.retain(|o| o.kustomize.consumed || !NOT_RELATED.contains(&o.kind.as_str()));
                 }
                 _ => {}
             }
@@ -411,7 +413,7 @@ fn repository_pass(
             documents: &r.documents,
         })
         .collect();
-    let rendered = kustomize::render(&RepositoryContext { root, files: &files, objects: set });
+    let rendering = kustomize::render(&RepositoryContext { root, files: &files, objects: set, kustomize: None });
     let per_rule = |check: &(dyn Fn(&'static dyn Rule, &mut Vec<Violation>) + Sync)| -> Vec<Violation> {
         rules
             .par_iter()
@@ -423,17 +425,33 @@ fn repository_pass(
             .flatten()
             .collect()
     };
-    out.extend(per_rule(&|rule, found| {
-        for object in &rendered {
-            rule.check_object(object, &mut Reporter::new(rule.meta(), 0, found));
-        }
-    }));
-    set.extend(rendered);
+    // A base rendered by several overlays reports each finding once.
+    let per_object: Vec<(Vec<Violation>, _)> = rendering
+        .objects
+        .par_iter()
+        .map(|object| {
+            let mut found = Vec::new();
+            for rule in rules {
+                rule.check_object(object, &mut Reporter::new(rule.meta(), 0, &mut found));
+            }
+            (found, object.kustomize.build)
+        })
+        .collect();
+    let (mut found, mut builds) = (Vec::new(), Vec::new());
+    for (violations, build) in per_object {
+        builds.extend(std::iter::repeat_n(build, violations.len()));
+        found.extend(violations);
+    }
+    kustomize::merge_findings(&rendering, found, &builds, |offset| file_of(bases, offset), out);
+    set.retain(|o| !o.kustomize.consumed);
+    set.extend(rendering.objects.into_iter().filter(|o| !NOT_RELATED.contains(&o.kind.as_str())).collect());
     if !set.objects.is_empty() {
         let set = &*set;
-        out.extend(per_rule(&|rule, found| rule.check_objects(set, &mut Reporter::new(rule.meta(), 0, found))));
+        let found = per_rule(&|rule, found| rule.check_objects(set, &mut Reporter::new(rule.meta(), 0, found)));
+        let mut seen = HashSet::new();
+        out.extend(found.into_iter().filter(|v| seen.insert((v.rule.id, v.span))));
     }
-    let repo = RepositoryContext { root, files: &files, objects: set };
+    let repo = RepositoryContext { root, files: &files, objects: set, kustomize: Some(&rendering.notes) };
     out.extend(per_rule(&|rule, found| rule.check_repository(&repo, &mut Reporter::new(rule.meta(), 0, found))));
 }
 

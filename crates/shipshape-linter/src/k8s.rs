@@ -507,6 +507,22 @@ pub struct KustomizeRole {
     /// (`commonLabels`, or `labels` with `includeSelectors: true`), so a
     /// workload without a selector gets one at build time.
     pub selector_labels_added: bool,
+    /// The file is a resource or a patch of a kustomization of the scan:
+    /// its objects are checked as rendered, not as written.
+    pub consumed: bool,
+    /// On objects a kustomization rendered: the build (root
+    /// kustomization) they belong to.
+    pub build: Option<u32>,
+}
+
+impl KustomizeRole {
+    /// True when two objects may be deployed together: both of one
+    /// kustomize build, or neither rendered. A build is a unit: its
+    /// objects relate to one another, not to other builds or to loose
+    /// manifests.
+    pub fn same_build(&self, other: &KustomizeRole) -> bool {
+        self.build == other.build
+    }
 }
 
 fn is_kustomization_file(path: &str) -> bool {
@@ -585,7 +601,12 @@ pub fn kustomize_roles<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> H
     let mut roles: HashMap<String, KustomizeRole> = HashMap::new();
     for k in by_folder.values() {
         for patch in &k.patches {
-            roles.entry(patch.clone()).or_default().patch = true;
+            let role = roles.entry(patch.clone()).or_default();
+            role.patch = true;
+            role.consumed = true;
+        }
+        for resource in k.resources.iter().filter(|r| !by_folder.contains_key(r.as_str())) {
+            roles.entry(resource.clone()).or_default().consumed = true;
         }
         if !k.adds_selector_labels {
             continue;

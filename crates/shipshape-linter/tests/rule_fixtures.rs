@@ -125,3 +125,8 @@ fn github_actions_rule_fixtures() {
 fn gitlab_ci_rule_fixtures() {
     check_domain(Domain::GitlabCi);
 }
+
+#[test]
+fn kustomize_rule_fixtures() {
+    check_domain(Domain::Kustomize);
+}
