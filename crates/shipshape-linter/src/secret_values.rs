@@ -401,7 +401,7 @@ fn char_classes(value: &str) -> usize {
 /// True for values that are something other than a credential: paths,
 /// URLs, e-mail addresses, numbers, versions, durations, names of
 /// environment variables, Kubernetes resource and type names.
-fn is_not_a_credential(value: &str) -> bool {
+pub fn is_not_a_credential(value: &str) -> bool {
     if value.contains(char::is_whitespace) || value.contains("://") {
         return true;
     }

@@ -189,6 +189,7 @@ impl Rule for SecretLiteralInEnv {
                     || is_placeholder_value(text)
                     || is_plain_setting(text)
                     || secret_values::is_hash_like(text)
+                    || secret_values::is_not_a_credential(text)
                 {
                     continue;
                 }
