@@ -49,11 +49,14 @@ fn inputs() -> Vec<(String, String)> {
     } else {
         eprintln!("note: {} is absent; mangling the fixtures only", corpus.display());
     }
+    // Keep the path's last folders so each file gets its role (workflow,
+    // GitLab CI, kustomization…) and its domain's rules run.
     paths
         .into_iter()
         .filter_map(|p| {
             let text = std::fs::read_to_string(&p).ok()?;
-            let name = p.file_name()?.to_string_lossy().into_owned();
+            let parts: Vec<String> = p.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+            let name = parts[parts.len().saturating_sub(4)..].join("/");
             Some((name, text))
         })
         .collect()
