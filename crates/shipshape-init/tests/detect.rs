@@ -165,3 +165,30 @@ fn an_existing_dockerfile_port_is_evidence() {
     expect(&service, Stack::Go, 7000, None, None);
     assert_eq!(service.port.evidence[0].file, "Dockerfile");
 }
+
+#[test]
+fn workspace_members_that_run_a_server_are_services() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: &[(&str, &str)] = &[
+        ("package.json", r#"{"name":"mono","private":true,"workspaces":["packages/*"]}"#),
+        (
+            "packages/api/package.json",
+            r#"{"name":"api","scripts":{"start":"node index.js"},"dependencies":{"express":"4.21.0"}}"#,
+        ),
+        ("packages/api/index.js", "require('express')().listen(3001);\n"),
+        (
+            "packages/web/package.json",
+            r#"{"name":"web","scripts":{"start":"next start"},"dependencies":{"next":"15.0.0"}}"#,
+        ),
+        ("packages/utils/package.json", r#"{"name":"utils","main":"index.js"}"#),
+    ];
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    }
+    let plan = make_plan(dir.path(), &PlanOptions::default()).expect("a plan");
+    let dirs: Vec<&str> = plan.services.iter().map(|s| s.dir.as_str()).collect();
+    assert_eq!(dirs, ["packages/api", "packages/web"]);
+    assert_eq!(plan.services[0].port.value, 3001);
+}

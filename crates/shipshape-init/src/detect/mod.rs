@@ -115,11 +115,91 @@ pub(crate) fn service_dirs(root: &Path, forced: Option<Stack>) -> Vec<(ServiceDi
         }
     }
     if out.is_empty() {
+        for rel in workspace_services(root) {
+            let dir = ServiceDir::new(root, &rel);
+            if let Some((provider, evidence)) = matching_provider(&dir, forced) {
+                out.push((dir, provider, evidence));
+            }
+        }
+    }
+    if out.is_empty() {
         let dir = ServiceDir::new(root, ".");
         if let Some((provider, evidence)) = matching_provider(&dir, forced) {
             out.push((dir, provider, evidence));
         }
     }
+    out
+}
+
+/// Folders a workspace pattern names: `packages/*` lists a folder's
+/// subfolders, anything else names one folder.
+fn expand_workspace_pattern(root: &Path, pattern: &str) -> Vec<String> {
+    let pattern = pattern.trim().trim_start_matches("./").trim_end_matches('/');
+    if pattern.starts_with('!') || pattern.is_empty() {
+        return Vec::new();
+    }
+    match pattern.strip_suffix("/*").or_else(|| pattern.strip_suffix("/**")) {
+        Some(parent) => {
+            let mut dirs: Vec<String> = std::fs::read_dir(root.join(parent))
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                        .map(|e| format!("{parent}/{}", e.file_name().to_string_lossy()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            dirs.sort();
+            dirs
+        }
+        None if root.join(pattern).is_dir() => vec![pattern.to_string()],
+        None => Vec::new(),
+    }
+}
+
+/// Members of npm/pnpm/yarn, Cargo and Go workspaces that run a server
+/// (libraries of the workspace are not services).
+fn workspace_services(root: &Path) -> Vec<String> {
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).ok();
+    let mut patterns: Vec<String> = Vec::new();
+    if let Some(pkg) = read("package.json").and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()) {
+        let list =
+            pkg.get("workspaces").and_then(|w| w.as_array().or_else(|| w.get("packages").and_then(|p| p.as_array())));
+        patterns.extend(list.into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)));
+    }
+    if let Some(text) = read("pnpm-workspace.yaml") {
+        patterns.extend(
+            text.lines().filter_map(|l| l.trim().strip_prefix("- ")).map(|p| p.trim_matches(['"', '\'']).to_string()),
+        );
+    }
+    if let Some(manifest) = read("Cargo.toml").and_then(|t| t.parse::<toml::Value>().ok()) {
+        let members = manifest.get("workspace").and_then(|w| w.get("members")).and_then(toml::Value::as_array);
+        patterns.extend(members.into_iter().flatten().filter_map(|m| m.as_str().map(str::to_string)));
+    }
+    if let Some(text) = read("go.work") {
+        patterns.extend(
+            text.lines()
+                .map(|l| l.trim().trim_start_matches("use").trim().trim_matches(['(', ')']).trim())
+                .filter(|l| l.starts_with("./"))
+                .map(str::to_string),
+        );
+    }
+    let runs_a_server = |dir: &str| {
+        let text = |name: &str| read(&format!("{dir}/{name}")).unwrap_or_default();
+        let package = text("package.json");
+        let cargo = text("Cargo.toml");
+        const NODE_SERVERS: &[&str] =
+            &["\"express\"", "\"fastify\"", "\"koa\"", "\"next\"", "\"@nestjs/core\"", "\"@hapi/hapi\""];
+        const RUST_SERVERS: &[&str] = &["axum", "actix-web", "rocket", "warp", "poem", "tonic", "hyper"];
+        package.contains("\"start\"") && NODE_SERVERS.iter().any(|s| package.contains(s))
+            || (root.join(dir).join("src/main.rs").is_file() && RUST_SERVERS.iter().any(|s| cargo.contains(s)))
+            || (root.join(dir).join("go.mod").is_file()
+                && (root.join(dir).join("main.go").is_file() || root.join(dir).join("cmd").is_dir()))
+    };
+    let mut out: Vec<String> =
+        patterns.iter().flat_map(|p| expand_workspace_pattern(root, p)).filter(|d| runs_a_server(d)).collect();
+    out.sort();
+    out.dedup();
     out
 }
 
