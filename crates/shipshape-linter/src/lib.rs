@@ -15,7 +15,9 @@ pub mod roles;
 pub mod rule;
 pub mod rules;
 pub mod secret_values;
+mod shell_checks;
 pub mod suppression;
+mod text;
 
 pub use context::{
     DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,

@@ -108,23 +108,6 @@ fn is_larger_runner_name(label: &str) -> bool {
     OS_WORDS.iter().any(|w| label.contains(w)) && SIZE_WORDS.iter().any(|w| label.contains(w))
 }
 
-/// Levenshtein distance, for typos of hosted labels.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let deletion = previous.get(j + 1).copied().unwrap_or(0) + 1;
-            let insertion = current.get(j).copied().unwrap_or(0) + 1;
-            current.push(substitution.min(deletion).min(insertion));
-        }
-        previous = current;
-    }
-    previous.last().copied().unwrap_or(0)
-}
-
 fn is_hosted(label: &str) -> bool {
     if HOSTED.contains(&label) {
         return true;
@@ -159,7 +142,7 @@ impl Rule for UnknownRunnerLabel {
                             ),
                         );
                     } else if is_hosted(lower) || lower.is_empty() {
-                    } else if let Some(close) = HOSTED.iter().find(|h| edit_distance(h, lower) <= 2) {
+                    } else if let Some(close) = HOSTED.iter().find(|h| crate::text::edit_distance(h, lower) <= 2) {
                         report.report(
                             node.span,
                             format!("`{label}`{} is not a runner label; did you mean `{close}`?", from_matrix(node)),

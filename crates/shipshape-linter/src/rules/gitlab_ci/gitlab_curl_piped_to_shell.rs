@@ -1,5 +1,3 @@
-use shipshape_dockerfile::shell::{Command, Separator};
-
 use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::roles::YamlRole;
@@ -43,55 +41,6 @@ declare_rule! {
     }
 }
 
-const DOWNLOADERS: &[&str] = &["curl", "wget"];
-const INTERPRETERS: &[&str] =
-    &["sh", "bash", "ash", "dash", "zsh", "ksh", "python", "python2", "python3", "perl", "ruby", "node", "php"];
-const FETCHING: &[&str] = &["$(curl", "$(wget", "`curl", "`wget", "<(curl", "<(wget"];
-
-fn is_interpreter(command: &Command) -> bool {
-    command.name().is_some_and(|n| {
-        INTERPRETERS.contains(&n)
-            || n.strip_prefix("python").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
-    })
-}
-
-fn check_script(commands: &[Command], report: &mut Reporter<'_>) {
-    for (i, command) in commands.iter().enumerate() {
-        let Some(name) = command.name() else { continue };
-        if DOWNLOADERS.contains(&name) && command.separator == Some(Separator::Pipe) {
-            for next in commands.iter().skip(i + 1) {
-                if is_interpreter(next) {
-                    let end = next.name_word().map_or(next.span(), |w| w.span);
-                    let runner = next.name().unwrap_or("a shell");
-                    report.report(
-                        command.span().cover(end),
-                        format!(
-                            "`{name}` output is piped into `{runner}` unverified; download to a file, check its \
-                             checksum, then run it"
-                        ),
-                    );
-                    break;
-                }
-                if next.separator != Some(Separator::Pipe) {
-                    break;
-                }
-            }
-        }
-        if is_interpreter(command) || matches!(name, "eval" | "source" | ".") {
-            let fetched = command.args().iter().find(|w| FETCHING.iter().any(|f| w.value.contains(f)));
-            if let Some(word) = fetched {
-                report.report(
-                    word.span,
-                    format!(
-                        "`{name}` runs a script fetched from the network unverified; download to a file, check its \
-                         checksum, then run it"
-                    ),
-                );
-            }
-        }
-    }
-}
-
 impl Rule for GitlabCurlPipedToShell {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         if cx.role != YamlRole::GitlabCi {
@@ -99,7 +48,7 @@ impl Rule for GitlabCurlPipedToShell {
         }
         for doc in &Config::of_file(cx).docs {
             for line in doc.scripts() {
-                check_script(&doc.commands(line), report);
+                crate::shell_checks::report_unverified_downloads(&doc.commands(line), report);
             }
         }
     }

@@ -481,26 +481,10 @@ fn suggest(key: &str, fields: Fields) -> Option<&'static str> {
     }
     fields
         .iter()
-        .map(|(name, _)| (edit_distance(&lower, &name.to_ascii_lowercase()), *name))
+        .map(|(name, _)| (crate::text::edit_distance(&lower, &name.to_ascii_lowercase()), *name))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, name)| name)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let delete = previous.get(j + 1).copied().unwrap_or(0) + 1;
-            let insert = current.get(j).copied().unwrap_or(0) + 1;
-            current.push(substitute.min(delete).min(insert));
-        }
-        previous = current;
-    }
-    previous.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -513,6 +497,6 @@ mod tests {
         assert_eq!(suggest("imagepullpolicy", CONTAINER), Some("imagePullPolicy"));
         assert_eq!(suggest("livenesProbe", CONTAINER), Some("livenessProbe"));
         assert_eq!(suggest("bogusField", CONTAINER), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(crate::text::edit_distance("kitten", "sitting"), 3);
     }
 }
