@@ -128,20 +128,6 @@ fn kubectl_kustomize(dir: &Path) -> Option<String> {
     }
 }
 
-fn collect_files(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect_files(&path, root, out);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            out.push((relative, String::from_utf8_lossy(&bytes).into_owned()));
-        }
-    }
-}
-
 /// Images, and containers with the names of their env variables and ports.
 fn containers_of(node: &Node, images: &mut Vec<String>, containers: &mut Vec<String>) {
     for entry in node.as_mapping().unwrap_or(&[]) {
@@ -289,8 +275,7 @@ fn native_render_matches_kubectl_on_own_cases() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize-render");
-    let mut files = Vec::new();
-    collect_files(&root, &root, &mut files);
+    let files = shipshape_testkit::read_tree(&root);
     let dirs = kustomization_dirs(&files);
     assert!(dirs.len() >= 5, "the render cases are missing");
     let mut failures = Vec::new();
@@ -327,8 +312,7 @@ fn native_render_matches_kubectl_kustomize() {
     let mut rows = Vec::new();
     for (repo, dirs) in &by_repo {
         let root = corpus.join(repo);
-        let mut files = Vec::new();
-        collect_files(&root, &root, &mut files);
+        let files = shipshape_testkit::read_tree(&root);
         for dir in dirs {
             total += 1;
             let Some(comparison) = compare(&files, &root, dir, &format!("{repo}/{dir}")) else {
@@ -360,8 +344,7 @@ fn native_render_matches_kubectl_kustomize() {
 #[test]
 fn clean_kustomizations_have_no_warnings_or_errors() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize-clean");
-    let mut files = Vec::new();
-    collect_files(&root, &root, &mut files);
+    let files = shipshape_testkit::read_tree(&root);
     assert!(files.len() >= 8, "the clean set is missing");
     let outcome = shipshape_linter::lint_sources(&shipshape_linter::LintSettings::new("clean"), files);
     let serious: Vec<String> = outcome

@@ -1,7 +1,7 @@
 //! No input may panic the linter: every rule runs over truncated and mangled
 //! versions of the fixtures and of a sample of the shared corpus.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use shipshape_linter::{lint_sources, registry, LintSettings};
 
@@ -22,27 +22,12 @@ const NOISE: &[&str] = &[
     "---\n", "0",
 ];
 
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files_under(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 fn inputs() -> Vec<(String, String)> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths = Vec::new();
-    files_under(&manifest.join("tests/fixtures"), &mut paths);
+    let mut paths = shipshape_testkit::files_under(&manifest.join("tests/fixtures"));
     let corpus = manifest.join("../../../shared/corpus");
     if corpus.is_dir() {
-        let mut corpus_files = Vec::new();
-        files_under(&corpus, &mut corpus_files);
+        let corpus_files = shipshape_testkit::files_under(&corpus);
         paths.extend(
             corpus_files.into_iter().step_by(7).filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() < 64 * 1024)),
         );

@@ -15,23 +15,14 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// The files of a fixture (a file or a folder), fake secrets filled in.
 fn read_fixture(path: &Path, root: &Path, out: &mut Vec<(String, String)>) {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for entry in entries {
-            read_fixture(&entry, root, out);
-        }
-        return;
+    for file in shipshape_testkit::files_under(path) {
+        let relative = file.strip_prefix(root).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let seed = shipshape_testkit::seed_of(&relative);
+        out.push((relative, shipshape_testkit::expand_fake_secrets(&text, seed)));
     }
-    let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let seed = shipshape_testkit::seed_of(&relative);
-    out.push((relative, shipshape_testkit::expand_fake_secrets(&text, seed)));
 }
 
 fn fixture_files(domain: &str, id: &str) -> Vec<(String, String)> {

@@ -92,6 +92,20 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Every file under `root` as (path relative to `root`, `/`-separated;
+/// text, decoded lossily), sorted by path. Panics on an unreadable file:
+/// a test must not pass on what it could not read.
+pub fn read_tree(root: &Path) -> Vec<(String, String)> {
+    files_under(root)
+        .into_iter()
+        .map(|path| {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (relative, String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .collect()
+}
+
 /// Copies the tree `src` to `dst`, expanding fake-secret markers; each
 /// file is seeded by its path relative to `src`.
 pub fn materialize(src: &Path, dst: &Path) -> io::Result<()> {
