@@ -1,6 +1,8 @@
 //! Checks on shell scripts that Dockerfile `RUN`s and CI scripts share.
 
+use shipshape_diagnostics::Span;
 use shipshape_dockerfile::shell::{Command, Separator};
+use shipshape_dockerfile::Word;
 
 use crate::rule::Reporter;
 
@@ -47,4 +49,35 @@ pub(crate) fn report_unverified_downloads(commands: &[Command], report: &mut Rep
             }
         }
     }
+}
+
+/// Environment settings that turn off TLS verification, with the values
+/// that do.
+pub(crate) fn insecure_tls_setting(name: &str, value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    match name {
+        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => value == "0",
+        "GIT_SSL_NO_VERIFY" => !value.is_empty() && value != "0" && value != "false",
+        "NPM_CONFIG_STRICT_SSL" | "YARN_STRICT_SSL" | "npm_config_strict_ssl" => value == "false",
+        "PIP_TRUSTED_HOST" => !value.is_empty(),
+        _ => false,
+    }
+}
+
+/// A `NAME=value` prefix of a command (`GIT_SSL_NO_VERIFY=1 git clone …`)
+/// that `is_insecure` judges to turn off TLS verification.
+pub(crate) fn insecure_tls_prefix<'c>(
+    command: &'c Command,
+    is_insecure: impl Fn(&str, &str) -> bool,
+) -> Option<(&'c Word, String)> {
+    command.words.iter().find_map(|word| {
+        let (name, value) = word.value.split_once('=')?;
+        let is_prefix = command.program().is_some_and(|p| p.span.start > word.span.start);
+        (is_prefix && is_insecure(name, value)).then(|| (word, format!("`{name}={value}` turns off TLS verification")))
+    })
+}
+
+/// True when the argument after the one at `at` is `false` (`--flag false`).
+pub(crate) fn next_arg_is_false(args: &[Word], at: Span) -> bool {
+    args.iter().skip_while(|w| w.span != at).nth(1).is_some_and(|n| n.value == "false")
 }

@@ -2,6 +2,7 @@ use crate::context::DockerfileContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
 use crate::rules::dockerfile::support;
+use crate::shell_checks::{insecure_tls_prefix, insecure_tls_setting, next_arg_is_false};
 
 declare_rule! {
     /// ## What it does
@@ -41,25 +42,9 @@ declare_rule! {
     }
 }
 
-/// Environment settings that disable verification, with the values that do.
-fn insecure_setting(name: &str, value: &str) -> bool {
-    let value = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-    match name {
-        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => value == "0",
-        "GIT_SSL_NO_VERIFY" => !value.is_empty() && value != "0" && value != "false",
-        "NPM_CONFIG_STRICT_SSL" | "YARN_STRICT_SSL" | "npm_config_strict_ssl" => value == "false",
-        "PIP_TRUSTED_HOST" => !value.is_empty(),
-        _ => false,
-    }
-}
-
 fn check_command(command: &shipshape_dockerfile::shell::Command) -> Option<(&shipshape_dockerfile::Word, String)> {
-    for word in &command.words {
-        if let Some((name, value)) = word.value.split_once('=') {
-            if command.program().is_some_and(|p| p.span.start > word.span.start) && insecure_setting(name, value) {
-                return Some((word, format!("`{name}={value}` turns off TLS verification")));
-            }
-        }
+    if let Some(found) = insecure_tls_prefix(command, insecure_tls_setting) {
+        return Some(found);
     }
     let name = command.name()?;
     let args = command.args();
@@ -70,13 +55,10 @@ fn check_command(command: &shipshape_dockerfile::shell::Command) -> Option<(&shi
         "wget" => find(&|v| v == "--no-check-certificate"),
         "git" => find(&|v| v.to_ascii_lowercase().contains("sslverify")).filter(|w| {
             let lower = w.value.to_ascii_lowercase();
-            lower.ends_with("=false")
-                || args.iter().skip_while(|x| x.span != w.span).nth(1).is_some_and(|n| n.value == "false")
+            lower.ends_with("=false") || next_arg_is_false(args, w.span)
         }),
-        "npm" | "yarn" | "pnpm" => find(&|v| v == "strict-ssl" || v == "--strict-ssl=false").filter(|w| {
-            w.value.ends_with("=false")
-                || args.iter().skip_while(|x| x.span != w.span).nth(1).is_some_and(|n| n.value == "false")
-        }),
+        "npm" | "yarn" | "pnpm" => find(&|v| v == "strict-ssl" || v == "--strict-ssl=false")
+            .filter(|w| w.value.ends_with("=false") || next_arg_is_false(args, w.span)),
         "apt-get" | "apt" => find(&|v| v.contains("Verify-Peer=false") || v.contains("Verify-Host=false")),
         _ if support::is_pip(support::tool_name(command).unwrap_or("")) => {
             support::tool_args(command).iter().find(|w| w.value.starts_with("--trusted-host"))
@@ -93,7 +75,7 @@ impl Rule for TlsVerificationDisabled {
         for instruction in cx.dockerfile.instructions.iter().filter(|i| matches!(i.keyword.as_str(), "ENV" | "ARG")) {
             for (key, value) in instruction.key_values() {
                 let Some(value) = value else { continue };
-                if insecure_setting(&key.value, &value.value) {
+                if insecure_tls_setting(&key.value, &value.value) {
                     report.report(
                         key.span.cover(value.span),
                         format!(

@@ -6,6 +6,7 @@ use crate::declare_rule;
 use crate::roles::YamlRole;
 use crate::rule::{Reporter, Rule};
 use crate::rules::gitlab_ci::support::Config;
+use crate::shell_checks::{insecure_tls_prefix, insecure_tls_setting, next_arg_is_false};
 
 declare_rule! {
     /// ## What it does
@@ -51,29 +52,15 @@ declare_rule! {
     }
 }
 
-/// Environment settings that disable verification, with the values that do.
+/// A setting that turns off TLS verification; a `PIP_TRUSTED_HOST` taken
+/// from another variable is left to whoever sets that variable.
 fn insecure_setting(name: &str, value: &str) -> bool {
-    let value = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-    match name {
-        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => value == "0",
-        "GIT_SSL_NO_VERIFY" => !value.is_empty() && value != "0" && value != "false",
-        "NPM_CONFIG_STRICT_SSL" | "YARN_STRICT_SSL" | "npm_config_strict_ssl" => value == "false",
-        "PIP_TRUSTED_HOST" => !value.is_empty() && !value.contains('$'),
-        _ => false,
-    }
-}
-
-fn next_is_false(args: &[shipshape_dockerfile::Word], at: Span) -> bool {
-    args.iter().skip_while(|w| w.span != at).nth(1).is_some_and(|n| n.value == "false")
+    insecure_tls_setting(name, value) && !(name == "PIP_TRUSTED_HOST" && value.contains('$'))
 }
 
 fn check_command(command: &Command) -> Option<(Span, String)> {
-    for word in &command.words {
-        if let Some((name, value)) = word.value.split_once('=') {
-            if command.program().is_some_and(|p| p.span.start > word.span.start) && insecure_setting(name, value) {
-                return Some((word.span, format!("`{name}={value}` turns off TLS verification")));
-            }
-        }
+    if let Some((word, what)) = insecure_tls_prefix(command, insecure_setting) {
+        return Some((word.span, what));
     }
     let name = command.name()?;
     let args = command.args();
@@ -88,9 +75,9 @@ fn check_command(command: &Command) -> Option<(Span, String)> {
         }),
         "wget" => find(&|v| v == "--no-check-certificate"),
         "git" => find(&|v| v.to_ascii_lowercase().contains("sslverify"))
-            .filter(|w| w.value.to_ascii_lowercase().ends_with("=false") || next_is_false(args, w.span)),
+            .filter(|w| w.value.to_ascii_lowercase().ends_with("=false") || next_arg_is_false(args, w.span)),
         "npm" | "yarn" | "pnpm" => find(&|v| v == "strict-ssl" || v == "--strict-ssl=false")
-            .filter(|w| w.value.ends_with("=false") || next_is_false(args, w.span)),
+            .filter(|w| w.value.ends_with("=false") || next_arg_is_false(args, w.span)),
         "pip" | "pip3" | "pipx" | "python" | "python3" | "poetry" => find(&|v| v.starts_with("--trusted-host")),
         "kubectl" | "helm" | "oc" => {
             find(&|v| v == "--insecure-skip-tls-verify" || v == "--insecure-skip-tls-verify=true")
