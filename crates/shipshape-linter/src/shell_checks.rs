@@ -66,10 +66,10 @@ pub(crate) fn insecure_tls_setting(name: &str, value: &str) -> bool {
 
 /// A `NAME=value` prefix of a command (`GIT_SSL_NO_VERIFY=1 git clone …`)
 /// that `is_insecure` judges to turn off TLS verification.
-pub(crate) fn insecure_tls_prefix<'c>(
-    command: &'c Command,
+pub(crate) fn insecure_tls_prefix(
+    command: &Command,
     is_insecure: impl Fn(&str, &str) -> bool,
-) -> Option<(&'c Word, String)> {
+) -> Option<(&Word, String)> {
     command.words.iter().find_map(|word| {
         let (name, value) = word.value.split_once('=')?;
         let is_prefix = command.program().is_some_and(|p| p.span.start > word.span.start);
