@@ -1,8 +1,6 @@
 use shipshape_diagnostics::{Severity, Span};
 
-use crate::context::{
-    DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, TextContext, YamlFileContext,
-};
+use crate::context::{DockerfileContext, K8sObject, ObjectSet, RepositoryContext, TextContext, YamlFileContext};
 
 /// The kinds of file a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,13 +120,8 @@ impl<'a> Reporter<'a> {
         self.out.push(Violation { rule: self.rule, span, message: message.into(), secret: None });
     }
 
-    /// Reports at `span` of another object's file; the span says which file.
-    pub fn report_in(&mut self, _file: FileId, span: Span, message: impl Into<String>) {
-        self.report(span, message);
-    }
-
     /// Reports a secret; `secret` is redacted wherever the line is shown.
-    pub fn report_secret(&mut self, _file: FileId, span: Span, secret: Span, message: impl Into<String>) {
+    pub fn report_secret(&mut self, span: Span, secret: Span, message: impl Into<String>) {
         let (span, secret) = (span.shift(self.base), secret.shift(self.base));
         self.out.push(Violation { rule: self.rule, span, message: message.into(), secret: Some(secret) });
     }

@@ -117,7 +117,6 @@ impl Rule for SecretInArgOrEnv {
                 });
                 if let Some(v) = value.as_ref().filter(|v| is_known_credential(&v.value)) {
                     report.report_secret(
-                        cx.file,
                         v.span,
                         v.span,
                         format!("`{keyword} {}` holds a credential in plain text; remove it and rotate it", key.value),
@@ -134,7 +133,7 @@ impl Rule for SecretInArgOrEnv {
                             key.value
                         );
                         match literal.filter(|v| secret_values::looks_like_secret_value(&v.value)) {
-                            Some(v) => report.report_secret(cx.file, key.span.cover(v.span), v.span, message),
+                            Some(v) => report.report_secret(key.span.cover(v.span), v.span, message),
                             None => report.report(key.span, message),
                         }
                     }
@@ -148,7 +147,7 @@ impl Rule for SecretInArgOrEnv {
                             key.value
                         );
                         if literal.is_some() {
-                            report.report_secret(cx.file, key.span.cover(v.span), v.span, message);
+                            report.report_secret(key.span.cover(v.span), v.span, message);
                         } else {
                             report.report(key.span.cover(v.span), message);
                         }

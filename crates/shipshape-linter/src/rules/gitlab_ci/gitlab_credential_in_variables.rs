@@ -221,7 +221,6 @@ impl Rule for GitlabCredentialInVariables {
                 if let Some((start, end)) = url_password(value) {
                     let span = support::value_span(doc, variable.value, start, end);
                     report.report_secret(
-                        cx.file,
                         span,
                         span,
                         format!(
@@ -236,7 +235,6 @@ impl Rule for GitlabCredentialInVariables {
                     continue;
                 }
                 report.report_secret(
-                    cx.file,
                     variable.value.span,
                     variable.value.span,
                     format!(

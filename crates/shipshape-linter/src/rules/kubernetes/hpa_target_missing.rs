@@ -55,8 +55,7 @@ impl Rule for HpaTargetMissing {
             if set.same_namespace_of_kind(hpa, kind).any(|o| o.name.as_deref() == Some(name)) {
                 continue;
             }
-            report.report_in(
-                hpa.file,
+            report.report(
                 name_node.span,
                 format!(
                     "{} scales {kind} `{name}`, which is not among the scanned files; fix the target name",

@@ -64,8 +64,7 @@ impl Rule for HpaTargetSetsReplicas {
                 continue;
             }
             let Some(hpa) = k8s::autoscalers_of(set, object).find(|h| k8s::related(h, object)) else { continue };
-            report.report_in(
-                object.file,
+            report.report(
                 entry.key.span,
                 format!(
                     "{} sets `replicas` although {} scales it, so every apply resets the replica count; remove \

@@ -77,8 +77,7 @@ fn check_port(ingress: &K8sObject, service: &K8sObject, port: &Node, report: &mu
         None => ports.iter().any(|p| p.str_at(&["name"]) == Some(text)),
     };
     if !found && !ports.is_empty() {
-        report.report_in(
-            ingress.file,
+        report.report(
             port.span,
             format!(
                 "{} routes to port `{text}` of {}, which does not expose it; use one of the Service's ports",
@@ -109,8 +108,7 @@ impl Rule for IngressBackendNotFound {
                         }
                     }
                     None if !named.is_empty() => {}
-                    None if folder_has_services => report.report_in(
-                        ingress.file,
+                    None if folder_has_services => report.report(
                         name_node.span,
                         format!(
                             "{} routes to Service `{name}`, which is not among the scanned files; fix the name",

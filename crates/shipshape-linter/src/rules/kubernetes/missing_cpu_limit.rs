@@ -53,8 +53,7 @@ impl Rule for MissingCpuLimit {
                 {
                     continue;
                 }
-                report.report_in(
-                    object.file,
+                report.report(
                     container.key_span("resources"),
                     format!("{} has no CPU limit; set `resources.limits.cpu`", container.describe(object)),
                 );

@@ -49,8 +49,7 @@ impl Rule for MissingMemoryLimit {
                 {
                     continue;
                 }
-                report.report_in(
-                    object.file,
+                report.report(
                     container.key_span("resources"),
                     format!("{} has no memory limit; set `resources.limits.memory`", container.describe(object)),
                 );

@@ -70,8 +70,7 @@ impl Rule for MissingNetworkPolicy {
                 continue;
             }
             let span = object.root.path(&["metadata", "name"]).map_or(template.spec_key, |n| n.span);
-            report.report_in(
-                object.file,
+            report.report(
                 span,
                 format!(
                     "No NetworkPolicy selects the pods of {}, so they accept and open any connection; add one \

@@ -80,8 +80,7 @@ impl Rule for MissingPodDisruptionBudget {
                 .map(|e| e.key.span)
                 .or_else(|| object.root.path(&["metadata", "name"]).map(|n| n.span))
                 .unwrap_or(object.root.head_span());
-            report.report_in(
-                object.file,
+            report.report(
                 span,
                 format!(
                     "{} runs {replicas} replicas but no PodDisruptionBudget selects its pods, so a node drain may \

@@ -72,8 +72,7 @@ impl Rule for MissingReadinessProbe {
                 if !selected_by_service && container.ports().is_empty() {
                     continue;
                 }
-                report.report_in(
-                    object.file,
+                report.report(
                     container.report_span(),
                     format!(
                         "{} serves traffic but has no readiness probe, so it gets requests before it is ready; add \

@@ -61,8 +61,7 @@ impl Rule for MissingResourceRequests {
                     continue;
                 }
                 let what = missing.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(" and ");
-                report.report_in(
-                    object.file,
+                report.report(
                     container.key_span("resources"),
                     format!("{} has no {what} request; set `resources.requests`", container.describe(object)),
                 );

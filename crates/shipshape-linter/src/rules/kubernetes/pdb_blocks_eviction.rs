@@ -47,8 +47,7 @@ impl Rule for PdbBlocksEviction {
             let Some(spec) = pdb.spec() else { continue };
             if let Some(node) = spec.get("maxUnavailable") {
                 if matches!(IntOrPercent::parse(node), Some(IntOrPercent::Int(0))) || is_zero_percent(node) {
-                    report.report_in(
-                        pdb.file,
+                    report.report(
                         node.span,
                         format!(
                             "{} allows no pod to be unavailable, so node drains block forever; allow at least 1",
@@ -62,8 +61,7 @@ impl Rule for PdbBlocksEviction {
             let Some(min) = IntOrPercent::parse(node) else { continue };
             if let IntOrPercent::Percent(p) = min {
                 if p >= 100.0 {
-                    report.report_in(
-                        pdb.file,
+                    report.report(
                         node.span,
                         format!(
                             "{} requires every pod to stay available, so node drains block forever; use \
@@ -86,8 +84,7 @@ impl Rule for PdbBlocksEviction {
                 }
                 let needed = min.resolve(replicas, true);
                 if needed >= replicas {
-                    report.report_in(
-                        pdb.file,
+                    report.report(
                         node.span,
                         format!(
                             "{} (`minAvailable: {}`) keeps {needed} of the {replicas} pods of {} available, so no \

@@ -142,7 +142,6 @@ impl Rule for SecretDataInManifest {
                     matches!(s.style, shipshape_yaml::ScalarStyle::Literal | shipshape_yaml::ScalarStyle::Folded)
                 });
                 report.report_secret(
-                    object.file,
                     if multi_line { entry.key.span } else { entry.value.span },
                     entry.value.span,
                     format!(

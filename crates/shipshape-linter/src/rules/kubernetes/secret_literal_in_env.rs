@@ -194,7 +194,6 @@ impl Rule for SecretLiteralInEnv {
                     continue;
                 }
                 report.report_secret(
-                    object.file,
                     value.span,
                     value.span,
                     format!(

@@ -71,8 +71,7 @@ impl Rule for ServiceAccountTokenAutomounted {
                 continue;
             }
             let span = key.map_or(template.spec_key, |k| template.key_span(k));
-            report.report_in(
-                object.file,
+            report.report(
                 span,
                 format!(
                     "{} mounts the `{account}` service account token into its pods by default; set \

@@ -67,8 +67,7 @@ impl Rule for ServiceSelectorMatchesNothing {
                 continue;
             }
             let shown = selector.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
-            report.report_in(
-                service.file,
+            report.report(
                 entry.key.span,
                 format!(
                     "{} selects `{shown}`, which no pod template in the scanned files carries, so it has no \

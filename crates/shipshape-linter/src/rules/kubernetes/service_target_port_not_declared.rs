@@ -88,11 +88,7 @@ impl Rule for ServiceTargetPortNotDeclared {
                         .str_at(&["name"])
                         .map(|n| format!("Port `{n}` of {}", service.display_name()))
                         .unwrap_or_else(|| format!("A port of {}", service.display_name()));
-                    report.report_in(
-                        service.file,
-                        target.span,
-                        format!("{label} {problem}; point it at a declared container port"),
-                    );
+                    report.report(target.span, format!("{label} {problem}; point it at a declared container port"));
                 }
             }
         }

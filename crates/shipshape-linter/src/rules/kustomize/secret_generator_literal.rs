@@ -71,7 +71,6 @@ impl Rule for SecretGeneratorLiteral {
                             Span::new(cx.base + local.start + at, cx.base + local.start + at + value.len())
                         });
                     report.report_secret(
-                        cx.file,
                         literal.span,
                         secret,
                         format!(

@@ -845,7 +845,7 @@ impl Rule for HardcodedSecretAssignment {
         }
         candidates.sort_by_key(|c| c.span.start);
         for candidate in candidates {
-            report.report_secret(cx.file, candidate.span, candidate.span, candidate.message);
+            report.report_secret(candidate.span, candidate.span, candidate.message);
         }
     }
 }

@@ -153,7 +153,6 @@ impl Rule for PasswordInUrl {
             }
             let whom = if credential.user.is_empty() { String::new() } else { format!(" for `{}`", credential.user) };
             report.report_secret(
-                cx.file,
                 credential.password,
                 credential.password,
                 format!(

@@ -214,7 +214,6 @@ impl Rule for PrivateKeyBlock {
                 found.kind
             };
             report.report_secret(
-                cx.file,
                 found.span,
                 found.secret,
                 format!("{kind} in plain text: replace the key and load it from a secret store at run time"),

@@ -263,7 +263,7 @@ impl Scanner {
     pub fn report_all(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
         for hit in self.scan(cx.text) {
             let Some(pattern) = self.patterns.get(hit.pattern) else { continue };
-            report.report_secret(cx.file, hit.secret, hit.secret, found_message(pattern.name));
+            report.report_secret(hit.secret, hit.secret, found_message(pattern.name));
         }
     }
 }
