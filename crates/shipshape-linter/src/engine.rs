@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 use rayon::prelude::*;
-use shipshape_diagnostics::{Finding, LineIndex, Severity, Span};
+use shipshape_diagnostics::{sanitize, Finding, LineIndex, Severity, Span};
 use shipshape_dockerfile::Dockerfile;
 use shipshape_yaml::{Document, NodeKind};
 
@@ -14,6 +14,7 @@ use crate::context::{
 };
 use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind};
 use crate::kustomize;
+use crate::redaction;
 use crate::registry;
 use crate::roles::YamlRole;
 use crate::rule::{redact, Domain, Reporter, Rule, RuleMeta, Violation};
@@ -234,7 +235,10 @@ fn base_dir(root: &Path) -> &Path {
 
 fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> LintOutcome {
     let dockerfile_rules = settings.rules_for(Domain::Dockerfile);
-    let secret_rules = settings.rules_for(Domain::Secrets);
+    // Every secret rule runs, enabled or not: what they find is redacted
+    // from every finding's snippet and message; only enabled ones report.
+    let secret_rules: Vec<&'static dyn Rule> =
+        registry::all().iter().copied().filter(|r| r.meta().domains.contains(&Domain::Secrets)).collect();
     let all_rules: Vec<&'static dyn Rule> = settings.rules.iter().map(|(r, _)| *r).collect();
     let report_parse_errors = settings.is_enabled(ParseError::META.id);
     let skipped: Vec<SkippedFile> = sources
@@ -505,16 +509,18 @@ fn resolve(
     let mut line_texts: HashMap<(usize, usize), String> = HashMap::new();
     for (file_id, result) in results.iter().enumerate() {
         let secrets: Vec<Span> = result.violations.iter().filter_map(|v| v.secret).collect();
+        let known: Vec<&str> = secrets.iter().filter_map(|s| result.text.get(s.start..s.end)).collect();
+        let file = ResolvedFile { result, secrets: &secrets, known: &known };
         for violation in &result.violations {
             let Some(severity) = settings.severity_of(violation.rule.id) else {
                 continue;
             };
-            let finding = to_finding(result, violation.rule, severity, violation.span, &violation.message, &secrets);
+            let finding = file.finding(violation.rule, severity, violation.span, &violation.message);
             if result.suppressions.iter().any(|s| s.covers(violation.rule.id, finding.line)) {
                 suppressed += 1;
                 continue;
             }
-            line_texts.insert((file_id, finding.line), redacted_line(result, finding.line, &secrets));
+            line_texts.insert((file_id, finding.line), file.line(finding.line));
             findings.push((file_id, finding));
         }
         if let Some(severity) = settings.severity_of(SuppressionWithoutReason::META.id) {
@@ -528,8 +534,8 @@ fn resolve(
                 } else {
                     continue;
                 };
-                let finding = to_finding(result, &SuppressionWithoutReason::META, severity, s.span, &message, &[]);
-                line_texts.insert((file_id, finding.line), redacted_line(result, finding.line, &[]));
+                let finding = file.finding(&SuppressionWithoutReason::META, severity, s.span, &message);
+                line_texts.insert((file_id, finding.line), file.line(finding.line));
                 findings.push((file_id, finding));
             }
         }
@@ -543,39 +549,52 @@ fn resolve(
     LintOutcome { findings, skipped, files_scanned, suppressed }
 }
 
-fn to_finding(
-    result: &FileResult,
-    rule: &'static RuleMeta,
-    severity: Severity,
-    span: Span,
-    message: &str,
-    secrets: &[Span],
-) -> Finding {
-    let start = result.index.line_col(&result.text, span.start);
-    let mut end = result.index.line_col(&result.text, span.end);
-    if end.line > start.line && end.column == 1 {
-        let previous = end.line - 1;
-        end = shipshape_diagnostics::LineCol {
-            line: previous,
-            column: result.index.line_text(&result.text, previous).chars().count() + 1,
-        };
+/// A scanned file with the secrets found in it, turning violations into
+/// findings: the one place where findings get their text, so every message
+/// and line goes through redaction and the control-character filter.
+struct ResolvedFile<'a> {
+    result: &'a FileResult,
+    secrets: &'a [Span],
+    /// The text of each secret, masked wherever a message quotes it.
+    known: &'a [&'a str],
+}
+
+impl ResolvedFile<'_> {
+    fn finding(&self, rule: &'static RuleMeta, severity: Severity, span: Span, message: &str) -> Finding {
+        let result = self.result;
+        let start = result.index.line_col(&result.text, span.start);
+        let mut end = result.index.line_col(&result.text, span.end);
+        if end.line > start.line && end.column == 1 {
+            let previous = end.line - 1;
+            end = shipshape_diagnostics::LineCol {
+                line: previous,
+                column: result.index.line_text(&result.text, previous).chars().count() + 1,
+            };
+        }
+        if end < start {
+            end = start;
+        }
+        let shown_end = end.line.min(start.line + SNIPPET_LINES - 1);
+        let snippet = (start.line..=shown_end).map(|line| self.line(line)).collect();
+        let message = redaction::redact_message(message, self.known);
+        Finding {
+            rule: rule.id,
+            severity,
+            path: sanitize(&result.relative).into_owned(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            message: sanitize(&message).into_owned(),
+            snippet,
+            fingerprint: String::new(),
+        }
     }
-    if end < start {
-        end = start;
-    }
-    let shown_end = end.line.min(start.line + SNIPPET_LINES - 1);
-    let snippet = (start.line..=shown_end).map(|line| redacted_line(result, line, secrets)).collect();
-    Finding {
-        rule: rule.id,
-        severity,
-        path: result.relative.clone(),
-        line: start.line,
-        column: start.column,
-        end_line: end.line,
-        end_column: end.column,
-        message: message.to_string(),
-        snippet,
-        fingerprint: String::new(),
+
+    /// The text of 1-based `line`, redacted and filtered.
+    fn line(&self, line: usize) -> String {
+        let redacted = redaction::redact_text(&redacted_line(self.result, line, self.secrets));
+        sanitize(&redacted).into_owned()
     }
 }
 

@@ -10,6 +10,7 @@ mod engine;
 pub mod images;
 pub mod k8s;
 pub mod kustomize;
+mod redaction;
 pub mod registry;
 pub mod roles;
 pub mod rule;

@@ -6,6 +6,7 @@ mod commands;
 use std::io::{self, Write};
 
 use clap::Parser;
+use shipshape_diagnostics::sanitize;
 
 pub use cli::Cli;
 
@@ -51,12 +52,29 @@ pub fn run() -> ExitStatus {
         Err(error) if is_broken_pipe(&error) => ExitStatus::Success,
         Err(error) => {
             let mut stderr = io::stderr().lock();
-            let _ = writeln!(stderr, "shipshape: error: {error:#}");
+            let _ = writeln!(stderr, "shipshape: error: {}", sanitize(&describe(&error)));
             ExitStatus::Error
         }
     }
 }
 
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
+/// The error and its causes joined by `: `, leaving out a cause that its
+/// context already quotes (an OS error wrapped as `path: error`).
+fn describe(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
 }

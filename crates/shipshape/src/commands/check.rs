@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use shipshape_diagnostics::render::{self, text::TextOptions, ToolInfo};
-use shipshape_diagnostics::{RuleDescriptor, Severity};
+use shipshape_diagnostics::{sanitize, RuleDescriptor, Severity};
 use shipshape_linter::baseline::Baseline;
 use shipshape_linter::{config, registry, LintOutcome, LintSettings};
 
@@ -121,27 +121,37 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
             eprintln!("shipshape: {} findings hidden by the baseline", before - outcome.findings.len());
         }
     }
+    let failing = outcome.findings.iter().any(|f| f.severity >= settings.fail_on);
+    let status = if failing { ExitStatus::Failure } else { ExitStatus::Success };
+    // A reader that stops early (`| head`) does not make findings go away.
+    match write_report(args, &outcome, &settings.lint) {
+        Err(error) if crate::is_broken_pipe(&error) => Ok(status),
+        Err(error) => Err(error),
+        Ok(()) => Ok(status),
+    }
+}
+
+fn write_report(args: &CheckArgs, outcome: &LintOutcome, lint: &LintSettings) -> Result<()> {
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
             let mut out = io::BufWriter::new(file);
-            render_findings(&mut out, args, &outcome, &settings.lint, false)?;
+            render_findings(&mut out, args, outcome, lint, false)?;
             out.flush().with_context(|| format!("writing {}", path.display()))?;
         }
         None => {
             let mut out = io::BufWriter::new(io::stdout().lock());
-            render_findings(&mut out, args, &outcome, &settings.lint, use_color(args.color))?;
+            render_findings(&mut out, args, outcome, lint, use_color(args.color))?;
             out.flush()?;
         }
     }
-    let failing = outcome.findings.iter().any(|f| f.severity >= settings.fail_on);
-    Ok(if failing { ExitStatus::Failure } else { ExitStatus::Success })
+    Ok(())
 }
 
 fn report_skipped(outcome: &LintOutcome) {
     let mut stderr = io::stderr().lock();
     for skipped in &outcome.skipped {
-        let _ = writeln!(stderr, "shipshape: skipped {}: {}", skipped.path, skipped.reason);
+        let _ = writeln!(stderr, "shipshape: skipped {}: {}", sanitize(&skipped.path), sanitize(&skipped.reason));
     }
 }
 
