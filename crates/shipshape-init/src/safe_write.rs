@@ -165,7 +165,8 @@ pub fn new_backup_dir(root: &Path) -> Result<String, WriteError> {
     }
     let stamp = utc_stamp(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
     for attempt in 1..100 {
-        let rel = if attempt == 1 { format!("{BACKUP_DIR}/{stamp}") } else { format!("{BACKUP_DIR}/{stamp}-{attempt}") };
+        let rel =
+            if attempt == 1 { format!("{BACKUP_DIR}/{stamp}") } else { format!("{BACKUP_DIR}/{stamp}-{attempt}") };
         if let Kind::Missing = kind(&root.join(&rel))? {
             return Ok(rel);
         }

@@ -44,7 +44,11 @@ fn workspace_members_outside_the_repository_are_skipped_with_a_warning() {
     let cases: &[(&str, &str, &str)] = &[
         ("node-express", "package.json", r#"{"name": "mono", "private": true, "workspaces": ["../*"]}"#),
         ("node-express", "package.json", r#"{"name": "mono", "private": true, "workspaces": ["OUTSIDE/api"]}"#),
-        ("node-express", "package.json", r#"{"name": "mono", "private": true, "workspaces": {"packages": ["OUTSIDE/*"]}}"#),
+        (
+            "node-express",
+            "package.json",
+            r#"{"name": "mono", "private": true, "workspaces": {"packages": ["OUTSIDE/*"]}}"#,
+        ),
         ("node-express", "pnpm-workspace.yaml", "packages:\n  - '../*'\n  - \"OUTSIDE/*\"\n"),
         ("rust-axum", "Cargo.toml", "[workspace]\nmembers = [\"../api\", \"OUTSIDE/api\"]\n"),
         ("go-chi", "go.work", "go 1.22\n\nuse (\n\t../outside/api\n\tOUTSIDE/api\n)\n"),

@@ -144,7 +144,10 @@ pub(crate) fn service_dirs(
 /// component, or a symbolic link on the way that resolves outside.
 fn confined(root: &Path, rel: &str) -> Result<(), &'static str> {
     let path = Path::new(rel);
-    if path.is_absolute() || rel.starts_with(['/', '\\']) || path.components().any(|c| matches!(c, Component::Prefix(_))) {
+    if path.is_absolute()
+        || rel.starts_with(['/', '\\'])
+        || path.components().any(|c| matches!(c, Component::Prefix(_)))
+    {
         return Err("is an absolute path, outside the repository");
     }
     if path.components().any(|c| c == Component::ParentDir) || rel.split(['/', '\\']).any(|part| part == "..") {
@@ -249,7 +252,8 @@ fn workspace_services(root: &Path, warnings: &mut Vec<String>) -> Vec<String> {
     }
     if let Some(manifest) = read("Cargo.toml").and_then(|t| t.parse::<toml::Value>().ok()) {
         let members = manifest.get("workspace").and_then(|w| w.get("members")).and_then(toml::Value::as_array);
-        patterns.extend(members.into_iter().flatten().filter_map(|m| m.as_str().map(|m| ("Cargo.toml", m.to_string()))));
+        patterns
+            .extend(members.into_iter().flatten().filter_map(|m| m.as_str().map(|m| ("Cargo.toml", m.to_string()))));
     }
     if let Some(text) = read("go.work") {
         patterns.extend(go_work_uses(&text).into_iter().filter(|p| p != ".").map(|p| ("go.work", p)));
@@ -359,7 +363,24 @@ pub(crate) fn detect_services(
 
 #[cfg(test)]
 mod tests {
-    use super::dns_name;
+    use super::{confined, dns_name, go_work_uses};
+
+    #[test]
+    fn go_work_uses_blocks_and_single_lines() {
+        let text = "go 1.22\n\nuse (\n\t./api // the server\n\t\"../lib\"\n)\nuse ./tools\nuser ./not\n";
+        assert_eq!(go_work_uses(text), ["./api", "../lib", "./tools"]);
+        assert_eq!(go_work_uses("use (./a)\nuse ./b\n"), ["./a", "./b"]);
+    }
+
+    #[test]
+    fn members_outside_the_root_are_not_confined() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("api")).expect("mkdir");
+        assert!(confined(dir.path(), "api").is_ok());
+        assert!(confined(dir.path(), "../api").is_err());
+        assert!(confined(dir.path(), "api/../../x").is_err());
+        assert!(confined(dir.path(), "/tmp").is_err());
+    }
 
     #[test]
     fn names_are_dns_labels() {
