@@ -15,6 +15,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Where `--force` keeps the files it replaces, relative to the target.
 pub const BACKUP_DIR: &str = ".shipshape/backup";
 
+/// The path of the backup of `rel` in the backup folder `dir`: the `~`
+/// suffix keeps `check --no-ignore` from auditing it as a live Dockerfile
+/// or manifest.
+pub fn backup_path(dir: &str, rel: &str) -> String {
+    format!("{dir}/{rel}~")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("{path}: an absolute path; init writes only inside its target folder")]

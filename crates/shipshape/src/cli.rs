@@ -141,7 +141,8 @@ pub struct InitArgs {
     pub choices: PlanChoices,
 
     /// Overwrite files that already exist and differ. Each replaced file is
-    /// first copied to .shipshape/backup/<UTC time>/ in PATH (git-ignored).
+    /// first copied to .shipshape/backup/<UTC time>/FILE~ in PATH
+    /// (git-ignored).
     /// Symbolic links are never written through, even with --force.
     #[arg(long)]
     pub force: bool,

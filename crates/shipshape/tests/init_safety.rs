@@ -144,11 +144,12 @@ fn force_keeps_a_backup_of_each_file_it_replaces() {
     let backups: Vec<(String, String)> =
         read_tree(&dir.path().join(".shipshape/backup")).into_iter().filter(|(path, _)| path != ".gitignore").collect();
     assert_eq!(backups.len(), 1, "only the edited file is backed up: {backups:?}");
-    assert!(backups[0].0.ends_with("/Dockerfile") && backups[0].1 == edited, "{backups:?}");
+    assert!(backups[0].0.ends_with("/Dockerfile~") && backups[0].1 == edited, "{backups:?}");
 
-    let check = shipshape(&["check", ".", "--format", "json"], dir.path());
-    let report = String::from_utf8_lossy(&check.stdout);
-    assert!(!report.contains(".shipshape/backup"), "check audits the backups: {report}");
+    for args in [&["check", ".", "--format", "json"][..], &["check", ".", "--format", "json", "--no-ignore"]] {
+        let report = String::from_utf8_lossy(&shipshape(args, dir.path()).stdout).into_owned();
+        assert!(!report.contains(".shipshape/backup"), "{args:?} audits the backups: {report}");
+    }
 }
 
 #[test]

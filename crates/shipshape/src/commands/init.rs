@@ -82,7 +82,7 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
                     Some(dir) => dir.clone(),
                     None => backup_dir.insert(safe_write::new_backup_dir(root)?).clone(),
                 };
-                let backup = format!("{dir}/{}", file.path);
+                let backup = safe_write::backup_path(&dir, &file.path);
                 safe_write::write_file(root, &backup, old).with_context(|| format!("backing up {}", file.path))?;
                 eprintln!("shipshape: kept the previous {} as {backup}", file.path);
             }
