@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use shipshape_testkit::{materialize, read_tree};
+use shipshape_testkit::{example_apps, materialize, read_tree};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -154,14 +154,7 @@ fn force_keeps_a_backup_of_each_file_it_replaces() {
 
 #[test]
 fn a_second_init_on_its_own_output_changes_no_byte() {
-    let mut apps: Vec<PathBuf> = std::fs::read_dir(repo_root().join("examples"))
-        .expect("examples/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "broken"))
-        .collect();
-    apps.sort();
-    for app in apps {
+    for app in example_apps(&repo_root().join("examples")) {
         let dir = tempfile::tempdir().expect("temp dir");
         materialize(&app, dir.path()).expect("copy the example");
         let first = shipshape(&["init", "."], dir.path());
