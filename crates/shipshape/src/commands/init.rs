@@ -72,17 +72,14 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
         );
         return Ok(ExitStatus::Failure);
     }
-    let mut backup_dir: Option<String> = None;
+    let replaces_any = actions.iter().any(|(_, a)| matches!(a, Action::Overwrite(_)));
+    let backup_dir = if replaces_any { safe_write::new_backup_dir(root)? } else { String::new() };
     let mut written = 0;
     for (file, action) in &actions {
         match action {
             Action::Create => {}
             Action::Overwrite(old) => {
-                let dir = match &backup_dir {
-                    Some(dir) => dir.clone(),
-                    None => backup_dir.insert(safe_write::new_backup_dir(root)?).clone(),
-                };
-                let backup = safe_write::backup_path(&dir, &file.path);
+                let backup = safe_write::backup_path(&backup_dir, &file.path);
                 safe_write::write_file(root, &backup, old).with_context(|| format!("backing up {}", file.path))?;
                 eprintln!("shipshape: kept the previous {} as {backup}", file.path);
             }
