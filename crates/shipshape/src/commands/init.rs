@@ -59,7 +59,7 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
     }
     if unsafe_paths > 0 {
         eprintln!(
-            "shipshape: {unsafe_paths} path(s) go through a symbolic link or leave {}; nothing was written.",
+            "shipshape: {unsafe_paths} path(s) cannot be written safely inside {} (see above); nothing was written.",
             root.display()
         );
         return Ok(ExitStatus::Failure);
