@@ -7,6 +7,7 @@
 
 pub mod detect;
 pub mod plan;
+pub mod safe_write;
 pub mod settings;
 pub mod write;
 
@@ -21,8 +22,8 @@ pub use plan::Plan as DeliveryPlan;
 pub enum InitError {
     #[error(transparent)]
     Settings(#[from] settings::SettingsError),
-    #[error("{path}: no application found (looked for package.json, pyproject.toml, requirements.txt, go.mod, Cargo.toml, pom.xml, build.gradle, *.csproj, Gemfile, composer.json, also under services/* and apps/*); set `stack` under [[init.services]] in shipshape.toml")]
-    NoApplication { path: String },
+    #[error("{path}: no application found (looked for package.json, pyproject.toml, requirements.txt, go.mod, Cargo.toml, pom.xml, build.gradle, *.csproj, Gemfile, composer.json, also under services/* and apps/*); set `stack` under [[init.services]] in shipshape.toml{skipped}")]
+    NoApplication { path: String, skipped: String },
     #[error("{path}: no such directory")]
     NotADirectory { path: String },
 }
@@ -52,9 +53,11 @@ pub fn make_plan(root: &Path, options: &PlanOptions) -> Result<Plan, InitError> 
         };
         (service.and_then(|s| s.stack), overrides)
     };
-    let mut services = detect::detect_services(root, options.stack, &overrides);
+    let mut warnings = Vec::new();
+    let mut services = detect::detect_services(root, options.stack, &overrides, &mut warnings);
     if services.is_empty() {
-        return Err(InitError::NoApplication { path: root.display().to_string() });
+        let skipped = warnings.iter().map(|w| format!("\n  {w}")).collect();
+        return Err(InitError::NoApplication { path: root.display().to_string(), skipped });
     }
     for service in &mut services {
         if let Some(configured) = config.services.iter().find(|s| s.dir == service.dir) {
@@ -62,7 +65,7 @@ pub fn make_plan(root: &Path, options: &PlanOptions) -> Result<Plan, InitError> 
         }
     }
     let delivery = delivery(root, &config, options);
-    Ok(Plan { version: PLAN_VERSION, delivery, services })
+    Ok(Plan { version: PLAN_VERSION, delivery, services, warnings })
 }
 
 fn apply_service_config(service: &mut plan::ServicePlan, configured: &ServiceConfig) {

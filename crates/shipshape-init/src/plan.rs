@@ -234,4 +234,8 @@ pub struct Plan {
     pub version: u32,
     pub delivery: Delivery,
     pub services: Vec<ServicePlan>,
+    /// What detection left out and why, such as workspace members outside
+    /// the repository.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }

@@ -106,6 +106,19 @@ pub fn read_tree(root: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The example apps: every folder of `examples` but `broken`, sorted.
+/// Panics when `examples` cannot be read.
+pub fn example_apps(examples: &Path) -> Vec<PathBuf> {
+    let entries = std::fs::read_dir(examples).unwrap_or_else(|e| panic!("{}: {e}", examples.display()));
+    let mut apps: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "broken"))
+        .collect();
+    apps.sort();
+    apps
+}
+
 /// Copies the tree `src` to `dst`, expanding fake-secret markers; each
 /// file is seeded by its path relative to `src`.
 pub fn materialize(src: &Path, dst: &Path) -> io::Result<()> {

@@ -140,7 +140,10 @@ pub struct InitArgs {
     #[command(flatten)]
     pub choices: PlanChoices,
 
-    /// Overwrite files that already exist.
+    /// Overwrite files that already exist and differ. Each replaced file is
+    /// first copied to .shipshape/backup/<UTC time>/FILE~ in PATH
+    /// (git-ignored).
+    /// Symbolic links are never written through, even with --force.
     #[arg(long)]
     pub force: bool,
 

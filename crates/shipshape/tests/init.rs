@@ -14,14 +14,7 @@ fn repo_root() -> PathBuf {
 
 /// Every example app (each folder of `examples/` but the broken one).
 fn example_apps() -> Vec<PathBuf> {
-    let mut apps: Vec<PathBuf> = std::fs::read_dir(repo_root().join("examples"))
-        .expect("examples/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "broken"))
-        .collect();
-    apps.sort();
-    apps
+    shipshape_testkit::example_apps(&repo_root().join("examples"))
 }
 
 fn shipshape(args: &[&str], dir: &Path) -> Output {

@@ -37,14 +37,7 @@ fn kits() -> Vec<(String, tempfile::TempDir)> {
         ("blue-green-flux", &["--strategy", "blue-green", "--gitops", "flux", "--ci", "github,gitlab"]),
     ];
     let mut out = Vec::new();
-    let mut apps: Vec<PathBuf> = std::fs::read_dir(repo_root().join("examples"))
-        .expect("examples/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "broken"))
-        .collect();
-    apps.sort();
-    for app in apps {
+    for app in shipshape_testkit::example_apps(&repo_root().join("examples")) {
         for (variant, args) in variants {
             let dir = tempfile::tempdir().expect("temp dir");
             for file in shipshape_testkit::files_under(&app) {

@@ -12,7 +12,7 @@ pub(crate) mod repo;
 mod ruby;
 mod rust;
 
-use std::path::Path;
+use std::path::{Component, Path};
 
 use repo::ServiceDir;
 
@@ -96,8 +96,13 @@ pub(crate) fn version_or_default(default: &str, language: &str) -> Detected<Stri
 const SERVICE_PARENTS: &[&str] = &["services", "apps", "cmd-services", "microservices", "src/services"];
 
 /// The service folders of a repository, relative to `root`, each with the
-/// provider that matched it. `forced` skips detection of the stack.
-pub(crate) fn service_dirs(root: &Path, forced: Option<Stack>) -> Vec<(ServiceDir, &'static dyn Provider, Evidence)> {
+/// provider that matched it. `forced` skips detection of the stack. Folders
+/// that leave the repository are skipped with a warning.
+pub(crate) fn service_dirs(
+    root: &Path,
+    forced: Option<Stack>,
+    warnings: &mut Vec<String>,
+) -> Vec<(ServiceDir, &'static dyn Provider, Evidence)> {
     let mut out = Vec::new();
     for parent in SERVICE_PARENTS {
         let Ok(entries) = std::fs::read_dir(root.join(parent)) else { continue };
@@ -108,6 +113,10 @@ pub(crate) fn service_dirs(root: &Path, forced: Option<Stack>) -> Vec<(ServiceDi
             .collect();
         dirs.sort();
         for rel in dirs {
+            if let Err(why) = confined(root, &rel) {
+                warnings.push(format!("`{rel}` {why}; skipped"));
+                continue;
+            }
             let dir = ServiceDir::new(root, &rel);
             if let Some((provider, evidence)) = matching_provider(&dir, forced) {
                 out.push((dir, provider, evidence));
@@ -115,7 +124,7 @@ pub(crate) fn service_dirs(root: &Path, forced: Option<Stack>) -> Vec<(ServiceDi
         }
     }
     if out.is_empty() {
-        for rel in workspace_services(root) {
+        for rel in workspace_services(root, warnings) {
             let dir = ServiceDir::new(root, &rel);
             if let Some((provider, evidence)) = matching_provider(&dir, forced) {
                 out.push((dir, provider, evidence));
@@ -131,15 +140,43 @@ pub(crate) fn service_dirs(root: &Path, forced: Option<Stack>) -> Vec<(ServiceDi
     out
 }
 
+/// Why the folder `rel` is not inside `root`: an absolute path, a `..`
+/// component, or a symbolic link on the way that resolves outside.
+fn confined(root: &Path, rel: &str) -> Result<(), &'static str> {
+    let path = Path::new(rel);
+    if path.is_absolute()
+        || rel.starts_with(['/', '\\'])
+        || path.components().any(|c| matches!(c, Component::Prefix(_)))
+    {
+        return Err("is an absolute path, outside the repository");
+    }
+    if path.components().any(|c| c == Component::ParentDir) || rel.split(['/', '\\']).any(|part| part == "..") {
+        return Err("goes up with `..`, outside the repository");
+    }
+    let (Ok(real_root), Ok(real)) = (std::fs::canonicalize(root), std::fs::canonicalize(root.join(rel))) else {
+        return Ok(());
+    };
+    if real.starts_with(&real_root) {
+        Ok(())
+    } else {
+        Err("resolves through a symbolic link to outside the repository")
+    }
+}
+
 /// Folders a workspace pattern names: `packages/*` lists a folder's
-/// subfolders, anything else names one folder.
-fn expand_workspace_pattern(root: &Path, pattern: &str) -> Vec<String> {
+/// subfolders, anything else names one folder. A pattern or folder outside
+/// `root` is left out with a warning naming `source`.
+fn expand_workspace_pattern(root: &Path, source: &str, pattern: &str, warnings: &mut Vec<String>) -> Vec<String> {
     let pattern = pattern.trim().trim_start_matches("./").trim_end_matches('/');
     if pattern.starts_with('!') || pattern.is_empty() {
         return Vec::new();
     }
-    match pattern.strip_suffix("/*").or_else(|| pattern.strip_suffix("/**")) {
+    let dirs = match pattern.strip_suffix("/*").or_else(|| pattern.strip_suffix("/**")) {
         Some(parent) => {
+            if let Err(why) = confined(root, parent) {
+                warnings.push(format!("{source}: workspace member `{pattern}` {why}; skipped"));
+                return Vec::new();
+            }
             let mut dirs: Vec<String> = std::fs::read_dir(root.join(parent))
                 .map(|entries| {
                     entries
@@ -152,37 +189,74 @@ fn expand_workspace_pattern(root: &Path, pattern: &str) -> Vec<String> {
             dirs.sort();
             dirs
         }
-        None if root.join(pattern).is_dir() => vec![pattern.to_string()],
-        None => Vec::new(),
+        None => vec![pattern.to_string()],
+    };
+    dirs.into_iter()
+        .filter(|dir| match confined(root, dir) {
+            Ok(()) => root.join(dir).is_dir(),
+            Err(why) => {
+                warnings.push(format!("{source}: workspace member `{dir}` {why}; skipped"));
+                false
+            }
+        })
+        .collect()
+}
+
+/// The paths a `go.work` file `use`s, in a `use ( … )` block or one per line.
+fn go_work_uses(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        let entry = if in_block {
+            if line.starts_with(')') {
+                in_block = false;
+                continue;
+            }
+            line
+        } else if let Some(rest) = line.strip_prefix("use").filter(|r| r.starts_with([' ', '\t', '('])) {
+            let rest = rest.trim();
+            if let Some(inner) = rest.strip_prefix('(') {
+                in_block = !inner.contains(')');
+                inner.trim_end_matches(')').trim()
+            } else {
+                rest
+            }
+        } else {
+            continue;
+        };
+        let entry = entry.trim_matches(['"', '`']);
+        if !entry.is_empty() {
+            out.push(entry.to_string());
+        }
     }
+    out
 }
 
 /// Members of npm/pnpm/yarn, Cargo and Go workspaces that run a server
 /// (libraries of the workspace are not services).
-fn workspace_services(root: &Path) -> Vec<String> {
+fn workspace_services(root: &Path, warnings: &mut Vec<String>) -> Vec<String> {
     let read = |p: &str| std::fs::read_to_string(root.join(p)).ok();
-    let mut patterns: Vec<String> = Vec::new();
+    let mut patterns: Vec<(&str, String)> = Vec::new();
     if let Some(pkg) = read("package.json").and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()) {
         let list =
             pkg.get("workspaces").and_then(|w| w.as_array().or_else(|| w.get("packages").and_then(|p| p.as_array())));
-        patterns.extend(list.into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)));
+        patterns.extend(list.into_iter().flatten().filter_map(|v| v.as_str().map(|p| ("package.json", p.to_string()))));
     }
     if let Some(text) = read("pnpm-workspace.yaml") {
         patterns.extend(
-            text.lines().filter_map(|l| l.trim().strip_prefix("- ")).map(|p| p.trim_matches(['"', '\'']).to_string()),
+            text.lines()
+                .filter_map(|l| l.trim().strip_prefix("- "))
+                .map(|p| ("pnpm-workspace.yaml", p.trim_matches(['"', '\'']).to_string())),
         );
     }
     if let Some(manifest) = read("Cargo.toml").and_then(|t| t.parse::<toml::Value>().ok()) {
         let members = manifest.get("workspace").and_then(|w| w.get("members")).and_then(toml::Value::as_array);
-        patterns.extend(members.into_iter().flatten().filter_map(|m| m.as_str().map(str::to_string)));
+        patterns
+            .extend(members.into_iter().flatten().filter_map(|m| m.as_str().map(|m| ("Cargo.toml", m.to_string()))));
     }
     if let Some(text) = read("go.work") {
-        patterns.extend(
-            text.lines()
-                .map(|l| l.trim().trim_start_matches("use").trim().trim_matches(['(', ')']).trim())
-                .filter(|l| l.starts_with("./"))
-                .map(str::to_string),
-        );
+        patterns.extend(go_work_uses(&text).into_iter().filter(|p| p != ".").map(|p| ("go.work", p)));
     }
     let runs_a_server = |dir: &str| {
         let text = |name: &str| read(&format!("{dir}/{name}")).unwrap_or_default();
@@ -196,8 +270,11 @@ fn workspace_services(root: &Path) -> Vec<String> {
             || (root.join(dir).join("go.mod").is_file()
                 && (root.join(dir).join("main.go").is_file() || root.join(dir).join("cmd").is_dir()))
     };
-    let mut out: Vec<String> =
-        patterns.iter().flat_map(|p| expand_workspace_pattern(root, p)).filter(|d| runs_a_server(d)).collect();
+    let mut out: Vec<String> = patterns
+        .iter()
+        .flat_map(|(source, pattern)| expand_workspace_pattern(root, source, pattern, warnings))
+        .filter(|d| runs_a_server(d))
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -242,12 +319,13 @@ pub(crate) fn detect_services(
     root: &Path,
     forced: Option<Stack>,
     overrides: &dyn Fn(&str) -> (Option<Stack>, Overrides),
+    warnings: &mut Vec<String>,
 ) -> Vec<ServicePlan> {
     let root_name = std::fs::canonicalize(root)
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "app".to_string());
-    service_dirs(root, forced)
+    service_dirs(root, forced, warnings)
         .into_iter()
         .map(|(dir, detected_provider, detected_evidence)| {
             let (configured_stack, overrides) = overrides(&dir.rel);
@@ -285,7 +363,24 @@ pub(crate) fn detect_services(
 
 #[cfg(test)]
 mod tests {
-    use super::dns_name;
+    use super::{confined, dns_name, go_work_uses};
+
+    #[test]
+    fn go_work_uses_blocks_and_single_lines() {
+        let text = "go 1.22\n\nuse (\n\t./api // the server\n\t\"../lib\"\n)\nuse ./tools\nuser ./not\n";
+        assert_eq!(go_work_uses(text), ["./api", "../lib", "./tools"]);
+        assert_eq!(go_work_uses("use (./a)\nuse ./b\n"), ["./a", "./b"]);
+    }
+
+    #[test]
+    fn members_outside_the_root_are_not_confined() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("api")).expect("mkdir");
+        assert!(confined(dir.path(), "api").is_ok());
+        assert!(confined(dir.path(), "../api").is_err());
+        assert!(confined(dir.path(), "api/../../x").is_err());
+        assert!(confined(dir.path(), "/tmp").is_err());
+    }
 
     #[test]
     fn names_are_dns_labels() {

@@ -94,8 +94,10 @@ impl ServiceDir {
         self.abs.join(name).is_dir()
     }
 
+    /// The text of `name`, unless `init` wrote it: its own output is not
+    /// evidence, so a second run detects what the first one did.
     pub fn read(&self, name: &str) -> Option<String> {
-        std::fs::read_to_string(self.abs.join(name)).ok()
+        std::fs::read_to_string(self.abs.join(name)).ok().filter(|text| !written_by_init(text))
     }
 
     pub fn files(&self) -> &[String] {
@@ -135,10 +137,18 @@ impl ServiceDir {
                 continue;
             }
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            if written_by_init(&text) {
+                continue;
+            }
             out.extend(grep_text(file, &text, re));
         }
         out
     }
+}
+
+/// The marker is on the first comment, after a Dockerfile's `# syntax=` line.
+fn written_by_init(text: &str) -> bool {
+    text.lines().take(2).any(|line| line.starts_with('#') && line.contains(crate::write::KIT_MARKER))
 }
 
 /// Every match of `re` in `text`, with the 1-based line of its start.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::GeneratedFile;
+use super::{GeneratedFile, KIT_MARKER};
 use crate::plan::{CachedCommand, Plan, ServicePlan, Stack};
 
 /// The static probe: a tiny Go program built in its own stage, for runtime
@@ -190,7 +190,7 @@ pub(crate) fn dockerfile(plan: &Plan, service: &ServicePlan) -> DockerfileAst {
     let mut ast = DockerfileAst::default();
     let framework = service.framework.as_ref().map_or(String::new(), |f| format!(", {}", f.value));
     ast.push(Instruction::Comment(format!(
-        "{} ({}{framework}): multi-stage build, non-root runtime. Written by `shipshape init`.",
+        "{} ({}{framework}): multi-stage build, non-root runtime. {KIT_MARKER}.",
         service.name,
         service.stack.value.as_str()
     )));
@@ -304,7 +304,7 @@ fn ignored_paths(stack: Stack) -> &'static [&'static str] {
 }
 
 pub(crate) fn dockerignore(service: &ServicePlan) -> String {
-    let mut out = String::from("# Keep the build context small and free of secrets. Written by `shipshape init`.\n");
+    let mut out = format!("# Keep the build context small and free of secrets. {KIT_MARKER}.\n");
     for line in [
         ".git",
         ".github",

@@ -16,6 +16,10 @@ use serde::Serialize;
 
 use crate::plan::{CiProvider, Plan, ServicePlan};
 
+/// The first comment of a kit file written for tools to read (a Dockerfile,
+/// a `.dockerignore`) says so; detection never takes it for evidence.
+pub(crate) const KIT_MARKER: &str = "Written by `shipshape init`";
+
 /// One file of the kit, relative to the repository root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {

@@ -1,6 +1,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use shipshape_init::safe_write::{self, Current, WriteError};
 use shipshape_init::settings::{self, InitConfig};
 use shipshape_init::write::{self, GeneratedFile};
 
@@ -10,49 +11,82 @@ use crate::ExitStatus;
 /// What `init` does with one file.
 enum Action {
     Create,
-    Overwrite,
+    /// Replace the file, whose current contents are kept as a backup.
+    Overwrite(Vec<u8>),
     Unchanged,
     Refuse,
+    /// A symbolic link or a path leaving the target: never written.
+    Unsafe(WriteError),
 }
 
 pub fn run(args: &InitArgs) -> Result<ExitStatus> {
     let root = &args.choices.path;
     let plan = shipshape_init::make_plan(root, &args.choices.options())?;
+    for warning in &plan.warnings {
+        eprintln!("warning: {warning}");
+    }
     let mut files = write::kit(&plan);
     let config_path = root.join(settings::CONFIG_FILE_NAME);
-    let existing_config = std::fs::read_to_string(&config_path).ok();
+    let existing_config = match safe_write::read_current(root, settings::CONFIG_FILE_NAME) {
+        Ok(Current::File(bytes)) => String::from_utf8(bytes).ok(),
+        Ok(Current::Missing) | Err(_) => None,
+    };
     let config_text = settings::merged_config_text(existing_config.as_deref(), &InitConfig::from_plan(&plan))
         .map_err(|message| anyhow::anyhow!("{}: {message}", config_path.display()))?;
     files.push(GeneratedFile { path: settings::CONFIG_FILE_NAME.to_string(), contents: config_text });
 
     let actions: Vec<(&GeneratedFile, Action)> = files.iter().map(|f| (f, action(root, f, args.force))).collect();
     let refused = actions.iter().filter(|(_, a)| matches!(a, Action::Refuse)).count();
+    let unsafe_paths = actions.iter().filter(|(_, a)| matches!(a, Action::Unsafe(_))).count();
     for (file, action) in &actions {
         let verb = match action {
             Action::Create => "create",
-            Action::Overwrite => "overwrite",
+            Action::Overwrite(_) => "overwrite",
             Action::Unchanged => "unchanged",
             Action::Refuse => "exists, kept",
+            Action::Unsafe(_) => "refused",
         };
         eprintln!("{verb:>12}  {}", file.path);
+    }
+    for (_, action) in &actions {
+        if let Action::Unsafe(error) = action {
+            eprintln!("shipshape: {error}");
+        }
     }
     if args.dry_run {
         eprintln!("dry run: nothing written");
         return Ok(ExitStatus::Success);
     }
-    if refused > 0 {
+    if unsafe_paths > 0 {
         eprintln!(
-            "shipshape: {refused} file(s) already exist and differ from what init would write; nothing was written. \
-             Re-run with --force to overwrite them, or --dry-run to list them."
+            "shipshape: {unsafe_paths} path(s) cannot be written safely inside {} (see above); nothing was written.",
+            root.display()
         );
         return Ok(ExitStatus::Failure);
     }
+    if refused > 0 {
+        eprintln!(
+            "shipshape: {refused} file(s) already exist and differ from what init would write; nothing was written. \
+             Re-run with --force to overwrite them (each is backed up under {}/), or --dry-run to list them.",
+            safe_write::BACKUP_DIR
+        );
+        return Ok(ExitStatus::Failure);
+    }
+    let replaces_any = actions.iter().any(|(_, a)| matches!(a, Action::Overwrite(_)));
+    let backup_dir = if replaces_any { safe_write::new_backup_dir(root)? } else { String::new() };
     let mut written = 0;
     for (file, action) in &actions {
-        if matches!(action, Action::Create | Action::Overwrite) {
-            write_file(root, file)?;
-            written += 1;
+        match action {
+            Action::Create => {}
+            Action::Overwrite(old) => {
+                let backup = safe_write::backup_path(&backup_dir, &file.path);
+                safe_write::write_file(root, &backup, old).with_context(|| format!("backing up {}", file.path))?;
+                eprintln!("shipshape: kept the previous {} as {backup}", file.path);
+            }
+            Action::Unchanged | Action::Refuse | Action::Unsafe(_) => continue,
         }
+        safe_write::write_file(root, &file.path, file.contents.as_bytes())?;
+        written += 1;
     }
     if written == 0 {
         eprintln!("shipshape: every file is already as init would write it; nothing to do");
@@ -63,18 +97,11 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
 }
 
 fn action(root: &Path, file: &GeneratedFile, force: bool) -> Action {
-    match std::fs::read_to_string(root.join(&file.path)) {
-        Err(_) if !root.join(&file.path).exists() => Action::Create,
-        Ok(current) if current == file.contents => Action::Unchanged,
-        _ if force => Action::Overwrite,
-        _ => Action::Refuse,
+    match safe_write::read_current(root, &file.path) {
+        Err(error) => Action::Unsafe(error),
+        Ok(Current::Missing) => Action::Create,
+        Ok(Current::File(current)) if current == file.contents.as_bytes() => Action::Unchanged,
+        Ok(Current::File(current)) if force => Action::Overwrite(current),
+        Ok(Current::File(_)) => Action::Refuse,
     }
-}
-
-fn write_file(root: &Path, file: &GeneratedFile) -> Result<()> {
-    let path = root.join(&file.path);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    }
-    std::fs::write(&path, &file.contents).with_context(|| format!("writing {}", path.display()))
 }
