@@ -190,6 +190,24 @@ pub struct CiCommands {
     pub cache_key_files: Vec<String>,
 }
 
+/// A non-secret environment variable the app reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvVar {
+    pub name: String,
+    /// The value the ConfigMap gives it; `None` when the app has a default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// Metrics the app exposes itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppMetrics {
+    /// The instrumentation library, e.g. `prom-client`.
+    pub library: String,
+    /// HTTP path of the exposition, e.g. `/metrics`.
+    pub path: String,
+}
+
 /// Everything detected about one service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServicePlan {
@@ -212,6 +230,17 @@ pub struct ServicePlan {
     pub migration: Option<Detected<Migration>>,
     /// Environment variables the app reads that hold secrets.
     pub secret_env: Vec<Detected<String>>,
+    /// Environment variables the app needs that are not secrets (for the
+    /// ConfigMap), each with the default it should get.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_env: Vec<Detected<EnvVar>>,
+    /// The app's own Prometheus metrics, when its instrumentation is detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Detected<AppMetrics>>,
+    /// What detection could not determine or had to change for this
+    /// service, printed by `init` and listed in DEPLOYMENT.md.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub image: ImageRecipe,
     pub ci: CiCommands,
 }

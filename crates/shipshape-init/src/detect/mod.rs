@@ -16,7 +16,7 @@ use std::path::{Component, Path};
 
 use repo::ServiceDir;
 
-use crate::plan::{CiCommands, Detected, Evidence, ImageRecipe, Migration, ServicePlan, Stack};
+use crate::plan::{AppMetrics, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, ServicePlan, Stack};
 
 /// What a provider finds in one service folder.
 pub(crate) struct StackFacts {
@@ -73,6 +73,18 @@ pub(crate) trait Provider: Sync {
         None
     }
     fn detect(&self, dir: &ServiceDir, overrides: &Overrides) -> StackFacts;
+    /// Non-secret configuration the app needs to start.
+    fn config_env(&self, _dir: &ServiceDir, _facts: &StackFacts) -> Vec<Detected<EnvVar>> {
+        Vec::new()
+    }
+    /// The app's own metrics endpoint, when its instrumentation is detected.
+    fn metrics(&self, _dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
+        None
+    }
+    /// What the provider could not determine or had to change.
+    fn warnings(&self, _dir: &ServiceDir, _facts: &StackFacts) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The providers, in the order they are tried. More specific stacks come
@@ -341,6 +353,10 @@ pub(crate) fn detect_services(
             let mut facts = provider.detect(&dir, &overrides);
             let mut seen = std::collections::BTreeSet::new();
             facts.secret_env.retain(|s| seen.insert(s.value.clone()));
+            let mut config_env = provider.config_env(&dir, &facts);
+            config_env.retain(|v| seen.insert(v.value.name.clone()));
+            let metrics = provider.metrics(&dir, &facts);
+            let service_warnings = provider.warnings(&dir, &facts);
             ServicePlan {
                 name: dns_name(&raw_name),
                 dir: dir.rel.clone(),
@@ -354,6 +370,9 @@ pub(crate) fn detect_services(
                 health_path: facts.health_path,
                 migration: facts.migration,
                 secret_env: facts.secret_env,
+                config_env,
+                metrics,
+                warnings: service_warnings,
                 image: facts.image,
                 ci: facts.ci,
             }
