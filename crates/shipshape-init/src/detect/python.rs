@@ -481,81 +481,10 @@ fn required_vars(dir: &ServiceDir) -> Vec<RequiredVar> {
     out
 }
 
-static DOTENV_LINE: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(?m)^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*["']?([^"'\n#]*?)["']?\s*$"#));
-
-/// Values of `.env.example`-style files in the service folder and the
-/// folders above it, nearest first.
-fn dotenv_values(dir: &ServiceDir) -> Vec<(String, String, Evidence)> {
-    let mut out = Vec::new();
-    let mut folders = vec![String::new()];
-    folders.extend(dir.ancestors());
-    for folder in folders {
-        for name in [".env.example", ".env.sample", ".env.template", ".env.dist", ".env"] {
-            let text = if folder.is_empty() { dir.read(name) } else { dir.read_in(&folder, name) };
-            let Some(text) = text else { continue };
-            let file = match folder.as_str() {
-                "" => dir.repo_path(name),
-                "." => name.to_string(),
-                other => format!("{other}/{name}"),
-            };
-            for hit in super::repo::grep_text(&file, &text, &DOTENV_LINE) {
-                if let (Some(key), Some(value)) = (hit.group(1), hit.group(2)) {
-                    let evidence = Evidence { file: file.clone(), line: Some(hit.line), detail: format!("`{key}` set here") };
-                    out.push((key.to_string(), value.trim().to_string(), evidence));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// A value that satisfies the annotation, for a variable with no default.
-fn placeholder(annotation: &str) -> &'static str {
-    let annotation = annotation.to_ascii_lowercase();
-    if annotation.contains("email") {
-        "admin@example.com"
-    } else if annotation.contains("url") || annotation.contains("dsn") {
-        "http://localhost"
-    } else if annotation.starts_with("int") || annotation.starts_with("float") {
-        "0"
-    } else if annotation.starts_with("bool") {
-        "false"
-    } else if annotation.starts_with("list") || annotation.starts_with("dict") || annotation.starts_with("set") {
-        "[]"
-    } else {
-        "change-me"
-    }
-}
-
-/// Required non-secret variables, each with the value the ConfigMap gives
+/// Required non-secret settings, each with the value the ConfigMap gives
 /// it, and a warning for each value that is only a placeholder.
 fn required_config(dir: &ServiceDir) -> (Vec<Detected<EnvVar>>, Vec<String>) {
-    let dotenv = dotenv_values(dir);
-    let mut config = Vec::new();
-    let mut warnings = Vec::new();
-    for var in required_vars(dir).into_iter().filter(|v| !is_secret_env(&v.name)) {
-        let from_dotenv = dotenv.iter().find(|(k, v, _)| *k == var.name && !v.is_empty() && !v.contains("${"));
-        let (value, evidence) = match from_dotenv {
-            Some((_, value, evidence)) => (value.clone(), evidence.clone()),
-            None => {
-                let value = placeholder(&var.annotation).to_string();
-                warnings.push(format!(
-                    "`{}` is required ({}:{}) and has no example value; the ConfigMap sets `{value}`: replace it",
-                    var.name,
-                    var.evidence.file,
-                    var.evidence.line.unwrap_or(0)
-                ));
-                (value, var.evidence.clone())
-            }
-        };
-        let mut detected = Detected::found(EnvVar { name: var.name.clone(), value: Some(value) }, var.evidence);
-        if detected.evidence.first().map(|e| &e.file) != Some(&evidence.file) {
-            detected.evidence.push(evidence);
-        }
-        config.push(detected);
-    }
-    (config, warnings)
+    common::required_config(dir, required_vars(dir).into_iter().map(|v| (v.name, v.annotation, v.evidence)))
 }
 
 /// A uv workspace above the service, locked at its root.
