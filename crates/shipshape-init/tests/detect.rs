@@ -211,7 +211,11 @@ fn python_uv_workspace_member_with_router_prefixes_and_required_settings() {
     assert_eq!(service.build_context.as_deref(), Some("."));
     assert_eq!(service.image.workdir, "/app/backend");
     assert_eq!(service.start_command.value[..2], ["uvicorn".to_string(), "app.main:app".to_string()]);
-    assert!(service.image.install[0].run.contains("--no-install-workspace --package app"), "{:?}", service.image.install);
+    assert!(
+        service.image.install[0].run.contains("--no-install-workspace --package app"),
+        "{:?}",
+        service.image.install
+    );
     assert_eq!(service.image.build[0].run, "uv sync --frozen --no-dev --package app");
     let secrets: Vec<&str> = service.secret_env.iter().map(|s| s.value.as_str()).collect();
     assert_eq!(secrets, ["SECRET_KEY"]);
@@ -229,8 +233,16 @@ fn python_pyproject_without_lock_installs_the_project_after_its_sources() {
         ("api/__init__.py", "from flask import Blueprint, Flask\n\nbp = Blueprint(\"ops\", __name__, url_prefix=\"/ops\")\n\n@bp.route(\"/healthz\")\ndef healthz():\n    return \"ok\"\n\napp = Flask(__name__)\napp.register_blueprint(bp)\n"),
     ]);
     expect(&service, Stack::Python, 8000, Some("/ops/healthz"), None);
-    assert!(service.image.install.iter().all(|c| !c.run.contains("install --no-cache-dir .")), "{:?}", service.image.install);
-    assert!(service.image.build.iter().any(|c| c.run.contains("pip install --no-cache-dir .")), "{:?}", service.image.build);
+    assert!(
+        service.image.install.iter().all(|c| !c.run.contains("install --no-cache-dir .")),
+        "{:?}",
+        service.image.install
+    );
+    assert!(
+        service.image.build.iter().any(|c| c.run.contains("pip install --no-cache-dir .")),
+        "{:?}",
+        service.image.build
+    );
     assert_eq!(service.ci.install, ["pip install '.[test]'"]);
     assert_eq!(service.ci.test, ["python -m pytest"]);
 }
@@ -245,7 +257,11 @@ fn python_without_pytest_installs_it_in_ci() {
     assert!(service.ci.install.contains(&"pip install pytest".to_string()), "{:?}", service.ci.install);
     assert!(service.secret_env.iter().any(|s| s.value == "UPSTREAM_TOKEN"));
     assert_eq!(service.config_env.iter().map(|c| c.value.name.as_str()).collect::<Vec<_>>(), ["REGION"]);
-    assert!(service.warnings.is_empty() || service.warnings.iter().all(|w| !w.contains("start command")), "{:?}", service.warnings);
+    assert!(
+        service.warnings.is_empty() || service.warnings.iter().all(|w| !w.contains("start command")),
+        "{:?}",
+        service.warnings
+    );
 }
 
 #[test]

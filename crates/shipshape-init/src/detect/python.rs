@@ -195,9 +195,13 @@ fn start_command(dir: &ServiceDir, deps: &str, framework: Option<&str>, port: u1
         }
         _ => {}
     }
-    if let Some(main) = ["main.py", "app.py", "server.py", "src/main.py", "app/main.py"].into_iter().find(|f| dir.has(f))
+    if let Some(main) =
+        ["main.py", "app.py", "server.py", "src/main.py", "app/main.py"].into_iter().find(|f| dir.has(f))
     {
-        return Start { command: vec!["python".into(), main.into()], evidence: dir.evidence(main, None, "entry script") };
+        return Start {
+            command: vec!["python".into(), main.into()],
+            evidence: dir.evidence(main, None, "entry script"),
+        };
     }
     if let Some(hit) = dir.grep(SOURCES, &MAIN_GUARD).into_iter().find(|h| !h.file.contains("test")) {
         return Start {
@@ -341,7 +345,8 @@ fn constant_value(expr: &str, sources: &[(String, String)]) -> Option<String> {
         return Some(literal.to_string());
     }
     let name = expr.rsplit('.').next().filter(|n| n.chars().all(|c| c.is_alphanumeric() || c == '_'))?;
-    let assigned = Regex::new(&format!(r#"(?m)^\s*{}\s*(?::[^=\n]+)?=\s*["']([^"'\n]*)["']"#, regex::escape(name))).ok()?;
+    let assigned =
+        Regex::new(&format!(r#"(?m)^\s*{}\s*(?::[^=\n]+)?=\s*["']([^"'\n]*)["']"#, regex::escape(name))).ok()?;
     sources.iter().find_map(|(_, text)| assigned.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()))
 }
 
@@ -399,11 +404,8 @@ fn mounted_path(file: &str, router: &str, path: &str, sources: &[(String, String
 /// A health route declared on an app or router, with the prefixes of the
 /// routers it is mounted through.
 fn routed_health(dir: &ServiceDir) -> Option<Detected<Option<String>>> {
-    let sources: Vec<(String, String)> = dir
-        .files_ending(SOURCES)
-        .into_iter()
-        .filter_map(|f| dir.read(f).map(|t| (f.to_string(), t)))
-        .collect();
+    let sources: Vec<(String, String)> =
+        dir.files_ending(SOURCES).into_iter().filter_map(|f| dir.read(f).map(|t| (f.to_string(), t))).collect();
     let mut found: Vec<(usize, String, Evidence)> = Vec::new();
     for hit in dir.grep(SOURCES, &ROUTE_DECORATOR) {
         let (Some(router), Some(path)) = (hit.group(1), hit.group(2)) else { continue };
@@ -411,7 +413,12 @@ fn routed_health(dir: &ServiceDir) -> Option<Detected<Option<String>>> {
         let Some(full) = mounted_path(&hit.file, router, path, &sources, 0) else { continue };
         let full = full.replace("//", "/");
         let full = if full.starts_with('/') { full } else { format!("/{full}") };
-        let evidence = dir.evidence(&hit.file, Some(hit.line), format!("route `{full}`, through its router prefixes"));
+        let detail = if full.trim_end_matches('/') == path.trim_end_matches('/') {
+            format!("route `{full}` defined here")
+        } else {
+            format!("route `{full}`, through its router prefixes")
+        };
+        let evidence = dir.evidence(&hit.file, Some(hit.line), detail);
         found.push((rank, full, evidence));
     }
     found.sort_by_key(|(rank, _, _)| *rank);
@@ -442,9 +449,13 @@ fn required_vars(dir: &ServiceDir) -> Vec<RequiredVar> {
         let Some(text) = dir.read(file) else { continue };
         for class in SETTINGS_CLASS.find_iter(&text) {
             let first_line = text[..class.start()].matches('\n').count() + 1;
-            let body: Vec<&str> =
-                text[class.end()..].lines().skip(1).take_while(|l| l.trim().is_empty() || l.starts_with([' ', '\t'])).collect();
-            let prefix = body.iter().find_map(|l| ENV_PREFIX.captures(l)).and_then(|c| c.get(1)).map_or("", |m| m.as_str());
+            let body: Vec<&str> = text[class.end()..]
+                .lines()
+                .skip(1)
+                .take_while(|l| l.trim().is_empty() || l.starts_with([' ', '\t']))
+                .collect();
+            let prefix =
+                body.iter().find_map(|l| ENV_PREFIX.captures(l)).and_then(|c| c.get(1)).map_or("", |m| m.as_str());
             let indent = body.iter().find(|l| !l.trim().is_empty()).map_or(0, |l| l.len() - l.trim_start().len());
             for (offset, line) in body.iter().enumerate() {
                 if line.len() - line.trim_start().len() != indent {
@@ -460,7 +471,11 @@ fn required_vars(dir: &ServiceDir) -> Vec<RequiredVar> {
                 }
                 let env = format!("{prefix}{}", name.as_str()).to_ascii_uppercase();
                 out.push(RequiredVar {
-                    evidence: dir.evidence(file, Some(first_line + 1 + offset), format!("settings field `{}` has no default", name.as_str())),
+                    evidence: dir.evidence(
+                        file,
+                        Some(first_line + 1 + offset),
+                        format!("settings field `{}` has no default", name.as_str()),
+                    ),
                     name: env,
                     annotation: annotation.as_str().to_string(),
                 });
@@ -679,12 +694,16 @@ impl Provider for Python {
             if facts.start_command.evidence.iter().all(|e| e.file.is_empty()) {
                 warnings.push("no entry point found (no ASGI/WSGI app object, Procfile or `__main__` script): set the start command in shipshape.toml".into());
             } else if !program_installed(program, &deps) {
-                warnings.push(format!("the start command runs `{program}`, which no dependency installs: add it to the dependencies"));
+                warnings.push(format!(
+                    "the start command runs `{program}`, which no dependency installs: add it to the dependencies"
+                ));
             }
         }
         if let Some(migration) = &facts.migration {
             if let Some(program) = migration.value.command.first().filter(|p| !program_installed(p, &deps)) {
-                warnings.push(format!("the migration runs `{program}`, which no dependency installs: add it to the dependencies"));
+                warnings.push(format!(
+                    "the migration runs `{program}`, which no dependency installs: add it to the dependencies"
+                ));
             }
         }
         warnings
@@ -698,8 +717,8 @@ impl Provider for Python {
         let framework_name = framework.as_ref().map(|f| f.value.clone());
         let port = overrides.port(port(dir, framework_name.as_deref(), &deps));
         let start = start_command(dir, &deps, framework_name.as_deref(), port.value);
-        let health_path = overrides
-            .health_path(routed_health(dir).or_else(|| health_route(dir, SOURCES)).unwrap_or_else(tcp_health));
+        let health_path =
+            overrides.health_path(routed_health(dir).or_else(|| health_route(dir, SOURCES)).unwrap_or_else(tcp_health));
         let workspace = uv_workspace(dir);
         let Install { files: dependency_files, install, build, mut ci_install, ci_run } =
             install_commands(&manager.value, dir, workspace.as_ref());

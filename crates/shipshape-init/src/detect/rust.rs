@@ -78,7 +78,11 @@ fn rust_version(dir: &ServiceDir, manifest: &toml::Value) -> Detected<String> {
     {
         return Detected::found(
             DEFAULT_VERSION.to_string(),
-            dir.evidence_at("Cargo.toml", "edition", format!("edition 2024 needs Rust {EDITION_2024_VERSION} or later")),
+            dir.evidence_at(
+                "Cargo.toml",
+                "edition",
+                format!("edition 2024 needs Rust {EDITION_2024_VERSION} or later"),
+            ),
         );
     }
     version_or_default(DEFAULT_VERSION, "Rust")

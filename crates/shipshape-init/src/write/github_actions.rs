@@ -235,8 +235,13 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     let image = layout::image(plan, service);
     let build_context = layout::build_context(service);
     let tags = format!("{image}:${{{{ github.sha }}}}");
-    let mut build_push: Vec<(&str, &str)> =
-        vec![("context", &build_context), ("push", "true"), ("tags", &tags), ("provenance", "mode=max"), ("sbom", "true")];
+    let mut build_push: Vec<(&str, &str)> = vec![
+        ("context", &build_context),
+        ("push", "true"),
+        ("tags", &tags),
+        ("provenance", "mode=max"),
+        ("sbom", "true"),
+    ];
     let dockerfile = layout::dockerfile_outside_context(service);
     if let Some(file) = &dockerfile {
         build_push.insert(1, ("file", file));
