@@ -690,6 +690,7 @@ impl Provider for Python {
     fn warnings(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
         let deps = dependency_text(dir);
         let mut warnings = required_config(dir).1;
+        warnings.extend(common::writable_paths(dir, SOURCES, &facts.image.workdir).1);
         if let Some(program) = facts.start_command.value.first() {
             if facts.start_command.evidence.iter().all(|e| e.file.is_empty()) {
                 warnings.push("no entry point found (no ASGI/WSGI app object, Procfile or `__main__` script): set the start command in shipshape.toml".into());
@@ -753,6 +754,8 @@ impl Provider for Python {
         for var in required_vars(dir).into_iter().filter(|v| is_secret_env(&v.name)) {
             secrets.push(Detected::found(var.name, var.evidence));
         }
+        let mut writable_dirs = vec!["/tmp".to_string()];
+        writable_dirs.extend(common::writable_paths(dir, SOURCES, &workdir).0);
         let healthcheck = python_healthcheck(port.value, health_path.value.as_deref());
         let command = start.command.clone();
         StackFacts {
@@ -775,7 +778,7 @@ impl Provider for Python {
                 build,
                 source_mount: false,
                 artifacts: vec![("/opt/venv".into(), "/opt/venv".into()), ("/app".into(), "/app".into())],
-                writable_dirs: vec!["/tmp".into()],
+                writable_dirs,
                 workdir,
                 env: vec![
                     ("PATH".into(), "/opt/venv/bin:/usr/local/bin:/usr/bin:/bin".into()),
