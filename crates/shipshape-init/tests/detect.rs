@@ -280,6 +280,7 @@ fn rust_clap_env_sqlx_that_migrates_itself_without_offline_data() {
     assert!(service.warnings.iter().any(|w| w.contains("cargo sqlx prepare")), "{:?}", service.warnings);
     assert!(service.image.build_env.iter().all(|(k, _)| k != "SQLX_OFFLINE"));
     assert!(service.image.install.iter().any(|c| c.run.contains("libssl-dev")), "{:?}", service.image.install);
+    assert!(service.image.build[0].run.contains("createdb sqlx_build"), "{:?}", service.image.build);
     assert!(service.language_version.value.as_str() >= "1.85", "{:?}", service.language_version);
 }
 
@@ -295,4 +296,15 @@ fn rust_sqlx_offline_data_builds_offline_and_cli_migrations_keep_their_job() {
     assert!(service.image.build_env.contains(&("SQLX_OFFLINE".to_string(), "true".to_string())));
     assert!(service.secret_env.iter().any(|s| s.value == "HMAC_KEY"));
     assert!(service.warnings.iter().all(|w| !w.contains("sqlx prepare")), "{:?}", service.warnings);
+}
+
+#[test]
+fn writable_paths_get_volumes_or_a_warning() {
+    let service = detect(&[
+        ("requirements.txt", "flask\n"),
+        ("app.py", "import os\nfrom flask import Flask\n\napp = Flask(__name__)\napp.config[\"SQLALCHEMY_DATABASE_URI\"] = \"sqlite:///./data/app.db\"\nos.makedirs(\"uploads\", exist_ok=True)\ncache = sqlite3.connect(\"cache.db\")\n"),
+    ]);
+    assert!(service.image.writable_dirs.contains(&"/app/data".to_string()), "{:?}", service.image.writable_dirs);
+    assert!(service.image.writable_dirs.contains(&"/app/uploads".to_string()), "{:?}", service.image.writable_dirs);
+    assert!(service.warnings.iter().any(|w| w.contains("cache.db")), "{:?}", service.warnings);
 }
