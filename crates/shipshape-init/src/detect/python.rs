@@ -5,7 +5,7 @@ use regex::Regex;
 use super::common::{self, first_port, health_route, is_secret_env, secret_env, tcp_health};
 use super::repo::{line_of, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Origin, Stack};
 
 pub(crate) struct Python;
 
@@ -716,8 +716,20 @@ impl Provider for Python {
         let version = overrides.language_version(python_version(dir));
         let framework = framework(dir, &deps);
         let framework_name = framework.as_ref().map(|f| f.value.clone());
-        let port = overrides.port(port(dir, framework_name.as_deref(), &deps));
-        let start = start_command(dir, &deps, framework_name.as_deref(), port.value);
+        let mut port = overrides.port(port(dir, framework_name.as_deref(), &deps));
+        let mut start = start_command(dir, &deps, framework_name.as_deref(), port.value);
+        // A non-root container cannot bind a port below 1024; the servers
+        // the kit starts itself listen on 8000 instead.
+        let kit_server = matches!(start.command.first().map(String::as_str), Some("gunicorn" | "uvicorn" | "flask"))
+            || start.command.get(1).is_some_and(|c| c == "manage.py");
+        if port.value < 1024 && port.origin == Origin::Detected && kit_server && !dir.has("Procfile") {
+            let found = port.evidence.first().map_or(String::new(), |e| format!(" ({}:{})", e.file, e.line.unwrap_or(0)));
+            port = Detected::default_value(
+                8000,
+                format!("port {}{found} needs root to bind; the kit's server listens on 8000", port.value),
+            );
+            start = start_command(dir, &deps, framework_name.as_deref(), port.value);
+        }
         let health_path =
             overrides.health_path(routed_health(dir).or_else(|| health_route(dir, SOURCES)).unwrap_or_else(tcp_health));
         let workspace = uv_workspace(dir);
