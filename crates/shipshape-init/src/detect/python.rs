@@ -502,6 +502,32 @@ fn required_config(dir: &ServiceDir) -> (Vec<Detected<EnvVar>>, Vec<String>) {
     common::required_config(dir, required_vars(dir).into_iter().map(|v| (v.name, v.annotation, v.evidence)))
 }
 
+static STATIC_DIR: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"Path\(__file__\)(?:\.resolve\(\))?\.parent\s*/\s*["']([\w.-]+)["']|(?:StaticFiles|\.frontend)\([^)]*?\bdirectory\s*=\s*["']([\w./-]+)["']"#)
+});
+
+/// Folders the app serves static files from that are not in the
+/// repository (built by another tool), relative to the service folder.
+fn missing_static_dirs(dir: &ServiceDir) -> Vec<(String, Evidence)> {
+    let mut out: Vec<(String, Evidence)> = Vec::new();
+    for hit in dir.grep(SOURCES, &STATIC_DIR) {
+        let path = match (hit.group(1), hit.group(2)) {
+            (Some(name), _) => match hit.file.rsplit_once('/') {
+                Some((parent, _)) => format!("{parent}/{name}"),
+                None => name.to_string(),
+            },
+            (None, Some(path)) => path.trim_start_matches("./").to_string(),
+            _ => continue,
+        };
+        if path.contains("..") || dir.has_dir(&path) || dir.has(&path) || out.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        let evidence = dir.evidence(&hit.file, Some(hit.line), format!("serves static files from `{path}`"));
+        out.push((path, evidence));
+    }
+    out
+}
+
 /// A uv workspace above the service, locked at its root.
 struct UvWorkspace {
     /// The workspace root, relative to the repository root.
@@ -691,6 +717,13 @@ impl Provider for Python {
         let deps = dependency_text(dir);
         let mut warnings = required_config(dir).1;
         warnings.extend(common::writable_paths(dir, SOURCES, &facts.image.workdir).1);
+        for (path, evidence) in missing_static_dirs(dir) {
+            warnings.push(format!(
+                "{}:{} serves static files from `{path}`, which is not in the repository (another tool builds it): the image holds it empty so the app starts; build it into the image to serve it",
+                evidence.file,
+                evidence.line.unwrap_or(0)
+            ));
+        }
         if let Some(program) = facts.start_command.value.first() {
             if facts.start_command.evidence.iter().all(|e| e.file.is_empty()) {
                 warnings.push("no entry point found (no ASGI/WSGI app object, Procfile or `__main__` script): set the start command in shipshape.toml".into());
@@ -765,6 +798,17 @@ impl Provider for Python {
         let mut secrets = secret_env(dir, SOURCES, &ENV_READ);
         for var in required_vars(dir).into_iter().filter(|v| is_secret_env(&v.name)) {
             secrets.push(Detected::found(var.name, var.evidence));
+        }
+        let mut build = build;
+        let static_dirs: Vec<String> = missing_static_dirs(dir)
+            .into_iter()
+            .map(|(path, _)| match &workspace {
+                Some(w) if w.member != "." => format!("{}/{path}", w.member),
+                _ => path,
+            })
+            .collect();
+        if !static_dirs.is_empty() {
+            build.push(CachedCommand::new(format!("mkdir -p {}", static_dirs.join(" ")), &[]));
         }
         let mut writable_dirs = vec!["/tmp".to_string()];
         writable_dirs.extend(common::writable_paths(dir, SOURCES, &workdir).0);
