@@ -308,3 +308,23 @@ fn writable_paths_get_volumes_or_a_warning() {
     assert!(service.image.writable_dirs.contains(&"/app/uploads".to_string()), "{:?}", service.image.writable_dirs);
     assert!(service.warnings.iter().any(|w| w.contains("cache.db")), "{:?}", service.warnings);
 }
+
+#[test]
+fn cargo_workspace_member_builds_from_the_root_lockfile() {
+    let service = detect(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"api\", \"shared\"]\nresolver = \"2\"\n"),
+        ("Cargo.lock", "version = 4\n"),
+        ("shared/Cargo.toml", "[package]\nname = \"shared\"\nversion = \"0.1.0\"\n"),
+        ("shared/src/lib.rs", "pub fn x() {}\n"),
+        ("api/Cargo.toml", "[package]\nname = \"api\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.7\"\nshared = { path = \"../shared\" }\n"),
+        ("api/src/main.rs", "fn main() {\n    let addr = \"0.0.0.0:4000\";\n    route(\"/healthz\");\n}\n"),
+    ]);
+    expect(&service, Stack::Rust, 4000, Some("/healthz"), None);
+    assert_eq!(service.dir, "api");
+    assert_eq!(service.build_context.as_deref(), Some("."));
+    assert!(
+        service.image.build[0].run.contains("cargo build --release --locked --bin api"),
+        "{:?}",
+        service.image.build
+    );
+}

@@ -236,10 +236,14 @@ pub(crate) fn required_config(
 }
 
 static SQLITE_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"["'](?:sqlite(?:\+\w+)?:(?:///?)?|file:)([\w./-]+\.(?:db|sqlite3?))(?:\?[^"']*)?["']|sqlite3\.connect\(\s*["']([\w./-]+)["']"#)
+    re(
+        r#"["'](?:sqlite(?:\+\w+)?:(?:///?)?|file:)([\w./-]+\.(?:db|sqlite3?))(?:\?[^"']*)?["']|sqlite3\.connect\(\s*["']([\w./-]+)["']"#,
+    )
 });
 static CREATED_DIR: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?:os\.makedirs|os\.mkdir|create_dir_all|create_dir)\(\s*["']([\w.-]+(?:/[\w.-]+)*)["']|(?i:upload_(?:folder|dir))\s*=\s*["']([\w.-]+(?:/[\w.-]+)*)["']"#)
+    re(
+        r#"(?:os\.makedirs|os\.mkdir|create_dir_all|create_dir)\(\s*["']([\w.-]+(?:/[\w.-]+)*)["']|(?i:upload_(?:folder|dir))\s*=\s*["']([\w.-]+(?:/[\w.-]+)*)["']"#,
+    )
 });
 
 /// Folders under `workdir` the app writes to (SQLite files, uploads,

@@ -503,7 +503,9 @@ fn required_config(dir: &ServiceDir) -> (Vec<Detected<EnvVar>>, Vec<String>) {
 }
 
 static STATIC_DIR: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"Path\(__file__\)(?:\.resolve\(\))?\.parent\s*/\s*["']([\w.-]+)["']|(?:StaticFiles|\.frontend)\([^)]*?\bdirectory\s*=\s*["']([\w./-]+)["']"#)
+    re(
+        r#"Path\(__file__\)(?:\.resolve\(\))?\.parent\s*/\s*["']([\w.-]+)["']|(?:StaticFiles|\.frontend)\([^)]*?\bdirectory\s*=\s*["']([\w./-]+)["']"#,
+    )
 });
 
 /// Folders the app serves static files from that are not in the
@@ -756,7 +758,8 @@ impl Provider for Python {
         let kit_server = matches!(start.command.first().map(String::as_str), Some("gunicorn" | "uvicorn" | "flask"))
             || start.command.get(1).is_some_and(|c| c == "manage.py");
         if port.value < 1024 && port.origin == Origin::Detected && kit_server && !dir.has("Procfile") {
-            let found = port.evidence.first().map_or(String::new(), |e| format!(" ({}:{})", e.file, e.line.unwrap_or(0)));
+            let found =
+                port.evidence.first().map_or(String::new(), |e| format!(" ({}:{})", e.file, e.line.unwrap_or(0)));
             port = Detected::default_value(
                 8000,
                 format!("port {}{found} needs root to bind; the kit's server listens on 8000", port.value),
