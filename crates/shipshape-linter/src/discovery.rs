@@ -144,19 +144,46 @@ pub fn discover(root: &Path, options: &DiscoveryOptions<'_>) -> Result<Discovery
 }
 
 fn walk_error(base: &Path, root: &Path, error: &ignore::Error) -> WalkError {
-    let path = error_path(error).unwrap_or(root);
-    let message = match error.io_error() {
-        Some(io) if io.raw_os_error() == Some(NAME_TOO_LONG) => {
+    let mut path = relative_path(base, error_path(error).unwrap_or(root));
+    let os_error = error.io_error().and_then(os_error);
+    let message = match (os_error, error.io_error()) {
+        (Some(code), _) if code == NAME_TOO_LONG => {
+            path = shortened(&path);
             "path longer than the system allows (directories nested too deep)".to_string()
         }
-        Some(io) => io.to_string(),
-        None => innermost(error).to_string(),
+        (Some(code), _) => std::io::Error::from_raw_os_error(code).to_string(),
+        (None, Some(io)) => io.to_string(),
+        (None, None) => innermost(error).to_string(),
     };
-    WalkError { path: relative_path(base, path), message, io: error.io_error().is_some() }
+    WalkError { path, message, io: error.io_error().is_some() }
 }
 
 /// `ENAMETOOLONG` on Linux and macOS.
 const NAME_TOO_LONG: i32 = if cfg!(target_os = "macos") { 63 } else { 36 };
+
+/// The OS error code under an I/O error and the errors it wraps.
+fn os_error(error: &std::io::Error) -> Option<i32> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(code) = e.downcast_ref::<std::io::Error>().and_then(std::io::Error::raw_os_error) {
+            return Some(code);
+        }
+        current = e.source();
+    }
+    None
+}
+
+/// A path of at most about 120 characters: its start, `…`, its end.
+fn shortened(path: &str) -> String {
+    const KEEP: usize = 60;
+    let chars: Vec<char> = path.chars().collect();
+    if chars.len() <= 2 * KEEP {
+        return path.to_string();
+    }
+    let head: String = chars.iter().take(KEEP).collect();
+    let tail: String = chars.iter().skip(chars.len() - KEEP).collect();
+    format!("{head}…{tail}")
+}
 
 fn error_path(error: &ignore::Error) -> Option<&Path> {
     match error {

@@ -785,3 +785,55 @@ fn redacted_line(result: &FileResult, line: usize, secrets: &[Span]) -> String {
     out.push_str(result.text.get(cursor..end).unwrap_or(""));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn fake_key() -> String {
+        shipshape_testkit::expand_fake_secrets("AKIA⟦rand:16:upper⟧", 9)
+    }
+
+    #[test]
+    fn stray_nul_and_invalid_bytes_keep_text_and_offsets() {
+        let bytes = b"# note \0 here\nkey: \xff\xfe value\n".to_vec();
+        let len = bytes.len();
+        let text = text_of(bytes).unwrap();
+        assert_eq!(text.len(), len);
+        assert_eq!(text, "# note   here\nkey: ?? value\n");
+    }
+
+    #[test]
+    fn mostly_binary_bytes_are_not_text() {
+        let bytes: Vec<u8> = (0..4000u32).map(|i| (i % 7) as u8).collect();
+        assert!(text_of(bytes).is_none());
+    }
+
+    #[test]
+    fn large_file_keeps_only_secret_lines_at_their_line_numbers() {
+        let key = fake_key();
+        let filler = "a log line that holds nothing of interest\n".repeat(60_000);
+        let text = format!("{filler}# comment above\naws_access_key_id = {key}\n{filler}");
+        let path = std::env::temp_dir().join(format!("shipshape-large-{}.log", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let rules = LintSettings::new(".").rules_for(Domain::Secrets);
+        let sparse = secret_lines(&path, "big.log", &rules).unwrap().unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(sparse.lines().count(), text.lines().count());
+        assert!(sparse.len() < 200_000, "{}", sparse.len());
+        let kept: Vec<(usize, &str)> = sparse.lines().enumerate().filter(|(_, l)| !l.is_empty()).collect();
+        assert_eq!(kept, [(60_000, "# comment above"), (60_001, format!("aws_access_key_id = {key}").as_str())]);
+    }
+
+    #[test]
+    fn binary_large_file_is_none() {
+        let path = std::env::temp_dir().join(format!("shipshape-large-{}.bin", std::process::id()));
+        std::fs::write(&path, vec![0u8; 100_000]).unwrap();
+        let rules = LintSettings::new(".").rules_for(Domain::Secrets);
+        let result = secret_lines(&path, "big.bin", &rules).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert!(result.is_none());
+    }
+}
