@@ -92,8 +92,20 @@ struct Builder {
 
 /// Drops every entry whose scalar key is written again later in the same
 /// mapping, recording each pair. Merge keys (`<<`) may repeat.
+/// The text of a scalar key other than `<<`.
+fn key_of(entry: &Entry) -> Option<&str> {
+    entry.key.scalar().map(|s| s.value.as_str()).filter(|k| *k != MERGE_KEY)
+}
+
 fn keep_last_of_duplicates(entries: &mut Vec<Entry>, out: &mut Vec<DuplicateKey>) {
-    if entries.len() < 2 {
+    // Most mappings are small: compare pairwise there, without allocating.
+    let small = entries.len() <= 16;
+    if entries.len() < 2
+        || small
+            && !entries.iter().enumerate().any(|(i, e)| {
+                key_of(e).is_some_and(|k| entries.iter().take(i).any(|p| key_of(p) == Some(k)))
+            })
+    {
         return;
     }
     // Walking backwards, `next` holds the nearest later entry of each key.
@@ -101,7 +113,7 @@ fn keep_last_of_duplicates(entries: &mut Vec<Entry>, out: &mut Vec<DuplicateKey>
     let mut dropped = HashSet::new();
     let mut found = Vec::new();
     for (index, entry) in entries.iter().enumerate().rev() {
-        let Some(key) = entry.key.scalar().map(|s| s.value.as_str()).filter(|k| *k != MERGE_KEY) else { continue };
+        let Some(key) = key_of(entry) else { continue };
         if let Some(later) = next.insert(key, index).and_then(|i| entries.get(i)) {
             dropped.insert(index);
             found.push(DuplicateKey { key: key.to_string(), span: later.key.span, first: entry.key.span });
