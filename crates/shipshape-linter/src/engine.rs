@@ -186,7 +186,7 @@ struct FileResult {
 pub fn lint(settings: &LintSettings) -> Result<LintOutcome, DiscoveryError> {
     let options = DiscoveryOptions { respect_ignore_files: settings.respect_ignore_files, exclude: &settings.exclude };
     let found = discovery::discover(&settings.root, &options)?;
-    let secret_rules = settings.rules_for(Domain::Secrets);
+    let secret_rules = all_secret_rules();
     let loaded: Vec<Result<Source, SkippedFile>> =
         found.files.par_iter().map(|f| load(settings, f, &secret_rules)).collect();
     let mut skipped: Vec<SkippedFile> = found.errors.into_iter().map(walk_skip).collect();
@@ -240,6 +240,11 @@ fn unparsed_reason(kind: FileKind, text: &str, helm_template: bool) -> Option<&'
         }
         _ => None,
     }
+}
+
+/// Every secret rule, selected or not: their findings also mask snippets.
+fn all_secret_rules() -> Vec<&'static dyn Rule> {
+    registry::all().iter().copied().filter(|r| r.meta().domains.contains(&Domain::Secrets)).collect()
 }
 
 fn walk_skip(error: WalkError) -> SkippedFile {
@@ -392,8 +397,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
     let dockerfile_rules = settings.rules_for(Domain::Dockerfile);
     // Every secret rule runs, enabled or not: what they find is redacted
     // from every finding's snippet and message; only enabled ones report.
-    let secret_rules: Vec<&'static dyn Rule> =
-        registry::all().iter().copied().filter(|r| r.meta().domains.contains(&Domain::Secrets)).collect();
+    let secret_rules = all_secret_rules();
     let all_rules: Vec<&'static dyn Rule> = settings.rules.iter().map(|(r, _)| *r).collect();
     let report_parse_errors = settings.is_enabled(ParseError::META.id);
     let skipped: Vec<SkippedFile> = sources
@@ -818,7 +822,7 @@ mod tests {
         let text = format!("{filler}# comment above\naws_access_key_id = {key}\n{filler}");
         let path = std::env::temp_dir().join(format!("shipshape-large-{}.log", std::process::id()));
         std::fs::write(&path, &text).unwrap();
-        let rules = LintSettings::new(".").rules_for(Domain::Secrets);
+        let rules = all_secret_rules();
         let sparse = secret_lines(&path, "big.log", &rules).unwrap().unwrap();
         let _ = std::fs::remove_file(&path);
         assert_eq!(sparse.lines().count(), text.lines().count());
@@ -831,7 +835,7 @@ mod tests {
     fn binary_large_file_is_none() {
         let path = std::env::temp_dir().join(format!("shipshape-large-{}.bin", std::process::id()));
         std::fs::write(&path, vec![0u8; 100_000]).unwrap();
-        let rules = LintSettings::new(".").rules_for(Domain::Secrets);
+        let rules = all_secret_rules();
         let result = secret_lines(&path, "big.bin", &rules).unwrap();
         let _ = std::fs::remove_file(&path);
         assert!(result.is_none());
