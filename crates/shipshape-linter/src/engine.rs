@@ -254,7 +254,11 @@ fn walk_skip(error: WalkError) -> SkippedFile {
 
 const LARGE_REASON: &str = "larger than 2 MiB: scanned for secrets only";
 
-fn load(settings: &LintSettings, file: &DiscoveredFile, secret_rules: &[&'static dyn Rule]) -> Result<Source, SkippedFile> {
+fn load(
+    settings: &LintSettings,
+    file: &DiscoveredFile,
+    secret_rules: &[&'static dyn Rule],
+) -> Result<Source, SkippedFile> {
     let skip = |kind: SkipKind, reason: String| SkippedFile { path: file.relative.clone(), reason, kind };
     let unreadable = |e: std::io::Error| skip(SkipKind::Unreadable, format!("cannot read: {e}"));
     let size = std::fs::metadata(&file.path).map_err(unreadable)?.len();

@@ -102,9 +102,10 @@ fn keep_last_of_duplicates(entries: &mut Vec<Entry>, out: &mut Vec<DuplicateKey>
     let small = entries.len() <= 16;
     if entries.len() < 2
         || small
-            && !entries.iter().enumerate().any(|(i, e)| {
-                key_of(e).is_some_and(|k| entries.iter().take(i).any(|p| key_of(p) == Some(k)))
-            })
+            && !entries
+                .iter()
+                .enumerate()
+                .any(|(i, e)| key_of(e).is_some_and(|k| entries.iter().take(i).any(|p| key_of(p) == Some(k))))
     {
         return;
     }
@@ -398,7 +399,10 @@ fn quoted_continuation_lines(scalar: &str) -> Vec<usize> {
 fn parse_exact(text: &str) -> ParsedYaml {
     let map = CharToByte::new(text);
     let mut out = ParsedYaml::default();
-    let mut builder = Builder { stack: Vec::new(), root: None, anchors: HashMap::new(),
+    let mut builder = Builder {
+        stack: Vec::new(),
+        root: None,
+        anchors: HashMap::new(),
         alias_budget: ALIAS_BUDGET,
         duplicates: Vec::new(),
     };
