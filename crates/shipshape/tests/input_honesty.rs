@@ -39,13 +39,7 @@ fn has(found: &[(String, String, u64)], rule: &str, path: &str, line: u64) -> bo
 
 fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (path, bytes) in files {
-        let full = dir.path().join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(full, bytes).expect("write");
-    }
+    shipshape_testkit::write_tree(dir.path(), files);
     dir
 }
 
