@@ -23,7 +23,6 @@ const PROBE_SOURCE: &[&str] = &[
     "\tif err != nil || r.StatusCode >= 400 { os.Exit(1) }",
     "}",
 ];
-const PROBE_IMAGE: &str = "golang:1.23-bookworm";
 /// Why the bases carry tags, not digests: init resolves nothing over the network.
 const DIGEST_REASON: &str =
     "init works offline; pin digests with Renovate (pinDigests) or `docker buildx imagetools inspect`";
@@ -219,7 +218,7 @@ pub(crate) fn dockerfile(plan: &Plan, service: &ServicePlan) -> DockerfileAst {
     if recipe.static_probe {
         ast.push(Instruction::Blank);
         ast.push(Instruction::Comment("A static health probe: the runtime image has no shell or curl.".into()));
-        ast.push(Instruction::From { image: PROBE_IMAGE.into(), stage: Some("healthcheck".into()) });
+        ast.push(Instruction::From { image: crate::runtimes::golang_newest(), stage: Some("healthcheck".into()) });
         ast.push(Instruction::Workdir("/src".into()));
         let mut source = String::from("printf '%s\\n'");
         for line in PROBE_SOURCE {
