@@ -67,6 +67,25 @@ impl Suite {
     }
 }
 
+/// A pinned `apt-get install` of `packages` on `suite`; an archived suite
+/// reads archive.debian.org. Packages the table has no pin for are left out.
+pub fn apt_install(suite: Suite, packages: &[&str]) -> Option<String> {
+    let pinned: Vec<String> =
+        packages.iter().filter_map(|p| suite.package_pin(p).map(|pin| format!("{p}={pin}"))).collect();
+    if pinned.is_empty() {
+        return None;
+    }
+    let archive = if suite.archived() {
+        "sed -i -e 's|deb.debian.org|archive.debian.org|g' -e 's|security.debian.org|archive.debian.org|g' -e '/-updates/d' /etc/apt/sources.list && apt-get -o Acquire::Check-Valid-Until=false update"
+    } else {
+        "apt-get update"
+    };
+    Some(format!(
+        "{archive} && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*",
+        pinned.join(" ")
+    ))
+}
+
 /// One release of a runtime whose official images exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Release {
