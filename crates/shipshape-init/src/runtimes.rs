@@ -53,12 +53,16 @@ impl Suite {
                 ("libmariadb3", "1:10.11.*"),
                 ("libsqlite3-0", "3.40.*"),
                 ("nodejs", "18.*"),
+                ("git", "1:2.39.*"),
+                ("unzip", "6.0-28"),
             ],
             Suite::Bullseye => &[
                 ("libpq5", "13.*"),
                 ("libmariadb3", "1:10.5.*"),
                 ("libsqlite3-0", "3.34.*"),
                 ("nodejs", "12.*"),
+                ("git", "1:2.30.*"),
+                ("unzip", "6.0-26*"),
             ],
             Suite::Buster => &[("nodejs", "10.*")],
             Suite::Stretch => &[("nodejs", "4.8.*")],
@@ -231,6 +235,9 @@ pub static PYTHON: Runtime = Runtime {
 
 /// Images that are not versioned by the app's runtime release.
 pub const COMPOSER_IMAGE: &str = "composer:2.8";
+/// The Composer release installed where the composer image cannot be used
+/// (needs PHP 7.2.5 or later).
+pub const COMPOSER_VERSION: &str = "2.8.4";
 pub const DISTROLESS_STATIC: &str = "gcr.io/distroless/static-debian12:nonroot";
 /// glibc, for cgo binaries.
 pub const DISTROLESS_BASE: &str = "gcr.io/distroless/base-debian12:nonroot";

@@ -3,10 +3,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::common::{health_route, secret_env, tcp_health};
+use super::common::{self, health_route, secret_env, tcp_health};
 use super::repo::{grep_text, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
+use crate::runtimes::{self, PHP};
 
 pub(crate) struct Php;
 
@@ -27,6 +28,79 @@ fn composer(dir: &ServiceDir) -> Value {
 
 fn requires(composer: &Value, package: &str) -> bool {
     ["require", "require-dev"].iter().any(|k| composer.get(k).and_then(|r| r.get(package)).is_some())
+}
+
+/// The locked version of `package` in composer.lock: (major, minor).
+fn locked_version(dir: &ServiceDir, package: &str) -> Option<(u32, u32)> {
+    let lock: Value = serde_json::from_str(&dir.read("composer.lock")?).ok()?;
+    let version = lock
+        .get("packages")?
+        .as_array()?
+        .iter()
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(package))?
+        .get("version")?
+        .as_str()?;
+    let mut parts = version.trim_start_matches('v').split('.').map(|p| p.parse::<u32>().ok());
+    Some((parts.next()??, parts.next().flatten().unwrap_or(0)))
+}
+
+/// A `.env.example` value that stands for "not configured".
+fn is_placeholder(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    value.is_empty() || value.eq_ignore_ascii_case("null")
+}
+
+/// `KEY=value` lines of the first `.env.example`-style file, with their line.
+fn dotenv_example(dir: &ServiceDir) -> Vec<(String, String, String, usize)> {
+    for file in [".env.example", ".env.dist", ".env.sample"] {
+        if let Some(text) = dir.read(file) {
+            return text
+                .lines()
+                .enumerate()
+                .filter_map(|(i, line)| {
+                    let (key, value) = line.trim().split_once('=')?;
+                    let key = key.trim().trim_start_matches("export ").trim();
+                    (!key.starts_with('#') && !key.is_empty() && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                        .then(|| (file.to_string(), key.to_string(), value.trim().to_string(), i + 1))
+                })
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+/// Packages that need a secret whatever the code reads.
+const PACKAGE_SECRETS: &[(&str, &str)] = &[("laravel/framework", "APP_KEY"), ("tymon/jwt-auth", "JWT_SECRET")];
+
+/// The secrets a Laravel app uses: the framework's and its packages', the
+/// secret keys `.env.example` gives a value (empty and `null` mean the
+/// feature is off), and secret keys the app's own code reads. `env()`
+/// calls in `config/` list every driver the framework supports, so they
+/// are not evidence of use.
+fn laravel_secrets(dir: &ServiceDir, composer: &Value) -> Vec<Detected<String>> {
+    let mut out: Vec<Detected<String>> = PACKAGE_SECRETS
+        .iter()
+        .filter(|(package, _)| requires(composer, package))
+        .map(|(package, key)| {
+            Detected::found(
+                (*key).to_string(),
+                dir.evidence_at("composer.json", package, format!("{package} needs {key}")),
+            )
+        })
+        .collect();
+    for (file, key, value, line) in dotenv_example(dir) {
+        if common::is_secret_env(&key) && !is_placeholder(&value) {
+            out.push(Detected::found(key.clone(), dir.evidence(&file, Some(line), format!("{file} sets `{key}`"))));
+        }
+    }
+    for hit in dir.grep(SOURCES, &ENV_READ) {
+        let Some(key) = hit.group(1).or(hit.group(2)) else { continue };
+        if hit.file.starts_with("config/") || !common::is_secret_env(key) {
+            continue;
+        }
+        out.push(Detected::found(key.to_string(), dir.evidence(&hit.file, Some(hit.line), format!("reads `{key}`"))));
+    }
+    out
 }
 
 fn php_version(dir: &ServiceDir, composer: &Value) -> Detected<String> {
@@ -123,7 +197,7 @@ impl Provider for Php {
         } else {
             None
         };
-        let v = version.value.clone();
+        let php = PHP.resolve(&version.value);
         let docroot = if dir.has_dir("public") { "/var/www/html/public" } else { "/var/www/html" };
         let apache = format!(
             "sed -ri 's/^Listen 80$/Listen {PORT}/' /etc/apache2/ports.conf \
@@ -150,6 +224,27 @@ impl Provider for Php {
         }
         let healthcheck = php_healthcheck(PORT, health_path.value.as_deref());
         let command = vec!["apache2-foreground".to_string()];
+        // The CI image runs the app's PHP; Composer is installed into it
+        // by its signed installer, with git and unzip for dist archives.
+        let mut ci_install: Vec<String> = runtimes::apt_install(php.suite(), &["git", "unzip"]).into_iter().collect();
+        ci_install.push(format!(
+            "php -r \"copy('https://getcomposer.org/installer', '/tmp/composer-setup.php');\" && php /tmp/composer-setup.php --install-dir=/usr/local/bin --filename=composer --version={}",
+            runtimes::COMPOSER_VERSION
+        ));
+        ci_install.push("composer install --no-interaction --prefer-dist".into());
+        if laravel && dir.has(".env.example") {
+            ci_install.push("[ -f .env ] || cp .env.example .env".into());
+            ci_install.push("php artisan key:generate --force".into());
+            if requires(&composer, "tymon/jwt-auth") {
+                ci_install.push("php artisan jwt:secret --force".into());
+            }
+        }
+        // `php artisan test` arrived in Laravel 7.
+        let test = match locked_version(dir, "laravel/framework") {
+            Some((major, _)) if laravel && major >= 7 => "php artisan test",
+            _ => "vendor/bin/phpunit",
+        }
+        .to_string();
         StackFacts {
             language_version: version,
             package_manager: Detected::found("composer".into(), dir.evidence("composer.json", None, "composer.json")),
@@ -159,11 +254,11 @@ impl Provider for Php {
             port: overrides.port(Detected::default_value(PORT, "Apache is configured to listen on 8080 so it runs without root")),
             health_path,
             migration,
-            secret_env: laravel_key(dir, laravel).into_iter().chain(secret_env(dir, SOURCES, &ENV_READ)).collect(),
+            secret_env: if laravel { laravel_secrets(dir, &composer) } else { secret_env(dir, SOURCES, &ENV_READ) },
             image: ImageRecipe {
-                build_image: "composer:2.8".into(),
+                build_image: runtimes::COMPOSER_IMAGE.into(),
                 build_env: vec![("COMPOSER_NO_INTERACTION".into(), "1".into())],
-                runtime_image: format!("php:{v}-apache-bookworm"),
+                runtime_image: runtimes::php_image(&php, "apache"),
                 runtime_has_shell: true,
                 dependency_files: dependency_files.clone(),
                 install: vec![CachedCommand::new(
@@ -183,14 +278,39 @@ impl Provider for Php {
                 static_probe: false,
             },
             ci: CiCommands {
-                image: format!("php:{v}-cli-bookworm"),
-                install: vec!["composer install --no-interaction --prefer-dist".into()],
-                test: vec![if laravel { "php artisan test".into() } else { "vendor/bin/phpunit".into() }],
+                image: runtimes::php_image(&php, "cli"),
+                install: ci_install,
+                test: vec![test],
                 audit: vec!["composer audit --no-dev --locked".into()],
                 cache_paths: vec!["~/.composer/cache".into()],
                 cache_key_files: dependency_files,
             },
         }
+    }
+
+    fn config_env(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<Detected<EnvVar>> {
+        if facts.framework.as_ref().map(|f| f.value.as_str()) != Some("Laravel") {
+            return Vec::new();
+        }
+        dotenv_example(dir)
+            .into_iter()
+            .filter(|(_, key, value, _)| !common::is_secret_env(key) && !is_placeholder(value))
+            .map(|(file, key, value, line)| {
+                let value = match key.as_str() {
+                    "APP_ENV" => "production".to_string(),
+                    "APP_DEBUG" => "false".to_string(),
+                    _ => value.trim_matches(['"', '\'']).to_string(),
+                };
+                Detected::found(
+                    EnvVar { name: key.clone(), value: Some(value) },
+                    dir.evidence(&file, Some(line), format!("{file} sets `{key}`")),
+                )
+            })
+            .collect()
+    }
+
+    fn warnings(&self, _dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
+        PHP.resolve(&facts.language_version.value).warning.into_iter().collect()
     }
 }
 
@@ -200,10 +320,4 @@ fn php_healthcheck(port: u16, path: Option<&str>) -> Vec<String> {
         None => format!("exit(@fsockopen('127.0.0.1', {port}) ? 0 : 1);"),
     };
     vec!["php".into(), "-r".into(), script]
-}
-
-/// Laravel encrypts cookies and sessions with APP_KEY.
-fn laravel_key(dir: &ServiceDir, laravel: bool) -> Option<Detected<String>> {
-    laravel
-        .then(|| Detected::found("APP_KEY".to_string(), dir.evidence("composer.json", None, "Laravel needs APP_KEY")))
 }
