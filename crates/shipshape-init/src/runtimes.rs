@@ -396,8 +396,12 @@ pub fn dotnet_sdk(r: &Resolved, sdk: Option<&str>) -> String {
     format!("mcr.microsoft.com/dotnet/sdk:{}", sdk.unwrap_or(r.version()))
 }
 
-pub fn dotnet_aspnet(r: &Resolved) -> String {
-    format!("mcr.microsoft.com/dotnet/aspnet:{}-noble-chiseled", r.version())
+/// The chiseled runtime image: `aspnet` for web apps, `runtime` for the
+/// rest. Chiseled images are Ubuntu Jammy before .NET 8, Noble since.
+pub fn dotnet_runtime(r: &Resolved, web: bool) -> String {
+    let repository = if web { "aspnet" } else { "runtime" };
+    let distro = if major(r.version()).is_some_and(|m| m < 8) { "jammy" } else { "noble" };
+    format!("mcr.microsoft.com/dotnet/{repository}:{}-{distro}-chiseled", r.version())
 }
 
 pub fn ruby_image(r: &Resolved, slim: bool) -> String {
