@@ -277,6 +277,16 @@ fn major(version: &str) -> Option<u32> {
 }
 
 impl Runtime {
+    /// The asked release itself when its image exists, warning when it is
+    /// end-of-life: for a version a framework pins.
+    pub fn exactly(&self, asked: &str) -> Option<Resolved> {
+        let r = self.releases.iter().find(|r| compare(r.version, asked) == Ordering::Equal).copied()?;
+        let warning = (!r.supported()).then(|| {
+            format!("{} {} reached end of life on {}; upgrade the app to a supported release", self.name, r.version, r.eol)
+        });
+        Some(Resolved { release: r, warning })
+    }
+
     fn newest(&self) -> Release {
         self.releases.last().copied().unwrap_or(rel("", "", Bookworm))
     }
@@ -299,14 +309,17 @@ impl Runtime {
                     .find(|r| r.supported() && compare(r.version, asked) != Ordering::Less)
                     .copied();
                 match chosen {
-                    Some(r) => Resolved {
-                        release: r,
-                        warning: Some(format!(
-                            "{name} {asked} is {}; building with {name} {}, the nearest supported release",
-                            if exact.is_some() { "end-of-life" } else { "not in the table of known images" },
-                            r.version
-                        )),
-                    },
+                    Some(r) => {
+                        let older = self.releases.first().is_some_and(|o| compare(asked, o.version) == Ordering::Less);
+                        let why = if exact.is_some() || older { "end-of-life" } else { "not in the table of known images" };
+                        Resolved {
+                            release: r,
+                            warning: Some(format!(
+                                "{name} {asked} is {why}; building with {name} {}, the nearest supported release",
+                                r.version
+                            )),
+                        }
+                    }
                     None => {
                         let r = self.newest();
                         Resolved {
@@ -334,8 +347,13 @@ impl Runtime {
                 };
                 match picked {
                     Some(r) => {
-                        let changed = (compare(r.version, asked) != Ordering::Equal)
-                            .then(|| format!("{name} {asked} has no maintained image; using {name} {}", r.version));
+                        let changed = (compare(r.version, asked) != Ordering::Equal).then(|| {
+                            if self.policy == Policy::NewestOfMajor {
+                                format!("{name} {asked} asked for; using {name} {}, the newest release of that major", r.version)
+                            } else {
+                                format!("{name} {asked} has no image; using {name} {}, the nearest release", r.version)
+                            }
+                        });
                         let eol = (!r.supported()).then(|| eol_note(&r));
                         let warning = match (changed, eol) {
                             (Some(c), Some(e)) => Some(format!("{c}. {e}")),

@@ -124,8 +124,11 @@ impl Provider for Java {
 
     fn name_hint(&self, dir: &ServiceDir) -> Option<String> {
         let pom = dir.read("pom.xml")?;
-        let own = pom.find("</parent>").map_or(pom.as_str(), |end| &pom[end..]);
-        ARTIFACT_ID.captures(own)?.get(1).map(|m| m.as_str().trim().to_string())
+        let own = match (pom.find("<parent>"), pom.find("</parent>")) {
+            (Some(start), Some(end)) if start < end => format!("{}{}", &pom[..start], &pom[end..]),
+            _ => pom,
+        };
+        ARTIFACT_ID.captures(&own)?.get(1).map(|m| m.as_str().trim().to_string())
     }
 
     fn detect(&self, dir: &ServiceDir, overrides: &Overrides) -> StackFacts {
@@ -141,6 +144,7 @@ impl Provider for Java {
                     let v = hit.group(1)?.to_string();
                     Some(Detected::found(v.clone(), dir.evidence(build_file, Some(hit.line), format!("Java {v}"))))
                 })
+                .or_else(|| parent_java_version(dir))
                 .unwrap_or_else(|| version_or_default(DEFAULT_VERSION, "Java")),
         );
         let framework =
@@ -298,6 +302,21 @@ impl Provider for Java {
             },
         }
     }
+}
+
+/// The Java version of a Maven module's parent POM (`../pom.xml`).
+fn parent_java_version(dir: &ServiceDir) -> Option<Detected<String>> {
+    if dir.rel == "." || !dir.has("pom.xml") {
+        return None;
+    }
+    let text = dir.read("../pom.xml")?;
+    let hit = grep_text("../pom.xml", &text, &MAVEN_VERSION).into_iter().next()?;
+    let v = hit.group(1)?.to_string();
+    let file = dir.rel.rsplit_once('/').map_or_else(|| "pom.xml".to_string(), |(parent, _)| format!("{parent}/pom.xml"));
+    Some(Detected::found(
+        v.clone(),
+        Evidence { file, line: Some(hit.line), detail: format!("Java {v} in the parent POM") },
+    ))
 }
 
 fn java_metrics(dir: &ServiceDir) -> Option<Detected<AppMetrics>> {

@@ -103,6 +103,30 @@ fn laravel_secrets(dir: &ServiceDir, composer: &Value) -> Vec<Detected<String>> 
     out
 }
 
+/// The newest PHP each Laravel major supports (its documented ranges).
+fn newest_php_for_laravel(version: (u32, u32)) -> &'static str {
+    match version {
+        (major, _) if major <= 5 => "7.3",
+        (6 | 7, _) => "8.0",
+        (8, _) => "8.1",
+        (9, _) => "8.2",
+        (10, _) => "8.3",
+        _ => "8.4",
+    }
+}
+
+/// The PHP release of the image: the newest the locked Laravel supports when
+/// composer.json allows it, else the table's choice for `require.php`.
+fn php_release(dir: &ServiceDir, asked: &str) -> runtimes::Resolved {
+    let resolved = PHP.resolve(asked);
+    let capped = locked_version(dir, "laravel/framework").map(newest_php_for_laravel).and_then(|cap| {
+        let newer_than_cap = resolved.version().split('.').map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>()
+            > cap.split('.').map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>();
+        newer_than_cap.then(|| PHP.exactly(cap)).flatten()
+    });
+    capped.unwrap_or(resolved)
+}
+
 fn php_version(dir: &ServiceDir, composer: &Value) -> Detected<String> {
     if let Some(spec) = composer.pointer("/require/php").and_then(Value::as_str) {
         let version: String = spec
@@ -197,7 +221,7 @@ impl Provider for Php {
         } else {
             None
         };
-        let php = PHP.resolve(&version.value);
+        let php = php_release(dir, &version.value);
         let docroot = if dir.has_dir("public") { "/var/www/html/public" } else { "/var/www/html" };
         let apache = format!(
             "sed -ri 's/^Listen 80$/Listen {PORT}/' /etc/apache2/ports.conf \
@@ -309,8 +333,18 @@ impl Provider for Php {
             .collect()
     }
 
-    fn warnings(&self, _dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
-        PHP.resolve(&facts.language_version.value).warning.into_iter().collect()
+    fn warnings(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
+        let php = php_release(dir, &facts.language_version.value);
+        let mut out: Vec<String> = Vec::new();
+        if php.version() != facts.language_version.value {
+            out.push(format!(
+                "require.php asks for PHP {}; the image runs PHP {}, the nearest existing release the locked framework supports",
+                facts.language_version.value,
+                php.version()
+            ));
+        }
+        out.extend(php.warning);
+        out
     }
 }
 
