@@ -96,7 +96,7 @@ fn go_gin_with_golang_migrate() {
         ("db/migrations/000001_init.up.sql", "create table t (id int);\n"),
     ]);
     expect(&service, Stack::Go, 8081, Some("/healthz"), Some("golang-migrate"));
-    assert_eq!(service.language_version.value, "1.23");
+    assert_eq!(service.language_version.value, "1.26");
 }
 
 #[test]
@@ -116,7 +116,8 @@ fn java_gradle_kotlin_spring_with_yaml_port_and_liquibase() {
         ("settings.gradle.kts", "rootProject.name = \"billing\"\n"),
         ("src/main/resources/application.yml", "spring:\n  application:\n    name: billing\nserver:\n  shutdown: graceful\n  port: 9090\n"),
     ]);
-    expect(&service, Stack::Java, 9090, Some("/actuator/health"), Some("liquibase"));
+    expect(&service, Stack::Java, 9090, Some("/actuator/health/readiness"), Some("liquibase"));
+    assert_eq!(service.liveness_path.as_ref().map(|p| p.value.as_str()), Some("/actuator/health/liveness"));
     assert_eq!(service.language_version.value, "17");
 }
 

@@ -11,8 +11,26 @@ use crate::runtimes::{self, DOTNET};
 pub(crate) struct Dotnet;
 
 const SOURCES: &[&str] = &[".cs", ".fs"];
-const DEFAULT_VERSION: &str = "8.0";
-const EF_TOOL_VERSION: &str = "8.0.11";
+const DEFAULT_VERSION: &str = "10.0";
+/// dotnet-ef per .NET major when the app's EF Core version is not found.
+const EF_TOOL_VERSIONS: &[(&str, &str)] = &[("8", "8.0.11"), ("9", "9.0.0"), ("10", "10.0.0")];
+static EF_CORE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"Include="Microsoft\.EntityFrameworkCore[\w.]*"\s+Version="(\d+\.\d+\.\d+)""#)
+});
+
+/// The dotnet-ef release matching the app's EF Core (the tool runs on the
+/// same .NET as the SDK image).
+fn ef_tool_version(dir: &ServiceDir, project_text: &str, dotnet: &str) -> String {
+    let central = dir.read("Directory.Packages.props").unwrap_or_default();
+    [project_text, central.as_str()]
+        .iter()
+        .find_map(|text| EF_CORE_VERSION.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()))
+        .or_else(|| {
+            let major = dotnet.split('.').next().unwrap_or(dotnet);
+            EF_TOOL_VERSIONS.iter().find(|(m, _)| *m == major).map(|(_, v)| (*v).to_string())
+        })
+        .unwrap_or_else(|| format!("{dotnet}.0"))
+}
 /// The non-root user of Microsoft's .NET 8+ images.
 const APP_UID: u32 = 1654;
 
@@ -234,8 +252,9 @@ impl Provider for Dotnet {
             &["/root/.nuget/packages"],
         )];
         if migration.is_some() {
+            let ef_tool = ef_tool_version(dir, &text, dotnet.version());
             build.push(CachedCommand::new(
-                format!("dotnet tool install --global dotnet-ef --version {EF_TOOL_VERSION} && /root/.dotnet/tools/dotnet-ef migrations bundle --project \"{project_file}\" --self-contained -r linux-x64 -o /out/app/efbundle"),
+                format!("dotnet tool install --global dotnet-ef --version {ef_tool} && /root/.dotnet/tools/dotnet-ef migrations bundle --project \"{project_file}\" --self-contained -r linux-x64 -o /out/app/efbundle"),
                 &["/root/.nuget/packages"],
             ));
         }

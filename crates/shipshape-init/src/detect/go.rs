@@ -11,7 +11,7 @@ use crate::runtimes::{self, GO};
 pub(crate) struct Go;
 
 const SOURCES: &[&str] = &[".go"];
-const DEFAULT_VERSION: &str = "1.23";
+const DEFAULT_VERSION: &str = "1.26";
 
 static GO_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^go\s+(\d+\.\d+)"));
 static MODULE: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^module\s+(\S+)"));
