@@ -122,6 +122,7 @@ fn laravel_55() -> Vec<(&'static str, &'static str)> {
         ("artisan", "#!/usr/bin/env php\n"),
         ("public/index.php", "<?php\n"),
         (".env.example", "APP_ENV=local\nAPP_KEY=\nAPP_DEBUG=true\nDB_CONNECTION=mysql\nDB_PASSWORD=secret\nREDIS_PASSWORD=null\nMAIL_PASSWORD=null\nPUSHER_APP_SECRET=\n"),
+        ("config/database.php", "<?php\nreturn ['mysql' => ['password' => env('DB_PASSWORD', '')]];\n"),
         ("config/services.php", "<?php\nreturn ['stripe' => ['secret' => env('STRIPE_SECRET')], 'ses' => ['secret' => env('SES_SECRET')]];\n"),
         ("database/migrations/2014_10_12_000000_create_users_table.php", "<?php\n"),
     ]

@@ -30,8 +30,18 @@ fn requires(composer: &Value, package: &str) -> bool {
     ["require", "require-dev"].iter().any(|k| composer.get(k).and_then(|r| r.get(package)).is_some())
 }
 
-/// The locked version of `package` in composer.lock: (major, minor).
+/// The version of `package`: locked in composer.lock, else the lowest
+/// composer.json allows: (major, minor).
 fn locked_version(dir: &ServiceDir, package: &str) -> Option<(u32, u32)> {
+    locked(dir, package).or_else(|| {
+        let spec = composer(dir).get("require")?.get(package)?.as_str()?.to_string();
+        let digits: String = spec.trim_start_matches(|c: char| !c.is_ascii_digit()).to_string();
+        let mut parts = digits.split(|c: char| !c.is_ascii_digit()).map(|p| p.parse::<u32>().ok());
+        Some((parts.next()??, parts.next().flatten().unwrap_or(0)))
+    })
+}
+
+fn locked(dir: &ServiceDir, package: &str) -> Option<(u32, u32)> {
     let lock: Value = serde_json::from_str(&dir.read("composer.lock")?).ok()?;
     let version = lock
         .get("packages")?
@@ -74,7 +84,8 @@ const PACKAGE_SECRETS: &[(&str, &str)] = &[("laravel/framework", "APP_KEY"), ("t
 
 /// The secrets a Laravel app uses: the framework's and its packages', the
 /// secret keys `.env.example` gives a value (empty and `null` mean the
-/// feature is off), and secret keys the app's own code reads. `env()`
+/// feature is off) that the code reads, and secret keys the app's own code
+/// reads outside `config/`. `env()`
 /// calls in `config/` list every driver the framework supports, so they
 /// are not evidence of use.
 fn laravel_secrets(dir: &ServiceDir, composer: &Value) -> Vec<Detected<String>> {
@@ -88,8 +99,11 @@ fn laravel_secrets(dir: &ServiceDir, composer: &Value) -> Vec<Detected<String>> 
             )
         })
         .collect();
+    let reads: Vec<String> =
+        dir.grep(SOURCES, &ENV_READ).iter().filter_map(|h| h.group(1).or(h.group(2)).map(str::to_string)).collect();
+    let used = |key: &str| reads.is_empty() || reads.iter().any(|r| r == key);
     for (file, key, value, line) in dotenv_example(dir) {
-        if common::is_secret_env(&key) && !is_placeholder(&value) {
+        if common::is_secret_env(&key) && !is_placeholder(&value) && used(&key) {
             out.push(Detected::found(key.clone(), dir.evidence(&file, Some(line), format!("{file} sets `{key}`"))));
         }
     }
@@ -257,7 +271,7 @@ impl Provider for Php {
         ));
         ci_install.push("composer install --no-interaction --prefer-dist".into());
         if laravel && dir.has(".env.example") {
-            ci_install.push("[ -f .env ] || cp .env.example .env".into());
+            ci_install.push("if [ ! -f .env ]; then cp .env.example .env; fi".into());
             ci_install.push("php artisan key:generate --force".into());
             if requires(&composer, "tymon/jwt-auth") {
                 ci_install.push("php artisan jwt:secret --force".into());
