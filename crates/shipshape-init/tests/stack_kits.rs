@@ -165,7 +165,8 @@ fn dotnet_central_packages_global_json_and_sqlite() {
         ("Directory.Packages.props", "<Project>\n</Project>\n"),
         ("NuGet.config", "<configuration />\n"),
         ("Conduit.sln", "\n"),
-        ("src/Conduit/Conduit.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n</Project>\n"),
+        ("src/Conduit/Conduit.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <ItemGroup>\n    <ProjectReference Include=\"..\\Domain\\Domain.csproj\" />\n  </ItemGroup>\n</Project>\n"),
+        ("src/Domain/Domain.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\">\n</Project>\n"),
         ("src/Conduit/packages.lock.json", "{}\n"),
         ("src/Conduit/Program.cs", "var cs = \"Filename=realworld.db\";\nbuilder.Services.AddDbContext<Ctx>(o => o.UseSqlite(cs));\napp.Services.GetRequiredService<Ctx>().Database.EnsureCreated();\n"),
         ("tests/Conduit.Tests/Conduit.Tests.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />\n"),
@@ -175,7 +176,7 @@ fn dotnet_central_packages_global_json_and_sqlite() {
     assert_eq!(s.language_version.evidence[0].file, "Directory.Build.props");
     assert_eq!(s.image.build_image, "mcr.microsoft.com/dotnet/sdk:10.0");
     assert_eq!(s.image.runtime_image, "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled");
-    for file in ["global.json", "Directory.Build.props", "Directory.Packages.props", "NuGet.config", "src/Conduit/packages.lock.json"] {
+    for file in ["src/Domain/Domain.csproj", "global.json", "Directory.Build.props", "Directory.Packages.props", "NuGet.config", "src/Conduit/packages.lock.json"] {
         assert!(s.image.dependency_files.iter().any(|f| f == file), "{file}: {:?}", s.image.dependency_files);
     }
     assert_eq!(s.ci.install, ["dotnet restore \"Conduit.sln\""]);

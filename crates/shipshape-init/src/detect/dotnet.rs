@@ -63,6 +63,39 @@ const ROLL_FORWARD_FEATURE: &[&str] = &["feature", "minor", "major", "latestFeat
 static SQLITE_FILE: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)"(?:Filename|Data Source|DataSource)\s*=\s*([^";]+\.(?:db|sqlite3?))"#));
 
+static PROJECT_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"<ProjectReference\s+Include="([^"]+\.(?:cs|fs)proj)""#));
+
+/// The project and every project it references, transitively, as paths
+/// relative to the service folder.
+fn project_closure(dir: &ServiceDir, project_file: &str) -> Vec<String> {
+    let mut out = vec![project_file.to_string()];
+    let mut next = 0;
+    while next < out.len() {
+        let current = out[next].clone();
+        next += 1;
+        let Some(text) = dir.read(&current) else { continue };
+        let base = current.rsplit_once('/').map_or("", |(d, _)| d);
+        for caps in PROJECT_REFERENCE.captures_iter(&text) {
+            let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+            for part in caps[1].split(['/', '\\']) {
+                match part {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop();
+                    }
+                    other => parts.push(other),
+                }
+            }
+            let path = parts.join("/");
+            if dir.has(&path) && !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
 /// The folders from the project's up to the service root, nearest first.
 fn ancestors(project_file: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -209,13 +242,16 @@ impl Provider for Dotnet {
         let sdk = pinned_sdk(dir);
         let sdk_image =
             runtimes::dotnet_sdk(&dotnet, sdk.as_ref().filter(|(_, exact, _)| *exact).map(|(v, _, _)| v.as_str()));
-        let mut dependency_files = vec![project_file.clone()];
-        let project_dir = project_file.rsplit_once('/').map_or("", |(d, _)| d);
-        let lock = in_dir(project_dir, "packages.lock.json");
-        if dir.has(&lock) {
-            dependency_files.push(lock);
+        let mut dependency_files = Vec::new();
+        let projects = project_closure(dir, &project_file);
+        for project in &projects {
+            dependency_files.push(project.clone());
+            let lock = in_dir(project.rsplit_once('/').map_or("", |(d, _)| d), "packages.lock.json");
+            if dir.has(&lock) {
+                dependency_files.push(lock);
+            }
         }
-        for folder in ancestors(&project_file) {
+        for folder in projects.iter().flat_map(|p| ancestors(p)).collect::<std::collections::BTreeSet<_>>().into_iter().rev() {
             for name in RESTORE_FILES {
                 let file = in_dir(&folder, name);
                 if dir.has(&file) && !dependency_files.contains(&file) {
