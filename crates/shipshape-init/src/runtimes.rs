@@ -282,7 +282,10 @@ impl Runtime {
     pub fn exactly(&self, asked: &str) -> Option<Resolved> {
         let r = self.releases.iter().find(|r| compare(r.version, asked) == Ordering::Equal).copied()?;
         let warning = (!r.supported()).then(|| {
-            format!("{} {} reached end of life on {}; upgrade the app to a supported release", self.name, r.version, r.eol)
+            format!(
+                "{} {} reached end of life on {}; upgrade the app to a supported release",
+                self.name, r.version, r.eol
+            )
         });
         Some(Resolved { release: r, warning })
     }
@@ -311,7 +314,8 @@ impl Runtime {
                 match chosen {
                     Some(r) => {
                         let older = self.releases.first().is_some_and(|o| compare(asked, o.version) == Ordering::Less);
-                        let why = if exact.is_some() || older { "end-of-life" } else { "not in the table of known images" };
+                        let why =
+                            if exact.is_some() || older { "end-of-life" } else { "not in the table of known images" };
                         Resolved {
                             release: r,
                             warning: Some(format!(
@@ -349,7 +353,10 @@ impl Runtime {
                     Some(r) => {
                         let changed = (compare(r.version, asked) != Ordering::Equal).then(|| {
                             if self.policy == Policy::NewestOfMajor {
-                                format!("{name} {asked} asked for; using {name} {}, the newest release of that major", r.version)
+                                format!(
+                                    "{name} {asked} asked for; using {name} {}, the newest release of that major",
+                                    r.version
+                                )
                             } else {
                                 format!("{name} {asked} has no image; using {name} {}, the nearest release", r.version)
                             }

@@ -22,11 +22,7 @@ fn service(plan: &Plan) -> &ServicePlan {
 }
 
 fn dockerfile(plan: &Plan) -> String {
-    write::kit(plan)
-        .into_iter()
-        .find(|f| f.path.ends_with("Dockerfile"))
-        .map(|f| f.contents)
-        .expect("a Dockerfile")
+    write::kit(plan).into_iter().find(|f| f.path.ends_with("Dockerfile")).map(|f| f.contents).expect("a Dockerfile")
 }
 
 fn warned(service: &ServicePlan, needle: &str) -> bool {
@@ -109,7 +105,10 @@ fn rails_7_keeps_rails_commands_on_a_supported_ruby() {
     let s = service(&plan);
     assert_eq!(s.image.build_image, "ruby:3.3-bookworm");
     assert_eq!(s.image.runtime_image, "ruby:3.3-slim-bookworm");
-    assert_eq!(s.migration.as_ref().map(|m| m.value.command.clone()), Some(vec!["bin/rails".into(), "db:migrate".into()]));
+    assert_eq!(
+        s.migration.as_ref().map(|m| m.value.command.clone()),
+        Some(vec!["bin/rails".into(), "db:migrate".into()])
+    );
     assert_eq!(s.ci.test, ["bin/rails test"]);
     assert!(s.image.runtime_setup.iter().any(|c| c.contains("libpq5=15.*")), "{:?}", s.image.runtime_setup);
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -134,7 +133,11 @@ fn laravel_5_gets_an_existing_php_composer_in_ci_and_phpunit() {
     let s = service(&plan);
     assert_eq!(s.image.runtime_image, "php:7.3-apache-bullseye");
     assert_eq!(s.ci.image, "php:7.3-cli-bullseye");
-    assert!(s.ci.install.iter().any(|c| c.contains("composer-setup.php") && c.contains("--version=")), "{:?}", s.ci.install);
+    assert!(
+        s.ci.install.iter().any(|c| c.contains("composer-setup.php") && c.contains("--version=")),
+        "{:?}",
+        s.ci.install
+    );
     assert!(s.ci.install.iter().any(|c| c.contains("unzip=")), "{:?}", s.ci.install);
     assert_eq!(s.ci.test, ["vendor/bin/phpunit"]);
     assert!(warned(s, "PHP 7.3"), "{:?}", s.warnings);
@@ -176,7 +179,14 @@ fn dotnet_central_packages_global_json_and_sqlite() {
     assert_eq!(s.language_version.evidence[0].file, "Directory.Build.props");
     assert_eq!(s.image.build_image, "mcr.microsoft.com/dotnet/sdk:10.0");
     assert_eq!(s.image.runtime_image, "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled");
-    for file in ["src/Domain/Domain.csproj", "global.json", "Directory.Build.props", "Directory.Packages.props", "NuGet.config", "src/Conduit/packages.lock.json"] {
+    for file in [
+        "src/Domain/Domain.csproj",
+        "global.json",
+        "Directory.Build.props",
+        "Directory.Packages.props",
+        "NuGet.config",
+        "src/Conduit/packages.lock.json",
+    ] {
         assert!(s.image.dependency_files.iter().any(|f| f == file), "{file}: {:?}", s.image.dependency_files);
     }
     assert_eq!(s.ci.install, ["dotnet restore \"Conduit.sln\""]);
@@ -184,7 +194,10 @@ fn dotnet_central_packages_global_json_and_sqlite() {
     assert!(s.image.env.iter().any(|(k, v)| k == "ASPNETCORE_CONTENTROOT" && v == "/app"));
     let dockerfile = dockerfile(&plan);
     // The project is restored at the path it was copied to.
-    assert!(dockerfile.contains("COPY src/Conduit/Conduit.csproj src/Conduit/packages.lock.json src/Conduit/\n"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("COPY src/Conduit/Conduit.csproj src/Conduit/packages.lock.json src/Conduit/\n"),
+        "{dockerfile}"
+    );
     assert!(dockerfile.contains("dotnet restore \"src/Conduit/Conduit.csproj\""), "{dockerfile}");
 }
 

@@ -14,9 +14,8 @@ const SOURCES: &[&str] = &[".cs", ".fs"];
 const DEFAULT_VERSION: &str = "10.0";
 /// dotnet-ef per .NET major when the app's EF Core version is not found.
 const EF_TOOL_VERSIONS: &[(&str, &str)] = &[("8", "8.0.11"), ("9", "9.0.0"), ("10", "10.0.0")];
-static EF_CORE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"Include="Microsoft\.EntityFrameworkCore[\w.]*"\s+Version="(\d+\.\d+\.\d+)""#)
-});
+static EF_CORE_VERSION: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"Include="Microsoft\.EntityFrameworkCore[\w.]*"\s+Version="(\d+\.\d+\.\d+)""#));
 
 /// The dotnet-ef release matching the app's EF Core (the tool runs on the
 /// same .NET as the SDK image).
@@ -119,8 +118,8 @@ fn in_dir(dir: &str, file: &str) -> String {
 
 /// The target framework from the project, else the nearest Directory.Build.props.
 fn target_framework(dir: &ServiceDir, project_file: &str) -> Option<Detected<String>> {
-    let candidates =
-        std::iter::once(project_file.to_string()).chain(ancestors(project_file).into_iter().map(|d| in_dir(&d, "Directory.Build.props")));
+    let candidates = std::iter::once(project_file.to_string())
+        .chain(ancestors(project_file).into_iter().map(|d| in_dir(&d, "Directory.Build.props")));
     for file in candidates {
         let Some(text) = dir.read(&file) else { continue };
         if let Some(hit) = grep_text(&file, &text, &TARGET_FRAMEWORK).into_iter().next() {
@@ -251,7 +250,9 @@ impl Provider for Dotnet {
                 dependency_files.push(lock);
             }
         }
-        for folder in projects.iter().flat_map(|p| ancestors(p)).collect::<std::collections::BTreeSet<_>>().into_iter().rev() {
+        for folder in
+            projects.iter().flat_map(|p| ancestors(p)).collect::<std::collections::BTreeSet<_>>().into_iter().rev()
+        {
             for name in RESTORE_FILES {
                 let file = in_dir(&folder, name);
                 if dir.has(&file) && !dependency_files.contains(&file) {
@@ -355,7 +356,10 @@ fn dotnet_warnings(dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
             evidence.detail, evidence.file
         ));
     }
-    if facts.framework.is_none() && facts.health_path.value.is_none() && facts.port.origin == crate::plan::Origin::Default {
+    if facts.framework.is_none()
+        && facts.health_path.value.is_none()
+        && facts.port.origin == crate::plan::Origin::Default
+    {
         out.push(format!(
             "no web SDK and no listening port found: if this is a background worker, its TCP probes on port {} will fail; give it an HTTP health endpoint or remove the probes",
             facts.port.value

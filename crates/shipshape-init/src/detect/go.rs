@@ -36,12 +36,10 @@ static SQLITE_OPEN: LazyLock<Regex> = LazyLock::new(|| {
     re(r#"(?:\.Open\(\s*"sqlite3?"\s*,\s*|sqlite\.Open\(\s*)"(?:file:)?([^"?:]+\.(?:db|sqlite3?))[?"]"#)
 });
 /// `v1 := r.Group("/api")`: a router group and its prefix (gin, echo, fiber).
-static ROUTE_GROUP: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(\w+)\s*:?=\s*(\w+)\.Group\(\s*"([^"]*)""#));
+static ROUTE_GROUP: LazyLock<Regex> = LazyLock::new(|| re(r#"(\w+)\s*:?=\s*(\w+)\.Group\(\s*"([^"]*)""#));
 /// `g.GET("/", …)`, `mux.HandleFunc("/healthz", …)`.
-static ROUTE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(\w+)\.(?:GET|Get|HEAD|Head|Any|HandleFunc|Handle)\(\s*"(?:GET\s+)?(/[^"]*)""#)
-});
+static ROUTE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(\w+)\.(?:GET|Get|HEAD|Head|Any|HandleFunc|Handle)\(\s*"(?:GET\s+)?(/[^"]*)""#));
 /// Last path segments that name a health route, most specific first.
 const HEALTH_SEGMENTS: &[&str] =
     &["healthz", "health", "livez", "liveness", "readyz", "readiness", "healthcheck", "_health", "ping", "status"];
@@ -203,9 +201,8 @@ impl Provider for Go {
                 .or_else(|| common::dockerfile_port(dir))
                 .unwrap_or_else(|| Detected::default_value(8080, "no port found in the sources; 8080")),
         );
-        let health_path = overrides.health_path(
-            grouped_health_route(dir).or_else(|| health_route(dir, SOURCES)).unwrap_or_else(tcp_health),
-        );
+        let health_path = overrides
+            .health_path(grouped_health_route(dir).or_else(|| health_route(dir, SOURCES)).unwrap_or_else(tcp_health));
         let (package, package_evidence) = main_package(dir);
         let go = GO.resolve(&version.value);
         let go_image = runtimes::golang_image(&go);

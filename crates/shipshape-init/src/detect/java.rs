@@ -31,7 +31,9 @@ static ARTIFACT_ID: LazyLock<Regex> = LazyLock::new(|| re(r"<artifactId>([^<]+)<
 
 /// The Spring Boot release: the parent POM's or the Gradle plugin's version.
 static SPRING_BOOT_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?s)spring-boot-starter-parent</artifactId>\s*<version>(\d+)\.(\d+)|org\.springframework\.boot['"]?\)?\s*version\s*['"](\d+)\.(\d+)"#)
+    re(
+        r#"(?s)spring-boot-starter-parent</artifactId>\s*<version>(\d+)\.(\d+)|org\.springframework\.boot['"]?\)?\s*version\s*['"](\d+)\.(\d+)"#,
+    )
 });
 const PROMETHEUS_REGISTRY: &str = "micrometer-registry-prometheus";
 const ACTUATOR: &str = "spring-boot-starter-actuator";
@@ -106,12 +108,14 @@ impl Provider for Java {
 
     fn liveness_path(&self, dir: &ServiceDir, facts: &StackFacts) -> Option<Detected<String>> {
         let (text, build_file) = build_text(dir);
-        (actuator_probes(&text) && facts.health_path.value.as_deref() == Some("/actuator/health/readiness")).then(|| {
-            Detected::found(
-                "/actuator/health/liveness".to_string(),
-                dir.evidence_at(build_file, ACTUATOR, "Spring Boot Actuator serves the liveness group"),
-            )
-        })
+        (actuator_probes(&text) && facts.health_path.value.as_deref() == Some("/actuator/health/readiness")).then(
+            || {
+                Detected::found(
+                    "/actuator/health/liveness".to_string(),
+                    dir.evidence_at(build_file, ACTUATOR, "Spring Boot Actuator serves the liveness group"),
+                )
+            },
+        )
     }
 
     fn warnings(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
@@ -312,7 +316,8 @@ fn parent_java_version(dir: &ServiceDir) -> Option<Detected<String>> {
     let text = dir.read("../pom.xml")?;
     let hit = grep_text("../pom.xml", &text, &MAVEN_VERSION).into_iter().next()?;
     let v = hit.group(1)?.to_string();
-    let file = dir.rel.rsplit_once('/').map_or_else(|| "pom.xml".to_string(), |(parent, _)| format!("{parent}/pom.xml"));
+    let file =
+        dir.rel.rsplit_once('/').map_or_else(|| "pom.xml".to_string(), |(parent, _)| format!("{parent}/pom.xml"));
     Some(Detected::found(
         v.clone(),
         Evidence { file, line: Some(hit.line), detail: format!("Java {v} in the parent POM") },

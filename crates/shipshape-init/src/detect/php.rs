@@ -70,8 +70,10 @@ fn dotenv_example(dir: &ServiceDir) -> Vec<(String, String, String, usize)> {
                 .filter_map(|(i, line)| {
                     let (key, value) = line.trim().split_once('=')?;
                     let key = key.trim().trim_start_matches("export ").trim();
-                    (!key.starts_with('#') && !key.is_empty() && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
-                        .then(|| (file.to_string(), key.to_string(), value.trim().to_string(), i + 1))
+                    (!key.starts_with('#')
+                        && !key.is_empty()
+                        && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                    .then(|| (file.to_string(), key.to_string(), value.trim().to_string(), i + 1))
                 })
                 .collect();
         }

@@ -284,7 +284,9 @@ fn rails_warnings(dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
     let mut out: Vec<String> = RUBY.resolve(&facts.language_version.value).warning.into_iter().collect();
     if let Some(((a, b, c), _)) = locked_rails(dir) {
         if RUBY.resolve(&facts.language_version.value).warning.is_some() {
-            out.push(format!("Rails {a}.{b}.{c} is end-of-life too; upgrading Rails lets the app move to a supported Ruby"));
+            out.push(format!(
+                "Rails {a}.{b}.{c} is end-of-life too; upgrading Rails lets the app move to a supported Ruby"
+            ));
         }
     }
     if facts.image.env.iter().any(|(k, v)| k == "DATABASE_URL" && v.starts_with("sqlite3:")) {
