@@ -96,7 +96,7 @@ fn go_gin_with_golang_migrate() {
         ("db/migrations/000001_init.up.sql", "create table t (id int);\n"),
     ]);
     expect(&service, Stack::Go, 8081, Some("/healthz"), Some("golang-migrate"));
-    assert_eq!(service.language_version.value, "1.26");
+    assert_eq!(service.language_version.value, "1.23");
 }
 
 #[test]
