@@ -17,11 +17,15 @@ use crate::kustomize;
 use crate::registry;
 use crate::roles::YamlRole;
 use crate::rule::{redact, Domain, Reporter, Rule, RuleMeta, Violation};
-use crate::rules::general::{ParseError, SuppressionWithoutReason};
+use crate::rules::general::{InputBudgetExceeded, ParseError, SuppressionWithoutReason};
 use crate::suppression::{self, Suppression};
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
 const SNIPPET_LINES: usize = 3;
+/// Longest snippet line shown; longer lines are cut.
+const SNIPPET_BYTES: usize = 1024;
+/// Findings of one rule shown per line; more become one `input-budget-exceeded`.
+const FINDINGS_PER_LINE: usize = 20;
 const BINARY_PROBE: usize = 8000;
 
 /// Kinds kept out of the cross-object set: large and never related.
@@ -503,12 +507,20 @@ fn resolve(
     let mut findings = Vec::new();
     let mut suppressed = 0;
     let mut line_texts: HashMap<(usize, usize), String> = HashMap::new();
+    let budget_severity = settings.severity_of(InputBudgetExceeded::META.id);
     for (file_id, result) in results.iter().enumerate() {
-        let secrets: Vec<Span> = result.violations.iter().filter_map(|v| v.secret).collect();
+        let secrets = Secrets::new(result.violations.iter().filter_map(|v| v.secret).collect());
+        // Findings of one rule per line: past the budget, one finding says how many more.
+        let mut per_line: HashMap<(&str, usize), usize> = HashMap::new();
         for violation in &result.violations {
             let Some(severity) = settings.severity_of(violation.rule.id) else {
                 continue;
             };
+            let count = per_line.entry((violation.rule.id, result.index.line_of(violation.span.start))).or_insert(0);
+            *count += 1;
+            if *count > FINDINGS_PER_LINE {
+                continue;
+            }
             let finding = to_finding(result, violation.rule, severity, violation.span, &violation.message, &secrets);
             if result.suppressions.iter().any(|s| s.covers(violation.rule.id, finding.line)) {
                 suppressed += 1;
@@ -516,6 +528,22 @@ fn resolve(
             }
             line_texts.insert((file_id, finding.line), redacted_line(result, finding.line, &secrets));
             findings.push((file_id, finding));
+        }
+        if let Some(severity) = budget_severity {
+            let mut over: Vec<((&str, usize), usize)> =
+                per_line.into_iter().filter(|(_, count)| *count > FINDINGS_PER_LINE).collect();
+            over.sort_unstable();
+            for ((rule, line), count) in over {
+                let start = result.index.line_start(line);
+                let message = format!(
+                    "{} more `{rule}` findings on this line are not shown (at most {FINDINGS_PER_LINE} per line)",
+                    count - FINDINGS_PER_LINE
+                );
+                let span = Span::new(start, start);
+                let finding = to_finding(result, &InputBudgetExceeded::META, severity, span, &message, &secrets);
+                line_texts.insert((file_id, finding.line), redacted_line(result, finding.line, &secrets));
+                findings.push((file_id, finding));
+            }
         }
         if let Some(severity) = settings.severity_of(SuppressionWithoutReason::META.id) {
             for s in &result.suppressions {
@@ -528,16 +556,16 @@ fn resolve(
                 } else {
                     continue;
                 };
-                let finding = to_finding(result, &SuppressionWithoutReason::META, severity, s.span, &message, &[]);
-                line_texts.insert((file_id, finding.line), redacted_line(result, finding.line, &[]));
+                let finding = to_finding(result, &SuppressionWithoutReason::META, severity, s.span, &message, &Secrets::default());
+                line_texts.insert((file_id, finding.line), redacted_line(result, finding.line, &Secrets::default()));
                 findings.push((file_id, finding));
             }
         }
     }
     findings.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()));
     findings.dedup_by(|a, b| a.1.sort_key() == b.1.sort_key() && a.1.end_line == b.1.end_line);
-    let lines: Vec<String> =
-        findings.iter().map(|(id, f)| line_texts.get(&(*id, f.line)).cloned().unwrap_or_default()).collect();
+    let lines: Vec<&str> =
+        findings.iter().map(|(id, f)| line_texts.get(&(*id, f.line)).map_or("", String::as_str)).collect();
     let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
     assign_fingerprints(&mut findings, &lines);
     LintOutcome { findings, skipped, files_scanned, suppressed }
@@ -549,7 +577,7 @@ fn to_finding(
     severity: Severity,
     span: Span,
     message: &str,
-    secrets: &[Span],
+    secrets: &Secrets,
 ) -> Finding {
     let start = result.index.line_col(&result.text, span.start);
     let mut end = result.index.line_col(&result.text, span.end);
@@ -564,7 +592,7 @@ fn to_finding(
         end = start;
     }
     let shown_end = end.line.min(start.line + SNIPPET_LINES - 1);
-    let snippet = (start.line..=shown_end).map(|line| redacted_line(result, line, secrets)).collect();
+    let snippet = (start.line..=shown_end).map(|line| clipped(redacted_line(result, line, secrets))).collect();
     Finding {
         rule: rule.id,
         severity,
@@ -579,12 +607,60 @@ fn to_finding(
     }
 }
 
+/// A snippet line cut to [`SNIPPET_BYTES`], marked with `…` when cut.
+fn clipped(mut line: String) -> String {
+    if line.len() > SNIPPET_BYTES {
+        let mut end = SNIPPET_BYTES;
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        line.truncate(end);
+        line.push('…');
+    }
+    line
+}
+
+/// The secret spans of a file, sorted, for finding those on a line
+/// without looking at every one.
+#[derive(Default)]
+struct Secrets {
+    spans: Vec<Span>,
+    /// `max_end[i]`: the largest end among `spans[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl Secrets {
+    fn new(mut spans: Vec<Span>) -> Self {
+        spans.sort();
+        let max_end = spans
+            .iter()
+            .scan(0, |max, s| {
+                *max = s.end.max(*max);
+                Some(*max)
+            })
+            .collect();
+        Self { spans, max_end }
+    }
+
+    fn overlapping(&self, start: usize, end: usize) -> Vec<Span> {
+        let before_end = self.spans.partition_point(|s| s.start < end);
+        let mut found: Vec<Span> = (0..before_end)
+            .rev()
+            .take_while(|i| self.max_end.get(*i).is_some_and(|m| *m > start))
+            .filter_map(|i| self.spans.get(i).copied())
+            .filter(|s| s.end > start)
+            .collect();
+        found.reverse();
+        found
+    }
+}
+
 /// The text of 1-based `line` with every secret in it redacted.
-fn redacted_line(result: &FileResult, line: usize, secrets: &[Span]) -> String {
+fn redacted_line(result: &FileResult, line: usize, secrets: &Secrets) -> String {
     let start = result.index.line_start(line - 1);
     let text = result.index.line_text(&result.text, line);
     let end = start + text.len();
-    let mut overlapping: Vec<Span> = secrets.iter().copied().filter(|s| s.start < end && s.end > start).collect();
+    let mut overlapping = secrets.overlapping(start, end);
     if overlapping.is_empty() {
         return text.to_string();
     }

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Writes one adversarial input for bench/complexity.sh.
+
+    complexity_gen.py FAMILY SCALE DIR
+
+Single-file families grow to SCALE * 256 KiB (8x = 2 MiB); counting
+families to SCALE * 2,500 objects (8x = 20,000) or SCALE * 25,000 files
+(8x = 200,000). Fake secrets are assembled here, never stored.
+"""
+import os
+import sys
+
+KIB = 1024
+UNIT = 256 * KIB
+
+
+def repeat_to(part, size, head="", tail=""):
+    count = max(1, (size - len(head) - len(tail)) // len(part))
+    return head + part * count + tail, count
+
+
+def chain(command):
+    def write(size, out):
+        text, n = repeat_to(command + " && ", size, "FROM debian:12\nRUN ", "true\n")
+        open(os.path.join(out, "Dockerfile"), "w").write(text)
+        return n
+    return write
+
+
+def heredocs(size, out):
+    part = "<<E{i} cat\nline\nE{i}\n"
+    body, i = [], 0
+    total = 0
+    while total < size:
+        piece = "cat <<E%d\nx\nE%d\n" % (i, i)
+        body.append(piece)
+        total += len(piece)
+        i += 1
+    head = "# syntax=docker/dockerfile:1\nFROM debian:12\nRUN " + "".join("<<E%d " % j for j in range(i)) + "\n"
+    docs = "".join("echo %d\nE%d\n" % (j, j) for j in range(i))
+    open(os.path.join(out, "Dockerfile"), "w").write(head + docs)
+    return i
+
+
+def continuations(size, out):
+    text, n = repeat_to("apt-get install -y x \\\n  ", size, "FROM debian:12\nRUN ", "true\n")
+    open(os.path.join(out, "Dockerfile"), "w").write(text)
+    return n
+
+
+def passwords(size, out):
+    text, n = repeat_to("password=", size)
+    open(os.path.join(out, "settings.env"), "w").write(text)
+    return n
+
+
+def jwts(size, out):
+    dot = "."
+    token = "eyJhbGciOiJIUzI1NiJ9" + dot + "eyJzdWIiOiIxMjM0NTY3ODkwIn0" + dot + "c2lnbmF0dXJl"
+    text, n = repeat_to(token, size)
+    open(os.path.join(out, "tokens.txt"), "w").write(text)
+    return n
+
+
+def yaml_aliases(size, out):
+    # A billion-laughs document: each level doubles the previous one.
+    lines = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: laughs", "data:", "  a0: &a0 [lol, lol]"]
+    level = 1
+    text = "\n".join(lines)
+    while len(text) < size:
+        lines.append("  a%d: &a%d [*a%d, *a%d, *a%d, *a%d]" % (level, level, level - 1, level - 1, level - 1, level - 1))
+        level += 1
+        text = "\n".join(lines)
+    open(os.path.join(out, "laughs.yaml"), "w").write(text + "\n")
+    return level
+
+
+def objects(count, out):
+    # Half the Services select nothing; every container's image is built
+    # from app/Dockerfile, which exposes another port.
+    docs = []
+    for i in range(count):
+        docs.append(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app%d\nspec:\n  selector:\n    matchLabels:\n      app: app%d\n"
+            "  template:\n    metadata:\n      labels:\n        app: app%d\n    spec:\n      containers:\n        - name: c\n"
+            "          image: registry.example/app:1.0\n          ports:\n            - containerPort: 8080\n" % (i, i, i)
+        )
+        target = "app%d" % i if i % 2 == 0 else "missing%d" % i
+        docs.append(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: app%d\nspec:\n  selector:\n    app: %s\n  ports:\n"
+            "    - port: 80\n      targetPort: 8080\n" % (i, target)
+        )
+    os.makedirs(os.path.join(out, "deploy"))
+    open(os.path.join(out, "deploy", "all.yaml"), "w").write("---\n".join(docs))
+    os.makedirs(os.path.join(out, "app"))
+    open(os.path.join(out, "app", "Dockerfile"), "w").write("FROM alpine:3.20\nUSER 10001\nEXPOSE 9090\n")
+    return count
+
+
+def tree(count, out):
+    per_dir = 1000
+    for i in range(count):
+        d = os.path.join(out, "d%d" % (i // per_dir))
+        if i % per_dir == 0:
+            os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f%d.txt" % i), "w") as f:
+            f.write("x\n")
+    return count
+
+
+def github_expression(size, out):
+    part = "github.event.issue.title == 'x' && "
+    expr, n = repeat_to(part, size - 200, "${{ ", "true }}")
+    text = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"%s\"\n" % expr
+    os.makedirs(os.path.join(out, ".github", "workflows"))
+    open(os.path.join(out, ".github", "workflows", "ci.yml"), "w").write(text)
+    return n
+
+
+def gitlab_script(size, out):
+    part = "curl -k https://example.com | sh && "
+    script, n = repeat_to(part, size - 200, "", "true")
+    text = "build:\n  image: alpine:3.20\n  script:\n    - %s\n" % script
+    open(os.path.join(out, ".gitlab-ci.yml"), "w").write(text)
+    return n
+
+
+FAMILIES = {
+    "apt-get-chain": (chain("apt-get install x"), "size"),
+    "apk-chain": (chain("apk add x"), "size"),
+    "pip-chain": (chain("pip install x"), "size"),
+    "curl-k-chain": (chain("curl -k https://example.com"), "size"),
+    "chmod-chain": (chain("chmod 777 /x"), "size"),
+    "wget-chain": (chain("wget http://example.com/x"), "size"),
+    "heredocs": (heredocs, "size"),
+    "continuations": (continuations, "size"),
+    "password-repeat": (passwords, "size"),
+    "jwt-repeat": (jwts, "size"),
+    "yaml-aliases": (yaml_aliases, "size"),
+    "github-expression": (github_expression, "size"),
+    "gitlab-script": (gitlab_script, "size"),
+    "deployments-services": (objects, "objects"),
+    "file-tree": (tree, "files"),
+}
+
+UNITS = {"size": UNIT, "objects": 2500, "files": 25000}
+
+
+def main():
+    family, scale, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    write, unit = FAMILIES[family]
+    amount = scale * UNITS[unit]
+    if os.environ.get("COMPLEXITY_UNIT_" + unit.upper()):
+        amount = scale * int(os.environ["COMPLEXITY_UNIT_" + unit.upper()])
+    os.makedirs(out, exist_ok=True)
+    write(amount, out)
+    # The measure of size: bytes for single files, the count otherwise.
+    print(amount)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--list"]:
+        print("\n".join(FAMILIES))
+    else:
+        main()
