@@ -7,7 +7,10 @@ Single-file families grow to SCALE * 256 KiB (8x = 2 MiB); counting
 families to SCALE * 2,500 objects (8x = 20,000) or SCALE * 25,000 files
 (8x = 200,000). Fake secrets are assembled here, never stored.
 """
+import base64
 import os
+import random
+import string
 import sys
 
 KIB = 1024
@@ -28,17 +31,15 @@ def chain(command):
 
 
 def heredocs(size, out):
-    part = "<<E{i} cat\nline\nE{i}\n"
-    body, i = [], 0
-    total = 0
-    while total < size:
-        piece = "cat <<E%d\nx\nE%d\n" % (i, i)
-        body.append(piece)
-        total += len(piece)
+    # One RUN naming every heredoc, then their bodies.
+    names, bodies, total, i = [], [], 64, 0
+    while total < size - 32:
+        names.append("<<E%d " % i)
+        bodies.append("echo %d\nE%d\n" % (i, i))
+        total += len(names[-1]) + len(bodies[-1])
         i += 1
-    head = "# syntax=docker/dockerfile:1\nFROM debian:12\nRUN " + "".join("<<E%d " % j for j in range(i)) + "\n"
-    docs = "".join("echo %d\nE%d\n" % (j, j) for j in range(i))
-    open(os.path.join(out, "Dockerfile"), "w").write(head + docs)
+    head = "# syntax=docker/dockerfile:1\nFROM debian:12\nRUN " + "".join(names) + "\n"
+    open(os.path.join(out, "Dockerfile"), "w").write(head + "".join(bodies))
     return i
 
 
@@ -56,23 +57,25 @@ def passwords(size, out):
 
 def jwts(size, out):
     dot = "."
-    token = "eyJhbGciOiJIUzI1NiJ9" + dot + "eyJzdWIiOiIxMjM0NTY3ODkwIn0" + dot + "c2lnbmF0dXJl"
-    text, n = repeat_to(token, size)
+    rng = random.Random(7)
+    signature = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(43))
+    part = lambda text: base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    header, payload = part('{"alg":"HS256","typ":"JWT"}'), part('{"sub":"deploy-bot","iat":1716283947}')
+    token = header + dot + payload + dot + signature
+    text, n = repeat_to(token + " ", size)
     open(os.path.join(out, "tokens.txt"), "w").write(text)
     return n
 
 
 def yaml_aliases(size, out):
-    # A billion-laughs document: each level doubles the previous one.
-    lines = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: laughs", "data:", "  a0: &a0 [lol, lol]"]
-    level = 1
-    text = "\n".join(lines)
-    while len(text) < size:
-        lines.append("  a%d: &a%d [*a%d, *a%d, *a%d, *a%d]" % (level, level, level - 1, level - 1, level - 1, level - 1))
-        level += 1
-        text = "\n".join(lines)
-    open(os.path.join(out, "laughs.yaml"), "w").write(text + "\n")
-    return level
+    # Billion-laughs documents (each level holds the previous one 4 times,
+    # 30 levels), repeated to the size.
+    lines = ["kind: ConfigMap", "data:", "  a0: &a0 [lol, lol]"]
+    for level in range(1, 30):
+        lines.append("  a%d: &a%d [*a%d, *a%d, *a%d, *a%d]" % ((level, level) + (level - 1,) * 4))
+    text, n = repeat_to("---\n" + "\n".join(lines) + "\n", size)
+    open(os.path.join(out, "laughs.yaml"), "w").write(text)
+    return n
 
 
 def objects(count, out):
@@ -91,7 +94,10 @@ def objects(count, out):
             "    - port: 80\n      targetPort: 8080\n" % (i, target)
         )
     os.makedirs(os.path.join(out, "deploy"))
-    open(os.path.join(out, "deploy", "all.yaml"), "w").write("---\n".join(docs))
+    per_file = 1000  # documents, well under the 2 MiB file limit
+    for start in range(0, len(docs), per_file):
+        with open(os.path.join(out, "deploy", "part%d.yaml" % (start // per_file)), "w") as f:
+            f.write("---\n".join(docs[start:start + per_file]))
     os.makedirs(os.path.join(out, "app"))
     open(os.path.join(out, "app", "Dockerfile"), "w").write("FROM alpine:3.20\nUSER 10001\nEXPOSE 9090\n")
     return count

@@ -93,6 +93,8 @@ pub(crate) struct LabelIndex {
     pub nested: HashMap<(String, String), Vec<usize>>,
     /// Workloads with a complete pod template, by folder.
     pub workload_folders: HashMap<String, Vec<usize>>,
+    /// Services by the `(key, value)` pairs of their `spec.selector`.
+    pub service_selectors: HashMap<(String, String), Vec<usize>>,
 }
 
 impl ObjectSet {

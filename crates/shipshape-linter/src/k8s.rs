@@ -363,6 +363,13 @@ fn label_index(set: &ObjectSet) -> LabelIndex {
         for pair in found {
             index.nested.entry(pair).or_default().push(i);
         }
+        if object.kind == "Service" {
+            let selector: HashSet<(&str, &str)> =
+                labels_of(object.root.path(&["spec", "selector"])).into_iter().collect();
+            for (k, v) in selector {
+                index.service_selectors.entry((k.to_string(), v.to_string())).or_default().push(i);
+            }
+        }
         if !WORKLOAD_KINDS.contains(&object.kind.as_str()) {
             continue;
         }
@@ -376,6 +383,19 @@ fn label_index(set: &ObjectSet) -> LabelIndex {
         }
     }
     index
+}
+
+/// True when a Service that may share `object`'s namespace selects pods
+/// with these `labels`. Only Services whose selector names one of the
+/// labels are looked at.
+pub fn selected_by_a_service(set: &ObjectSet, object: &K8sObject, labels: &[(&str, &str)]) -> bool {
+    let index = set.label_index(label_index);
+    labels
+        .iter()
+        .filter_map(|(k, v)| index.service_selectors.get(&(k.to_string(), v.to_string())))
+        .flatten()
+        .filter_map(|i| set.near(object, *i))
+        .any(|service| selector_matches(&labels_of(service.root.path(&["spec", "selector"])), labels))
 }
 
 /// The objects listed for the `selector` pair listed least often: a

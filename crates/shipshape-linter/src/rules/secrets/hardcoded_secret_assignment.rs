@@ -484,6 +484,12 @@ fn window(line: &str, end: usize) -> &str {
     line.get(..end).unwrap_or(line)
 }
 
+/// True when a match reaches the end of a `window` shorter than its
+/// `line`: its value may go on, and one that long is a blob, not a credential.
+fn cut_by(window: &str, line: &str, caps: &Captures<'_>) -> bool {
+    window.len() < line.len() && caps.get(0).is_some_and(|m| m.end() == window.len())
+}
+
 struct LineScan<'a> {
     text: &'a str,
     start: usize,
@@ -532,10 +538,14 @@ impl<'a> LineScan<'a> {
         let Some(anchors) = anchors else {
             let mut from = 0;
             // Each match resumes at its value: `url=jdbc:…?password=…` holds two.
-            while let Some(caps) = regex.captures_at(window(line, from + MAX_VALUE_LEN), from) {
+            loop {
+                let window = window(line, from + MAX_VALUE_LEN);
+                let Some(caps) = regex.captures_at(window, from) else { break };
                 let Some(value) = caps.name("val") else { break };
                 from = if value.start() > from { value.start() } else { value.end().max(from + 1) };
-                self.assignment(line, &caps, true);
+                if !cut_by(window, line, &caps) {
+                    self.assignment(line, &caps, true);
+                }
             }
             return;
         };
@@ -565,8 +575,9 @@ impl<'a> LineScan<'a> {
             if !operator || !is_secret_name(word.trim_start_matches(|c: char| !c.is_ascii_alphabetic() && c != '_')) {
                 continue;
             }
-            let Some(caps) = regex.captures_at(window(line, word_end + MAX_VALUE_LEN), word_start) else { continue };
-            if caps.name("key").is_some_and(|k| k.start() <= anchor && anchor < k.end()) {
+            let window = window(line, word_end + MAX_VALUE_LEN);
+            let Some(caps) = regex.captures_at(window, word_start) else { continue };
+            if caps.name("key").is_some_and(|k| k.start() <= anchor && anchor < k.end()) && !cut_by(window, line, &caps) {
                 self.assignment(line, &caps, false);
             }
         }
@@ -577,10 +588,7 @@ impl<'a> LineScan<'a> {
         let (Some(key), Some(op), Some(raw_value)) = (caps.name("key"), caps.name("op"), caps.name("val")) else {
             return;
         };
-        if raw_value.len() >= MAX_VALUE_LEN {
-            // Cut by the search window: a blob, not a credential.
-            return;
-        }
+
         let op = op.as_str();
         let indent = line.len() - line.trim_start().len();
         let secret_key = is_secret_name(key.as_str())
