@@ -104,13 +104,23 @@ def objects(count, out):
 
 
 def tree(count, out):
-    per_dir = 1000
-    for i in range(count):
-        d = os.path.join(out, "d%d" % (i // per_dir))
-        if i % per_dir == 0:
-            os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "f%d.txt" % i), "w") as f:
-            f.write("x\n")
+    # Folders of 10 files: a Dockerfile, a Deployment of the image built
+    # from it (named like the folder) and 8 text files.
+    for i in range(0, count, 10):
+        d = os.path.join(out, "svc%d" % (i // 10))
+        os.makedirs(d)
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM alpine:3.20\nUSER 10001\nEXPOSE 8080\n")
+        with open(os.path.join(d, "deploy.yaml"), "w") as f:
+            f.write(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc%d\nspec:\n  selector:\n    matchLabels:\n"
+                "      app: svc%d\n  template:\n    metadata:\n      labels:\n        app: svc%d\n    spec:\n"
+                "      containers:\n        - name: c\n          image: registry.example/svc%d:1.0\n"
+                "          ports:\n            - containerPort: 9090\n" % ((i // 10,) * 4)
+            )
+        for j in range(8):
+            with open(os.path.join(d, "f%d.txt" % j), "w") as f:
+                f.write("x\n")
     return count
 
 

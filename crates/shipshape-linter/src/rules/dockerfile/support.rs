@@ -60,10 +60,31 @@ fn heredoc_is_shell(run_by_shell: &HashMap<&str, bool>, heredoc: &Heredoc) -> bo
     run_by_shell.get(heredoc.delimiter.as_str()).copied().unwrap_or(false)
 }
 
+/// Most commands read from one script of a `RUN`.
+pub(crate) const MAX_SCRIPT_COMMANDS: usize = 10_000;
+/// Most heredocs of one `RUN` read as scripts.
+pub(crate) const MAX_HEREDOCS: usize = 1_000;
+
 /// The shell scripts a `RUN` executes, each split into commands: the
 /// shell-form text, heredocs run as scripts, and `["sh", "-c", "…"]`.
-/// An exec-form `RUN` that is not a shell is one command.
+/// An exec-form `RUN` that is not a shell is one command. Scripts are cut
+/// to the budgets above.
 pub(crate) fn scripts(instruction: &Instruction) -> Vec<Vec<Command>> {
+    scripts_within_budget(instruction).0
+}
+
+/// [`scripts`], and whether a budget cut them.
+pub(crate) fn scripts_within_budget(instruction: &Instruction) -> (Vec<Vec<Command>>, bool) {
+    let mut scripts = all_scripts(instruction);
+    let mut cut = instruction.heredocs.len() > MAX_HEREDOCS;
+    for script in &mut scripts {
+        cut |= script.len() > MAX_SCRIPT_COMMANDS;
+        script.truncate(MAX_SCRIPT_COMMANDS);
+    }
+    (scripts, cut)
+}
+
+fn all_scripts(instruction: &Instruction) -> Vec<Vec<Command>> {
     match &instruction.args {
         Args::Exec(words) => {
             let runs_shell = words.first().is_some_and(|w| is_shell(basename(&w.value)));
@@ -83,7 +104,7 @@ pub(crate) fn scripts(instruction: &Instruction) -> Vec<Vec<Command>> {
             let text_commands = shell::commands(text);
             let run_by_shell = heredocs_run_by_shell(&text_commands);
             let mut out = Vec::new();
-            for heredoc in &instruction.heredocs {
+            for heredoc in instruction.heredocs.iter().take(MAX_HEREDOCS) {
                 if heredoc_is_shell(&run_by_shell, heredoc) {
                     out.push(shell::commands(&heredoc.body));
                 }

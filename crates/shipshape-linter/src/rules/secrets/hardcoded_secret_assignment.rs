@@ -484,6 +484,27 @@ fn window(line: &str, end: usize) -> &str {
     line.get(..end).unwrap_or(line)
 }
 
+/// True when the unquoted value after the key ending at `key_end` runs
+/// past [`MAX_VALUE_LEN`]: the search would be cut (see [`cut_by`]), so it
+/// is skipped without searching.
+fn bare_value_too_long(line: &[u8], key_end: usize) -> bool {
+    let rest = line.get(key_end..).unwrap_or(&[]);
+    let value_start = rest
+        .iter()
+        .position(|c| !matches!(c, b'"' | b'\'' | b']' | b' ' | b'\t' | b':' | b'=' | b'>' | b'!'))
+        .unwrap_or(rest.len());
+    let value = rest.get(value_start..).unwrap_or(&[]);
+    let quoted = rest.get(..value_start).is_some_and(|gap| gap.iter().any(|c| matches!(c, b'"' | b'\'')))
+        && rest.get(value_start.saturating_sub(1)).is_some_and(|c| matches!(c, b'"' | b'\''));
+    !quoted
+        && value
+            .iter()
+            .take(MAX_VALUE_LEN + 1)
+            .take_while(|c| !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b')' | b'}' | b']'))
+            .count()
+            > MAX_VALUE_LEN
+}
+
 /// True when a match reaches the end of a `window` shorter than its
 /// `line`: its value may go on, and one that long is a blob, not a credential.
 fn cut_by(window: &str, line: &str, caps: &Captures<'_>) -> bool {
@@ -572,7 +593,10 @@ impl<'a> LineScan<'a> {
                 .get(word_end..)
                 .and_then(|b| b.iter().find(|c| !matches!(c, b'"' | b'\'' | b']' | b' ' | b'\t')))
                 .is_some_and(|c| matches!(c, b'=' | b':'));
-            if !operator || !is_secret_name(word.trim_start_matches(|c: char| !c.is_ascii_alphabetic() && c != '_')) {
+            if !operator
+                || !is_secret_name(word.trim_start_matches(|c: char| !c.is_ascii_alphabetic() && c != '_'))
+                || bare_value_too_long(bytes, word_end)
+            {
                 continue;
             }
             let window = window(line, word_end + MAX_VALUE_LEN);
