@@ -556,7 +556,14 @@ fn resolve(
                 } else {
                     continue;
                 };
-                let finding = to_finding(result, &SuppressionWithoutReason::META, severity, s.span, &message, &Secrets::default());
+                let finding = to_finding(
+                    result,
+                    &SuppressionWithoutReason::META,
+                    severity,
+                    s.span,
+                    &message,
+                    &Secrets::default(),
+                );
                 line_texts.insert((file_id, finding.line), redacted_line(result, finding.line, &Secrets::default()));
                 findings.push((file_id, finding));
             }

@@ -347,7 +347,8 @@ fn label_index(set: &ObjectSet) -> LabelIndex {
             shipshape_yaml::NodeKind::Mapping(_) => {
                 for e in node.entries() {
                     if e.key.as_str() == Some("labels") {
-                        found.extend(labels_of(Some(&e.value)).into_iter().map(|(k, v)| (k.to_string(), v.to_string())));
+                        found
+                            .extend(labels_of(Some(&e.value)).into_iter().map(|(k, v)| (k.to_string(), v.to_string())));
                     }
                     nested(&e.value, depth + 1, found);
                 }

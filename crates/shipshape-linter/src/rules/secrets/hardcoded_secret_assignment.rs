@@ -500,7 +500,9 @@ fn bare_value_too_long(line: &[u8], key_end: usize) -> bool {
         && value
             .iter()
             .take(MAX_VALUE_LEN + 1)
-            .take_while(|c| !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b')' | b'}' | b']'))
+            .take_while(|c| {
+                !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b')' | b'}' | b']')
+            })
             .count()
             > MAX_VALUE_LEN
 }
@@ -601,7 +603,8 @@ impl<'a> LineScan<'a> {
             }
             let window = window(line, word_end + MAX_VALUE_LEN);
             let Some(caps) = regex.captures_at(window, word_start) else { continue };
-            if caps.name("key").is_some_and(|k| k.start() <= anchor && anchor < k.end()) && !cut_by(window, line, &caps) {
+            if caps.name("key").is_some_and(|k| k.start() <= anchor && anchor < k.end()) && !cut_by(window, line, &caps)
+            {
                 self.assignment(line, &caps, false);
             }
         }
