@@ -21,7 +21,7 @@ from pathlib import Path
 repo, out, corpus = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 MAX_BYTES = 24 * 1024          # one seed file
 PER_TARGET = 300               # files per target
-MARKER = "#%% "                # file marker of tree inputs (src/lib.rs)
+MARKER = "#%% "                # file marker of tree inputs (shipshape_linter::fuzzing)
 # Names of the `check` target (src/lib.rs NAMES), by index.
 CHECK_NAME = {"dockerfile": 0, "workflow": 3, "action": 5, "dependabot": 6, "gitlab": 7,
               "kustomization": 9, "k8s": 10, "rollout": 12, "argocd": 13, "flux": 14}

@@ -155,3 +155,20 @@ fn case_patterns_are_not_pipes() {
     assert!(names.contains(&"exit"), "{names:?}");
     assert!(!names.contains(&"amd64") && !names.contains(&"x86_64)"), "{names:?}");
 }
+
+/// Inputs the fuzzers once crashed or stalled on (`fuzz/regressions/`).
+#[test]
+fn fuzz_regressions_replay() {
+    for (path, bytes) in shipshape_testkit::fuzz_regressions("dockerfile") {
+        eprintln!("replaying {}", path.display());
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            crate::fuzzing::dockerfile(text);
+        }
+    }
+    for (path, bytes) in shipshape_testkit::fuzz_regressions("shell") {
+        eprintln!("replaying {}", path.display());
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            crate::fuzzing::shell_script(text);
+        }
+    }
+}

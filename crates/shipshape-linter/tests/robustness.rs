@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use shipshape_linter::{lint_sources, registry, LintSettings};
+use shipshape_linter::{fuzzing, lint_sources, registry, LintSettings};
 
 /// A small deterministic generator, so failures reproduce.
 struct Rng(u64);
@@ -94,4 +94,25 @@ fn no_rule_panics_on_mangled_input() {
         }
     }
     eprintln!("{checked} mangled inputs from {} files, no panic", inputs.len());
+}
+
+/// Inputs the fuzzers once crashed or stalled on (`fuzz/regressions/`).
+/// `check` regressions are kept as trees written as text, like `kustomize`'s.
+#[test]
+fn fuzz_regressions_replay() {
+    for (path, bytes) in shipshape_testkit::fuzz_regressions("github_expr") {
+        eprintln!("replaying {}", path.display());
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let _ = fuzzing::github_expressions(text);
+            let _ = fuzzing::github_expressions_in_yaml(text);
+        }
+    }
+    for (path, bytes) in shipshape_testkit::fuzz_regressions("kustomize") {
+        eprintln!("replaying {}", path.display());
+        fuzzing::kustomize(&String::from_utf8_lossy(&bytes));
+    }
+    for (path, bytes) in shipshape_testkit::fuzz_regressions("check") {
+        eprintln!("replaying {}", path.display());
+        let _ = fuzzing::check_all_rules(fuzzing::split_tree(&String::from_utf8_lossy(&bytes), "Dockerfile"));
+    }
 }

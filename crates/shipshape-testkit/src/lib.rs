@@ -135,3 +135,14 @@ mod tests {
         assert_eq!(expand_fake_secrets("⟦other⟧", 1), "⟦other⟧");
     }
 }
+
+/// The inputs saved under `fuzz/regressions/<target>/` (crashes and
+/// timeouts the fuzzers found), for tests that replay them.
+pub fn fuzz_regressions(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions").join(target);
+    files_under(&dir)
+        .into_iter()
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .filter_map(|p| std::fs::read(&p).ok().map(|bytes| (p, bytes)))
+        .collect()
+}

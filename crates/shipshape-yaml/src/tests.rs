@@ -101,3 +101,14 @@ fn quoted_continuation_under_a_sequence_item_is_accepted() {
     let item = &parsed.documents[0].root.get("items").unwrap().items()[0];
     assert_eq!(slice(text, item.get("name").unwrap()), "x");
 }
+
+/// Inputs the fuzzer once crashed or stalled on (`fuzz/regressions/yaml`).
+#[test]
+fn fuzz_regressions_replay() {
+    for (path, bytes) in shipshape_testkit::fuzz_regressions("yaml") {
+        eprintln!("replaying {}", path.display());
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            crate::fuzzing::yaml(text);
+        }
+    }
+}
