@@ -159,16 +159,6 @@ fn case_patterns_are_not_pipes() {
 /// Inputs the fuzzers once crashed or stalled on (`fuzz/regressions/`).
 #[test]
 fn fuzz_regressions_replay() {
-    for (path, bytes) in shipshape_testkit::fuzz_regressions("dockerfile") {
-        eprintln!("replaying {}", path.display());
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            crate::fuzzing::dockerfile(text);
-        }
-    }
-    for (path, bytes) in shipshape_testkit::fuzz_regressions("shell") {
-        eprintln!("replaying {}", path.display());
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            crate::fuzzing::shell_script(text);
-        }
-    }
+    shipshape_testkit::replay_fuzz_regressions("dockerfile", crate::fuzzing::dockerfile);
+    shipshape_testkit::replay_fuzz_regressions("shell", crate::fuzzing::shell_script);
 }

@@ -100,19 +100,12 @@ fn no_rule_panics_on_mangled_input() {
 /// `check` regressions are kept as trees written as text, like `kustomize`'s.
 #[test]
 fn fuzz_regressions_replay() {
-    for (path, bytes) in shipshape_testkit::fuzz_regressions("github_expr") {
-        eprintln!("replaying {}", path.display());
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            let _ = fuzzing::github_expressions(text);
-            let _ = fuzzing::github_expressions_in_yaml(text);
-        }
-    }
-    for (path, bytes) in shipshape_testkit::fuzz_regressions("kustomize") {
-        eprintln!("replaying {}", path.display());
-        fuzzing::kustomize(&String::from_utf8_lossy(&bytes));
-    }
-    for (path, bytes) in shipshape_testkit::fuzz_regressions("check") {
-        eprintln!("replaying {}", path.display());
-        let _ = fuzzing::check_all_rules(fuzzing::split_tree(&String::from_utf8_lossy(&bytes), "Dockerfile"));
-    }
+    shipshape_testkit::replay_fuzz_regressions("github_expr", |text| {
+        fuzzing::github_expressions(text);
+        fuzzing::github_expressions_in_yaml(text);
+    });
+    shipshape_testkit::replay_fuzz_regressions("kustomize", fuzzing::kustomize);
+    shipshape_testkit::replay_fuzz_regressions("check", |text| {
+        fuzzing::check_all_rules(fuzzing::split_tree(text, "Dockerfile"));
+    });
 }

@@ -136,13 +136,16 @@ mod tests {
     }
 }
 
-/// The inputs saved under `fuzz/regressions/<target>/` (crashes and
-/// timeouts the fuzzers found), for tests that replay them.
-pub fn fuzz_regressions(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+/// Runs `replay` on every input saved under `fuzz/regressions/<target>/`
+/// (crashes and timeouts the fuzzers found), as text.
+pub fn replay_fuzz_regressions(target: &str, replay: impl Fn(&str)) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions").join(target);
-    files_under(&dir)
-        .into_iter()
-        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
-        .filter_map(|p| std::fs::read(&p).ok().map(|bytes| (p, bytes)))
-        .collect()
+    for path in files_under(&dir) {
+        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        eprintln!("replaying {}", path.display());
+        replay(&String::from_utf8_lossy(&bytes));
+    }
 }

@@ -105,10 +105,5 @@ fn quoted_continuation_under_a_sequence_item_is_accepted() {
 /// Inputs the fuzzer once crashed or stalled on (`fuzz/regressions/yaml`).
 #[test]
 fn fuzz_regressions_replay() {
-    for (path, bytes) in shipshape_testkit::fuzz_regressions("yaml") {
-        eprintln!("replaying {}", path.display());
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            crate::fuzzing::yaml(text);
-        }
-    }
+    shipshape_testkit::replay_fuzz_regressions("yaml", crate::fuzzing::yaml);
 }
