@@ -6,6 +6,7 @@ use super::common::{self, first_port, health_route, is_secret_env, secret_env, t
 use super::repo::{line_of, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
 use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Origin, Stack};
+use crate::runtimes::PYTHON;
 
 pub(crate) struct Python;
 
@@ -717,7 +718,8 @@ impl Provider for Python {
 
     fn warnings(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
         let deps = dependency_text(dir);
-        let mut warnings = required_config(dir).1;
+        let mut warnings: Vec<String> = PYTHON.resolve(&facts.language_version.value).warning.into_iter().collect();
+        warnings.extend(required_config(dir).1);
         warnings.extend(common::writable_paths(dir, SOURCES, &facts.image.workdir).1);
         for (path, evidence) in missing_static_dirs(dir) {
             warnings.push(format!(
@@ -771,7 +773,7 @@ impl Provider for Python {
         let workspace = uv_workspace(dir);
         let Install { files: dependency_files, install, build, mut ci_install, ci_run } =
             install_commands(&manager.value, dir, workspace.as_ref());
-        let v = &version.value;
+        let v = PYTHON.resolve(&version.value).version();
         let uses_uv = manager.value == "uv";
         let mut build_env = vec![("PIP_DISABLE_PIP_VERSION_CHECK".to_string(), "1".to_string())];
         if uses_uv {
