@@ -323,6 +323,11 @@ impl<'a> HostBuild<'a> {
 
     fn build_stage(&mut self, stage: &Stage) -> StageOutcome {
         let root = self.stage_root(stage.index);
+        let failed = stage.needs().into_iter().find(|i| matches!(self.outcomes.get(*i), Some(Some(StageOutcome::Failed { .. }))));
+        if let Some(i) = failed {
+            let label = self.recipe.stages.get(i).map_or_else(|| i.to_string(), Stage::label);
+            return StageOutcome::Skipped(format!("needs stage `{label}`, which failed"));
+        }
         let mut notes = Vec::new();
         let image_env = match &stage.base {
             Base::Image(image) => {

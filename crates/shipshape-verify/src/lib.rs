@@ -135,6 +135,8 @@ pub fn verify(root: &Path, options: &Options) -> Result<Report, VerifyError> {
                 missing.join(", ")
             ));
         }
+        let mut seen = std::collections::HashSet::new();
+        report.not_emulated.retain(|note| seen.insert(note.clone()));
         services.push(report);
     }
     drop(databases);
