@@ -384,7 +384,8 @@ impl<'a> HostBuild<'a> {
             Source::Context => (self.context.to_path_buf(), Some(self.ignore.clone())),
             Source::Stage(i) if self.ready(*i) => (self.stage_root(*i), None),
             Source::Stage(i) => {
-                notes.push(format!("COPY --from={i} {}: stage {i} was not built", sources.join(" ")));
+                let label = self.recipe.stages.get(*i).map_or_else(|| i.to_string(), Stage::label);
+                notes.push(format!("COPY --from={label} {}: stage `{label}` was not built", sources.join(" ")));
                 return Ok(());
             }
             Source::Image(image) => {
