@@ -39,8 +39,9 @@ impl Engine {
                 .unwrap_or_else(|| "MONGODB_URI".into()),
             Engine::Postgres => pick(&["DATABASE_URL", "POSTGRES_URL", "POSTGRESQL_URL", "PG_URL", "DB_URL"])
                 .unwrap_or_else(|| "DATABASE_URL".into()),
-            Engine::Mysql => pick(&["DATABASE_URL", "MYSQL_URL", "MARIADB_URL", "DB_URL"])
-                .unwrap_or_else(|| "DATABASE_URL".into()),
+            Engine::Mysql => {
+                pick(&["DATABASE_URL", "MYSQL_URL", "MARIADB_URL", "DB_URL"]).unwrap_or_else(|| "DATABASE_URL".into())
+            }
         }
     }
 }
@@ -131,7 +132,12 @@ fn run_quietly(mut command: Command, log: &Path, what: &str) -> Result<(), Verif
 fn spawn(mut command: Command, log: &Path, what: &str) -> Result<Child, VerifyError> {
     let file = std::fs::File::create(log).map_err(|e| VerifyError::Io(log.display().to_string(), e))?;
     let err = file.try_clone().map_err(|e| VerifyError::Io(log.display().to_string(), e))?;
-    command.stdin(Stdio::null()).stdout(file).stderr(err).spawn().map_err(|e| VerifyError::Database(format!("{what}: {e}")))
+    command
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(err)
+        .spawn()
+        .map_err(|e| VerifyError::Database(format!("{what}: {e}")))
 }
 
 fn wait_for(child: &mut Child, port: u16, log: &Path, what: &str) -> Result<(), VerifyError> {
@@ -171,16 +177,41 @@ pub fn start(engine: Engine) -> Result<Database, VerifyError> {
             let initdb = find(&["initdb"], &bins).ok_or_else(|| missing(engine, "postgresql"))?;
             let postgres = find(&["postgres"], &bins).ok_or_else(|| missing(engine, "postgresql"))?;
             let data = path.join("data");
-            let init_args = vec!["-D".into(), s(&data), "-U".into(), "postgres".into(), "--auth=trust".into(), "--no-sync".into(), "-E".into(), "UTF8".into()];
+            let init_args = vec![
+                "-D".into(),
+                s(&data),
+                "-U".into(),
+                "postgres".into(),
+                "--auth=trust".into(),
+                "--no-sync".into(),
+                "-E".into(),
+                "UTF8".into(),
+            ];
             run_quietly(as_user(&initdb, &init_args), &path.join("initdb.log"), "initdb")?;
             let args = vec![
-                "-D".into(), s(&data), "-p".into(), port.to_string(), "-k".into(), s(&path),
-                "-c".into(), "listen_addresses=127.0.0.1".into(), "-c".into(), "fsync=off".into(),
+                "-D".into(),
+                s(&data),
+                "-p".into(),
+                port.to_string(),
+                "-k".into(),
+                s(&path),
+                "-c".into(),
+                "listen_addresses=127.0.0.1".into(),
+                "-c".into(),
+                "fsync=off".into(),
             ];
             let mut child = spawn(as_user(&postgres, &args), &log, "postgres")?;
             wait_for(&mut child, port, &log, "postgres")?;
             let createdb = find(&["createdb"], &bins).ok_or_else(|| missing(engine, "postgresql-client"))?;
-            let create_args = vec!["-h".into(), "127.0.0.1".into(), "-p".into(), port.to_string(), "-U".into(), "postgres".into(), "app".into()];
+            let create_args = vec![
+                "-h".into(),
+                "127.0.0.1".into(),
+                "-p".into(),
+                port.to_string(),
+                "-U".into(),
+                "postgres".into(),
+                "app".into(),
+            ];
             if let Err(error) = run_quietly(as_user(&createdb, &create_args), &path.join("createdb.log"), "createdb") {
                 let _ = child.kill();
                 return Err(error);
@@ -189,21 +220,39 @@ pub fn start(engine: Engine) -> Result<Database, VerifyError> {
         }
         Engine::Mysql => {
             let sbin = [PathBuf::from("/usr/sbin"), PathBuf::from("/usr/bin")];
-            let install = find(&["mariadb-install-db", "mysql_install_db"], &sbin).ok_or_else(|| missing(engine, "mariadb-server"))?;
+            let install = find(&["mariadb-install-db", "mysql_install_db"], &sbin)
+                .ok_or_else(|| missing(engine, "mariadb-server"))?;
             let server = find(&["mariadbd", "mysqld"], &sbin).ok_or_else(|| missing(engine, "mariadb-server"))?;
             let data = path.join("data");
-            let install_args = vec!["--no-defaults".into(), format!("--datadir={}", s(&data)), "--auth-root-authentication-method=normal".into(), "--skip-test-db".into()];
+            let install_args = vec![
+                "--no-defaults".into(),
+                format!("--datadir={}", s(&data)),
+                "--auth-root-authentication-method=normal".into(),
+                "--skip-test-db".into(),
+            ];
             run_quietly(as_user(&install, &install_args), &path.join("install.log"), "mariadb-install-db")?;
             let args = vec![
-                "--no-defaults".into(), format!("--datadir={}", s(&data)), format!("--port={port}"),
-                "--bind-address=127.0.0.1".into(), format!("--socket={}", s(&path.join("mysqld.sock"))),
-                format!("--pid-file={}", s(&path.join("mysqld.pid"))), "--skip-log-bin".into(),
+                "--no-defaults".into(),
+                format!("--datadir={}", s(&data)),
+                format!("--port={port}"),
+                "--bind-address=127.0.0.1".into(),
+                format!("--socket={}", s(&path.join("mysqld.sock"))),
+                format!("--pid-file={}", s(&path.join("mysqld.pid"))),
+                "--skip-log-bin".into(),
             ];
             let mut child = spawn(as_user(&server, &args), &log, "mariadbd")?;
             wait_for(&mut child, port, &log, "mariadbd")?;
             let client = find(&["mariadb", "mysql"], &sbin).ok_or_else(|| missing(engine, "mariadb-client"))?;
-            let create_args = vec!["--protocol=tcp".into(), "-h127.0.0.1".into(), format!("-P{port}"), "-uroot".into(), "-e".into(), "CREATE DATABASE app".into()];
-            if let Err(error) = run_quietly(as_user(&client, &create_args), &path.join("create.log"), "CREATE DATABASE") {
+            let create_args = vec![
+                "--protocol=tcp".into(),
+                "-h127.0.0.1".into(),
+                format!("-P{port}"),
+                "-uroot".into(),
+                "-e".into(),
+                "CREATE DATABASE app".into(),
+            ];
+            if let Err(error) = run_quietly(as_user(&client, &create_args), &path.join("create.log"), "CREATE DATABASE")
+            {
                 let _ = child.kill();
                 return Err(error);
             }
@@ -212,8 +261,16 @@ pub fn start(engine: Engine) -> Result<Database, VerifyError> {
         Engine::Redis => {
             let server = find(&["redis-server"], &[]).ok_or_else(|| missing(engine, "redis-server"))?;
             let args = vec![
-                "--port".into(), port.to_string(), "--bind".into(), "127.0.0.1".into(), "--save".into(), String::new(),
-                "--appendonly".into(), "no".into(), "--dir".into(), s(&path),
+                "--port".into(),
+                port.to_string(),
+                "--bind".into(),
+                "127.0.0.1".into(),
+                "--save".into(),
+                String::new(),
+                "--appendonly".into(),
+                "no".into(),
+                "--dir".into(),
+                s(&path),
             ];
             let mut command = Command::new(server);
             command.args(&args);

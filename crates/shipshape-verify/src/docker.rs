@@ -106,7 +106,9 @@ mod tests {
              shipshape-verify/api:latest"
         );
         let host = RunOptions { host_network: true, read_only_root: false, uid: None, ..options };
-        assert!(run_args("api", &host).join(" ").contains("--env DATABASE_URL --network host shipshape-verify/api:latest"));
+        assert!(run_args("api", &host)
+            .join(" ")
+            .contains("--env DATABASE_URL --network host shipshape-verify/api:latest"));
         assert_eq!(
             build_args("api", Path::new("svc/Dockerfile"), Path::new("svc")).join(" "),
             "build --tag shipshape-verify/api:latest --file svc/Dockerfile svc"

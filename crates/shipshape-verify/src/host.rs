@@ -63,7 +63,9 @@ impl HostTools {
             let Some(found) = on_path(if *name == "cargo" { "rustc" } else { name }) else { continue };
             // The real installation: pyenv and rustup put shims on PATH.
             let bin_dir = match *name {
-                "python3" => output(&found, &["-c", "import sys; print(sys.base_prefix)"]).map(|p| PathBuf::from(p).join("bin")),
+                "python3" => {
+                    output(&found, &["-c", "import sys; print(sys.base_prefix)"]).map(|p| PathBuf::from(p).join("bin"))
+                }
                 "cargo" => output(&found, &["--print", "sysroot"]).map(|p| PathBuf::from(p).join("bin")),
                 _ => std::fs::canonicalize(&found).ok().and_then(|p| p.parent().map(Path::to_path_buf)),
             };
@@ -141,7 +143,13 @@ const RUNTIME_ALIASES: &[(&str, &str)] = &[
 pub fn parse_user(user: &str) -> Option<(u32, u32)> {
     let (u, g) = user.split_once(':').unwrap_or((user, ""));
     let uid = if u == "root" || u.is_empty() { 0 } else { u.parse().ok()? };
-    let gid = if g.is_empty() { uid } else if g == "root" { 0 } else { g.parse().ok()? };
+    let gid = if g.is_empty() {
+        uid
+    } else if g == "root" {
+        0
+    } else {
+        g.parse().ok()?
+    };
     Some((uid, gid))
 }
 
@@ -323,7 +331,10 @@ impl<'a> HostBuild<'a> {
 
     fn build_stage(&mut self, stage: &Stage) -> StageOutcome {
         let root = self.stage_root(stage.index);
-        let failed = stage.needs().into_iter().find(|i| matches!(self.outcomes.get(*i), Some(Some(StageOutcome::Failed { .. }))));
+        let failed = stage
+            .needs()
+            .into_iter()
+            .find(|i| matches!(self.outcomes.get(*i), Some(Some(StageOutcome::Failed { .. }))));
         if let Some(i) = failed {
             let label = self.recipe.stages.get(i).map_or_else(|| i.to_string(), Stage::label);
             return StageOutcome::Skipped(format!("needs stage `{label}`, which failed"));
@@ -340,7 +351,9 @@ impl<'a> HostBuild<'a> {
                         )),
                     }
                 } else {
-                    notes.push(format!("base image `{image}`: its files are not emulated; the host's /usr and /etc stand in"));
+                    notes.push(format!(
+                        "base image `{image}`: its files are not emulated; the host's /usr and /etc stand in"
+                    ));
                 }
                 image_env(image)
             }
@@ -361,7 +374,9 @@ impl<'a> HostBuild<'a> {
         let log = self.log_path(stage);
         for op in &stage.ops {
             let result = match op {
-                Op::Mkdir(path) => crate::sandbox::make_mount_point(&root, path, true).map_err(|e| format!("WORKDIR {path}: {e}")),
+                Op::Mkdir(path) => {
+                    crate::sandbox::make_mount_point(&root, path, true).map_err(|e| format!("WORKDIR {path}: {e}"))
+                }
                 Op::Copy { from, sources, dest } => self.copy(&root, from, sources, dest, &mut notes),
                 Op::Run { argv, env, workdir, user, mounts } => {
                     self.run(stage, &root, argv, env, &image_env, workdir, user, mounts, &log, &mut notes)
@@ -379,7 +394,14 @@ impl<'a> HostBuild<'a> {
         StageOutcome::Built { notes }
     }
 
-    fn copy(&mut self, root: &Path, from: &Source, sources: &[String], dest: &str, notes: &mut Vec<String>) -> Result<(), String> {
+    fn copy(
+        &mut self,
+        root: &Path,
+        from: &Source,
+        sources: &[String],
+        dest: &str,
+        notes: &mut Vec<String>,
+    ) -> Result<(), String> {
         let (source_root, matcher) = match from {
             Source::Context => (self.context.to_path_buf(), Some(self.ignore.clone())),
             Source::Stage(i) if self.ready(*i) => (self.stage_root(*i), None),
@@ -441,8 +463,12 @@ impl<'a> HostBuild<'a> {
             notes.push(format!("USER {user}: names are not resolved; ran as root"));
             (0, 0)
         });
-        let mut binds: Vec<Bind> =
-            self.tools.binds.iter().map(|b| Bind { source: b.clone(), dest: b.display().to_string(), writable: false }).collect();
+        let mut binds: Vec<Bind> = self
+            .tools
+            .binds
+            .iter()
+            .map(|b| Bind { source: b.clone(), dest: b.display().to_string(), writable: false })
+            .collect();
         let mut tmpfs = Vec::new();
         let mut scratch = Vec::new();
         for mount in mounts {
@@ -501,7 +527,11 @@ impl<'a> HostBuild<'a> {
         .with_unlinked_dirs();
         let all = sandbox.host_binds();
         sandbox.prepare_root(&all).map_err(|e| format!("preparing {}: {e}", root.display()))?;
-        let file = std::fs::OpenOptions::new().create(true).append(true).open(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map_err(|e| format!("{}: {e}", log.display()))?;
         let err = file.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
         let status = Command::new("bwrap")
             .args(sandbox.args(&all, argv))
@@ -524,7 +554,8 @@ impl<'a> HostBuild<'a> {
 
 /// Adds `HOME` and the host toolchains to `PATH`.
 fn finish_env(env: &mut Vec<(String, String)>, tools: &HostTools, uid: u32) {
-    let path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone()).unwrap_or_else(|| DEFAULT_PATH.to_string());
+    let path =
+        env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone()).unwrap_or_else(|| DEFAULT_PATH.to_string());
     let mut parts: Vec<String> = path.split(':').map(str::to_string).collect();
     for dir in &tools.path_dirs {
         if !parts.contains(dir) {
@@ -549,9 +580,18 @@ pub struct RunSpec {
 }
 
 /// The sandbox and the binds of the final stage's container.
-pub fn runtime_sandbox(build: &HostBuild<'_>, stage: &Stage, spec: &RunSpec, argvs: &mut [&mut Vec<String>]) -> (Sandbox, Vec<Bind>) {
-    let mut binds: Vec<Bind> =
-        build.tools.binds.iter().map(|b| Bind { source: b.clone(), dest: b.display().to_string(), writable: false }).collect();
+pub fn runtime_sandbox(
+    build: &HostBuild<'_>,
+    stage: &Stage,
+    spec: &RunSpec,
+    argvs: &mut [&mut Vec<String>],
+) -> (Sandbox, Vec<Bind>) {
+    let mut binds: Vec<Bind> = build
+        .tools
+        .binds
+        .iter()
+        .map(|b| Bind { source: b.clone(), dest: b.display().to_string(), writable: false })
+        .collect();
     let root = build.stage_root(stage.index);
     for argv in argvs.iter_mut() {
         if let Some(program) = argv.first_mut() {

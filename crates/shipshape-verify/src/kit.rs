@@ -189,7 +189,8 @@ fn read_base(base: &Path) -> Result<Vec<(String, Doc)>, VerifyError> {
 
 fn apply_manifests(kit: &mut ServiceKit, docs: &[(String, Doc)], base: &Path) {
     let workload = docs.iter().find(|(_, d)| {
-        matches!(d.kind.as_str(), "Deployment" | "Rollout" | "StatefulSet") && !d.spec.template.spec.containers.is_empty()
+        matches!(d.kind.as_str(), "Deployment" | "Rollout" | "StatefulSet")
+            && !d.spec.template.spec.containers.is_empty()
     });
     let Some((file, workload)) = workload else { return };
     kit.manifest = Some(base.join(file).display().to_string());
@@ -205,8 +206,7 @@ fn apply_manifests(kit: &mut ServiceKit, docs: &[(String, Doc)], base: &Path) {
     kit.uid = container.security_context.run_as_user.or(pod.security_context.run_as_user);
     kit.gid = container.security_context.run_as_group.or(pod.security_context.run_as_group);
     kit.read_only_root = container.security_context.read_only_root_filesystem.unwrap_or(false);
-    let empty_dirs: Vec<&str> =
-        pod.volumes.iter().filter(|v| v.empty_dir.is_some()).map(|v| v.name.as_str()).collect();
+    let empty_dirs: Vec<&str> = pod.volumes.iter().filter(|v| v.empty_dir.is_some()).map(|v| v.name.as_str()).collect();
     kit.writable = container
         .volume_mounts
         .iter()

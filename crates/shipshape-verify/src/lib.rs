@@ -78,10 +78,8 @@ pub fn parse_env_file(text: &str) -> Result<Vec<(String, String)>, String> {
         let line = line.strip_prefix("export ").unwrap_or(line);
         let (key, value) = line.split_once('=').ok_or_else(|| format!("line {}: expected KEY=VALUE", index + 1))?;
         let value = value.trim();
-        let unquoted = ['"', '\'']
-            .iter()
-            .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
-            .unwrap_or(value);
+        let unquoted =
+            ['"', '\''].iter().find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q))).unwrap_or(value);
         out.push((key.trim().to_string(), unquoted.to_string()));
     }
     Ok(out)
@@ -130,10 +128,9 @@ pub fn verify(root: &Path, options: &Options) -> Result<Report, VerifyError> {
             _ => run_host(kit, &env, &tools, options.timeout, &secrets),
         };
         if !missing.is_empty() {
-            report.not_emulated.push(format!(
-                "secrets not given (pass them with --env or --env-file): {}",
-                missing.join(", ")
-            ));
+            report
+                .not_emulated
+                .push(format!("secrets not given (pass them with --env or --env-file): {}", missing.join(", ")));
         }
         let mut seen = std::collections::HashSet::new();
         report.not_emulated.retain(|note| seen.insert(note.clone()));
@@ -165,7 +162,10 @@ fn probe_steps(
     let mut steps = Vec::new();
     loop {
         if probe::port_open(port) {
-            steps.push(Step::passed("port", format!("127.0.0.1:{port} accepted a connection after {}s", started.elapsed().as_secs())));
+            steps.push(Step::passed(
+                "port",
+                format!("127.0.0.1:{port} accepted a connection after {}s", started.elapsed().as_secs()),
+            ));
             break;
         }
         if let Some(status) = exited() {
@@ -173,7 +173,11 @@ fn probe_steps(
             return steps;
         }
         if Instant::now() > deadline {
-            steps.push(Step::failed("port", format!("nothing listened on 127.0.0.1:{port} within {}s", timeout.as_secs()), log()));
+            steps.push(Step::failed(
+                "port",
+                format!("nothing listened on 127.0.0.1:{port} within {}s", timeout.as_secs()),
+                log(),
+            ));
             return steps;
         }
         std::thread::sleep(Duration::from_millis(250));
@@ -395,7 +399,8 @@ fn run_docker(
         }
     };
     let log = work.path().join("build.log");
-    let status = logged(Command::new("docker").args(docker::build_args(&kit.name, &kit.dockerfile, &kit.context)), &log);
+    let status =
+        logged(Command::new("docker").args(docker::build_args(&kit.name, &kit.dockerfile, &kit.context)), &log);
     match status {
         Ok(true) => report.steps.push(Step::passed("build", format!("docker build {}", docker::image_tag(&kit.name)))),
         Ok(false) => {
@@ -434,15 +439,16 @@ fn run_docker(
         read_log(&app_log, secrets)
     };
     let mut exited = || {
-        let out = Command::new("docker").args(["inspect", "--format", "{{.State.Running}}", &container]).output().ok()?;
+        let out =
+            Command::new("docker").args(["inspect", "--format", "{{.State.Running}}", &container]).output().ok()?;
         (String::from_utf8_lossy(&out.stdout).trim() == "false").then(|| "container stopped".to_string())
     };
     let steps = probe_steps(kit.port, kit.readiness_path.as_deref(), timeout, &mut exited, &capture);
     let answered = steps.iter().any(|s| s.name == "port" && s.status == Status::Passed);
     report.steps.extend(steps);
-    let healthcheck = std::fs::read_to_string(&kit.dockerfile)
-        .ok()
-        .and_then(|t| recipe::translate(&shipshape_dockerfile::parse(&t), &[]).final_stage().and_then(|s| s.healthcheck.clone()));
+    let healthcheck = std::fs::read_to_string(&kit.dockerfile).ok().and_then(|t| {
+        recipe::translate(&shipshape_dockerfile::parse(&t), &[]).final_stage().and_then(|s| s.healthcheck.clone())
+    });
     report.steps.push(match (answered, healthcheck) {
         (false, _) => Step::skipped("healthcheck", "the app is not listening"),
         (true, None) => Step::skipped("healthcheck", "the image has no HEALTHCHECK"),
@@ -454,7 +460,8 @@ fn run_docker(
             }
         }
     });
-    let _ = Command::new("docker").args(["rm", "--force", &container]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    let _ =
+        Command::new("docker").args(["rm", "--force", &container]).stdout(Stdio::null()).stderr(Stdio::null()).status();
     report
 }
 

@@ -25,19 +25,40 @@ pub enum Source {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunMount {
     /// A cache kept between builds.
-    Cache { target: String },
+    Cache {
+        target: String,
+    },
     /// The build context (or a stage) bound at `target`.
-    Bind { target: String, from: Source, source: String, writable: bool },
-    Tmpfs { target: String },
+    Bind {
+        target: String,
+        from: Source,
+        source: String,
+        writable: bool,
+    },
+    Tmpfs {
+        target: String,
+    },
     /// `secret` or `ssh`: not emulated.
-    Other { kind: String },
+    Other {
+        kind: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
     Mkdir(String),
-    Copy { from: Source, sources: Vec<String>, dest: String },
-    Run { argv: Vec<String>, env: Vec<(String, String)>, workdir: String, user: String, mounts: Vec<RunMount> },
+    Copy {
+        from: Source,
+        sources: Vec<String>,
+        dest: String,
+    },
+    Run {
+        argv: Vec<String>,
+        env: Vec<(String, String)>,
+        workdir: String,
+        user: String,
+        mounts: Vec<RunMount>,
+    },
     /// An instruction the host cannot replay (e.g. `ADD` of a URL).
     Unsupported(String),
 }
@@ -153,17 +174,7 @@ impl Recipe {
 
 /// `/a/b/../c/.` → `/a/c`.
 pub fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    shipshape_dockerfile::absolute_path(None, path)
 }
 
 /// `path` resolved against `workdir`, keeping a trailing `/`.
@@ -445,15 +456,23 @@ mod tests {
             build.ops[1],
             Op::Copy { from: Source::Context, sources: vec!["package.json".into()], dest: "/app/".into() }
         );
-        let Op::Run { argv, mounts, workdir, user, .. } = &build.ops[2] else { panic!("not a run: {:?}", build.ops[2]) };
+        let Op::Run { argv, mounts, workdir, user, .. } = &build.ops[2] else {
+            panic!("not a run: {:?}", build.ops[2])
+        };
         assert_eq!(argv, &["/bin/sh", "-c", "npm ci"]);
         assert_eq!(mounts, &[RunMount::Cache { target: "/root/.npm".into() }]);
         assert_eq!((workdir.as_str(), user.as_str()), ("/app", "0"));
         let runtime = &r.stages[1];
-        assert_eq!(runtime.ops[1], Op::Copy { from: Source::Stage(0), sources: vec!["/app".into()], dest: "/app".into() });
+        assert_eq!(
+            runtime.ops[1],
+            Op::Copy { from: Source::Stage(0), sources: vec!["/app".into()], dest: "/app".into() }
+        );
         assert_eq!(runtime.user, "65532:65532");
         assert_eq!(runtime.command, ["/nodejs/bin/node", "src/server.js"]);
-        assert_eq!(runtime.healthcheck.as_deref(), Some(&["/nodejs/bin/node".to_string(), "-e".into(), "1".into()][..]));
+        assert_eq!(
+            runtime.healthcheck.as_deref(),
+            Some(&["/nodejs/bin/node".to_string(), "-e".into(), "1".into()][..])
+        );
         assert_eq!(runtime.exposed, [8080]);
         assert_eq!(runtime.env, [("NODE_ENV".to_string(), "production".to_string())]);
         assert_eq!(r.needed_stages(), [0, 1]);
@@ -484,7 +503,9 @@ mod tests {
 
     #[test]
     fn healthcheck_shell_form_and_none() {
-        let r = recipe("FROM a\nHEALTHCHECK --retries=3 CMD curl -f http://127.0.0.1/ || exit 1\nFROM a AS b\nHEALTHCHECK NONE\n");
+        let r = recipe(
+            "FROM a\nHEALTHCHECK --retries=3 CMD curl -f http://127.0.0.1/ || exit 1\nFROM a AS b\nHEALTHCHECK NONE\n",
+        );
         assert_eq!(
             r.stages[0].healthcheck.as_deref(),
             Some(&["/bin/sh".to_string(), "-c".into(), "curl -f http://127.0.0.1/ || exit 1".into()][..])

@@ -198,7 +198,8 @@ mod tests {
 
     #[test]
     fn system_folders_bind_whole_when_the_stage_owns_nothing_inside() {
-        let sandbox = Sandbox { system: vec!["/usr".into(), "/etc".into()], owned: vec!["/app".into()], ..Sandbox::default() };
+        let sandbox =
+            Sandbox { system: vec!["/usr".into(), "/etc".into()], owned: vec!["/app".into()], ..Sandbox::default() };
         assert_eq!(dests(&sandbox.system_binds(&listing)), ["/usr", "/etc"]);
     }
 
@@ -224,10 +225,16 @@ mod tests {
             ..Sandbox::default()
         };
         let binds = [Bind { source: "/usr/bin/node".into(), dest: "/nodejs/bin/node".into(), writable: false }];
-        let args: Vec<String> =
-            sandbox.args(&binds, &["node".into(), "server.js".into()]).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        let args: Vec<String> = sandbox
+            .args(&binds, &["node".into(), "server.js".into()])
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         let text = args.join(" ");
-        assert!(text.contains("--uid 65532 --gid 65532 --ro-bind /w/stage / --ro-bind /usr/bin/node /nodejs/bin/node"), "{text}");
+        assert!(
+            text.contains("--uid 65532 --gid 65532 --ro-bind /w/stage / --ro-bind /usr/bin/node /nodejs/bin/node"),
+            "{text}"
+        );
         assert!(text.ends_with("--tmpfs /tmp --clearenv --setenv PORT 8080 --chdir /app -- node server.js"), "{text}");
     }
 

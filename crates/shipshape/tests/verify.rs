@@ -45,9 +45,8 @@ fn verify_example(name: &str, extra: &[&str]) -> Value {
     let mut args = vec!["verify", ".", "--mode", "host", "--format", "json", "--timeout", "90"];
     args.extend_from_slice(extra);
     let output = shipshape(&args, dir.path());
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
-        panic!("{name}: no JSON report; stderr: {}", String::from_utf8_lossy(&output.stderr))
-    });
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("{name}: no JSON report; stderr: {}", String::from_utf8_lossy(&output.stderr)));
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
     eprintln!("{name}: {text}");
     assert_eq!(output.status.code(), Some(0), "{name}: verify failed: {text}");
