@@ -107,6 +107,23 @@ pub(crate) fn preview_service(service: &ServicePlan) -> String {
     format!("{}-preview", service.name)
 }
 
+/// The Ingress the stable Service answers behind; Argo Rollouts derives the
+/// canary Ingress from it.
+pub(crate) fn ingress(service: &ServicePlan) -> String {
+    service.name.clone()
+}
+
+/// The host the Ingress answers on: a placeholder until set (DEPLOYMENT.md says so).
+pub(crate) fn ingress_host(service: &ServicePlan, env: Option<&Env>) -> String {
+    match env {
+        Some(env) => format!("{}.{}.example.com", service.name, env.name),
+        None => format!("{}.example.com", service.name),
+    }
+}
+
+/// The ingress controller class the canary traffic routing needs.
+pub(crate) const INGRESS_CLASS: &str = "nginx";
+
 pub(crate) fn analysis_template(service: &ServicePlan) -> String {
     format!("{}-health", service.name)
 }
