@@ -371,7 +371,15 @@ pub struct JobSpec {
 #[serde(rename_all = "camelCase")]
 pub struct IngressSpec {
     pub ingress_class_name: String,
+    pub tls: Vec<IngressTls>,
     pub rules: Vec<IngressRule>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressTls {
+    pub hosts: Vec<String>,
+    pub secret_name: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -186,6 +186,7 @@ fn ingress_object(plan: &Plan, service: &ServicePlan, name: &str, backend: &str,
         body: Spec {
             spec: IngressSpec {
                 ingress_class_name: layout::INGRESS_CLASS.into(),
+                tls: vec![IngressTls { hosts: vec![host.clone()], secret_name: format!("{name}-tls") }],
                 rules: vec![IngressRule {
                     host,
                     http: HttpIngressRuleValue {
@@ -424,7 +425,10 @@ fn overlay_files(plan: &Plan, service: &ServicePlan, env: &Env) -> Vec<Generated
         },
         Patch {
             target: PatchTarget { kind: "Ingress".into(), name: layout::ingress(service) },
-            patch: json_patch(&[("/spec/rules/0/host", layout::ingress_host(service, Some(env)))]),
+            patch: json_patch(&[
+                ("/spec/tls/0/hosts/0", layout::ingress_host(service, Some(env))),
+                ("/spec/rules/0/host", layout::ingress_host(service, Some(env))),
+            ]),
         },
         Patch {
             target: PatchTarget { kind: "ConfigMap".into(), name: config_name(service) },

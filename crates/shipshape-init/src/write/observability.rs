@@ -10,7 +10,7 @@ use shipshape_models::monitoring::*;
 
 use super::kustomize::{labels, HTTP_PORT_NAME};
 use super::layout::{self, Env};
-use super::rollouts::{MAX_P95_SECONDS};
+use super::rollouts::MAX_P95_SECONDS;
 use super::{yaml, GeneratedFile};
 use crate::plan::{Plan, ServicePlan, Strategy};
 
