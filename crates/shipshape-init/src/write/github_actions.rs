@@ -107,25 +107,26 @@ fn on_main(plan: &Plan) -> String {
     format!("github.event_name == 'push' && github.ref == 'refs/heads/{}'", plan.delivery.default_branch.value)
 }
 
-/// Pins the pushed digest in an environment's overlay and pushes the commit.
-fn gitops_update(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
-    let Some(target) = ENVIRONMENTS.iter().find(|e| e.name == env_name) else {
-        return run("No such environment", "exit 1");
-    };
-    let mut dirs = vec![layout::overlay_dir(plan, service, target)];
-    if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
-        dirs.push(layout::migration_overlay_dir(plan, service, target));
+/// Pins the pushed digest in the overlays of `env_names` and pushes that one commit.
+fn gitops_update(plan: &Plan, service: &ServicePlan, env_names: &[&str]) -> Step {
+    let mut dirs = Vec::new();
+    for target in ENVIRONMENTS.iter().filter(|e| env_names.contains(&e.name)) {
+        dirs.push(layout::overlay_dir(plan, service, target));
+        if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
+            dirs.push(layout::migration_overlay_dir(plan, service, target));
+        }
     }
     let mut script = String::from("set -eu\n");
     for dir in &dirs {
         script.push_str(&format!("(cd {dir} && kustomize edit set image \"$IMAGE=$IMAGE@$DIGEST\")\n"));
     }
+    let envs = env_names.join(" and ");
     script.push_str(&format!(
         "git config user.name \"github-actions[bot]\"\n\
          git config user.email \"41898282+github-actions[bot]@users.noreply.github.com\"\n\
          git add {files}\n\
          git diff --cached --quiet && exit 0\n\
-         git commit -m \"deploy({name}): {env_name} to $DIGEST\"\n\
+         git commit -m \"deploy({name}): {envs} to $DIGEST\"\n\
          git remote set-url origin \"https://x-access-token:$GITHUB_TOKEN@github.com/$GITHUB_REPOSITORY.git\"\n\
          for attempt in 1 2 3; do git pull --rebase origin \"$BRANCH\" && git push origin \"HEAD:$BRANCH\" && exit 0; sleep $((attempt * 5)); done\n\
          exit 1\n",
@@ -133,7 +134,7 @@ fn gitops_update(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
         name = service.name,
     ));
     Step {
-        name: format!("Pin the digest in the {env_name} overlay"),
+        name: format!("Pin the digest in the {envs} overlays"),
         env: env(&[
             ("DIGEST", "${{ needs.package.outputs.digest }}"),
             ("GITHUB_TOKEN", "${{ secrets.GITHUB_TOKEN }}"),
@@ -144,18 +145,65 @@ fn gitops_update(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
     }
 }
 
+/// Minutes a deploy job waits for the new digest to serve: a canary walks
+/// its steps and analysis first.
+const ROLLOUT_WAIT_MINUTES: u32 = 40;
+
+/// Waits until every running pod of the service in the environment runs
+/// the pushed digest, with the environment's read-only kubeconfig secret.
+fn digest_wait(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
+    let namespace = ENVIRONMENTS
+        .iter()
+        .find(|e| e.name == env_name)
+        .map_or_else(|| env_name.to_string(), |e| layout::namespace(plan, e));
+    let attempts = ROLLOUT_WAIT_MINUTES * 3;
+    Step {
+        name: "Wait until the new digest is the one serving".into(),
+        env: env(&[
+            ("DIGEST", "${{ needs.package.outputs.digest }}"),
+            ("KUBECONFIG_DATA", "${{ secrets.KUBECONFIG }}"),
+            ("NAMESPACE", &namespace),
+            ("APP", &service.name),
+        ]),
+        run: Some(format!(
+            "set -eu\n\
+             if [ -z \"$KUBECONFIG_DATA\" ]; then echo \"::error::set the environment secret KUBECONFIG (read-only access to $NAMESPACE)\"; exit 1; fi\n\
+             export KUBECONFIG=\"$RUNNER_TEMP/kubeconfig\"\n\
+             printf '%s' \"$KUBECONFIG_DATA\" > \"$KUBECONFIG\"\n\
+             ids=\"\"\n\
+             for attempt in $(seq 1 {attempts}); do\n\
+             \x20 ids=\"$(kubectl -n \"$NAMESPACE\" get pods -l \"app.kubernetes.io/name=$APP\" -o jsonpath='{{range .items[?(@.status.phase==\"Running\")]}}{{.status.containerStatuses[0].imageID}}{{\"\\n\"}}{{end}}')\"\n\
+             \x20 if [ -n \"$ids\" ] && ! printf '%s\\n' \"$ids\" | grep -v -q \"@$DIGEST\\$\"; then echo \"every running pod serves $DIGEST (attempt $attempt)\"; exit 0; fi\n\
+             \x20 sleep 20\n\
+             done\n\
+             echo \"::error::$DIGEST is not the digest serving in $NAMESPACE after {ROLLOUT_WAIT_MINUTES} minutes\"\n\
+             printf '%s\\n' \"$ids\"\n\
+             exit 1\n"
+        )),
+        ..Step::default()
+    }
+}
+
+/// The path verification requests: the health path, or, for a service
+/// probed over TCP, the root (any answer, even 404, shows it serves).
+fn verify_path(service: &ServicePlan) -> (String, &'static str) {
+    match &service.health_path.value {
+        Some(path) => (path.clone(), "--fail "),
+        None => ("/".to_string(), ""),
+    }
+}
+
 /// Waits until the environment serves the health endpoint.
 fn health_poll(service: &ServicePlan, url_var: &str) -> Step {
-    let path = service.health_path.value.clone().unwrap_or_else(|| "/".into());
+    let (path, fail) = verify_path(service);
     Step {
         name: "Wait until the new version is healthy".into(),
         env: env(&[("BASE_URL", &format!("${{{{ vars.{url_var} }}}}")), ("HEALTH_PATH", &path)]),
-        run: Some(
+        run: Some(format!(
             "set -eu\n\
              if [ -z \"$BASE_URL\" ]; then echo \"::error::set the repository variable with the environment's URL\"; exit 1; fi\n\
-             curl --fail --silent --show-error --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"$BASE_URL$HEALTH_PATH\"\n"
-                .to_string(),
-        ),
+             curl {fail}--silent --show-error --output /dev/null --write-out '%{{http_code}}\\n' --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"$BASE_URL$HEALTH_PATH\"\n"
+        )),
         ..Step::default()
     }
 }
@@ -284,9 +332,15 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     package.outputs = BTreeMap::from([("digest".to_string(), "${{ steps.build.outputs.digest }}".to_string())]);
     jobs.insert("package".to_string(), package);
 
-    let deploy = |name: &str, needs: &[&str], environment: &str, env_name: &str, url_var: &str| {
-        let mut job =
-            job(name, needs, &[("contents", "write")], vec![checkout(), gitops_update(plan, service, env_name)]);
+    let deploy = |name: &str, needs: &[&str], environment: &str, pinned: &[&str], url_var: &str| {
+        let serving = pinned.last().copied().unwrap_or(environment);
+        let mut job = job(
+            name,
+            needs,
+            &[("contents", "write")],
+            vec![checkout(), gitops_update(plan, service, pinned), digest_wait(plan, service, serving)],
+        );
+        job.timeout_minutes = ROLLOUT_WAIT_MINUTES + 10;
         job.environment =
             Some(Environment { name: environment.into(), url: Some(format!("${{{{ vars.{url_var} }}}}")) });
         job.concurrency = Some(Concurrency {
@@ -298,7 +352,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     };
     jobs.insert(
         "deploy-staging".to_string(),
-        deploy("Deploy to staging (GitOps)", &["package"], "staging", "staging", "STAGING_URL"),
+        deploy("Deploy to dev and staging (GitOps)", &["package"], "staging", &["dev", "staging"], "STAGING_URL"),
     );
     let mut smoke =
         job("Integration test on staging", &["deploy-staging"], &[], vec![health_poll(service, "STAGING_URL")]);
@@ -310,7 +364,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
             "Approve and deploy to production (GitOps)",
             &["package", "integration-test"],
             "production",
-            "prod",
+            &["prod"],
             "PRODUCTION_URL",
         ),
     );

@@ -1,6 +1,7 @@
 //! GitOps: Argo CD Applications under an app-of-apps, or Flux
-//! GitRepository + Kustomizations. Dev and staging sync by themselves with
-//! prune and self-heal; prod waits for a manual sync.
+//! GitRepository + Kustomizations. Every environment syncs by itself with
+//! prune and self-heal; what reaches prod is gated by CI, which pins the
+//! prod overlay only in the approved job.
 
 use std::collections::BTreeMap;
 

@@ -30,7 +30,7 @@ pub(crate) const ENVIRONMENTS: [Env; 3] = [
         cpu: "250m",
         memory: "512Mi",
         memory_limit: "1Gi",
-        automated: false,
+        automated: true,
     },
 ];
 
@@ -42,7 +42,9 @@ pub(crate) struct Env {
     pub cpu: &'static str,
     pub memory: &'static str,
     pub memory_limit: &'static str,
-    /// GitOps syncs this environment by itself; prod waits for a person.
+    /// GitOps syncs this environment by itself. Prod too: CI pins its
+    /// overlay only once the approval job has passed, so the sync follows
+    /// the approval instead of waiting for a second, manual one.
     pub automated: bool,
 }
 
