@@ -125,15 +125,22 @@ fn gitops_update(plan: &Plan, service: &ServicePlan, env_names: &[&str]) -> Step
         "git config user.name \"github-actions[bot]\"\n\
          git config user.email \"41898282+github-actions[bot]@users.noreply.github.com\"\n\
          git add {files}\n\
-         git diff --cached --quiet && exit 0\n\
-         git commit -m \"deploy({name}): {envs} to $DIGEST\"\n\
-         git remote set-url origin \"https://x-access-token:$GITHUB_TOKEN@github.com/$GITHUB_REPOSITORY.git\"\n\
-         for attempt in 1 2 3; do git pull --rebase origin \"$BRANCH\" && git push origin \"HEAD:$BRANCH\" && exit 0; sleep $((attempt * 5)); done\n\
-         exit 1\n",
+         if ! git diff --cached --quiet; then\n\
+         \x20 git commit -m \"deploy({name}): {envs} to $DIGEST\"\n\
+         \x20 git remote set-url origin \"https://x-access-token:$GITHUB_TOKEN@github.com/$GITHUB_REPOSITORY.git\"\n\
+         \x20 pushed=\"\"\n\
+         \x20 for attempt in 1 2 3; do\n\
+         \x20   if git pull --rebase origin \"$BRANCH\" && git push origin \"HEAD:$BRANCH\"; then pushed=1; break; fi\n\
+         \x20   sleep $((attempt * 5))\n\
+         \x20 done\n\
+         \x20 [ -n \"$pushed\" ] || exit 1\n\
+         fi\n\
+         echo \"revision=$(git rev-parse HEAD)\" >> \"$GITHUB_OUTPUT\"\n",
         files = dirs.join(" "),
         name = service.name,
     ));
     Step {
+        id: Some("pin".into()),
         name: format!("Pin the digest in the {envs} overlays"),
         env: env(&[
             ("DIGEST", "${{ needs.package.outputs.digest }}"),
@@ -141,6 +148,31 @@ fn gitops_update(plan: &Plan, service: &ServicePlan, env_names: &[&str]) -> Step
             ("BRANCH", &plan.delivery.default_branch.value),
         ]),
         run: Some(script),
+        ..Step::default()
+    }
+}
+
+/// Syncs Argo CD's prod Application to the commit the approved job pinned,
+/// through Argo CD's API (prod has no automated sync).
+fn argocd_sync(service: &ServicePlan, env_name: &str) -> Step {
+    Step {
+        name: "Sync the environment in Argo CD to the pinned commit".into(),
+        env: env(&[
+            ("ARGOCD_SERVER", "${{ vars.ARGOCD_SERVER }}"),
+            ("ARGOCD_AUTH_TOKEN", "${{ secrets.ARGOCD_AUTH_TOKEN }}"),
+            ("REVISION", "${{ steps.pin.outputs.revision }}"),
+            ("APP", &format!("{}-{env_name}", service.name)),
+        ]),
+        run: Some(
+            "set -eu\n\
+             if [ -z \"$ARGOCD_SERVER\" ] || [ -z \"$ARGOCD_AUTH_TOKEN\" ]; then echo \"::error::set the variable ARGOCD_SERVER and the environment secret ARGOCD_AUTH_TOKEN\"; exit 1; fi\n\
+             curl --fail --silent --show-error --retry 5 --retry-all-errors -X POST \\\n\
+             \x20 -H \"Authorization: Bearer $ARGOCD_AUTH_TOKEN\" -H \"Content-Type: application/json\" \\\n\
+             \x20 -d \"{\\\"revision\\\":\\\"$REVISION\\\",\\\"prune\\\":true}\" \\\n\
+             \x20 \"$ARGOCD_SERVER/api/v1/applications/$APP/sync\" > /dev/null\n\
+             echo \"$APP syncing to $REVISION\"\n"
+                .to_string(),
+        ),
         ..Step::default()
     }
 }
@@ -334,12 +366,13 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
 
     let deploy = |name: &str, needs: &[&str], environment: &str, pinned: &[&str], url_var: &str| {
         let serving = pinned.last().copied().unwrap_or(environment);
-        let mut job = job(
-            name,
-            needs,
-            &[("contents", "write")],
-            vec![checkout(), gitops_update(plan, service, pinned), digest_wait(plan, service, serving)],
-        );
+        let mut steps = vec![checkout(), gitops_update(plan, service, pinned)];
+        let manual_sync = ENVIRONMENTS.iter().any(|e| e.name == serving && !e.automated);
+        if manual_sync && plan.delivery.gitops == GitopsTool::Argocd {
+            steps.push(argocd_sync(service, serving));
+        }
+        steps.push(digest_wait(plan, service, serving));
+        let mut job = job(name, needs, &[("contents", "write")], steps);
         job.timeout_minutes = ROLLOUT_WAIT_MINUTES + 10;
         job.environment =
             Some(Environment { name: environment.into(), url: Some(format!("${{{{ vars.{url_var} }}}}")) });

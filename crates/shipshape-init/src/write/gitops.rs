@@ -1,7 +1,7 @@
 //! GitOps: Argo CD Applications under an app-of-apps, or Flux
-//! GitRepository + Kustomizations. Every environment syncs by itself with
-//! prune and self-heal; what reaches prod is gated by CI, which pins the
-//! prod overlay only in the approved job.
+//! GitRepository + Kustomizations. Dev and staging sync by themselves with
+//! prune and self-heal. Argo CD's prod is synced by the approved CI job, to
+//! the commit that job pinned; Flux applies that commit on its own.
 
 use std::collections::BTreeMap;
 

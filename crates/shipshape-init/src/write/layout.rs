@@ -30,7 +30,7 @@ pub(crate) const ENVIRONMENTS: [Env; 3] = [
         cpu: "250m",
         memory: "512Mi",
         memory_limit: "1Gi",
-        automated: true,
+        automated: false,
     },
 ];
 
@@ -42,9 +42,8 @@ pub(crate) struct Env {
     pub cpu: &'static str,
     pub memory: &'static str,
     pub memory_limit: &'static str,
-    /// GitOps syncs this environment by itself. Prod too: CI pins its
-    /// overlay only once the approval job has passed, so the sync follows
-    /// the approval instead of waiting for a second, manual one.
+    /// GitOps syncs this environment by itself. Argo CD's prod does not: the
+    /// approved CI job syncs it to the commit it pinned.
     pub automated: bool,
 }
 

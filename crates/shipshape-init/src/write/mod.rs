@@ -14,6 +14,8 @@ mod rollouts;
 
 use serde::Serialize;
 
+pub use docs::checklist;
+
 use crate::plan::{CiProvider, Plan, ServicePlan};
 
 /// The first comment of a kit file written for tools to read (a Dockerfile,

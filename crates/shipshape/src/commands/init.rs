@@ -22,8 +22,9 @@ enum Action {
 pub fn run(args: &InitArgs) -> Result<ExitStatus> {
     let root = &args.choices.path;
     let plan = shipshape_init::make_plan(root, &args.choices.options())?;
-    for warning in &plan.warnings {
-        eprintln!("warning: {warning}");
+    // Every default the kit rests on, also listed in DEPLOYMENT.md.
+    for item in write::checklist(&plan) {
+        eprintln!("warning: {item}");
     }
     let mut files = write::kit(&plan);
     let config_path = root.join(settings::CONFIG_FILE_NAME);
