@@ -70,13 +70,15 @@ pub fn checklist(plan: &Plan) -> Vec<String> {
         items.extend(service.warnings.iter().map(|w| format!("{}: {w}", service.name)));
     }
     let delivery = &plan.delivery;
-    if delivery.registry.origin == Origin::Default {
+    // A placeholder written into shipshape.toml by an earlier `init` is still one.
+    let placeholder = |origin: Origin, value: &str| origin == Origin::Default || value.contains("example.com");
+    if placeholder(delivery.registry.origin, &delivery.registry.value) {
         items.push(format!(
             "Registry: images are pushed to `{}`, a placeholder; set `registry` under `[init]` in shipshape.toml.",
             delivery.registry.value
         ));
     }
-    if delivery.repo_url.origin == Origin::Default {
+    if placeholder(delivery.repo_url.origin, &delivery.repo_url.value) {
         items.push(format!(
             "Repository URL: GitOps pulls from `{}`, a placeholder; set `repo-url` under `[init]` in shipshape.toml.",
             delivery.repo_url.value
@@ -86,6 +88,12 @@ pub fn checklist(plan: &Plan) -> Vec<String> {
         "Secret store: the ExternalSecrets read the `{SECRET_STORE}` ClusterSecretStore of External Secrets Operator; create it (Vault, a cloud secret manager…) or change `secretStoreRef`."
     ));
     for service in &plan.services {
+        if service.health_path.value.is_none() {
+            items.push(format!(
+                "{}: no HTTP health route found: the probes only open the TCP port and CI only checks that the service answers; set `health-path` under `[[init.services]]` in shipshape.toml.",
+                service.name
+            ));
+        }
         if !service.secret_env.is_empty() {
             let keys: Vec<String> = service.secret_env.iter().map(|s| format!("`{}`", s.value)).collect();
             items.push(format!(
