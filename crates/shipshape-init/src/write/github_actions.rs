@@ -51,24 +51,24 @@ fn checkout() -> Step {
     uses("Check out", &actions::CHECKOUT, &[("persist-credentials", "false")])
 }
 
-/// The folder the service's commands run in.
-fn working_dir(service: &ServicePlan) -> String {
-    service.dir.clone()
+/// The folder the service's commands run in, from the repository's top.
+fn working_dir(plan: &Plan, service: &ServicePlan) -> String {
+    layout::in_repo(plan, &service.dir)
 }
 
 /// Runs `commands` in the service's CI image, from the service folder.
-fn in_ci_image(service: &ServicePlan, commands: &[String]) -> String {
+fn in_ci_image(plan: &Plan, service: &ServicePlan, commands: &[String]) -> String {
     let script = commands.join(" && ");
     format!(
         "docker run --rm -v \"$PWD:/work\" -w \"/work/{dir}\" \"{image}\" sh -ec '{script}'",
-        dir = working_dir(service).trim_start_matches("./").trim_start_matches('.'),
+        dir = working_dir(plan, service).trim_start_matches("./").trim_start_matches('.'),
         image = service.ci.image,
         script = script.replace('\'', "'\\''"),
     )
 }
 
-fn cache_step(service: &ServicePlan) -> Step {
-    let dir = working_dir(service);
+fn cache_step(plan: &Plan, service: &ServicePlan) -> Step {
+    let dir = working_dir(plan, service);
     let keys: Vec<String> = service.ci.cache_key_files.iter().map(|f| format!("'{}'", join_path(&dir, f))).collect();
     uses(
         "Cache dependencies",
@@ -111,9 +111,9 @@ fn on_main(plan: &Plan) -> String {
 fn gitops_update(plan: &Plan, service: &ServicePlan, env_names: &[&str]) -> Step {
     let mut dirs = Vec::new();
     for target in ENVIRONMENTS.iter().filter(|e| env_names.contains(&e.name)) {
-        dirs.push(layout::overlay_dir(plan, service, target));
+        dirs.push(layout::in_repo(plan, &layout::overlay_dir(plan, service, target)));
         if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
-            dirs.push(layout::migration_overlay_dir(plan, service, target));
+            dirs.push(layout::in_repo(plan, &layout::migration_overlay_dir(plan, service, target)));
         }
     }
     let mut script = String::from("set -eu\n");
@@ -241,11 +241,11 @@ fn health_poll(service: &ServicePlan, url_var: &str) -> Step {
 }
 
 pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
-    let dir = working_dir(service);
-    let paths = if plan.services.len() > 1 {
+    let dir = working_dir(plan, service);
+    let paths = if plan.services.len() > 1 || plan.delivery.repo_dir != "." {
         vec![
             format!("{}/**", dir),
-            format!("{}/**", layout::deploy_dir(plan, service)),
+            format!("{}/**", layout::in_repo(plan, &layout::deploy_dir(plan, service))),
             format!(".github/workflows/{}.yml", service.name),
         ]
     } else {
@@ -255,13 +255,13 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     let mut jobs = IndexMap::new();
     let ci = &service.ci;
 
-    let mut build_steps = vec![checkout(), cache_step(service)];
+    let mut build_steps = vec![checkout(), cache_step(plan, service)];
     let mut build_commands = ci.install.clone();
     if let Some(build) = &service.build_command {
         build_commands.push(build.value.clone());
     }
     if !build_commands.is_empty() {
-        build_steps.push(run("Install and build", in_ci_image(service, &build_commands)));
+        build_steps.push(run("Install and build", in_ci_image(plan, service, &build_commands)));
     }
     jobs.insert("build".to_string(), job("Build", &[], &[("contents", "read")], build_steps));
 
@@ -273,7 +273,11 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
             "Test",
             &["build"],
             &[("contents", "read")],
-            vec![checkout(), cache_step(service), run("Run the tests", in_ci_image(service, &test_commands))],
+            vec![
+                checkout(),
+                cache_step(plan, service),
+                run("Run the tests", in_ci_image(plan, service, &test_commands)),
+            ],
         ),
     );
 
@@ -288,7 +292,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
             &[("contents", "read")],
             vec![
                 checkout(),
-                run("Dependency audit (fails on high and critical)", in_ci_image(service, &audit)),
+                run("Dependency audit (fails on high and critical)", in_ci_image(plan, service, &audit)),
                 run(
                     "Static analysis (Semgrep)",
                     format!("docker run --rm -v \"$PWD:/src\" -w /src {} semgrep scan --config p/default --error --metrics off {context}", actions::SEMGREP_IMAGE),
@@ -465,7 +469,8 @@ fn dependabot(plan: &Plan) -> Dependabot {
     };
     let mut updates = vec![update("github-actions", "/")];
     for service in &plan.services {
-        let directory = if service.dir == "." { "/".to_string() } else { format!("/{}", service.dir) };
+        let dir = layout::in_repo(plan, &service.dir);
+        let directory = if dir == "." { "/".to_string() } else { format!("/{dir}") };
         updates.push(update("docker", &directory));
         let ecosystem = match service.stack.value {
             Stack::Node => "npm",

@@ -56,10 +56,11 @@ fn base_job(stage: &str, image: GitlabImage, script: Vec<String>) -> GitlabJob {
     GitlabJob { stage: stage.into(), image, script, timeout: "30m".into(), ..GitlabJob::default() }
 }
 
-fn in_service_dir(service: &ServicePlan, commands: &[String]) -> Vec<String> {
+fn in_service_dir(plan: &Plan, service: &ServicePlan, commands: &[String]) -> Vec<String> {
     let mut out = Vec::new();
-    if service.dir != "." {
-        out.push(format!("cd {}", service.dir));
+    let dir = layout::in_repo(plan, &service.dir);
+    if dir != "." {
+        out.push(format!("cd {dir}"));
     }
     out.extend(commands.iter().cloned());
     out
@@ -72,16 +73,23 @@ fn stack_job(plan: &Plan, service: &ServicePlan, stage: &str, commands: &[String
     } else {
         format!("$CI_PROJECT_DIR/{path}")
     };
-    let mut job = base_job(stage, image(&service.ci.image), in_service_dir(service, commands));
+    let mut job = base_job(stage, image(&service.ci.image), in_service_dir(plan, service, commands));
     job.variables.insert(variable.into(), value);
     job.cache = Some(GitlabCache {
         key: GitlabCacheKey {
-            files: service.ci.cache_key_files.iter().take(2).map(|f| join(&service.dir, f)).collect(),
+            files: service
+                .ci
+                .cache_key_files
+                .iter()
+                .take(2)
+                .map(|f| join(&layout::in_repo(plan, &service.dir), f))
+                .collect(),
         },
         paths: vec![format!("{path}/")],
     });
-    if plan.services.len() > 1 {
-        job.rules = vec![GitlabRule { condition: None, changes: vec![format!("{}/**/*", service.dir)], when: None }];
+    if plan.services.len() > 1 || plan.delivery.repo_dir != "." {
+        let dir = layout::in_repo(plan, &service.dir);
+        job.rules = vec![GitlabRule { condition: None, changes: vec![format!("{dir}/**/*")], when: None }];
     }
     job
 }
@@ -111,9 +119,9 @@ fn docker_job(stage: &str, script: Vec<String>) -> GitlabJob {
 fn gitops_job(plan: &Plan, service: &ServicePlan, stage: &str, env_names: &[&str], needs: &str) -> GitlabJob {
     let mut dirs = Vec::new();
     for target in ENVIRONMENTS.iter().filter(|e| env_names.contains(&e.name)) {
-        dirs.push(layout::overlay_dir(plan, service, target));
+        dirs.push(layout::in_repo(plan, &layout::overlay_dir(plan, service, target)));
         if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
-            dirs.push(layout::migration_overlay_dir(plan, service, target));
+            dirs.push(layout::in_repo(plan, &layout::migration_overlay_dir(plan, service, target)));
         }
     }
     let envs = env_names.join(" and ");
@@ -202,7 +210,7 @@ pub(crate) fn pipeline(plan: &Plan) -> Pipeline {
     for service in &plan.services {
         let name = |job: &str| job_name(plan, service, job);
         let ci = &service.ci;
-        let context = if service.dir == "." { ".".to_string() } else { service.dir.clone() };
+        let context = layout::in_repo(plan, &service.dir);
         let image_name = layout::image(plan, service);
 
         let mut build = ci.install.clone();

@@ -47,6 +47,16 @@ pub(crate) struct Env {
     pub automated: bool,
 }
 
+/// `path` (relative to the planned folder) as a path from the top of the
+/// git repository, where CI runs and GitOps tools read.
+pub(crate) fn in_repo(plan: &Plan, path: &str) -> String {
+    match (plan.delivery.repo_dir.as_str(), path) {
+        (".", _) => path.to_string(),
+        (dir, ".") => dir.to_string(),
+        (dir, path) => format!("{dir}/{}", path.trim_start_matches("./")),
+    }
+}
+
 /// A short project name for namespaces and the GitOps root.
 pub(crate) fn project(plan: &Plan) -> String {
     let from_url = plan
