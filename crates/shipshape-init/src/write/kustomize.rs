@@ -238,6 +238,11 @@ fn base_files(plan: &Plan, service: &ServicePlan, dir: &str) -> Vec<GeneratedFil
         ("LOG_LEVEL".to_string(), "info".to_string()),
     ]);
     data.insert("APP_NAME".into(), service.name.clone());
+    for var in &service.config_env {
+        if let Some(value) = &var.value.value {
+            data.insert(var.value.name.clone(), value.clone());
+        }
+    }
     files.push(file(
         "configmap.yaml",
         yaml(&Object {

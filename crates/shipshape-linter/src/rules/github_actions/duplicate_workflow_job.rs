@@ -49,13 +49,18 @@ impl Rule for DuplicateWorkflowJob {
         if cx.role != YamlRole::GithubWorkflow {
             return;
         }
-        let Some(jobs) = cx.documents.first().and_then(|d| d.root.get("jobs")) else { return };
+        let Some(document) = cx.documents.first() else { return };
+        let Some(jobs) = document.root.get("jobs") else { return };
         let entries = jobs.as_mapping().unwrap_or(&[]);
-        for (i, entry) in entries.iter().enumerate() {
-            let Some(id) = entry.key.as_str() else { continue };
-            if entries[..i].iter().any(|e| e.key.as_str() == Some(id)) {
-                report.report(entry.key.span, format!("job `{id}` is defined twice; GitHub rejects the workflow"));
+        // The parser keeps the last of two equal keys and records the pair.
+        for duplicate in &document.duplicate_keys {
+            if entries.iter().any(|e| e.key.span == duplicate.span) {
+                let id = &duplicate.key;
+                report.report(duplicate.span, format!("job `{id}` is defined twice; GitHub rejects the workflow"));
             }
+        }
+        for entry in entries {
+            let Some(id) = entry.key.as_str() else { continue };
             let steps = entry.value.get("steps").map(|s| s.items()).unwrap_or(&[]);
             for (j, step) in steps.iter().enumerate() {
                 let Some(step_id) = step.get("id") else { continue };
