@@ -152,14 +152,6 @@ fn test_file(rule: &Value, case: &Case) -> Value {
     })
 }
 
-fn copy_app(app: &Path, dir: &Path) {
-    for file in shipshape_testkit::files_under(app) {
-        let target = dir.join(file.strip_prefix(app).unwrap_or(&file));
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&file, &target).expect("copy");
-    }
-}
-
 #[test]
 fn every_alert_fires_and_stays_quiet_under_promtool() {
     let Some(promtool) = promtool() else {
@@ -172,7 +164,7 @@ fn every_alert_fires_and_stays_quiet_under_promtool() {
     for app in shipshape_testkit::example_apps(&repo_root().join("examples")) {
         for strategy in ["canary", "rolling"] {
             let dir = tempfile::tempdir().expect("temp dir");
-            copy_app(&app, dir.path());
+            shipshape_testkit::materialize(&app, dir.path()).expect("copy the app");
             let output = Command::new(env!("CARGO_BIN_EXE_shipshape"))
                 .args(["init", ".", "--strategy", strategy])
                 .current_dir(dir.path())

@@ -5,19 +5,11 @@
 use std::path::Path;
 use std::process::Command;
 
-fn copy_app(app: &Path, dir: &Path) {
-    for file in shipshape_testkit::files_under(app) {
-        let target = dir.join(file.strip_prefix(app).unwrap_or(&file));
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&file, &target).expect("copy");
-    }
-}
-
 #[test]
 fn a_subfolder_gets_ci_at_the_repository_top_and_gitops_paths_from_it() {
     let repo = tempfile::tempdir().expect("temp dir");
     let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/python-fastapi");
-    copy_app(&app, &repo.path().join("backend"));
+    shipshape_testkit::materialize(&app, &repo.path().join("backend")).expect("copy the app");
     std::fs::create_dir_all(repo.path().join(".git")).expect("mkdir .git");
     std::fs::write(repo.path().join(".git/config"), "[remote \"origin\"]\n\turl = git@github.com:acme/shop.git\n")
         .expect("write git config");
