@@ -19,7 +19,7 @@ use crate::redaction;
 use crate::registry;
 use crate::roles::YamlRole;
 use crate::rule::{redact, Domain, Reporter, Rule, RuleMeta, Violation};
-use crate::rules::general::{ParseError, SuppressionWithoutReason};
+use crate::rules::general::{InputBudgetExceeded, ParseError, SuppressionWithoutReason};
 use crate::suppression::{self, Suppression};
 
 /// Files up to this size are parsed; larger ones are scanned for secrets only.
@@ -38,6 +38,10 @@ const SCAN_CHUNK: usize = 1024 * 1024;
 /// across the cut is still found.
 const OVERLAP_LINES: usize = 32;
 const OVERLAP_BYTES: usize = 64 * 1024;
+/// Longest snippet line shown; longer lines are cut.
+const SNIPPET_BYTES: usize = 1024;
+/// Findings of one rule shown per line; more become one `input-budget-exceeded`.
+const FINDINGS_PER_LINE: usize = 20;
 
 /// Kinds kept out of the cross-object set: large and never related.
 const NOT_RELATED: &[&str] = &["CustomResourceDefinition"];
@@ -673,14 +677,21 @@ fn resolve(
     let mut findings = Vec::new();
     let mut suppressed = 0;
     let mut line_texts: HashMap<(usize, usize), String> = HashMap::new();
+    let budget_severity = settings.severity_of(InputBudgetExceeded::META.id);
     for (file_id, result) in results.iter().enumerate() {
-        let secrets: Vec<Span> = result.violations.iter().filter_map(|v| v.secret).collect();
-        let known: Vec<&str> = secrets.iter().filter_map(|s| result.text.get(s.start..s.end)).collect();
-        let file = ResolvedFile { result, secrets: &secrets, known: &known };
+        let secrets = Secrets::new(result.violations.iter().filter_map(|v| v.secret).collect());
+        let file = ResolvedFile { result, secrets: &secrets };
+        // Findings of one rule per line: past the budget, one finding says how many more.
+        let mut per_line: HashMap<(&str, usize), usize> = HashMap::new();
         for violation in &result.violations {
             let Some(severity) = settings.severity_of(violation.rule.id) else {
                 continue;
             };
+            let count = per_line.entry((violation.rule.id, result.index.line_of(violation.span.start))).or_insert(0);
+            *count += 1;
+            if *count > FINDINGS_PER_LINE {
+                continue;
+            }
             let finding = file.finding(violation.rule, severity, violation.span, &violation.message);
             if result.suppressions.iter().any(|s| s.covers(violation.rule.id, finding.line)) {
                 suppressed += 1;
@@ -688,6 +699,22 @@ fn resolve(
             }
             line_texts.insert((file_id, finding.line), file.line(finding.line));
             findings.push((file_id, finding));
+        }
+        if let Some(severity) = budget_severity {
+            let mut over: Vec<((&str, usize), usize)> =
+                per_line.into_iter().filter(|(_, count)| *count > FINDINGS_PER_LINE).collect();
+            over.sort_unstable();
+            for ((rule, line), count) in over {
+                let start = result.index.line_start(line);
+                let message = format!(
+                    "{} more `{rule}` findings on this line are not shown (at most {FINDINGS_PER_LINE} per line)",
+                    count - FINDINGS_PER_LINE
+                );
+                let span = Span::new(start, start);
+                let finding = file.finding(&InputBudgetExceeded::META, severity, span, &message);
+                line_texts.insert((file_id, finding.line), file.line(finding.line));
+                findings.push((file_id, finding));
+            }
         }
         if let Some(severity) = settings.severity_of(SuppressionWithoutReason::META.id) {
             for s in &result.suppressions {
@@ -708,8 +735,8 @@ fn resolve(
     }
     findings.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()));
     findings.dedup_by(|a, b| a.1.sort_key() == b.1.sort_key() && a.1.end_line == b.1.end_line);
-    let lines: Vec<String> =
-        findings.iter().map(|(id, f)| line_texts.get(&(*id, f.line)).cloned().unwrap_or_default()).collect();
+    let lines: Vec<&str> =
+        findings.iter().map(|(id, f)| line_texts.get(&(*id, f.line)).map_or("", String::as_str)).collect();
     let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
     assign_fingerprints(&mut findings, &lines);
     LintOutcome { findings, skipped, files_scanned, suppressed }
@@ -720,9 +747,7 @@ fn resolve(
 /// and line goes through redaction and the control-character filter.
 struct ResolvedFile<'a> {
     result: &'a FileResult,
-    secrets: &'a [Span],
-    /// The text of each secret, masked wherever a message quotes it.
-    known: &'a [&'a str],
+    secrets: &'a Secrets,
 }
 
 impl ResolvedFile<'_> {
@@ -742,7 +767,12 @@ impl ResolvedFile<'_> {
         }
         let shown_end = end.line.min(start.line + SNIPPET_LINES - 1);
         let snippet = (start.line..=shown_end).map(|line| self.line(line)).collect();
-        let message = redaction::redact_message(message, self.known);
+        // A message may quote a secret of the lines it is about.
+        let from = result.index.line_start(start.line - 1);
+        let to = result.index.line_start(end.line - 1) + result.index.line_text(&result.text, end.line).len();
+        let known: Vec<&str> =
+            self.secrets.overlapping(from, to).iter().filter_map(|s| result.text.get(s.start..s.end)).collect();
+        let message = redaction::redact_message(message, &known);
         Finding {
             rule: rule.id,
             severity,
@@ -757,19 +787,67 @@ impl ResolvedFile<'_> {
         }
     }
 
-    /// The text of 1-based `line`, redacted and filtered.
+    /// The text of 1-based `line`, redacted, clipped and filtered.
     fn line(&self, line: usize) -> String {
-        let redacted = redaction::redact_text(&redacted_line(self.result, line, self.secrets));
-        sanitize(&redacted).into_owned()
+        let clipped = clipped(redacted_line(self.result, line, self.secrets));
+        sanitize(&redaction::redact_text(&clipped)).into_owned()
+    }
+}
+
+/// A snippet line cut to [`SNIPPET_BYTES`], marked with `…` when cut.
+fn clipped(mut line: String) -> String {
+    if line.len() > SNIPPET_BYTES {
+        let mut end = SNIPPET_BYTES;
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        line.truncate(end);
+        line.push('…');
+    }
+    line
+}
+
+/// The secret spans of a file, sorted, for finding those on a line
+/// without looking at every one.
+#[derive(Default)]
+struct Secrets {
+    spans: Vec<Span>,
+    /// `max_end[i]`: the largest end among `spans[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl Secrets {
+    fn new(mut spans: Vec<Span>) -> Self {
+        spans.sort();
+        let max_end = spans
+            .iter()
+            .scan(0, |max, s| {
+                *max = s.end.max(*max);
+                Some(*max)
+            })
+            .collect();
+        Self { spans, max_end }
+    }
+
+    fn overlapping(&self, start: usize, end: usize) -> Vec<Span> {
+        let before_end = self.spans.partition_point(|s| s.start < end);
+        let mut found: Vec<Span> = (0..before_end)
+            .rev()
+            .take_while(|i| self.max_end.get(*i).is_some_and(|m| *m > start))
+            .filter_map(|i| self.spans.get(i).copied())
+            .filter(|s| s.end > start)
+            .collect();
+        found.reverse();
+        found
     }
 }
 
 /// The text of 1-based `line` with every secret in it redacted.
-fn redacted_line(result: &FileResult, line: usize, secrets: &[Span]) -> String {
+fn redacted_line(result: &FileResult, line: usize, secrets: &Secrets) -> String {
     let start = result.index.line_start(line - 1);
     let text = result.index.line_text(&result.text, line);
     let end = start + text.len();
-    let mut overlapping: Vec<Span> = secrets.iter().copied().filter(|s| s.start < end && s.end > start).collect();
+    let mut overlapping = secrets.overlapping(start, end);
     if overlapping.is_empty() {
         return text.to_string();
     }
