@@ -303,7 +303,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
                 ),
                 run(
                     "Build the image for scanning",
-                    format!("docker build --tag scan-target:${{GITHUB_SHA}} {}", layout::docker_build_args(service)),
+                    format!("docker build --tag scan-target:${{GITHUB_SHA}} {}", layout::docker_build_args(plan, service)),
                 ),
                 run(
                     "Container scan (Trivy, fails on high and critical)",
@@ -317,7 +317,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     );
 
     let image = layout::image(plan, service);
-    let build_context = layout::build_context(service);
+    let build_context = layout::build_context(plan, service);
     let tags = format!("{image}:${{{{ github.sha }}}}");
     let mut build_push: Vec<(&str, &str)> = vec![
         ("context", &build_context),
@@ -326,7 +326,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
         ("provenance", "mode=max"),
         ("sbom", "true"),
     ];
-    let dockerfile = layout::dockerfile_outside_context(service);
+    let dockerfile = layout::dockerfile_outside_context(plan, service);
     if let Some(file) = &dockerfile {
         build_push.insert(1, ("file", file));
     }

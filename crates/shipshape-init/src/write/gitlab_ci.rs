@@ -243,7 +243,7 @@ pub(crate) fn pipeline(plan: &Plan) -> Pipeline {
         jobs.insert(name("secret-scan"), secrets);
         let mut container_scan = docker_job("security", Vec::new());
         container_scan.script = vec![
-            format!("docker build --tag \"scan-target:$CI_COMMIT_SHA\" {}", layout::docker_build_args(service)),
+            format!("docker build --tag \"scan-target:$CI_COMMIT_SHA\" {}", layout::docker_build_args(plan, service)),
             "docker save \"scan-target:$CI_COMMIT_SHA\" -o image.tar".into(),
             format!(
                 "docker run --rm -v \"$PWD/image.tar:/image.tar:ro\" {} image --input /image.tar --exit-code 1 --severity HIGH,CRITICAL --ignore-unfixed",
@@ -260,7 +260,7 @@ pub(crate) fn pipeline(plan: &Plan) -> Pipeline {
                 "docker buildx create --use".into(),
                 format!(
                     "docker buildx build --push --provenance=mode=max --sbom=true --metadata-file build.json --tag \"$IMAGE:$CI_COMMIT_SHA\" {}",
-                    layout::docker_build_args(service)
+                    layout::docker_build_args(plan, service)
                 ),
                 "sed -n 's/.*\"containerimage.digest\": *\"\\([^\"]*\\)\".*/\\1/p' build.json > image-digest.txt".into(),
                 "DIGEST=\"$(cat image-digest.txt)\"".into(),

@@ -150,20 +150,44 @@ pub(crate) fn gitops_dir() -> &'static str {
     "deploy/gitops"
 }
 
-/// The folder the image is built from, relative to the repository root.
-pub(crate) fn build_context(service: &ServicePlan) -> String {
-    service.build_context.clone().unwrap_or_else(|| service.dir.clone())
+/// True when the image is built from another folder than the service's.
+pub(crate) fn context_elsewhere(service: &ServicePlan) -> bool {
+    service.build_context.as_ref().is_some_and(|context| *context != service.dir)
+}
+
+/// The folder the image is built from, from the top of the git repository.
+pub(crate) fn build_context(plan: &Plan, service: &ServicePlan) -> String {
+    normalized(&in_repo(plan, service.build_context.as_ref().unwrap_or(&service.dir)))
 }
 
 /// The service's Dockerfile when the build context is another folder.
-pub(crate) fn dockerfile_outside_context(service: &ServicePlan) -> Option<String> {
-    (build_context(service) != service.dir).then(|| format!("{}/Dockerfile", service.dir))
+pub(crate) fn dockerfile_outside_context(plan: &Plan, service: &ServicePlan) -> Option<String> {
+    context_elsewhere(service).then(|| normalized(&in_repo(plan, &format!("{}/Dockerfile", service.dir))))
 }
 
 /// `docker build` arguments: the Dockerfile when needed, then the context.
-pub(crate) fn docker_build_args(service: &ServicePlan) -> String {
-    match dockerfile_outside_context(service) {
-        Some(file) => format!("--file {file} {}", build_context(service)),
-        None => build_context(service),
+pub(crate) fn docker_build_args(plan: &Plan, service: &ServicePlan) -> String {
+    match dockerfile_outside_context(plan, service) {
+        Some(file) => format!("--file {file} {}", build_context(plan, service)),
+        None => build_context(plan, service),
+    }
+}
+
+/// `path` without `.` and `folder/..` segments (`.` when nothing is left).
+fn normalized(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
     }
 }
