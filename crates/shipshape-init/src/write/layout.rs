@@ -191,3 +191,15 @@ fn normalized(path: &str) -> String {
         parts.join("/")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::normalized;
+
+    #[test]
+    fn paths_lose_dot_and_parent_segments() {
+        assert_eq!(normalized("backend/.."), ".");
+        assert_eq!(normalized("./apps/api/../web"), "apps/web");
+        assert_eq!(normalized("../lib"), "../lib");
+    }
+}
