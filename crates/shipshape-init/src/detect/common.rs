@@ -110,7 +110,7 @@ pub(crate) fn is_secret_env(name: &str) -> bool {
     if NOT.iter().any(|s| upper.ends_with(s)) {
         return false;
     }
-    WORDS.iter().any(|w| upper.contains(w)) || URLS.iter().any(|u| upper.ends_with(u))
+    WORDS.iter().any(|w| upper.contains(w)) || URLS.iter().any(|u| upper.ends_with(u)) || upper.ends_with("_KEY")
 }
 
 static DOTENV_KEY: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*="));

@@ -160,7 +160,8 @@ fn cache_mounts(command: &CachedCommand, uid: Option<u32>) -> Vec<String> {
 /// folder on its own so it keeps its name.
 fn dependency_copies(files: &[String], service: &ServicePlan) -> Vec<Instruction> {
     let is_dir = |f: &String| matches!(f.as_str(), ".mvn" | "gradle");
-    let plain: Vec<String> = files.iter().filter(|f| !is_dir(f)).cloned().collect();
+    let nested = |f: &String| !is_dir(f) && f.contains('/');
+    let plain: Vec<String> = files.iter().filter(|f| !is_dir(f) && !nested(f)).cloned().collect();
     let mut out = Vec::new();
     if !plain.is_empty() {
         out.push(Instruction::Copy { from: None, chown: None, sources: plain, dest: "./".into() });
@@ -172,6 +173,10 @@ fn dependency_copies(files: &[String], service: &ServicePlan) -> Vec<Instruction
             sources: vec![format!("{dir}/")],
             dest: format!("{dir}/"),
         });
+    }
+    // A file in a subfolder keeps its path (e.g. a Prisma schema a postinstall reads).
+    for file in files.iter().filter(|f| nested(f)) {
+        out.push(Instruction::Copy { from: None, chown: None, sources: vec![file.clone()], dest: file.clone() });
     }
     let _ = service;
     out
@@ -292,7 +297,7 @@ pub(crate) fn dockerfile(plan: &Plan, service: &ServicePlan) -> DockerfileAst {
 /// Paths the build never needs, per stack.
 fn ignored_paths(stack: Stack) -> &'static [&'static str] {
     match stack {
-        Stack::Node => &["node_modules", "npm-debug.log*", ".next/cache", "coverage", "dist"],
+        Stack::Node => &["node_modules", "npm-debug.log*", ".next/cache", "coverage", "dist", ".cache"],
         Stack::Python => &["__pycache__", "*.py[cod]", ".venv", "venv", ".pytest_cache", ".mypy_cache", "*.egg-info"],
         Stack::Go => &["bin", "*.test", "vendor"],
         Stack::Rust => &["target"],
