@@ -53,21 +53,41 @@ fn major_version(spec: &str) -> Option<String> {
     (!digits.is_empty()).then_some(digits)
 }
 
-fn node_version(dir: &ServiceDir, pkg: &Value) -> Detected<String> {
+/// Node.js lines with official and distroless images that are still
+/// supported (Node 20 reached end of life on 2026-04-30).
+const SUPPORTED_MAJORS: &[u32] = &[22, 24];
+
+/// The nearest supported line at or above `major`, else the newest.
+fn supported_major(major: &str) -> String {
+    let wanted: u32 = major.parse().unwrap_or(0);
+    let newest = SUPPORTED_MAJORS.last().copied().unwrap_or(24);
+    SUPPORTED_MAJORS.iter().copied().find(|m| *m >= wanted).unwrap_or(newest).to_string()
+}
+
+/// The Node.js major the repository asks for, before mapping to a supported line.
+fn requested_node(dir: &ServiceDir, pkg: &Value) -> Option<(String, Evidence)> {
     if let Some(spec) = pkg.pointer("/engines/node").and_then(Value::as_str) {
         if let Some(major) = major_version(spec) {
-            return Detected::found(
-                major,
-                dir.evidence_at("package.json", "\"node\"", format!("engines.node is `{spec}`")),
-            );
+            return Some((major, dir.evidence_at("package.json", "\"node\"", format!("engines.node is `{spec}`"))));
         }
     }
-    for file in [".nvmrc", ".node-version"] {
-        if let Some(major) = dir.read(file).as_deref().and_then(major_version) {
-            return Detected::found(major, dir.evidence(file, Some(1), format!("{file} pins Node")));
+    [".nvmrc", ".node-version"].iter().find_map(|file| {
+        let major = dir.read(file).as_deref().and_then(major_version)?;
+        Some((major, dir.evidence(file, Some(1), format!("{file} pins Node"))))
+    })
+}
+
+fn node_version(dir: &ServiceDir, pkg: &Value) -> Detected<String> {
+    match requested_node(dir, pkg) {
+        Some((major, mut evidence)) => {
+            let supported = supported_major(&major);
+            if supported != major {
+                evidence.detail = format!("{}; Node {major} has no supported image, using {supported}", evidence.detail);
+            }
+            Detected::found(supported, evidence)
         }
+        None => version_or_default(DEFAULT_VERSION, "Node.js"),
     }
-    version_or_default(DEFAULT_VERSION, "Node.js")
 }
 
 fn framework(dir: &ServiceDir, pkg: &Value) -> Option<Detected<String>> {
@@ -450,8 +470,10 @@ fn has_tests(dir: &ServiceDir) -> bool {
                 || name.contains(".spec.")
                 || name.contains("_test.")
                 || f.contains("__tests__/")
+                || name.contains("-test.")
+                || name.starts_with("test-")
                 || f.starts_with("test/")
-                || f.starts_with("tests/"))
+                || f.contains("/test/"))
     })
 }
 
@@ -651,6 +673,10 @@ impl Provider for Node {
         if let Some((path, _)) = &schema {
             secrets.extend(prisma_secrets(dir, path));
         }
+        // Prisma picks its engine by the OpenSSL it finds: the slim image has
+        // none, the full one has OpenSSL 3 like the distroless runtime.
+        let build_image =
+            if schema.is_some() { format!("node:{v}-bookworm") } else { format!("node:{v}-bookworm-slim") };
         let mut ci_install = vec![commands.ci_cache_env.clone(), commands.install.clone()];
         ci_install.extend(prisma_generate);
         let test = test_commands(dir, &pkg, &manager.value).unwrap_or_default();
@@ -665,7 +691,7 @@ impl Provider for Node {
             migration: migration.map(|(m, _)| m),
             secret_env: secrets,
             image: ImageRecipe {
-                build_image: format!("node:{v}-bookworm-slim"),
+                build_image: build_image.clone(),
                 build_env,
                 runtime_image,
                 runtime_has_shell: has_shell,
@@ -687,7 +713,7 @@ impl Provider for Node {
                 static_probe: false,
             },
             ci: CiCommands {
-                image: format!("node:{v}-bookworm-slim"),
+                image: build_image,
                 install: ci_install,
                 test,
                 audit: vec![match manager.value.as_str() {
@@ -711,6 +737,12 @@ impl Provider for Node {
         let pkg = package_json(dir);
         let framework = framework(dir, &pkg);
         let mut warnings = Vec::new();
+        if let Some((major, _)) = requested_node(dir, &pkg).filter(|(m, _)| *m != supported_major(m)) {
+            warnings.push(format!(
+                "the app asks for Node {major}, which is end-of-life or has no image; the kit uses Node {}",
+                supported_major(&major)
+            ));
+        }
         if start(dir, &pkg, framework.as_ref().map(|f| f.value.as_str()), facts.port.value, &mut warnings).is_none() {
             warnings.push(
                 "no built entry point found; the image starts with `npm start`, whose program must be a production dependency".to_string(),

@@ -21,7 +21,7 @@ static SCHEMA_KEY: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?m)^\s*([A-Z][A-Z0-9_]*)\s*:\s*((?:z|zod|Joi|joi)\s*\.[^\n]*)")
 });
 static DOTENV_LINE: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(?m)^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*("[^"]*"|'[^']*'|[^#\n]*)"#));
+    LazyLock::new(|| re(r#"(?m)^[ \t]*(?:export[ \t]+)?([A-Z][A-Z0-9_]*)[ \t]*=[ \t]*("[^"\n]*"|'[^'\n]*'|[^#\n]*)"#));
 /// `process.env.X || 'value'` and `process.env.X ?? 'value'`.
 static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
     re(r#"process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])\s*(?:\|\||\?\?)\s*['"`]?([^'"`\s,;)]*)"#)
