@@ -82,7 +82,8 @@ fn node_version(dir: &ServiceDir, pkg: &Value) -> Detected<String> {
         Some((major, mut evidence)) => {
             let supported = supported_major(&major);
             if supported != major {
-                evidence.detail = format!("{}; Node {major} has no supported image, using {supported}", evidence.detail);
+                evidence.detail =
+                    format!("{}; Node {major} has no supported image, using {supported}", evidence.detail);
             }
             Detected::found(supported, evidence)
         }
@@ -136,8 +137,20 @@ const BINS: &[(&str, &str, &str)] = &[
 /// Commands of build and development tools: a start script that calls one
 /// cannot run once development dependencies are pruned.
 const BUILD_TOOLS: &[&str] = &[
-    "nx", "nest", "tsc", "ts-node-dev", "nodemon", "vite", "webpack", "turbo", "concurrently", "tsx", "react-scripts",
-    "npm-run-all", "run-p", "run-s",
+    "nx",
+    "nest",
+    "tsc",
+    "ts-node-dev",
+    "nodemon",
+    "vite",
+    "webpack",
+    "turbo",
+    "concurrently",
+    "tsx",
+    "react-scripts",
+    "npm-run-all",
+    "run-p",
+    "run-s",
 ];
 
 /// How the runtime starts the app: the arguments after `node`, and the
@@ -309,7 +322,11 @@ pub(crate) fn prisma_schema(dir: &ServiceDir, pkg: &Value) -> Option<(String, Ev
     if let Some(path) = pkg.pointer("/prisma/schema").and_then(Value::as_str) {
         let path = path.trim_start_matches("./").to_string();
         if dir.has(&path) || dir.has_dir(&path) {
-            let evidence = dir.evidence_at("package.json", "\"schema\"", format!("package.json sets the Prisma schema to `{path}`"));
+            let evidence = dir.evidence_at(
+                "package.json",
+                "\"schema\"",
+                format!("package.json sets the Prisma schema to `{path}`"),
+            );
             return Some((path, evidence));
         }
     }
@@ -328,7 +345,10 @@ fn prisma_secrets(dir: &ServiceDir, schema: &str) -> Vec<Detected<String>> {
         .into_iter()
         .filter_map(|hit| {
             let name = hit.group(1)?.to_string();
-            Some(Detected::found(name.clone(), dir.evidence(schema, Some(hit.line), format!("the datasource reads `{name}`"))))
+            Some(Detected::found(
+                name.clone(),
+                dir.evidence(schema, Some(hit.line), format!("the datasource reads `{name}`")),
+            ))
         })
         .collect()
 }
@@ -339,7 +359,9 @@ fn migration(dir: &ServiceDir, pkg: &Value, node: &str) -> Option<(Detected<Migr
     let schema = prisma_schema(dir, pkg);
     let (tool, evidence) = if let Some((_, evidence)) = &schema {
         ("prisma", evidence.clone())
-    } else if let Some(file) = has_dependency(pkg, "knex").then(|| dir.files().iter().find(|f| f.starts_with("knexfile."))).flatten() {
+    } else if let Some(file) =
+        has_dependency(pkg, "knex").then(|| dir.files().iter().find(|f| f.starts_with("knexfile."))).flatten()
+    {
         ("knex", dir.evidence(file, None, "knexfile configures migrations"))
     } else if has_dependency(pkg, "sequelize-cli") {
         ("sequelize", dir.evidence_at("package.json", "\"sequelize-cli\"", "depends on sequelize-cli"))
@@ -370,7 +392,9 @@ fn migration(dir: &ServiceDir, pkg: &Value, node: &str) -> Option<(Detected<Migr
 static ROUTER_MOUNT: LazyLock<Regex> =
     LazyLock::new(|| re(r#"\.use\(\s*['"`](/[A-Za-z0-9_./-]*)['"`]\s*,\s*([A-Za-z_$][\w$]*)"#));
 static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?:import\s+([A-Za-z_$][\w$]*)\s+from\s+|(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*)['"`]([^'"`]+)['"`]"#)
+    re(
+        r#"(?:import\s+([A-Za-z_$][\w$]*)\s+from\s+|(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*)['"`]([^'"`]+)['"`]"#,
+    )
 });
 static ROOT_ROUTE: LazyLock<Regex> =
     LazyLock::new(|| re(r#"\b(?:app|server|fastify|router|api)\s*\.get\(\s*['"`]/['"`]"#));
@@ -416,7 +440,10 @@ fn next_api_health(dir: &ServiceDir) -> Option<Detected<Option<String>>> {
             });
             if let Some(file) = found {
                 let path = format!("/api/{name}");
-                return Some(Detected::found(Some(path.clone()), dir.evidence(file, None, format!("API route `{path}`"))));
+                return Some(Detected::found(
+                    Some(path.clone()),
+                    dir.evidence(file, None, format!("API route `{path}`")),
+                ));
             }
         }
     }
@@ -428,11 +455,17 @@ fn next_api_health(dir: &ServiceDir) -> Option<Detected<Option<String>>> {
 fn health(dir: &ServiceDir, framework: Option<&str>) -> Detected<Option<String>> {
     if let Some(mut found) = health_route(dir, SOURCES) {
         let file = found.evidence.first().map(|e| e.file.clone()).unwrap_or_default();
-        let file = if dir.rel == "." { file } else { file.strip_prefix(&format!("{}/", dir.rel)).unwrap_or(&file).to_string() };
+        let file = if dir.rel == "." {
+            file
+        } else {
+            file.strip_prefix(&format!("{}/", dir.rel)).unwrap_or(&file).to_string()
+        };
         let path = found.value.clone().unwrap_or_default();
         let text = dir.read(&file).unwrap_or_default();
         if text.contains("Router(") || text.contains("express.Router") {
-            if let Some((prefix, evidence)) = router_prefix(dir, &file).filter(|(p, _)| !path.starts_with(&format!("{p}/"))) {
+            if let Some((prefix, evidence)) =
+                router_prefix(dir, &file).filter(|(p, _)| !path.starts_with(&format!("{p}/")))
+            {
                 found.value = Some(format!("{prefix}{path}"));
                 found.evidence.push(evidence);
             }
@@ -448,7 +481,9 @@ fn health(dir: &ServiceDir, framework: Option<&str>) -> Detected<Option<String>>
             .find(|f| {
                 let f = f.strip_prefix("src/").unwrap_or(f);
                 f.starts_with("pages/index.")
-                    || (f.starts_with("app/") && f.ends_with("/page.tsx") && f.split('/').filter(|p| !(p.starts_with('(') || *p == "app")).count() == 1)
+                    || (f.starts_with("app/")
+                        && f.ends_with("/page.tsx")
+                        && f.split('/').filter(|p| !(p.starts_with('(') || *p == "app")).count() == 1)
                     || f.starts_with("app/page.")
             })
             .map(|f| dir.evidence(f, None, "the home page"))
@@ -489,15 +524,23 @@ fn test_commands(dir: &ServiceDir, pkg: &Value, manager: &str) -> Result<Vec<Str
             }
             c
         }),
-        Some(text) => Err(format!("the test script `{text}` finds no test files; CI runs no tests until some are added")),
+        Some(text) => {
+            Err(format!("the test script `{text}` finds no test files; CI runs no tests until some are added"))
+        }
         None if tests => {
-            let runner = [("vitest", "node_modules/.bin/vitest run"), ("jest", "node_modules/.bin/jest"), ("mocha", "node_modules/.bin/mocha")]
-                .iter()
-                .find(|(dep, _)| has_dependency(pkg, dep))
-                .map_or("node --test", |(_, run)| run);
+            let runner = [
+                ("vitest", "node_modules/.bin/vitest run"),
+                ("jest", "node_modules/.bin/jest"),
+                ("mocha", "node_modules/.bin/mocha"),
+            ]
+            .iter()
+            .find(|(dep, _)| has_dependency(pkg, dep))
+            .map_or("node --test", |(_, run)| run);
             Ok(vec![runner.to_string()])
         }
-        None => Err("no tests found (no test script and no test files); CI runs no tests until some are added".to_string()),
+        None => {
+            Err("no tests found (no test script and no test files); CI runs no tests until some are added".to_string())
+        }
     }
 }
 
@@ -509,7 +552,8 @@ fn pnpm_version(dir: &ServiceDir, pkg: &Value) -> String {
         }
     }
     let lock = dir.read("pnpm-lock.yaml").unwrap_or_default();
-    let version = lock.lines().find_map(|l| l.strip_prefix("lockfileVersion:")).unwrap_or("").trim().trim_matches(['\'', '"']);
+    let version =
+        lock.lines().find_map(|l| l.strip_prefix("lockfileVersion:")).unwrap_or("").trim().trim_matches(['\'', '"']);
     match version.split('.').next() {
         Some("5") => "7.33.7",
         Some("6") => "8.15.9",
@@ -533,7 +577,8 @@ fn manager_commands(dir: &ServiceDir, pkg: &Value, manager: &str) -> Manager {
         "pnpm" => Manager {
             install: format!("npm install -g pnpm@{} && pnpm install --frozen-lockfile", pnpm_version(dir, pkg)),
             prune: "pnpm prune --prod --ignore-scripts".into(),
-            ci_cache_env: "export npm_config_cache=\"$PWD/.cache/npm\" npm_config_store_dir=\"$PWD/.cache/pnpm-store\"".into(),
+            ci_cache_env: "export npm_config_cache=\"$PWD/.cache/npm\" npm_config_store_dir=\"$PWD/.cache/pnpm-store\""
+                .into(),
             ci_cache_paths: vec![".cache/npm".into(), ".cache/pnpm-store".into()],
         },
         "yarn" if dir.has(".yarnrc.yml") => Manager {
@@ -549,7 +594,11 @@ fn manager_commands(dir: &ServiceDir, pkg: &Value, manager: &str) -> Manager {
             ci_cache_paths: vec![".cache/yarn".into()],
         },
         _ => Manager {
-            install: if dir.has("package-lock.json") { "npm ci".into() } else { "npm install --no-audit --no-fund".into() },
+            install: if dir.has("package-lock.json") {
+                "npm ci".into()
+            } else {
+                "npm install --no-audit --no-fund".into()
+            },
             prune: "npm prune --omit=dev --ignore-scripts".into(),
             ci_cache_env: "export npm_config_cache=\"$PWD/.cache/npm\"".into(),
             ci_cache_paths: vec![".cache/npm".into()],
@@ -564,7 +613,10 @@ fn root_lockfile(dir: &ServiceDir) -> Option<String> {
     }
     let depth = dir.rel.split('/').filter(|p| !p.is_empty() && *p != ".").count();
     let root = dir.abs.ancestors().nth(depth)?;
-    ["pnpm-lock.yaml", "yarn.lock", "package-lock.json"].iter().find(|f| root.join(f).is_file()).map(|f| (*f).to_string())
+    ["pnpm-lock.yaml", "yarn.lock", "package-lock.json"]
+        .iter()
+        .find(|f| root.join(f).is_file())
+        .map(|f| (*f).to_string())
 }
 
 impl Provider for Node {
@@ -751,7 +803,9 @@ impl Provider for Node {
         if let Err(why) = test_commands(dir, &pkg, &facts.package_manager.value) {
             warnings.push(why);
         }
-        if let Some(lock) = root_lockfile(dir).filter(|_| !["package-lock.json", "pnpm-lock.yaml", "yarn.lock"].iter().any(|f| dir.has(f))) {
+        if let Some(lock) = root_lockfile(dir)
+            .filter(|_| !["package-lock.json", "pnpm-lock.yaml", "yarn.lock"].iter().any(|f| dir.has(f)))
+        {
             warnings.push(format!(
                 "the lockfile `{lock}` is at the repository root, outside the build context `{}`; the image installs without it",
                 dir.rel
@@ -771,7 +825,8 @@ impl Provider for Node {
             .map(|v| v.value.name)
             .collect();
         if !empty.is_empty() {
-            warnings.push(format!("required settings without a known value, empty in the ConfigMap: {}", empty.join(", ")));
+            warnings
+                .push(format!("required settings without a known value, empty in the ConfigMap: {}", empty.join(", ")));
         }
         for (name, value) in node_env::public_build_env(dir) {
             warnings.push(format!(

@@ -12,19 +12,32 @@ use crate::plan::{Detected, EnvVar, Evidence};
 
 /// Files that conventionally hold an environment schema.
 const SCHEMA_FILES: &[&str] = &[
-    "env.mjs", "env.js", "env.ts", "env.cjs", "src/env.mjs", "src/env.js", "src/env.ts", "src/env.cjs",
-    "src/config/env.ts", "src/config/env.js", "config/env.ts", "config/env.js", "src/lib/env.ts", "lib/env.ts",
+    "env.mjs",
+    "env.js",
+    "env.ts",
+    "env.cjs",
+    "src/env.mjs",
+    "src/env.js",
+    "src/env.ts",
+    "src/env.cjs",
+    "src/config/env.ts",
+    "src/config/env.js",
+    "config/env.ts",
+    "config/env.js",
+    "src/lib/env.ts",
+    "lib/env.ts",
 ];
 
 /// `NAME: z.string()...,` or `NAME: Joi.string()...,` inside a schema object.
-static SCHEMA_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?m)^\s*([A-Z][A-Z0-9_]*)\s*:\s*((?:z|zod|Joi|joi)\s*\.[^\n]*)")
-});
+static SCHEMA_KEY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^\s*([A-Z][A-Z0-9_]*)\s*:\s*((?:z|zod|Joi|joi)\s*\.[^\n]*)"));
 static DOTENV_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?m)^[ \t]*(?:export[ \t]+)?([A-Z][A-Z0-9_]*)[ \t]*=[ \t]*("[^"\n]*"|'[^'\n]*'|[^#\n]*)"#));
 /// `process.env.X || 'value'` and `process.env.X ?? 'value'`.
 static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])\s*(?:\|\||\?\?)\s*['"`]?([^'"`\s,;)]*)"#)
+    re(
+        r#"process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])\s*(?:\|\||\?\?)\s*['"`]?([^'"`\s,;)]*)"#,
+    )
 });
 
 /// Variables every Node.js kit sets itself or the platform provides.
