@@ -313,3 +313,27 @@ fn an_end_of_life_node_gets_the_nearest_supported_line() {
     assert_eq!(service.language_version.value, "22");
     assert!(has_warning(&service, "Node 16"), "{:?}", service.warnings);
 }
+
+#[test]
+fn a_standalone_next_build_starts_its_own_server() {
+    let service = detect(&[
+        (
+            "package.json",
+            r#"{"name":"site","scripts":{"build":"next build","start":"next start"},"dependencies":{"next":"14.2.0"}}"#,
+        ),
+        ("next.config.mjs", "const config = {\n  output: 'standalone',\n}\nexport default config\n"),
+        ("public/favicon.ico", ""),
+        ("app/page.tsx", "export default function Home() { return null }\n"),
+    ]);
+    assert_eq!(service.image.command, ["/nodejs/bin/node", "server.js"]);
+    assert_eq!(service.start_command.evidence[0].file, "next.config.mjs");
+    assert!(service.image.env.contains(&("HOSTNAME".to_string(), "0.0.0.0".to_string())));
+    assert_eq!(
+        service.image.artifacts,
+        [
+            ("/app/.next/standalone".to_string(), "/app".to_string()),
+            ("/app/.next/static".to_string(), "/app/.next/static".to_string()),
+            ("/app/public".to_string(), "/app/public".to_string()),
+        ]
+    );
+}

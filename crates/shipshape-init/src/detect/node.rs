@@ -243,6 +243,16 @@ fn compiled(dir: &ServiceDir, file: &str) -> String {
     format!("{out}/{relative}.js")
 }
 
+static STANDALONE: LazyLock<Regex> = LazyLock::new(|| re(r#"output\s*:\s*['"]standalone['"]"#));
+
+/// Evidence that Next.js builds a self-contained server (`output: 'standalone'`).
+fn next_standalone(dir: &ServiceDir) -> Option<Evidence> {
+    ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"].iter().find_map(|file| {
+        let hit = grep_text(file, &dir.read(file)?, &STANDALONE).into_iter().next()?;
+        Some(dir.evidence(file, Some(hit.line), "Next.js builds a standalone server"))
+    })
+}
+
 /// How the runtime image starts the app, or `None` when only the package
 /// manager can (`npm start`).
 pub(crate) fn start(
@@ -252,6 +262,13 @@ pub(crate) fn start(
     port: u16,
     warnings: &mut Vec<String>,
 ) -> Option<Start> {
+    if let Some(evidence) = next_standalone(dir).filter(|_| framework == Some("Next.js")) {
+        return Some(Start {
+            args: vec!["server.js".to_string()],
+            evidence,
+            env: vec![("HOSTNAME".to_string(), "0.0.0.0".to_string()), ("PORT".to_string(), port.to_string())],
+        });
+    }
     for name in ["start:prod", "start"] {
         if let Some(start) = start_from_script(dir, pkg, name, port, warnings) {
             return Some(start);
@@ -696,7 +713,25 @@ impl Provider for Node {
         if build_command.is_some() {
             build.push(CachedCommand::new(run_script(&manager.value, "build"), &[]));
         }
-        let mut artifacts = vec![("/app".to_string(), "/app".to_string())];
+        let mut artifacts = if next && next_standalone(dir).is_some() {
+            // The standalone server carries its traced dependencies; static
+            // assets are copied beside it.
+            let mut copies = vec![
+                ("/app/.next/standalone".to_string(), "/app".to_string()),
+                ("/app/.next/static".to_string(), "/app/.next/static".to_string()),
+            ];
+            if dir.has_dir("public") {
+                copies.push(("/app/public".to_string(), "/app/public".to_string()));
+            }
+            // The migration Job reads the schema and its migrations folder.
+            if let Some((path, _)) = &schema {
+                let folder = path.rsplit_once('/').map_or(path.as_str(), |(folder, _)| folder);
+                copies.push((format!("/app/{folder}"), format!("/app/{folder}")));
+            }
+            copies
+        } else {
+            vec![("/app".to_string(), "/app".to_string())]
+        };
         if let Some(install) = migration.as_ref().and_then(|(_, install)| install.clone()) {
             build.push(CachedCommand::new(install, &["/root/.npm"]));
             artifacts.push((MIGRATE_PREFIX.to_string(), MIGRATE_PREFIX.to_string()));
@@ -714,6 +749,10 @@ impl Provider for Node {
         }
         let mut env = vec![("NODE_ENV".to_string(), "production".to_string())];
         env.extend(start.as_ref().map(|s| s.env.clone()).unwrap_or_default());
+        if schema.is_some() {
+            // The Prisma CLI's update check writes to a home folder the read-only root lacks.
+            env.push(("CHECKPOINT_DISABLE".to_string(), "1".to_string()));
+        }
         let mut writable_dirs = vec!["/tmp".to_string()];
         if next {
             writable_dirs.push("/app/.next/cache".to_string());
