@@ -105,6 +105,7 @@ fn git_remote(root: &Path) -> Option<(String, Evidence)> {
             in_origin = trimmed == "[remote \"origin\"]";
         } else if in_origin {
             if let Some(url) = trimmed.strip_prefix("url").map(|r| r.trim_start_matches([' ', '=']).trim()) {
+                let url = &without_credentials(url);
                 let evidence =
                     Evidence { file: ".git/config".into(), line: Some(index + 1), detail: format!("origin is {url}") };
                 return Some((url.to_string(), evidence));
@@ -112,6 +113,17 @@ fn git_remote(root: &Path) -> Option<(String, Evidence)> {
         }
     }
     None
+}
+
+/// A URL without its user-info (`https://user:token@host/x` → `https://host/x`):
+/// a credential in a remote must never reach the plan or the kit.
+fn without_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest.get(..authority_end).and_then(|authority| authority.rfind('@')) {
+        Some(at) => format!("{scheme}://{}", rest.get(at + 1..).unwrap_or_default()),
+        None => url.to_string(),
+    }
 }
 
 /// `(host, path)` of a git URL: `git@github.com:acme/shop.git` → (`github.com`, `acme/shop`).
@@ -214,6 +226,17 @@ fn delivery(root: &Path, config: &InitConfig, options: &PlanOptions) -> Delivery
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn remote_urls_lose_their_credentials() {
+        let token = ["ghp_", "abc123"].concat();
+        assert_eq!(
+            super::without_credentials(&format!("https://x:{token}@github.com/acme/shop.git")),
+            "https://github.com/acme/shop.git"
+        );
+        assert_eq!(super::without_credentials("git@github.com:acme/shop.git"), "git@github.com:acme/shop.git");
+        assert_eq!(super::without_credentials("https://github.com/a/b@c"), "https://github.com/a/b@c");
+    }
+
     use super::split_git_url;
 
     #[test]
