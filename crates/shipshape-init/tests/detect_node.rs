@@ -36,7 +36,7 @@ fn an_nx_start_script_is_replaced_by_the_built_entry_point() {
     let service = detect(&[
         (
             "package.json",
-            r#"{"name":"api","scripts":{"start":"nx serve","build":"nx build"},"dependencies":{"express":"4.21.0"},"devDependencies":{"nx":"17.2.6"}}"#,
+            r#"{"name":"@acme/source","scripts":{"start":"nx serve","build":"nx build"},"dependencies":{"express":"4.21.0"},"devDependencies":{"nx":"17.2.6"}}"#,
         ),
         ("package-lock.json", "{}"),
         (
@@ -50,6 +50,7 @@ fn an_nx_start_script_is_replaced_by_the_built_entry_point() {
     ]);
     assert_eq!(service.start_command.value, ["node", "dist/api/main.js"]);
     assert_eq!(service.start_command.evidence[0].file, "project.json");
+    assert_eq!(service.name, "api");
     assert_eq!(service.image.command, ["/nodejs/bin/node", "dist/api/main.js"]);
     assert!(has_warning(&service, "`nx`"), "{:?}", service.warnings);
 }

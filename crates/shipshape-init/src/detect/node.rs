@@ -646,6 +646,11 @@ impl Provider for Node {
     }
 
     fn name_hint(&self, dir: &ServiceDir) -> Option<String> {
+        // An Nx root package is named after the workspace (`@org/source`); the project names the app.
+        let project: Option<Value> = dir.read("project.json").and_then(|t| serde_json::from_str(&t).ok());
+        if let Some(name) = project.as_ref().and_then(|p| p.get("name")).and_then(Value::as_str) {
+            return Some(name.to_string());
+        }
         package_json(dir).get("name").and_then(Value::as_str).map(|n| n.rsplit('/').next().unwrap_or(n).to_string())
     }
 
