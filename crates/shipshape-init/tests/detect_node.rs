@@ -221,15 +221,19 @@ fn a_health_route_on_an_express_router_gets_the_mount_prefix() {
     assert_eq!(service.health_path.evidence.len(), 2);
 }
 
+/// A Next.js app: its package and home page.
+const NEXT_PACKAGE: (&str, &str) = (
+    "package.json",
+    r#"{"name":"site","scripts":{"build":"next build","start":"next start"},"dependencies":{"next":"14.2.0"}}"#,
+);
+const NEXT_HOME: (&str, &str) = ("app/page.tsx", "export default function Home() { return null }\n");
+
 #[test]
 fn a_next_api_route_is_the_health_path() {
     let service = detect(&[
-        (
-            "package.json",
-            r#"{"name":"site","scripts":{"build":"next build","start":"next start"},"dependencies":{"next":"14.2.0"}}"#,
-        ),
+        NEXT_PACKAGE,
         ("app/api/healthz/route.ts", "export async function GET() { return Response.json({ ok: true }) }\n"),
-        ("app/page.tsx", "export default function Home() { return null }\n"),
+        NEXT_HOME,
     ]);
     assert_eq!(service.health_path.value.as_deref(), Some("/api/healthz"));
 }
@@ -318,13 +322,10 @@ fn an_end_of_life_node_gets_the_nearest_supported_line() {
 #[test]
 fn a_standalone_next_build_starts_its_own_server() {
     let service = detect(&[
-        (
-            "package.json",
-            r#"{"name":"site","scripts":{"build":"next build","start":"next start"},"dependencies":{"next":"14.2.0"}}"#,
-        ),
+        NEXT_PACKAGE,
         ("next.config.mjs", "const config = {\n  output: 'standalone',\n}\nexport default config\n"),
         ("public/favicon.ico", ""),
-        ("app/page.tsx", "export default function Home() { return null }\n"),
+        NEXT_HOME,
     ]);
     assert_eq!(service.image.command, ["/nodejs/bin/node", "server.js"]);
     assert_eq!(service.start_command.evidence[0].file, "next.config.mjs");
