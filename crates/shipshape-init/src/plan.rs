@@ -241,6 +241,10 @@ pub struct ServicePlan {
     /// service, printed by `init` and listed in DEPLOYMENT.md.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Folder the image is built from, relative to the repository root, when
+    /// it is not the service's folder (a workspace locked at its root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_context: Option<String>,
     pub image: ImageRecipe,
     pub ci: CiCommands,
 }

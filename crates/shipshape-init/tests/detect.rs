@@ -192,3 +192,107 @@ fn workspace_members_that_run_a_server_are_services() {
     assert_eq!(dirs, ["packages/api", "packages/web"]);
     assert_eq!(plan.services[0].port.value, 3001);
 }
+
+#[test]
+fn python_uv_workspace_member_with_router_prefixes_and_required_settings() {
+    let service = detect(&[
+        ("pyproject.toml", "[tool.uv.workspace]\nmembers = [\"backend\"]\n"),
+        ("uv.lock", "version = 1\n"),
+        (".env", "PROJECT_NAME=\"Shop\"\n"),
+        ("backend/pyproject.toml", "[project]\nname = \"app\"\nrequires-python = \">=3.12\"\ndependencies = [\"fastapi[standard]>=0.115\", \"pydantic-settings\"]\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n"),
+        ("backend/app/core/config.py", "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    API_V1_STR: str = \"/api/v1\"\n    SECRET_KEY: str\n    PROJECT_NAME: str\n    ADMIN_EMAIL: EmailStr\n    DEBUG: bool = False\n\n    def helper(self) -> None:\n        local: int\n\nsettings = Settings()\n"),
+        ("backend/app/api/routes/utils.py", "from fastapi import APIRouter\n\nrouter = APIRouter(prefix=\"/utils\", tags=[\"utils\"])\n\n@router.get(\"/health-check/\")\nasync def health_check() -> bool:\n    return True\n"),
+        ("backend/app/api/main.py", "from fastapi import APIRouter\nfrom app.api.routes import utils\n\napi_router = APIRouter()\napi_router.include_router(utils.router)\n"),
+        ("backend/app/main.py", "from fastapi import FastAPI\nfrom app.api.main import api_router\nfrom app.core.config import settings\n\napp = FastAPI(title=settings.PROJECT_NAME)\napp.include_router(api_router, prefix=settings.API_V1_STR)\n"),
+    ]);
+    expect(&service, Stack::Python, 8000, Some("/api/v1/utils/health-check/"), None);
+    assert_eq!(service.dir, "backend");
+    assert_eq!(service.package_manager.value, "uv");
+    assert_eq!(service.build_context.as_deref(), Some("."));
+    assert_eq!(service.image.workdir, "/app/backend");
+    assert_eq!(service.start_command.value[..2], ["uvicorn".to_string(), "app.main:app".to_string()]);
+    assert!(
+        service.image.install[0].run.contains("--no-install-workspace --package app"),
+        "{:?}",
+        service.image.install
+    );
+    assert_eq!(service.image.build[0].run, "uv sync --frozen --no-dev --package app");
+    let secrets: Vec<&str> = service.secret_env.iter().map(|s| s.value.as_str()).collect();
+    assert_eq!(secrets, ["SECRET_KEY"]);
+    let config: Vec<(&str, Option<&str>)> =
+        service.config_env.iter().map(|c| (c.value.name.as_str(), c.value.value.as_deref())).collect();
+    assert_eq!(config, [("PROJECT_NAME", Some("Shop")), ("ADMIN_EMAIL", Some("admin@example.com"))]);
+    assert!(service.warnings.iter().any(|w| w.contains("ADMIN_EMAIL")), "{:?}", service.warnings);
+    assert!(service.ci.test.iter().any(|t| t.contains("pytest")), "{:?}", service.ci.test);
+}
+
+#[test]
+fn python_pyproject_without_lock_installs_the_project_after_its_sources() {
+    let service = detect(&[
+        ("pyproject.toml", "[project]\nname = \"api\"\ndependencies = [\"flask\", \"gunicorn\"]\n\n[project.optional-dependencies]\ntest = [\"pytest\"]\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n"),
+        ("api/__init__.py", "from flask import Blueprint, Flask\n\nbp = Blueprint(\"ops\", __name__, url_prefix=\"/ops\")\n\n@bp.route(\"/healthz\")\ndef healthz():\n    return \"ok\"\n\napp = Flask(__name__)\napp.register_blueprint(bp)\n"),
+    ]);
+    expect(&service, Stack::Python, 8000, Some("/ops/healthz"), None);
+    assert!(
+        service.image.install.iter().all(|c| !c.run.contains("install --no-cache-dir .")),
+        "{:?}",
+        service.image.install
+    );
+    assert!(
+        service.image.build.iter().any(|c| c.run.contains("pip install --no-cache-dir .")),
+        "{:?}",
+        service.image.build
+    );
+    assert_eq!(service.ci.install, ["pip install '.[test]'"]);
+    assert_eq!(service.ci.test, ["python -m pytest"]);
+}
+
+#[test]
+fn python_without_pytest_installs_it_in_ci() {
+    let service = detect(&[
+        ("requirements.txt", "fastapi\nuvicorn\n"),
+        ("main.py", "import os\nfrom fastapi import FastAPI\n\nTOKEN = os.environ[\"UPSTREAM_TOKEN\"]\nREGION = os.environ[\"REGION\"]\napp = FastAPI()\n\n@app.get(\"/health\")\ndef health():\n    return {}\n"),
+    ]);
+    expect(&service, Stack::Python, 8000, Some("/health"), None);
+    assert!(service.ci.install.contains(&"pip install pytest".to_string()), "{:?}", service.ci.install);
+    assert!(service.secret_env.iter().any(|s| s.value == "UPSTREAM_TOKEN"));
+    assert_eq!(service.config_env.iter().map(|c| c.value.name.as_str()).collect::<Vec<_>>(), ["REGION"]);
+    assert!(
+        service.warnings.is_empty() || service.warnings.iter().all(|w| !w.contains("start command")),
+        "{:?}",
+        service.warnings
+    );
+}
+
+#[test]
+fn rust_clap_env_sqlx_that_migrates_itself_without_offline_data() {
+    let service = detect(&[
+        ("Cargo.toml", "[package]\nname = \"api\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\naxum = \"0.7\"\nsqlx = { version = \"0.8\", features = [\"postgres\"] }\nclap = { version = \"4\", features = [\"derive\", \"env\"] }\n"),
+        ("Cargo.lock", "version = 4\n\n[[package]]\nname = \"openssl-sys\"\nversion = \"0.9.100\"\n"),
+        ("migrations/1_setup.sql", "create table t (id int);\n"),
+        ("src/config.rs", "#[derive(clap::Parser)]\npub struct Config {\n    /// The database.\n    #[clap(long, env)]\n    pub database_url: String,\n    #[arg(long, env = \"SIGNING_KEY\")]\n    pub signing: String,\n    #[arg(long, env = \"REGION\")]\n    pub region: String,\n    #[arg(long, env, default_value = \"info\")]\n    pub log_level: String,\n    #[arg(long, env)]\n    pub sentry: Option<String>,\n}\n"),
+        ("src/main.rs", "async fn main() {\n    sqlx::migrate!().run(&db).await?;\n    let n = sqlx::query!(\"select 1 as one\").fetch_one(&db).await?;\n    axum::serve(\"0.0.0.0:3000\");\n}\n"),
+    ]);
+    expect(&service, Stack::Rust, 3000, None, None);
+    let secrets: Vec<&str> = service.secret_env.iter().map(|s| s.value.as_str()).collect();
+    assert_eq!(secrets, ["DATABASE_URL", "SIGNING_KEY"]);
+    assert_eq!(service.config_env.iter().map(|c| c.value.name.as_str()).collect::<Vec<_>>(), ["REGION"]);
+    assert!(service.warnings.iter().any(|w| w.contains("cargo sqlx prepare")), "{:?}", service.warnings);
+    assert!(service.image.build_env.iter().all(|(k, _)| k != "SQLX_OFFLINE"));
+    assert!(service.image.install.iter().any(|c| c.run.contains("libssl-dev")), "{:?}", service.image.install);
+    assert!(service.language_version.value.as_str() >= "1.85", "{:?}", service.language_version);
+}
+
+#[test]
+fn rust_sqlx_offline_data_builds_offline_and_cli_migrations_keep_their_job() {
+    let service = detect(&[
+        ("Cargo.toml", "[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\nactix-web = \"4\"\nsqlx = \"0.8\"\n"),
+        (".sqlx/query-1.json", "{}\n"),
+        ("migrations/1_setup.sql", "create table t (id int);\n"),
+        ("src/main.rs", "fn main() {\n    let key = std::env::var(\"HMAC_KEY\").expect(\"HMAC_KEY\");\n    let n = sqlx::query_as!(Row, \"select 1\");\n    bind(\"0.0.0.0:8081\");\n}\n"),
+    ]);
+    expect(&service, Stack::Rust, 8081, None, Some("sqlx"));
+    assert!(service.image.build_env.contains(&("SQLX_OFFLINE".to_string(), "true".to_string())));
+    assert!(service.secret_env.iter().any(|s| s.value == "HMAC_KEY"));
+    assert!(service.warnings.iter().all(|w| !w.contains("sqlx prepare")), "{:?}", service.warnings);
+}

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::repo::{re, Hit, ServiceDir};
-use crate::plan::Detected;
+use crate::plan::{Detected, EnvVar, Evidence};
 
 /// Health routes, most specific first.
 const HEALTH_PATHS: &[&str] = &[
@@ -104,13 +104,15 @@ pub(crate) fn dotenv_port(dir: &ServiceDir) -> Option<Detected<u16>> {
 pub(crate) fn is_secret_env(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     const WORDS: &[&str] =
-        &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIALS"];
+        &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIALS", "HMAC"];
     const URLS: &[&str] = &["DATABASE_URL", "DB_URL", "REDIS_URL", "MONGO_URL", "MONGODB_URI", "AMQP_URL", "_DSN"];
     const NOT: &[&str] = &["_FILE", "_PATH", "_NAME", "_TTL", "_EXPIRY", "_EXPIRES_IN", "_LENGTH", "_HEADER"];
     if NOT.iter().any(|s| upper.ends_with(s)) {
         return false;
     }
-    WORDS.iter().any(|w| upper.contains(w)) || URLS.iter().any(|u| upper.ends_with(u)) || upper.ends_with("_KEY")
+    WORDS.iter().any(|w| upper.contains(w))
+        || URLS.iter().any(|u| upper.ends_with(u))
+        || (upper.ends_with("_KEY") && !upper.ends_with("PUBLIC_KEY"))
 }
 
 static DOTENV_KEY: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*="));
@@ -149,4 +151,86 @@ pub(crate) fn probe_healthcheck(port: u16, path: Option<&str>) -> Vec<String> {
         None => format!("tcp://127.0.0.1:{port}"),
     };
     vec![PROBE_PATH.to_string(), target]
+}
+
+static DOTENV_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?m)^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*["']?([^"'\n#]*?)["']?\s*$"#));
+
+/// Values of `.env.example`-style files in the service folder and the
+/// folders above it, nearest first.
+fn dotenv_values(dir: &ServiceDir) -> Vec<(String, String, Evidence)> {
+    let mut out = Vec::new();
+    let mut folders = vec![String::new()];
+    folders.extend(dir.ancestors());
+    for folder in folders {
+        for name in [".env.example", ".env.sample", ".env.template", ".env.dist", ".env"] {
+            let text = if folder.is_empty() { dir.read(name) } else { dir.read_in(&folder, name) };
+            let Some(text) = text else { continue };
+            let file = match folder.as_str() {
+                "" => dir.repo_path(name),
+                "." => name.to_string(),
+                other => format!("{other}/{name}"),
+            };
+            for hit in super::repo::grep_text(&file, &text, &DOTENV_LINE) {
+                if let (Some(key), Some(value)) = (hit.group(1), hit.group(2)) {
+                    let evidence =
+                        Evidence { file: file.clone(), line: Some(hit.line), detail: format!("`{key}` set here") };
+                    out.push((key.to_string(), value.trim().to_string(), evidence));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A value that satisfies a type annotation, for a variable with no default.
+fn placeholder(annotation: &str) -> &'static str {
+    let annotation = annotation.to_ascii_lowercase();
+    if annotation.contains("email") {
+        "admin@example.com"
+    } else if annotation.contains("url") || annotation.contains("dsn") {
+        "http://localhost"
+    } else if annotation.starts_with("int") || annotation.starts_with("float") || annotation.starts_with('u') {
+        "0"
+    } else if annotation.starts_with("bool") {
+        "false"
+    } else if annotation.starts_with("list") || annotation.starts_with("dict") || annotation.starts_with("set") {
+        "[]"
+    } else {
+        "change-me"
+    }
+}
+
+/// The non-secret ones of the variables an app cannot start without
+/// (name, type annotation, evidence), each with the value the ConfigMap
+/// gives it: the example value of a `.env.example`-style file, else a
+/// placeholder with a warning.
+pub(crate) fn required_config(
+    dir: &ServiceDir,
+    required: impl Iterator<Item = (String, String, Evidence)>,
+) -> (Vec<Detected<EnvVar>>, Vec<String>) {
+    let dotenv = dotenv_values(dir);
+    let mut config = Vec::new();
+    let mut warnings = Vec::new();
+    for (name, annotation, evidence) in required.filter(|(name, _, _)| !is_secret_env(name)) {
+        let example = dotenv.iter().find(|(k, v, _)| *k == name && !v.is_empty() && !v.contains("${"));
+        let mut detected = Detected::found(EnvVar { name: name.clone(), value: None }, evidence.clone());
+        match example {
+            Some((_, value, example_evidence)) => {
+                detected.value.value = Some(value.clone());
+                detected.evidence.push(example_evidence.clone());
+            }
+            None => {
+                let value = placeholder(&annotation).to_string();
+                warnings.push(format!(
+                    "`{name}` is required ({}:{}) and has no example value; the ConfigMap sets `{value}`: replace it",
+                    evidence.file,
+                    evidence.line.unwrap_or(0)
+                ));
+                detected.value.value = Some(value);
+            }
+        }
+        config.push(detected);
+    }
+    (config, warnings)
 }

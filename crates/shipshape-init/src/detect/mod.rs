@@ -86,6 +86,11 @@ pub(crate) trait Provider: Sync {
     fn warnings(&self, _dir: &ServiceDir, _facts: &StackFacts) -> Vec<String> {
         Vec::new()
     }
+    /// The build context (relative to the repository root) when it is not
+    /// the service folder, e.g. a workspace root holding the lockfile.
+    fn build_context(&self, _dir: &ServiceDir) -> Option<String> {
+        None
+    }
 }
 
 /// The providers, in the order they are tried. More specific stacks come
@@ -268,6 +273,17 @@ fn workspace_services(root: &Path, warnings: &mut Vec<String>) -> Vec<String> {
         patterns
             .extend(members.into_iter().flatten().filter_map(|m| m.as_str().map(|m| ("Cargo.toml", m.to_string()))));
     }
+    if let Some(manifest) = read("pyproject.toml").and_then(|t| t.parse::<toml::Value>().ok()) {
+        let members = manifest
+            .get("tool")
+            .and_then(|t| t.get("uv"))
+            .and_then(|u| u.get("workspace"))
+            .and_then(|w| w.get("members"))
+            .and_then(toml::Value::as_array);
+        patterns.extend(
+            members.into_iter().flatten().filter_map(|m| m.as_str().map(|m| ("pyproject.toml", m.to_string()))),
+        );
+    }
     if let Some(text) = read("go.work") {
         patterns.extend(go_work_uses(&text).into_iter().filter(|p| p != ".").map(|p| ("go.work", p)));
     }
@@ -278,7 +294,10 @@ fn workspace_services(root: &Path, warnings: &mut Vec<String>) -> Vec<String> {
         const NODE_SERVERS: &[&str] =
             &["\"express\"", "\"fastify\"", "\"koa\"", "\"next\"", "\"@nestjs/core\"", "\"@hapi/hapi\""];
         const RUST_SERVERS: &[&str] = &["axum", "actix-web", "rocket", "warp", "poem", "tonic", "hyper"];
+        const PYTHON_SERVERS: &[&str] = &["fastapi", "flask", "django", "starlette", "litestar", "aiohttp"];
+        let pyproject = text("pyproject.toml").to_ascii_lowercase();
         package.contains("\"start\"") && NODE_SERVERS.iter().any(|s| package.contains(s))
+            || PYTHON_SERVERS.iter().any(|s| pyproject.contains(&format!("\"{s}")))
             || (root.join(dir).join("src/main.rs").is_file() && RUST_SERVERS.iter().any(|s| cargo.contains(s)))
             || (root.join(dir).join("go.mod").is_file()
                 && (root.join(dir).join("main.go").is_file() || root.join(dir).join("cmd").is_dir()))
@@ -358,6 +377,7 @@ pub(crate) fn detect_services(
             config_env.retain(|v| seen.insert(v.value.name.clone()));
             let metrics = provider.metrics(&dir, &facts);
             let service_warnings = provider.warnings(&dir, &facts);
+            let build_context = provider.build_context(&dir);
             ServicePlan {
                 name: dns_name(&raw_name),
                 dir: dir.rel.clone(),
@@ -374,6 +394,7 @@ pub(crate) fn detect_services(
                 config_env,
                 metrics,
                 warnings: service_warnings,
+                build_context,
                 image: facts.image,
                 ci: facts.ci,
             }

@@ -100,6 +100,49 @@ impl ServiceDir {
         std::fs::read_to_string(self.abs.join(name)).ok().filter(|text| !written_by_init(text))
     }
 
+    /// The folders above this one inside the repository, nearest first,
+    /// relative to the repository root (`.` last).
+    /// When the repository root is a folder of a git checkout, the folders
+    /// above it up to the checkout's top follow (`..`, `../..`).
+    pub fn ancestors(&self) -> Vec<String> {
+        let parts: Vec<&str> = self.rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+        let mut out: Vec<String> = (1..parts.len()).rev().map(|n| parts[..n].join("/")).collect();
+        if !parts.is_empty() {
+            out.push(".".into());
+        }
+        let Some(root) = self.abs.ancestors().nth(parts.len()) else { return out };
+        if root.join(".git").exists() {
+            return out;
+        }
+        let mut above = Vec::new();
+        for (up, folder) in root.ancestors().skip(1).take(3).enumerate() {
+            above.push(vec![".."; up + 1].join("/"));
+            if folder.join(".git").exists() {
+                out.extend(above);
+                break;
+            }
+        }
+        out
+    }
+
+    /// The path of the service folder relative to `folder` (from [`Self::ancestors`]).
+    pub fn path_from(&self, folder: &str) -> Option<String> {
+        let depth = self.rel.split('/').filter(|p| !p.is_empty() && *p != ".").count();
+        let root = self.abs.ancestors().nth(depth)?;
+        let base = std::fs::canonicalize(if folder == "." { root.to_path_buf() } else { root.join(folder) }).ok()?;
+        let service = std::fs::canonicalize(&self.abs).ok()?;
+        let relative = service.strip_prefix(&base).ok()?.to_string_lossy().replace('\\', "/");
+        Some(if relative.is_empty() { ".".into() } else { relative })
+    }
+
+    /// The text of `file` in the repository folder `folder` (from [`Self::ancestors`]).
+    pub fn read_in(&self, folder: &str, file: &str) -> Option<String> {
+        let depth = self.rel.split('/').filter(|p| !p.is_empty() && *p != ".").count();
+        let root = self.abs.ancestors().nth(depth)?;
+        let path = if folder == "." { root.join(file) } else { root.join(folder).join(file) };
+        std::fs::read_to_string(path).ok().filter(|text| !written_by_init(text))
+    }
+
     pub fn files(&self) -> &[String] {
         &self.files
     }

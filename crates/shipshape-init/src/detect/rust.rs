@@ -2,15 +2,17 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::common::{self, first_port, health_route, probe_healthcheck, secret_env, tcp_health};
+use super::common::{self, first_port, health_route, is_secret_env, probe_healthcheck, secret_env, tcp_health};
 use super::repo::{re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
 
 pub(crate) struct Rust;
 
 const SOURCES: &[&str] = &[".rs"];
-const DEFAULT_VERSION: &str = "1.83";
+const DEFAULT_VERSION: &str = "1.91";
+/// The first Rust that builds edition 2024 crates.
+const EDITION_2024_VERSION: &str = "1.85";
 
 static BIND_STRING: LazyLock<Regex> =
     LazyLock::new(|| re(r#""(?:0\.0\.0\.0|127\.0\.0\.1|\[::\]|localhost)?:(\d{2,5})""#));
@@ -21,6 +23,8 @@ static BIND_TUPLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PORT_DEFAULT: LazyLock<Regex> =
     LazyLock::new(|| re(r#"var\(\s*"PORT"\s*\)[^;]*?unwrap_or(?:_else)?\([^)]*?"?(\d{2,5})"#));
+/// A `port: 3002` field of a settings struct literal, or `let port = 3002`.
+static PORT_FIELD: LazyLock<Regex> = LazyLock::new(|| re(r"\bport\s*[:=]\s*(\d{2,5})\s*[,;]"));
 static ENV_READ: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?:env::var|env::var_os|std::env::var|dotenvy::var)\(\s*"([A-Z][A-Z0-9_]*)""#));
 
@@ -69,10 +73,124 @@ fn rust_version(dir: &ServiceDir, manifest: &toml::Value) -> Detected<String> {
             );
         }
     }
+    if manifest.get("package").and_then(|p| p.get("edition")).and_then(toml::Value::as_str) == Some("2024")
+        && version_at_least(DEFAULT_VERSION, EDITION_2024_VERSION)
+    {
+        return Detected::found(
+            DEFAULT_VERSION.to_string(),
+            dir.evidence_at(
+                "Cargo.toml",
+                "edition",
+                format!("edition 2024 needs Rust {EDITION_2024_VERSION} or later"),
+            ),
+        );
+    }
     version_or_default(DEFAULT_VERSION, "Rust")
 }
 
+fn version_at_least(version: &str, minimum: &str) -> bool {
+    let parse = |v: &str| v.split('.').map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>();
+    parse(version) >= parse(minimum)
+}
+
+static SQLX_MACRO: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bquery(?:_as|_scalar|_file|_file_as|_file_scalar|_unchecked|_as_unchecked)?!\s*\("));
+static MIGRATES_ITSELF: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"sqlx::migrate!\s*\([^)]*\)\s*\.run\(|\bembed_migrations!\s*\(|\.run_pending_migrations\s*\(|Migrator::up\s*\(")
+});
+static CLAP_ENV_ATTR: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"#\[\s*(?:clap|arg)\s*\((?:[^\]]*?[\s,(])?env(?:\s*=\s*"([A-Z][A-Z0-9_]*)")?\s*[,)]"#));
+static FIELD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*(?:pub(?:\([^)]*\))?\s+)?([a-z_][a-z0-9_]*)\s*:\s*([^,]+),?\s*$"));
+static REQUIRED_ENV_VAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"env::var\(\s*"([A-Z][A-Z0-9_]*)"\s*\)\s*(?:\?|\.unwrap\(\)|\.expect\(|\.context\(|\.with_context\()"#)
+});
+
+/// True when the sources use sqlx's compile-time checked query macros.
+fn uses_sqlx_macros(dir: &ServiceDir, manifest: &toml::Value) -> bool {
+    has_dependency(manifest, "sqlx") && !dir.grep(SOURCES, &SQLX_MACRO).is_empty()
+}
+
+/// sqlx's offline query data, which lets the macros build without a database.
+fn sqlx_offline_data(dir: &ServiceDir) -> Option<&'static str> {
+    if dir.has_dir(".sqlx") {
+        Some(".sqlx")
+    } else if dir.has("sqlx-data.json") {
+        Some("sqlx-data.json")
+    } else {
+        None
+    }
+}
+
+/// A variable the app cannot start without.
+struct RequiredVar {
+    name: String,
+    evidence: Evidence,
+}
+
+/// clap fields read from the environment without a default, and
+/// `env::var("X")` reads whose error ends the program.
+fn required_vars(dir: &ServiceDir) -> Vec<RequiredVar> {
+    let mut out = Vec::new();
+    for file in dir.files_ending(SOURCES) {
+        let Some(text) = dir.read(file) else { continue };
+        let lines: Vec<&str> = text.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            let Some(attr) = CLAP_ENV_ATTR.captures(line) else { continue };
+            let has_default = line.contains("default_value");
+            let field = lines[index + 1..]
+                .iter()
+                .map(|l| l.trim())
+                .find(|l| !l.starts_with("#[") && !l.starts_with("//") && !l.is_empty())
+                .and_then(|l| FIELD.captures(l));
+            let Some(field) = field else { continue };
+            let (Some(name), Some(ty)) = (field.get(1), field.get(2)) else { continue };
+            let ty = ty.as_str().trim();
+            if has_default || ty.starts_with("Option<") || ty == "bool" {
+                continue;
+            }
+            let env = attr.get(1).map_or_else(|| name.as_str().to_ascii_uppercase(), |m| m.as_str().to_string());
+            out.push(RequiredVar {
+                evidence: dir.evidence(file, Some(index + 1), format!("clap reads `{env}` and has no default")),
+                name: env,
+            });
+        }
+    }
+    for hit in dir.grep(SOURCES, &REQUIRED_ENV_VAR) {
+        if let Some(name) = hit.group(1) {
+            out.push(RequiredVar {
+                name: name.to_string(),
+                evidence: dir.evidence(&hit.file, Some(hit.line), format!("reads `{name}` and fails without it")),
+            });
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|v| seen.insert(v.name.clone()));
+    out
+}
+
+/// True when a dependency in Cargo.lock links the system's OpenSSL.
+fn needs_openssl(dir: &ServiceDir) -> bool {
+    let lock = dir.read("Cargo.lock").or_else(|| dir.ancestors().iter().find_map(|f| dir.read_in(f, "Cargo.lock")));
+    lock.is_some_and(|t| t.contains("name = \"openssl-sys\""))
+}
+
+/// The Cargo workspace above the service whose root holds the lockfile.
+fn cargo_workspace(dir: &ServiceDir) -> Option<String> {
+    if dir.has("Cargo.lock") {
+        return None;
+    }
+    dir.ancestors().into_iter().find(|folder| {
+        dir.read_in(folder, "Cargo.toml").is_some_and(|t| t.contains("[workspace]"))
+            && dir.read_in(folder, "Cargo.lock").is_some()
+    })
+}
+
 fn migration(dir: &ServiceDir, manifest: &toml::Value) -> Option<Detected<Migration>> {
+    // An app that applies its migrations on start needs no migration Job.
+    if !dir.grep(SOURCES, &MIGRATES_ITSELF).is_empty() {
+        return None;
+    }
     if has_dependency(manifest, "sqlx") && dir.has_dir("migrations") {
         return Some(Detected::found(
             Migration { tool: "sqlx".into(), command: vec!["sqlx".into(), "migrate".into(), "run".into()] },
@@ -112,6 +230,26 @@ impl Provider for Rust {
         binary_name(&manifest(dir))
     }
 
+    fn config_env(&self, dir: &ServiceDir, _facts: &StackFacts) -> Vec<Detected<EnvVar>> {
+        common::required_config(dir, required_vars(dir).into_iter().map(|v| (v.name, String::new(), v.evidence))).0
+    }
+
+    fn build_context(&self, dir: &ServiceDir) -> Option<String> {
+        cargo_workspace(dir)
+    }
+
+    fn warnings(&self, dir: &ServiceDir, _facts: &StackFacts) -> Vec<String> {
+        let manifest = manifest(dir);
+        let mut warnings =
+            common::required_config(dir, required_vars(dir).into_iter().map(|v| (v.name, String::new(), v.evidence))).1;
+        if uses_sqlx_macros(dir, &manifest) && sqlx_offline_data(dir).is_none() {
+            warnings.push(
+                "sqlx query macros check queries against a database at build time and no offline data (.sqlx/) is committed: run `cargo sqlx prepare` against a migrated database and commit .sqlx/, or the image build fails".into(),
+            );
+        }
+        warnings
+    }
+
     fn detect(&self, dir: &ServiceDir, overrides: &Overrides) -> StackFacts {
         let manifest = manifest(dir);
         let version = overrides.language_version(rust_version(dir, &manifest));
@@ -125,6 +263,7 @@ impl Provider for Rust {
             first_port(dir, &dir.grep(SOURCES, &BIND_STRING), 1, "binds port")
                 .or_else(|| first_port(dir, &dir.grep(SOURCES, &BIND_TUPLE), 1, "binds port"))
                 .or_else(|| first_port(dir, &dir.grep(SOURCES, &PORT_DEFAULT), 1, "PORT defaults to"))
+                .or_else(|| first_port(dir, &dir.grep(SOURCES, &PORT_FIELD), 1, "port set to"))
                 .or_else(|| common::dotenv_port(dir))
                 .or_else(|| common::dockerfile_port(dir))
                 .unwrap_or_else(|| Detected::default_value(8080, "no port found in the sources; 8080")),
@@ -132,7 +271,24 @@ impl Provider for Rust {
         let health_path = overrides.health_path(health_route(dir, SOURCES).unwrap_or_else(tcp_health));
         let binary = binary_name(&manifest).unwrap_or_else(|| "app".into());
         let v = &version.value;
-        let locked = if dir.has("Cargo.lock") { " --locked" } else { "" };
+        let workspace = cargo_workspace(dir);
+        let locked = if dir.has("Cargo.lock") || workspace.is_some() { " --locked" } else { "" };
+        let mut build_env = vec![("CARGO_TERM_COLOR".to_string(), "never".to_string())];
+        if uses_sqlx_macros(dir, &manifest) && sqlx_offline_data(dir).is_some() {
+            build_env.push(("SQLX_OFFLINE".into(), "true".into()));
+        }
+        let install = if needs_openssl(dir) {
+            vec![CachedCommand::new(
+                "apt-get update && apt-get install -y --no-install-recommends pkg-config=1.8.* libssl-dev=3.0.* && rm -rf /var/lib/apt/lists/*",
+                &[],
+            )]
+        } else {
+            Vec::new()
+        };
+        let mut secrets = secret_env(dir, SOURCES, &ENV_READ);
+        for var in required_vars(dir).into_iter().filter(|v| is_secret_env(&v.name)) {
+            secrets.push(Detected::found(var.name, var.evidence));
+        }
         let build = format!(
             "cargo build --release{locked} --bin {binary} --target-dir /target && mkdir -p /out && cp /target/release/{binary} /out/app"
         );
@@ -155,14 +311,14 @@ impl Provider for Rust {
             port,
             health_path: health_path.clone(),
             migration: migration(dir, &manifest),
-            secret_env: secret_env(dir, SOURCES, &ENV_READ),
+            secret_env: secrets,
             image: ImageRecipe {
                 build_image: format!("rust:{v}-slim-bookworm"),
-                build_env: vec![("CARGO_TERM_COLOR".into(), "never".into())],
+                build_env,
                 runtime_image: "gcr.io/distroless/cc-debian12:nonroot".into(),
                 runtime_has_shell: false,
                 dependency_files: Vec::new(),
-                install: Vec::new(),
+                install,
                 build: vec![CachedCommand::new(
                     build,
                     &["/usr/local/cargo/registry", "/usr/local/cargo/git", "/target"],

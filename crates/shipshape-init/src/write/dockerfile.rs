@@ -338,8 +338,15 @@ pub(crate) fn dockerignore(service: &ServicePlan) -> String {
 }
 
 pub(crate) fn files(plan: &Plan, service: &ServicePlan, prefix: &str) -> Vec<GeneratedFile> {
+    // BuildKit reads `<Dockerfile>.dockerignore` beside a Dockerfile whose
+    // context is another folder.
+    let ignore = if super::layout::dockerfile_outside_context(service).is_some() {
+        "Dockerfile.dockerignore"
+    } else {
+        ".dockerignore"
+    };
     vec![
         GeneratedFile { path: format!("{prefix}Dockerfile"), contents: dockerfile(plan, service).print() },
-        GeneratedFile { path: format!("{prefix}.dockerignore"), contents: dockerignore(service) },
+        GeneratedFile { path: format!("{prefix}{ignore}"), contents: dockerignore(service) },
     ]
 }

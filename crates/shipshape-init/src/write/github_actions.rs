@@ -227,7 +227,10 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
                     "Secret scan (gitleaks)",
                     format!("docker run --rm -v \"$PWD:/repo\" {} dir /repo --redact --exit-code 1", actions::GITLEAKS_IMAGE),
                 ),
-                run("Build the image for scanning", format!("docker build --tag scan-target:${{GITHUB_SHA}} {context}")),
+                run(
+                    "Build the image for scanning",
+                    format!("docker build --tag scan-target:${{GITHUB_SHA}} {}", layout::docker_build_args(service)),
+                ),
                 run(
                     "Container scan (Trivy, fails on high and critical)",
                     format!(
@@ -241,6 +244,19 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
 
     let image = layout::image(plan, service);
     let gates: &[&str] = if ci.test.is_empty() { &["security-scan"] } else { &["test", "security-scan"] };
+    let build_context = layout::build_context(service);
+    let tags = format!("{image}:${{{{ github.sha }}}}");
+    let mut build_push: Vec<(&str, &str)> = vec![
+        ("context", &build_context),
+        ("push", "true"),
+        ("tags", &tags),
+        ("provenance", "mode=max"),
+        ("sbom", "true"),
+    ];
+    let dockerfile = layout::dockerfile_outside_context(service);
+    if let Some(file) = &dockerfile {
+        build_push.insert(1, ("file", file));
+    }
     let mut package = job(
         "Package, sign and attest",
         gates,
@@ -257,20 +273,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
                     ("password", "${{ secrets.GITHUB_TOKEN }}"),
                 ],
             ),
-            Step {
-                id: Some("build".into()),
-                ..uses(
-                    "Build and push by digest",
-                    &actions::BUILD_PUSH,
-                    &[
-                        ("context", &context),
-                        ("push", "true"),
-                        ("tags", &format!("{image}:${{{{ github.sha }}}}")),
-                        ("provenance", "mode=max"),
-                        ("sbom", "true"),
-                    ],
-                )
-            },
+            Step { id: Some("build".into()), ..uses("Build and push by digest", &actions::BUILD_PUSH, &build_push) },
             uses("Install cosign", &actions::COSIGN_INSTALLER, &[]),
             Step {
                 name: "Sign the image (keyless) and attest its SBOM".into(),

@@ -188,7 +188,7 @@ pub(crate) fn pipeline(plan: &Plan) -> Pipeline {
         jobs.insert(name("secret-scan"), secrets);
         let mut container_scan = docker_job("security", Vec::new());
         container_scan.script = vec![
-            format!("docker build --tag \"scan-target:$CI_COMMIT_SHA\" {context}"),
+            format!("docker build --tag \"scan-target:$CI_COMMIT_SHA\" {}", layout::docker_build_args(service)),
             "docker save \"scan-target:$CI_COMMIT_SHA\" -o image.tar".into(),
             format!(
                 "docker run --rm -v \"$PWD/image.tar:/image.tar:ro\" {} image --input /image.tar --exit-code 1 --severity HIGH,CRITICAL --ignore-unfixed",
@@ -204,7 +204,8 @@ pub(crate) fn pipeline(plan: &Plan) -> Pipeline {
                 "echo \"$CI_REGISTRY_PASSWORD\" | docker login --username \"$CI_REGISTRY_USER\" --password-stdin \"$CI_REGISTRY\"".into(),
                 "docker buildx create --use".into(),
                 format!(
-                    "docker buildx build --push --provenance=mode=max --sbom=true --metadata-file build.json --tag \"$IMAGE:$CI_COMMIT_SHA\" {context}"
+                    "docker buildx build --push --provenance=mode=max --sbom=true --metadata-file build.json --tag \"$IMAGE:$CI_COMMIT_SHA\" {}",
+                    layout::docker_build_args(service)
                 ),
                 "sed -n 's/.*\"containerimage.digest\": *\"\\([^\"]*\\)\".*/\\1/p' build.json > image-digest.txt".into(),
                 "DIGEST=\"$(cat image-digest.txt)\"".into(),

@@ -197,11 +197,9 @@ fn base_files(plan: &Plan, service: &ServicePlan, dir: &str) -> Vec<GeneratedFil
         ("LOG_LEVEL".to_string(), "info".to_string()),
     ]);
     data.insert("APP_NAME".into(), service.name.clone());
-    // Settings the app needs, with the default detection found; `None`
-    // means the app has its own default.
     for var in &service.config_env {
         if let Some(value) = &var.value.value {
-            data.entry(var.value.name.clone()).or_insert_with(|| value.clone());
+            data.insert(var.value.name.clone(), value.clone());
         }
     }
     files.push(file(

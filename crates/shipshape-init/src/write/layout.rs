@@ -121,3 +121,21 @@ pub(crate) const PROMETHEUS_URL: &str = "http://prometheus-operated.monitoring.s
 pub(crate) fn gitops_dir() -> &'static str {
     "deploy/gitops"
 }
+
+/// The folder the image is built from, relative to the repository root.
+pub(crate) fn build_context(service: &ServicePlan) -> String {
+    service.build_context.clone().unwrap_or_else(|| service.dir.clone())
+}
+
+/// The service's Dockerfile when the build context is another folder.
+pub(crate) fn dockerfile_outside_context(service: &ServicePlan) -> Option<String> {
+    (build_context(service) != service.dir).then(|| format!("{}/Dockerfile", service.dir))
+}
+
+/// `docker build` arguments: the Dockerfile when needed, then the context.
+pub(crate) fn docker_build_args(service: &ServicePlan) -> String {
+    match dockerfile_outside_context(service) {
+        Some(file) => format!("--file {file} {}", build_context(service)),
+        None => build_context(service),
+    }
+}
