@@ -294,18 +294,29 @@ fn ci_caches_the_folder_the_containerized_install_writes() {
 }
 
 #[test]
-fn a_workspace_member_without_its_own_lockfile_is_warned_about() {
+fn a_workspace_member_is_built_from_the_root_that_holds_the_lockfile() {
     let services = plan_of(&[
-        ("package.json", r#"{"name":"mono","private":true,"workspaces":["apps/*"]}"#),
+        ("package.json", r#"{"name":"mono","private":true,"workspaces":["apps/*","packages/*"]}"#),
         ("package-lock.json", "{}"),
+        ("packages/shared/package.json", r#"{"name":"@mono/shared"}"#),
         (
             "apps/api/package.json",
-            r#"{"name":"api","main":"index.js","scripts":{"start":"node index.js"},"dependencies":{"express":"4.21.0"}}"#,
+            r#"{"name":"api","scripts":{"build":"tsc","start":"next start"},"dependencies":{"next":"14.2.0"}}"#,
         ),
-        ("apps/api/index.js", "require('express')().listen(3000);\n"),
+        ("apps/api/app/page.tsx", "export default function Home() { return null }\n"),
     ]);
     let api = services.iter().find(|s| s.dir == "apps/api").expect("the api service");
-    assert!(has_warning(api, "package-lock.json"), "{:?}", api.warnings);
+    assert_eq!(api.build_context.as_deref(), Some("."));
+    assert_eq!(api.package_manager.value, "npm");
+    assert_eq!(
+        api.image.dependency_files,
+        ["apps/api/package.json", "package-lock.json", "package.json", "packages/shared/package.json"]
+    );
+    assert_eq!(api.image.install[0].run, "npm ci");
+    assert_eq!(runs(api)[0], "npm run build --workspace apps/api");
+    assert_eq!(api.image.workdir, "/app/apps/api");
+    assert_eq!(api.image.command[1], "/app/node_modules/next/dist/bin/next");
+    assert!(!has_warning(api, "package-lock.json"), "{:?}", api.warnings);
 }
 
 #[test]

@@ -636,6 +636,96 @@ fn root_lockfile(dir: &ServiceDir) -> Option<String> {
         .map(|f| (*f).to_string())
 }
 
+/// An npm, pnpm or yarn workspace above the service, locked at its root:
+/// the image is built from the root so the lockfile is in the context.
+struct NodeWorkspace {
+    /// The workspace root, relative to the repository root.
+    root: String,
+    /// The service folder relative to the workspace root.
+    member: String,
+    lockfile: String,
+    /// Root manifests and every member's package.json, relative to the root.
+    manifests: Vec<String>,
+    evidence: Evidence,
+}
+
+fn node_workspace(dir: &ServiceDir) -> Option<NodeWorkspace> {
+    const LOCKFILES: &[&str] = &["pnpm-lock.yaml", "yarn.lock", "package-lock.json"];
+    if LOCKFILES.iter().any(|f| dir.has(f)) {
+        return None;
+    }
+    for folder in dir.ancestors().into_iter().filter(|f| !f.starts_with("..")) {
+        let Some(lockfile) = LOCKFILES.iter().find(|f| dir.read_in(&folder, f).is_some()) else { continue };
+        let pkg: Value =
+            dir.read_in(&folder, "package.json").and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Value::Null);
+        let mut patterns: Vec<String> = pkg
+            .get("workspaces")
+            .and_then(|w| w.as_array().or_else(|| w.get("packages").and_then(Value::as_array)))
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        let pnpm = dir.read_in(&folder, "pnpm-workspace.yaml");
+        patterns.extend(
+            pnpm.iter()
+                .flat_map(|t| t.lines())
+                .filter_map(|l| l.trim().strip_prefix("- "))
+                .map(|p| p.trim_matches(['"', '\'']).to_string()),
+        );
+        if patterns.is_empty() {
+            continue;
+        }
+        let member = dir.path_from(&folder)?;
+        let depth = dir.rel.split('/').filter(|p| !p.is_empty() && *p != ".").count();
+        let root_path = dir.abs.ancestors().nth(depth)?.join(if folder == "." { "" } else { folder.as_str() });
+        let mut manifests = vec!["package.json".to_string(), (*lockfile).to_string()];
+        if pnpm.is_some() {
+            manifests.push("pnpm-workspace.yaml".to_string());
+        }
+        for pattern in &patterns {
+            let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+            if pattern.starts_with('!') || pattern.contains("..") {
+                continue;
+            }
+            let folders: Vec<String> = match pattern.strip_suffix("/*").or_else(|| pattern.strip_suffix("/**")) {
+                Some(parent) => std::fs::read_dir(root_path.join(parent))
+                    .map(|entries| {
+                        entries.flatten().map(|e| format!("{parent}/{}", e.file_name().to_string_lossy())).collect()
+                    })
+                    .unwrap_or_default(),
+                None => vec![pattern.to_string()],
+            };
+            manifests.extend(
+                folders.into_iter().map(|f| format!("{f}/package.json")).filter(|f| root_path.join(f).is_file()),
+            );
+        }
+        manifests.sort();
+        manifests.dedup();
+        let file = if folder == "." { (*lockfile).to_string() } else { format!("{folder}/{lockfile}") };
+        let evidence = Evidence { file, line: None, detail: "workspace locked at its root".into() };
+        return Some(NodeWorkspace { root: folder, member, lockfile: (*lockfile).to_string(), manifests, evidence });
+    }
+    None
+}
+
+/// `command` run in the workspace member `member`, from the workspace root.
+fn in_member(manager: &str, member: &str, command: &str) -> String {
+    match manager {
+        "pnpm" => format!("pnpm --filter ./{member} exec {command}"),
+        "yarn" => format!("yarn --cwd {member} {command}"),
+        _ => format!("npm exec --workspace {member} -- {command}"),
+    }
+}
+
+/// The member's build script, from the workspace root.
+fn member_build(manager: &str, member: &str) -> String {
+    match manager {
+        "pnpm" => format!("pnpm --filter ./{member} run build"),
+        "yarn" => format!("yarn --cwd {member} run build"),
+        _ => format!("npm run build --workspace {member}"),
+    }
+}
+
 impl Provider for Node {
     fn stack(&self) -> Stack {
         Stack::Node
@@ -656,7 +746,18 @@ impl Provider for Node {
 
     fn detect(&self, dir: &ServiceDir, overrides: &Overrides) -> StackFacts {
         let pkg = package_json(dir);
-        let manager = package_manager(dir, &pkg);
+        let workspace = node_workspace(dir);
+        let manager = match &workspace {
+            Some(ws) => {
+                let name = match ws.lockfile.as_str() {
+                    "pnpm-lock.yaml" => "pnpm",
+                    "yarn.lock" => "yarn",
+                    _ => "npm",
+                };
+                Detected::found(name.to_string(), ws.evidence.clone())
+            }
+            None => package_manager(dir, &pkg),
+        };
         let version = overrides.language_version(node_version(dir, &pkg));
         let framework = framework(dir, &pkg);
         let framework_name = framework.as_ref().map(|f| f.value.as_str());
@@ -669,7 +770,10 @@ impl Provider for Node {
         });
         let port = overrides.port(port(dir, framework_name));
         let v = &version.value;
-        let commands = manager_commands(dir, &pkg, &manager.value);
+        let mut commands = manager_commands(dir, &pkg, &manager.value);
+        if workspace.is_some() && manager.value == "npm" {
+            commands.install = "npm ci".into();
+        }
         let schema = prisma_schema(dir, &pkg);
         let mut dependency_files: Vec<String> = ["package.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock"]
             .iter()
@@ -681,13 +785,27 @@ impl Provider for Node {
         if let Some((path, _)) = schema.as_ref().filter(|(p, _)| dir.has(p)) {
             dependency_files.push(path.clone());
         }
+        // In a workspace, paths are relative to its root, the build context.
+        let member_path = |path: &str| match &workspace {
+            Some(ws) if ws.member != "." => format!("{}/{path}", ws.member),
+            _ => path.to_string(),
+        };
+        if let Some(ws) = &workspace {
+            let schema_file = schema.as_ref().filter(|(p, _)| dir.has(p)).map(|(p, _)| member_path(p));
+            dependency_files = ws.manifests.iter().cloned().chain(schema_file).collect();
+        }
+        // npm and yarn hoist packages to the workspace root's node_modules.
+        let hoisted = |arg: String| match &workspace {
+            Some(_) if manager.value != "pnpm" && arg.starts_with("node_modules/") => format!("/app/{arg}"),
+            _ => arg,
+        };
         let start = start(dir, &pkg, framework_name, port.value, &mut Vec::new());
         let (runtime_image, has_shell, command, start_command) = match &start {
             Some(start) => {
                 let mut shown = vec!["node".to_string()];
                 shown.extend(start.args.iter().cloned());
                 let mut command = vec!["/nodejs/bin/node".to_string()];
-                command.extend(start.args.iter().cloned());
+                command.extend(start.args.iter().cloned().map(hoisted));
                 (
                     format!("gcr.io/distroless/nodejs{v}-debian12:nonroot"),
                     false,
@@ -706,17 +824,43 @@ impl Provider for Node {
             }
         };
         let node_bin = if has_shell { "node" } else { "/nodejs/bin/node" };
-        let migration = migration(dir, &pkg, node_bin);
+        let mut migration = migration(dir, &pkg, node_bin);
         let prisma_generate = schema
             .as_ref()
             .filter(|_| has_dependency(&pkg, "prisma"))
             .map(|(path, _)| format!("node_modules/.bin/prisma generate --schema {path}"));
         let mut build = Vec::new();
-        if let Some(generate) = &prisma_generate {
-            build.push(CachedCommand::new(generate.clone(), &[]));
-        }
-        if build_command.is_some() {
-            build.push(CachedCommand::new(run_script(&manager.value, "build"), &[]));
+        match &workspace {
+            Some(ws) => {
+                if let Some((path, _)) = schema.as_ref().filter(|_| has_dependency(&pkg, "prisma")) {
+                    let generate = in_member(&manager.value, &ws.member, &format!("prisma generate --schema {path}"));
+                    build.push(CachedCommand::new(generate, &[]));
+                }
+                if build_command.is_some() {
+                    build.push(CachedCommand::new(member_build(&manager.value, &ws.member), &[]));
+                }
+                if let Some((m, install)) = &mut migration {
+                    m.value.command = m.value.command.drain(..).map(hoisted).collect();
+                    if let Some(install) = install {
+                        // The tool's version is read where the member resolves it.
+                        *install = install.replace(
+                            "require('prisma/package.json')",
+                            &format!(
+                                "require(require.resolve('prisma/package.json', {{ paths: ['/app/{}'] }}))",
+                                ws.member
+                            ),
+                        );
+                    }
+                }
+            }
+            None => {
+                if let Some(generate) = &prisma_generate {
+                    build.push(CachedCommand::new(generate.clone(), &[]));
+                }
+                if build_command.is_some() {
+                    build.push(CachedCommand::new(run_script(&manager.value, "build"), &[]));
+                }
+            }
         }
         let mut artifacts = if next && next_standalone(dir).is_some() {
             // The standalone server carries its traced dependencies; static
@@ -758,9 +902,13 @@ impl Provider for Node {
             // The Prisma CLI's update check writes to a home folder the read-only root lacks.
             env.push(("CHECKPOINT_DISABLE".to_string(), "1".to_string()));
         }
+        let workdir = match &workspace {
+            Some(ws) if ws.member != "." => format!("/app/{}", ws.member),
+            _ => "/app".to_string(),
+        };
         let mut writable_dirs = vec!["/tmp".to_string()];
         if next {
-            writable_dirs.push("/app/.next/cache".to_string());
+            writable_dirs.push(format!("{workdir}/.next/cache"));
         }
         let health_path = overrides.health_path(health(dir, framework_name));
         let healthcheck = node_healthcheck(node_bin, port.value, health_path.value.as_deref());
@@ -800,7 +948,7 @@ impl Provider for Node {
                 source_mount: false,
                 artifacts,
                 writable_dirs,
-                workdir: "/app".to_string(),
+                workdir,
                 env,
                 runtime_setup: Vec::new(),
                 uid: if has_shell { 1000 } else { 65532 },
@@ -829,6 +977,10 @@ impl Provider for Node {
         node_env::config_env(dir, SOURCES, &ENV_READ)
     }
 
+    fn build_context(&self, dir: &ServiceDir) -> Option<String> {
+        node_workspace(dir).map(|w| w.root)
+    }
+
     fn warnings(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
         let pkg = package_json(dir);
         let framework = framework(dir, &pkg);
@@ -848,6 +1000,7 @@ impl Provider for Node {
             warnings.push(why);
         }
         if let Some(lock) = root_lockfile(dir)
+            .filter(|_| node_workspace(dir).is_none())
             .filter(|_| !["package-lock.json", "pnpm-lock.yaml", "yarn.lock"].iter().any(|f| dir.has(f)))
         {
             warnings.push(format!(
