@@ -77,7 +77,7 @@ fn fnv1a(parts: &[&str]) -> u64 {
 /// Fills `fingerprint` of sorted findings: rule, path, the flagged line's
 /// text with white space folded, and how many identical ones came before.
 /// `line_texts[i]` is the text of the line `findings[i]` is on.
-pub fn assign_fingerprints(findings: &mut [Finding], line_texts: &[String]) {
+pub fn assign_fingerprints(findings: &mut [Finding], line_texts: &[&str]) {
     let mut seen: HashMap<u64, usize> = HashMap::new();
     for (finding, text) in findings.iter_mut().zip(line_texts) {
         let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");

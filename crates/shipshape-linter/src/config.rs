@@ -45,7 +45,8 @@ pub struct CheckConfig {
     pub severity: BTreeMap<String, SeveritySetting>,
     /// The lowest severity that makes `check` exit 1.
     pub fail_on: Option<SeveritySetting>,
-    /// Files larger than this many bytes are skipped.
+    /// Files larger than this many bytes are not scanned (files over 2 MiB
+    /// are scanned for secrets only).
     pub max_file_size: Option<u64>,
 }
 
@@ -74,10 +75,14 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<(CheckConfig, Option
         None => {
             let dir = if root.is_file() { root.parent().unwrap_or(root) } else { root };
             let candidate = dir.join(CONFIG_FILE_NAME);
-            if !candidate.is_file() {
-                return Ok((CheckConfig::default(), None));
+            match std::fs::metadata(&candidate) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((CheckConfig::default(), None)),
+                Ok(meta) if meta.is_dir() => {
+                    let message = "is a directory, not a configuration file".to_string();
+                    return Err(ConfigError::Invalid { path: candidate.display().to_string(), message });
+                }
+                _ => candidate,
             }
-            candidate
         }
     };
     let shown = path.display().to_string();

@@ -1,4 +1,6 @@
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use shipshape_diagnostics::Span;
 use shipshape_dockerfile::Dockerfile;
@@ -77,29 +79,56 @@ impl K8sObject {
 #[derive(Debug, Default)]
 pub struct ObjectSet {
     pub objects: Vec<K8sObject>,
-    by_kind: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    by_kind: OnceLock<HashMap<String, Vec<usize>>>,
+    by_label: OnceLock<LabelIndex>,
+}
+
+/// Objects by what selectors look for, so that matching a selector visits
+/// only the objects that carry one of its labels.
+#[derive(Debug, Default)]
+pub(crate) struct LabelIndex {
+    /// Workloads by the `(key, value)` labels of their pod template.
+    pub templates: HashMap<(String, String), Vec<usize>>,
+    /// Objects by the labels of any `labels` mapping they hold.
+    pub nested: HashMap<(String, String), Vec<usize>>,
+    /// Workloads with a complete pod template, by folder.
+    pub workload_folders: HashMap<String, Vec<usize>>,
+    /// Services by the `(key, value)` pairs of their `spec.selector`.
+    pub service_selectors: HashMap<(String, String), Vec<usize>>,
 }
 
 impl ObjectSet {
     pub fn new(objects: Vec<K8sObject>) -> Self {
-        Self { objects, by_kind: std::sync::OnceLock::new() }
+        Self { objects, ..Self::default() }
     }
 
-    /// Adds objects (and forgets the index).
+    /// Adds objects (and forgets the indexes).
     pub fn extend(&mut self, objects: Vec<K8sObject>) {
         self.objects.extend(objects);
-        self.by_kind = std::sync::OnceLock::new();
+        self.by_kind = OnceLock::new();
+        self.by_label = OnceLock::new();
     }
 
-    /// Keeps only the objects `keep` accepts (and forgets the index).
+    /// Keeps only the objects `keep` accepts (and forgets the indexes).
     pub fn retain(&mut self, keep: impl FnMut(&K8sObject) -> bool) {
         self.objects.retain(keep);
-        self.by_kind = std::sync::OnceLock::new();
+        self.by_kind = OnceLock::new();
+        self.by_label = OnceLock::new();
+    }
+
+    /// The label index, made by `build` on first use.
+    pub(crate) fn label_index(&self, build: impl FnOnce(&Self) -> LabelIndex) -> &LabelIndex {
+        self.by_label.get_or_init(|| build(self))
+    }
+
+    /// The object at `index` when it may share `object`'s namespace and build.
+    pub(crate) fn near<'a>(&'a self, object: &K8sObject, index: usize) -> Option<&'a K8sObject> {
+        self.objects.get(index).filter(|o| namespaces_may_match(o, object))
     }
 
     fn indices(&self, kind: &str) -> &[usize] {
         let index = self.by_kind.get_or_init(|| {
-            let mut index: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
             for (i, object) in self.objects.iter().enumerate() {
                 index.entry(object.kind.clone()).or_default().push(i);
             }

@@ -26,6 +26,26 @@ pub struct DiscoveredFile {
 pub enum DiscoveryError {
     #[error("{path}: no such file or directory")]
     NotFound { path: String },
+    #[error("{path}: {source}")]
+    Unreadable { path: String, source: std::io::Error },
+}
+
+/// A path the walk could not enter or read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkError {
+    /// Relative to the scanned root, `/`-separated (the root itself when empty).
+    pub path: String,
+    pub message: String,
+    /// True for an I/O error (files left unread); false for a problem such
+    /// as a bad glob in an ignore file.
+    pub io: bool,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<DiscoveredFile>,
+    pub errors: Vec<WalkError>,
 }
 
 pub struct DiscoveryOptions<'a> {
@@ -77,10 +97,15 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
     }
 }
 
-/// Lists the files under `root` (or `root` itself when it is a file), sorted.
-pub fn discover(root: &Path, options: &DiscoveryOptions<'_>) -> Result<Vec<DiscoveredFile>, DiscoveryError> {
-    if !root.exists() {
-        return Err(DiscoveryError::NotFound { path: root.display().to_string() });
+/// Lists the files under `root` (or `root` itself when it is a file), sorted,
+/// and every path the walk could not read.
+pub fn discover(root: &Path, options: &DiscoveryOptions<'_>) -> Result<Discovery, DiscoveryError> {
+    match std::fs::symlink_metadata(root) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(DiscoveryError::NotFound { path: root.display().to_string() })
+        }
+        Err(source) => return Err(DiscoveryError::Unreadable { path: root.display().to_string(), source }),
     }
     let base = if root.is_file() { root.parent().unwrap_or(root) } else { root };
     let mut walker = ignore::WalkBuilder::new(root);
@@ -93,8 +118,15 @@ pub fn discover(root: &Path, options: &DiscoveryOptions<'_>) -> Result<Vec<Disco
         .parents(options.respect_ignore_files)
         .require_git(false)
         .filter_entry(|entry| entry.file_name() != ".git");
-    let mut files = Vec::new();
-    for entry in walker.build().flatten() {
+    let mut found = Discovery::default();
+    for entry in walker.build() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                found.errors.push(walk_error(base, root, &error));
+                continue;
+            }
+        };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -104,10 +136,70 @@ pub fn discover(root: &Path, options: &DiscoveryOptions<'_>) -> Result<Vec<Disco
             continue;
         }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        files.push(DiscoveredFile { kind: classify(&name), path, relative });
+        found.files.push(DiscoveredFile { kind: classify(&name), path, relative });
     }
-    files.sort_by(|a, b| a.relative.cmp(&b.relative));
-    Ok(files)
+    found.files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    found.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
+
+fn walk_error(base: &Path, root: &Path, error: &ignore::Error) -> WalkError {
+    let mut path = relative_path(base, error_path(error).unwrap_or(root));
+    let os_error = error.io_error().and_then(os_error);
+    let message = match (os_error, error.io_error()) {
+        (Some(code), _) if code == NAME_TOO_LONG => {
+            path = shortened(&path);
+            "path longer than the system allows (directories nested too deep)".to_string()
+        }
+        (Some(code), _) => std::io::Error::from_raw_os_error(code).to_string(),
+        (None, Some(io)) => io.to_string(),
+        (None, None) => innermost(error).to_string(),
+    };
+    WalkError { path, message, io: error.io_error().is_some() }
+}
+
+/// `ENAMETOOLONG` on Linux and macOS.
+const NAME_TOO_LONG: i32 = if cfg!(target_os = "macos") { 63 } else { 36 };
+
+/// The OS error code under an I/O error and the errors it wraps.
+fn os_error(error: &std::io::Error) -> Option<i32> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(code) = e.downcast_ref::<std::io::Error>().and_then(std::io::Error::raw_os_error) {
+            return Some(code);
+        }
+        current = e.source();
+    }
+    None
+}
+
+/// A path of at most about 120 characters: its start, `…`, its end.
+fn shortened(path: &str) -> String {
+    const KEEP: usize = 60;
+    let chars: Vec<char> = path.chars().collect();
+    if chars.len() <= 2 * KEEP {
+        return path.to_string();
+    }
+    let head: String = chars.iter().take(KEEP).collect();
+    let tail: String = chars.iter().skip(chars.len() - KEEP).collect();
+    format!("{head}…{tail}")
+}
+
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
+/// The error without the path and depth it is wrapped in.
+fn innermost(error: &ignore::Error) -> &ignore::Error {
+    match error {
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => innermost(err),
+        other => other,
+    }
 }
 
 /// True when `relative` lies under a `templates/` folder of a Helm chart.

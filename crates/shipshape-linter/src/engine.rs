@@ -1,4 +1,5 @@
 use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
@@ -12,18 +13,35 @@ use crate::config::CheckConfig;
 use crate::context::{
     DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
 };
-use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind};
+use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind, WalkError};
 use crate::kustomize;
 use crate::redaction;
 use crate::registry;
 use crate::roles::YamlRole;
 use crate::rule::{redact, Domain, Reporter, Rule, RuleMeta, Violation};
-use crate::rules::general::{ParseError, SuppressionWithoutReason};
+use crate::rules::general::{InputBudgetExceeded, ParseError, SuppressionWithoutReason};
 use crate::suppression::{self, Suppression};
 
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+/// Files up to this size are parsed; larger ones are scanned for secrets only.
+pub const PARSE_LIMIT: u64 = 2 * 1024 * 1024;
+/// Files larger than this are not scanned at all (`max-file-size`).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 const SNIPPET_LINES: usize = 3;
-const BINARY_PROBE: usize = 8000;
+/// Bytes of a large file read before deciding whether it is binary.
+const BINARY_PROBE: usize = 64 * 1024;
+/// A file is text when at most this share of its bytes is NUL, control or
+/// not UTF-8.
+const MAX_BINARY_SHARE: f64 = 0.15;
+/// How much of a large file its secret scan holds at once.
+const SCAN_CHUNK: usize = 1024 * 1024;
+/// Lines (and bytes) of one chunk scanned again with the next, so a secret
+/// across the cut is still found.
+const OVERLAP_LINES: usize = 32;
+const OVERLAP_BYTES: usize = 64 * 1024;
+/// Longest snippet line shown; longer lines are cut.
+const SNIPPET_BYTES: usize = 1024;
+/// Findings of one rule shown per line; more become one `input-budget-exceeded`.
+const FINDINGS_PER_LINE: usize = 20;
 
 /// Kinds kept out of the cross-object set: large and never related.
 const NOT_RELATED: &[&str] = &["CustomResourceDefinition"];
@@ -115,6 +133,24 @@ impl LintSettings {
 pub struct SkippedFile {
     pub path: String,
     pub reason: String,
+    pub kind: SkipKind,
+}
+
+/// How much of a skipped file was scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipKind {
+    /// Not parsed (a template), scanned for secrets.
+    Unparsed,
+    /// Larger than [`PARSE_LIMIT`]: scanned for secrets only.
+    Large,
+    /// Larger than `max_file_size`: not scanned.
+    TooLarge,
+    /// Mostly not text: not scanned.
+    Binary,
+    /// A file or directory that could not be read: an I/O error.
+    Unreadable,
+    /// A problem of the walk that leaves no file unread (a bad ignore glob).
+    Notice,
 }
 
 #[derive(Debug, Default)]
@@ -132,6 +168,8 @@ struct Source {
     text: String,
     /// Why the file is not parsed as Kubernetes YAML / Dockerfile, if so.
     unparsed_reason: Option<&'static str>,
+    /// Larger than [`PARSE_LIMIT`]: `text` holds only the lines with secrets.
+    large: bool,
 }
 
 struct FileResult {
@@ -151,9 +189,11 @@ struct FileResult {
 /// Scans `settings.root`.
 pub fn lint(settings: &LintSettings) -> Result<LintOutcome, DiscoveryError> {
     let options = DiscoveryOptions { respect_ignore_files: settings.respect_ignore_files, exclude: &settings.exclude };
-    let files = discovery::discover(&settings.root, &options)?;
-    let loaded: Vec<Result<Source, SkippedFile>> = files.par_iter().map(|f| load(settings, f)).collect();
-    let mut skipped = Vec::new();
+    let found = discovery::discover(&settings.root, &options)?;
+    let secret_rules = all_secret_rules();
+    let loaded: Vec<Result<Source, SkippedFile>> =
+        found.files.par_iter().map(|f| load(settings, f, &secret_rules)).collect();
+    let mut skipped: Vec<SkippedFile> = found.errors.into_iter().map(walk_skip).collect();
     let mut sources = Vec::new();
     for item in loaded {
         match item {
@@ -182,7 +222,7 @@ pub fn lint_sources(settings: &LintSettings, files: Vec<(String, String)>) -> Li
                 FileKind::Text
             };
             let unparsed_reason = unparsed_reason(kind, &text, false);
-            Source { relative, kind, text, unparsed_reason }
+            Source { relative, kind, text, unparsed_reason, large: false }
         })
         .collect();
     sources.sort_by(|a, b| a.relative.cmp(&b.relative));
@@ -206,23 +246,151 @@ fn unparsed_reason(kind: FileKind, text: &str, helm_template: bool) -> Option<&'
     }
 }
 
-fn load(settings: &LintSettings, file: &DiscoveredFile) -> Result<Source, SkippedFile> {
-    let skip = |reason: String| SkippedFile { path: file.relative.clone(), reason };
-    let size = std::fs::metadata(&file.path).map_err(|e| skip(format!("cannot read: {e}")))?.len();
+/// Every secret rule, selected or not: their findings also mask snippets.
+fn all_secret_rules() -> Vec<&'static dyn Rule> {
+    registry::all().iter().copied().filter(|r| r.meta().domains.contains(&Domain::Secrets)).collect()
+}
+
+fn walk_skip(error: WalkError) -> SkippedFile {
+    let kind = if error.io { SkipKind::Unreadable } else { SkipKind::Notice };
+    SkippedFile { path: error.path, reason: error.message, kind }
+}
+
+const LARGE_REASON: &str = "larger than 2 MiB: scanned for secrets only";
+
+fn load(
+    settings: &LintSettings,
+    file: &DiscoveredFile,
+    secret_rules: &[&'static dyn Rule],
+) -> Result<Source, SkippedFile> {
+    let skip = |kind: SkipKind, reason: String| SkippedFile { path: file.relative.clone(), reason, kind };
+    let unreadable = |e: std::io::Error| skip(SkipKind::Unreadable, format!("cannot read: {e}"));
+    let size = std::fs::metadata(&file.path).map_err(unreadable)?.len();
     if size > settings.max_file_size {
-        return Err(skip(format!("larger than {} bytes ({size} bytes)", settings.max_file_size)));
+        let reason = format!("larger than {} bytes ({size} bytes): not scanned", settings.max_file_size);
+        return Err(skip(SkipKind::TooLarge, reason));
     }
-    let bytes = std::fs::read(&file.path).map_err(|e| skip(format!("cannot read: {e}")))?;
-    if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
-        return Err(skip("binary file".to_string()));
+    if size > PARSE_LIMIT {
+        let text = secret_lines(&file.path, &file.relative, secret_rules)
+            .map_err(unreadable)?
+            .ok_or_else(|| skip(SkipKind::Binary, "binary file".to_string()))?;
+        let (kind, unparsed_reason) = (FileKind::Text, Some(LARGE_REASON));
+        return Ok(Source { relative: file.relative.clone(), kind, text, unparsed_reason, large: true });
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
+    let bytes = std::fs::read(&file.path).map_err(unreadable)?;
+    let text = text_of(bytes).ok_or_else(|| skip(SkipKind::Binary, "binary file".to_string()))?;
     let helm = file.kind == FileKind::Yaml && discovery::is_helm_template(base_dir(&settings.root), &file.relative);
     let unparsed_reason = unparsed_reason(file.kind, &text, helm);
-    Ok(Source { relative: file.relative.clone(), kind: file.kind, text, unparsed_reason })
+    Ok(Source { relative: file.relative.clone(), kind: file.kind, text, unparsed_reason, large: false })
+}
+
+/// Bytes that make a file look binary: NUL and control bytes.
+fn is_binary_byte(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f
+}
+
+/// The bytes as text, or `None` when they are mostly not text.
+fn text_of(bytes: Vec<u8>) -> Option<String> {
+    let (text, odd) = repaired(bytes);
+    (odd as f64 <= text.len() as f64 * MAX_BINARY_SHARE).then_some(text)
+}
+
+/// The bytes as text of the same length, and how many bytes are NUL,
+/// control or not UTF-8: NULs become spaces and bytes that are not UTF-8
+/// become `?`, so byte offsets stay those of the file.
+fn repaired(mut bytes: Vec<u8>) -> (String, usize) {
+    let mut odd = bytes.iter().filter(|b| is_binary_byte(**b)).count();
+    bytes.iter_mut().filter(|b| **b == 0).for_each(|b| *b = b' ');
+    let mut at = 0;
+    while let Some(Err(error)) = bytes.get(at..).map(std::str::from_utf8) {
+        let bad = at + error.valid_up_to();
+        let len = error.error_len().unwrap_or(bytes.len() - bad);
+        bytes.iter_mut().skip(bad).take(len).for_each(|b| *b = b'?');
+        odd += len;
+        at = bad + len;
+    }
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (text, odd)
+}
+
+/// Scans a file too large to parse for secrets, a chunk of lines at a time,
+/// and returns its text with every line that holds no secret blanked: line
+/// numbers stay those of the file and memory stays bounded by the chunk and
+/// what was found. `None` when the file is binary.
+fn secret_lines(path: &Path, relative: &str, rules: &[&'static dyn Rule]) -> std::io::Result<Option<String>> {
+    let mut reader = std::io::BufReader::with_capacity(BINARY_PROBE, std::fs::File::open(path)?);
+    if text_of(reader.fill_buf()?.to_vec()).is_none() {
+        return Ok(None);
+    }
+    let mut out = String::new();
+    // Lines not yet written out, each with its newline and whether it is kept.
+    let mut window: Vec<(String, bool)> = Vec::new();
+    let mut window_bytes = 0;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let end = reader.read_until(b'\n', &mut line)? == 0;
+        if !end {
+            let (text, _) = repaired(std::mem::take(&mut line));
+            window_bytes += text.len();
+            window.push((text, false));
+        }
+        if !end && window_bytes < SCAN_CHUNK {
+            continue;
+        }
+        mark_secret_lines(&mut window, relative, rules);
+        let mut carry = 0;
+        let mut carry_bytes = 0;
+        if !end {
+            while carry < OVERLAP_LINES.min(window.len().saturating_sub(1)) {
+                let next = window.get(window.len() - carry - 1).map_or(0, |(l, _)| l.len());
+                if carry_bytes + next > OVERLAP_BYTES {
+                    break;
+                }
+                carry += 1;
+                carry_bytes += next;
+            }
+        }
+        for (text, kept) in window.drain(..window.len() - carry) {
+            if kept {
+                out.push_str(&text);
+            } else if text.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        window_bytes = carry_bytes;
+        if end {
+            return Ok(Some(out));
+        }
+    }
+}
+
+/// Marks the lines of `window` that a secret rule reports on, and the line
+/// above each (where a suppression comment may be).
+fn mark_secret_lines(window: &mut [(String, bool)], relative: &str, rules: &[&'static dyn Rule]) {
+    let text: String = window.iter().map(|(l, _)| l.as_str()).collect();
+    let mut violations = Vec::new();
+    let cx = TextContext { file: 0, path: relative, text: &text };
+    for rule in rules {
+        rule.check_text(&cx, &mut Reporter::new(rule.meta(), 0, &mut violations));
+    }
+    if violations.is_empty() {
+        return;
+    }
+    let mut starts = Vec::with_capacity(window.len());
+    let mut at = 0;
+    for (line, _) in window.iter() {
+        starts.push(at);
+        at += line.len();
+    }
+    let line_of = |offset: usize| starts.partition_point(|s| *s <= offset).saturating_sub(1);
+    for violation in &violations {
+        for span in [Some(violation.span), violation.secret].into_iter().flatten() {
+            let first = line_of(span.start).saturating_sub(1);
+            let last = line_of(span.end.saturating_sub(1).max(span.start));
+            window.iter_mut().take(last + 1).skip(first).for_each(|(_, kept)| *kept = true);
+        }
+    }
 }
 
 fn base_dir(root: &Path) -> &Path {
@@ -237,13 +405,15 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
     let dockerfile_rules = settings.rules_for(Domain::Dockerfile);
     // Every secret rule runs, enabled or not: what they find is redacted
     // from every finding's snippet and message; only enabled ones report.
-    let secret_rules: Vec<&'static dyn Rule> =
-        registry::all().iter().copied().filter(|r| r.meta().domains.contains(&Domain::Secrets)).collect();
+    let secret_rules = all_secret_rules();
     let all_rules: Vec<&'static dyn Rule> = settings.rules.iter().map(|(r, _)| *r).collect();
     let report_parse_errors = settings.is_enabled(ParseError::META.id);
     let skipped: Vec<SkippedFile> = sources
         .iter()
-        .filter_map(|s| s.unparsed_reason.map(|r| SkippedFile { path: s.relative.clone(), reason: r.to_string() }))
+        .filter_map(|s| {
+            let kind = if s.large { SkipKind::Large } else { SkipKind::Unparsed };
+            s.unparsed_reason.map(|r| SkippedFile { path: s.relative.clone(), reason: r.to_string(), kind })
+        })
         .collect();
     let files_scanned = sources.len();
     let kustomize_roles = crate::k8s::kustomize_roles(sources.iter().map(|s| (s.relative.as_str(), s.text.as_str())));
@@ -507,14 +677,21 @@ fn resolve(
     let mut findings = Vec::new();
     let mut suppressed = 0;
     let mut line_texts: HashMap<(usize, usize), String> = HashMap::new();
+    let budget_severity = settings.severity_of(InputBudgetExceeded::META.id);
     for (file_id, result) in results.iter().enumerate() {
-        let secrets: Vec<Span> = result.violations.iter().filter_map(|v| v.secret).collect();
-        let known: Vec<&str> = secrets.iter().filter_map(|s| result.text.get(s.start..s.end)).collect();
-        let file = ResolvedFile { result, secrets: &secrets, known: &known };
+        let secrets = Secrets::new(result.violations.iter().filter_map(|v| v.secret).collect());
+        let file = ResolvedFile { result, secrets: &secrets };
+        // Findings of one rule per line: past the budget, one finding says how many more.
+        let mut per_line: HashMap<(&str, usize), usize> = HashMap::new();
         for violation in &result.violations {
             let Some(severity) = settings.severity_of(violation.rule.id) else {
                 continue;
             };
+            let count = per_line.entry((violation.rule.id, result.index.line_of(violation.span.start))).or_insert(0);
+            *count += 1;
+            if *count > FINDINGS_PER_LINE {
+                continue;
+            }
             let finding = file.finding(violation.rule, severity, violation.span, &violation.message);
             if result.suppressions.iter().any(|s| s.covers(violation.rule.id, finding.line)) {
                 suppressed += 1;
@@ -522,6 +699,22 @@ fn resolve(
             }
             line_texts.insert((file_id, finding.line), file.line(finding.line));
             findings.push((file_id, finding));
+        }
+        if let Some(severity) = budget_severity {
+            let mut over: Vec<((&str, usize), usize)> =
+                per_line.into_iter().filter(|(_, count)| *count > FINDINGS_PER_LINE).collect();
+            over.sort_unstable();
+            for ((rule, line), count) in over {
+                let start = result.index.line_start(line);
+                let message = format!(
+                    "{} more `{rule}` findings on this line are not shown (at most {FINDINGS_PER_LINE} per line)",
+                    count - FINDINGS_PER_LINE
+                );
+                let span = Span::new(start, start);
+                let finding = file.finding(&InputBudgetExceeded::META, severity, span, &message);
+                line_texts.insert((file_id, finding.line), file.line(finding.line));
+                findings.push((file_id, finding));
+            }
         }
         if let Some(severity) = settings.severity_of(SuppressionWithoutReason::META.id) {
             for s in &result.suppressions {
@@ -542,8 +735,8 @@ fn resolve(
     }
     findings.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()));
     findings.dedup_by(|a, b| a.1.sort_key() == b.1.sort_key() && a.1.end_line == b.1.end_line);
-    let lines: Vec<String> =
-        findings.iter().map(|(id, f)| line_texts.get(&(*id, f.line)).cloned().unwrap_or_default()).collect();
+    let lines: Vec<&str> =
+        findings.iter().map(|(id, f)| line_texts.get(&(*id, f.line)).map_or("", String::as_str)).collect();
     let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
     assign_fingerprints(&mut findings, &lines);
     LintOutcome { findings, skipped, files_scanned, suppressed }
@@ -554,9 +747,7 @@ fn resolve(
 /// and line goes through redaction and the control-character filter.
 struct ResolvedFile<'a> {
     result: &'a FileResult,
-    secrets: &'a [Span],
-    /// The text of each secret, masked wherever a message quotes it.
-    known: &'a [&'a str],
+    secrets: &'a Secrets,
 }
 
 impl ResolvedFile<'_> {
@@ -576,7 +767,12 @@ impl ResolvedFile<'_> {
         }
         let shown_end = end.line.min(start.line + SNIPPET_LINES - 1);
         let snippet = (start.line..=shown_end).map(|line| self.line(line)).collect();
-        let message = redaction::redact_message(message, self.known);
+        // A message may quote a secret of the lines it is about.
+        let from = result.index.line_start(start.line - 1);
+        let to = result.index.line_start(end.line - 1) + result.index.line_text(&result.text, end.line).len();
+        let known: Vec<&str> =
+            self.secrets.overlapping(from, to).iter().filter_map(|s| result.text.get(s.start..s.end)).collect();
+        let message = redaction::redact_message(message, &known);
         Finding {
             rule: rule.id,
             severity,
@@ -591,19 +787,67 @@ impl ResolvedFile<'_> {
         }
     }
 
-    /// The text of 1-based `line`, redacted and filtered.
+    /// The text of 1-based `line`, redacted, clipped and filtered.
     fn line(&self, line: usize) -> String {
-        let redacted = redaction::redact_text(&redacted_line(self.result, line, self.secrets));
-        sanitize(&redacted).into_owned()
+        let clipped = clipped(redacted_line(self.result, line, self.secrets));
+        sanitize(&redaction::redact_text(&clipped)).into_owned()
+    }
+}
+
+/// A snippet line cut to [`SNIPPET_BYTES`], marked with `…` when cut.
+fn clipped(mut line: String) -> String {
+    if line.len() > SNIPPET_BYTES {
+        let mut end = SNIPPET_BYTES;
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        line.truncate(end);
+        line.push('…');
+    }
+    line
+}
+
+/// The secret spans of a file, sorted, for finding those on a line
+/// without looking at every one.
+#[derive(Default)]
+struct Secrets {
+    spans: Vec<Span>,
+    /// `max_end[i]`: the largest end among `spans[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl Secrets {
+    fn new(mut spans: Vec<Span>) -> Self {
+        spans.sort();
+        let max_end = spans
+            .iter()
+            .scan(0, |max, s| {
+                *max = s.end.max(*max);
+                Some(*max)
+            })
+            .collect();
+        Self { spans, max_end }
+    }
+
+    fn overlapping(&self, start: usize, end: usize) -> Vec<Span> {
+        let before_end = self.spans.partition_point(|s| s.start < end);
+        let mut found: Vec<Span> = (0..before_end)
+            .rev()
+            .take_while(|i| self.max_end.get(*i).is_some_and(|m| *m > start))
+            .filter_map(|i| self.spans.get(i).copied())
+            .filter(|s| s.end > start)
+            .collect();
+        found.reverse();
+        found
     }
 }
 
 /// The text of 1-based `line` with every secret in it redacted.
-fn redacted_line(result: &FileResult, line: usize, secrets: &[Span]) -> String {
+fn redacted_line(result: &FileResult, line: usize, secrets: &Secrets) -> String {
     let start = result.index.line_start(line - 1);
     let text = result.index.line_text(&result.text, line);
     let end = start + text.len();
-    let mut overlapping: Vec<Span> = secrets.iter().copied().filter(|s| s.start < end && s.end > start).collect();
+    let mut overlapping = secrets.overlapping(start, end);
     if overlapping.is_empty() {
         return text.to_string();
     }
@@ -626,4 +870,56 @@ fn redacted_line(result: &FileResult, line: usize, secrets: &[Span]) -> String {
     }
     out.push_str(result.text.get(cursor..end).unwrap_or(""));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn fake_key() -> String {
+        shipshape_testkit::expand_fake_secrets("AKIA⟦rand:16:upper⟧", 9)
+    }
+
+    #[test]
+    fn stray_nul_and_invalid_bytes_keep_text_and_offsets() {
+        let bytes = b"# note \0 here\nkey: \xff\xfe value\n".to_vec();
+        let len = bytes.len();
+        let text = text_of(bytes).unwrap();
+        assert_eq!(text.len(), len);
+        assert_eq!(text, "# note   here\nkey: ?? value\n");
+    }
+
+    #[test]
+    fn mostly_binary_bytes_are_not_text() {
+        let bytes: Vec<u8> = (0..4000u32).map(|i| (i % 7) as u8).collect();
+        assert!(text_of(bytes).is_none());
+    }
+
+    #[test]
+    fn large_file_keeps_only_secret_lines_at_their_line_numbers() {
+        let key = fake_key();
+        let filler = "a log line that holds nothing of interest\n".repeat(60_000);
+        let text = format!("{filler}# comment above\naws_access_key_id = {key}\n{filler}");
+        let path = std::env::temp_dir().join(format!("shipshape-large-{}.log", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let rules = all_secret_rules();
+        let sparse = secret_lines(&path, "big.log", &rules).unwrap().unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(sparse.lines().count(), text.lines().count());
+        assert!(sparse.len() < 200_000, "{}", sparse.len());
+        let kept: Vec<(usize, &str)> = sparse.lines().enumerate().filter(|(_, l)| !l.is_empty()).collect();
+        assert_eq!(kept, [(60_000, "# comment above"), (60_001, format!("aws_access_key_id = {key}").as_str())]);
+    }
+
+    #[test]
+    fn binary_large_file_is_none() {
+        let path = std::env::temp_dir().join(format!("shipshape-large-{}.bin", std::process::id()));
+        std::fs::write(&path, vec![0u8; 100_000]).unwrap();
+        let rules = all_secret_rules();
+        let result = secret_lines(&path, "big.bin", &rules).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert!(result.is_none());
+    }
 }

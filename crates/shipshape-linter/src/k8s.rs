@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use shipshape_diagnostics::Span;
 use shipshape_yaml::Node;
 
-use crate::context::{K8sObject, ObjectSet};
+use crate::context::{K8sObject, LabelIndex, ObjectSet};
 
 /// Kinds that run pods, with the route to their pod template's `spec`.
 const WORKLOADS: &[(&str, &[&str])] = &[
@@ -332,8 +332,85 @@ pub fn folder(object: &K8sObject) -> &str {
 /// in its namespace: only then is the scan taken to show the workloads
 /// `object` relates to (a lone Service or HPA proves nothing).
 pub fn folder_has_workloads(set: &ObjectSet, object: &K8sObject) -> bool {
-    workloads_near(set, object).any(|o| folder(o) == folder(object) && pod_template(o).is_some_and(|t| t.complete))
+    let index = set.label_index(label_index);
+    let in_folder = index.workload_folders.get(folder(object)).map_or(&[][..], Vec::as_slice);
+    in_folder.iter().any(|i| set.near(object, *i).is_some())
 }
+
+/// Builds the [`LabelIndex`] of a set.
+fn label_index(set: &ObjectSet) -> LabelIndex {
+    fn nested(node: &Node, depth: usize, found: &mut HashSet<(String, String)>) {
+        if depth > LABEL_DEPTH {
+            return;
+        }
+        match &node.kind {
+            shipshape_yaml::NodeKind::Mapping(_) => {
+                for e in node.entries() {
+                    if e.key.as_str() == Some("labels") {
+                        found
+                            .extend(labels_of(Some(&e.value)).into_iter().map(|(k, v)| (k.to_string(), v.to_string())));
+                    }
+                    nested(&e.value, depth + 1, found);
+                }
+            }
+            shipshape_yaml::NodeKind::Sequence(items) => items.iter().for_each(|i| nested(i, depth + 1, found)),
+            shipshape_yaml::NodeKind::Scalar(_) => {}
+        }
+    }
+    let mut index = LabelIndex::default();
+    for (i, object) in set.objects.iter().enumerate() {
+        let mut found = HashSet::new();
+        nested(&object.root, 0, &mut found);
+        for pair in found {
+            index.nested.entry(pair).or_default().push(i);
+        }
+        if object.kind == "Service" {
+            let selector: HashSet<(&str, &str)> =
+                labels_of(object.root.path(&["spec", "selector"])).into_iter().collect();
+            for (k, v) in selector {
+                index.service_selectors.entry((k.to_string(), v.to_string())).or_default().push(i);
+            }
+        }
+        if !WORKLOAD_KINDS.contains(&object.kind.as_str()) {
+            continue;
+        }
+        if pod_template(object).is_some_and(|t| t.complete) {
+            index.workload_folders.entry(folder(object).to_string()).or_default().push(i);
+        }
+        let labels = effective_pod_template(set, object).map(|t| t.labels()).unwrap_or_default();
+        let unique: HashSet<(&str, &str)> = labels.into_iter().collect();
+        for (k, v) in unique {
+            index.templates.entry((k.to_string(), v.to_string())).or_default().push(i);
+        }
+    }
+    index
+}
+
+/// True when a Service that may share `object`'s namespace selects pods
+/// with these `labels`. Only Services whose selector names one of the
+/// labels are looked at.
+pub fn selected_by_a_service(set: &ObjectSet, object: &K8sObject, labels: &[(&str, &str)]) -> bool {
+    let index = set.label_index(label_index);
+    labels
+        .iter()
+        .filter_map(|(k, v)| index.service_selectors.get(&(k.to_string(), v.to_string())))
+        .flatten()
+        .filter_map(|i| set.near(object, *i))
+        .any(|service| selector_matches(&labels_of(service.root.path(&["spec", "selector"])), labels))
+}
+
+/// The objects listed for the `selector` pair listed least often: a
+/// superset of those that carry every pair.
+fn rarest<'i>(postings: &'i HashMap<(String, String), Vec<usize>>, selector: &[(&str, &str)]) -> &'i [usize] {
+    selector
+        .iter()
+        .map(|(k, v)| postings.get(&(k.to_string(), v.to_string())).map_or(&[][..], Vec::as_slice))
+        .min_by_key(|p| p.len())
+        .unwrap_or(&[])
+}
+
+/// How deep [`labels_defined_elsewhere`] looks for `labels` mappings.
+const LABEL_DEPTH: usize = 24;
 
 /// The pod templates of the scan, in `object`'s namespace, whose labels a
 /// Service-style selector (plain `key: value` pairs) matches. Labels that
@@ -344,10 +421,17 @@ pub fn templates_selected_by<'a>(
     selector: &[(&str, &str)],
 ) -> Vec<PodTemplate<'a>> {
     let selector: Vec<(&str, &str)> = selector.iter().copied().filter(|(k, _)| !is_controller_label(k)).collect();
-    workloads_near(set, object)
-        .filter_map(|o| effective_pod_template(set, o))
-        .filter(|t| selector_matches(&selector, &t.labels()))
-        .collect()
+    let candidates = rarest(&set.label_index(label_index).templates, &selector);
+    let mut found: Vec<(usize, usize, PodTemplate<'a>)> = candidates
+        .iter()
+        .filter_map(|i| Some((*i, set.near(object, *i)?)))
+        .filter_map(|(i, o)| Some((WORKLOAD_KINDS.iter().position(|k| *k == o.kind)?, i, o)))
+        .filter_map(|(rank, i, o)| Some((rank, i, effective_pod_template(set, o)?)))
+        .filter(|(_, _, t)| selector_matches(&selector, &t.labels()))
+        .collect();
+    // In the order of `workloads_near`: by kind, then scan order.
+    found.sort_by_key(|(rank, i, _)| (*rank, *i));
+    found.into_iter().map(|(_, _, t)| t).collect()
 }
 
 /// True when some object of the scan other than a Service-like consumer
@@ -365,7 +449,7 @@ pub fn labels_defined_elsewhere(set: &ObjectSet, object: &K8sObject, selector: &
         "PodMonitor",
     ];
     fn walk(node: &Node, selector: &[(&str, &str)], depth: usize) -> bool {
-        if depth > 24 {
+        if depth > LABEL_DEPTH {
             return false;
         }
         match &node.kind {
@@ -377,7 +461,10 @@ pub fn labels_defined_elsewhere(set: &ObjectSet, object: &K8sObject, selector: &
             shipshape_yaml::NodeKind::Scalar(_) => false,
         }
     }
-    set.same_namespace(object).any(|o| !CONSUMERS.contains(&o.kind.as_str()) && walk(&o.root, selector, 0))
+    rarest(&set.label_index(label_index).nested, selector)
+        .iter()
+        .filter_map(|i| set.near(object, *i))
+        .any(|o| !CONSUMERS.contains(&o.kind.as_str()) && walk(&o.root, selector, 0))
 }
 
 /// Label keys that controllers add to pods themselves

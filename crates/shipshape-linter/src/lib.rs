@@ -23,7 +23,7 @@ mod text;
 pub use context::{
     DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
 };
-pub use engine::{lint, lint_sources, LintOutcome, LintSettings, SkippedFile};
+pub use engine::{lint, lint_sources, LintOutcome, LintSettings, SkipKind, SkippedFile, PARSE_LIMIT};
 pub use rule::{Domain, Reporter, Rule, RuleMeta, RuleMetadata};
 pub use shipshape_diagnostics::{Finding, Severity, Span};
 

@@ -21,22 +21,31 @@ fn is_interpreter(command: &Command) -> bool {
 /// Reports downloads piped into an interpreter (`curl … | sh`) and
 /// interpreters run on a fetched script (`sh -c "$(curl …)"`).
 pub(crate) fn report_unverified_downloads(commands: &[Command], report: &mut Reporter<'_>) {
-    for (i, command) in commands.iter().enumerate() {
+    // `runner_after[i]`: the first interpreter after command `i` in its pipeline.
+    let mut runner_after = vec![None; commands.len()];
+    let mut next_runner = None;
+    for (i, command) in commands.iter().enumerate().rev() {
+        if let Some(slot) = runner_after.get_mut(i) {
+            *slot = next_runner;
+        }
+        next_runner = if is_interpreter(command) {
+            Some(command)
+        } else if command.separator == Some(Separator::Pipe) {
+            next_runner
+        } else {
+            None
+        };
+    }
+    for (command, runner_after) in commands.iter().zip(runner_after) {
         let Some(name) = command.name() else { continue };
         if DOWNLOADERS.contains(&name) && command.separator == Some(Separator::Pipe) {
-            for next in commands.iter().skip(i + 1) {
-                if is_interpreter(next) {
-                    let end = next.name_word().map_or(next.span(), |w| w.span);
-                    let runner = next.name().unwrap_or("a shell");
-                    report.report(
-                        command.span().cover(end),
-                        format!("`{name}` output is piped into `{runner}` unverified; download to a file, check its checksum, then run it"),
-                    );
-                    break;
-                }
-                if next.separator != Some(Separator::Pipe) {
-                    break;
-                }
+            if let Some(next) = runner_after {
+                let end = next.name_word().map_or(next.span(), |w| w.span);
+                let runner = next.name().unwrap_or("a shell");
+                report.report(
+                    command.span().cover(end),
+                    format!("`{name}` output is piped into `{runner}` unverified; download to a file, check its checksum, then run it"),
+                );
             }
         }
         if is_interpreter(command) || matches!(name, "eval" | "source" | ".") {

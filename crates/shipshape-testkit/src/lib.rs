@@ -106,6 +106,18 @@ pub fn read_tree(root: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Writes each (relative path, contents) under `root`, making folders.
+/// Panics when a file cannot be written: the test cannot go on.
+pub fn write_tree<C: AsRef<[u8]>>(root: &Path, files: &[(&str, C)]) {
+    for (path, contents) in files {
+        let full = root.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
+        }
+        std::fs::write(&full, contents).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
+    }
+}
+
 /// The example apps: every folder of `examples` but `broken`, sorted.
 /// Panics when `examples` cannot be read.
 pub fn example_apps(examples: &Path) -> Vec<PathBuf> {

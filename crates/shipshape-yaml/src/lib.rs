@@ -8,7 +8,7 @@ mod node;
 mod parse;
 
 pub use node::{Entry, Node, NodeKind, Scalar, ScalarStyle};
-pub use parse::{parse, parse_at, Document, ParsedYaml, YamlError};
+pub use parse::{parse, parse_at, Document, DuplicateKey, ParsedYaml, YamlError};
 
 /// True when the text is a Go/Jinja template rather than YAML: a `{{ }}`
 /// outside quoted and block scalars (where Argo Rollouts' `{{args.x}}` and

@@ -35,7 +35,7 @@ pub struct Node {
     pub tag: Option<String>,
 }
 
-const MERGE_KEY: &str = "<<";
+pub(crate) const MERGE_KEY: &str = "<<";
 
 impl Node {
     pub fn scalar(&self) -> Option<&Scalar> {

@@ -1,9 +1,9 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, Span as SaphyrSpan};
 use shipshape_diagnostics::Span;
 
-use crate::node::{Entry, Node, NodeKind, Scalar, ScalarStyle};
+use crate::node::{Entry, Node, NodeKind, Scalar, ScalarStyle, MERGE_KEY};
 
 const MAX_DEPTH: usize = 256;
 const ALIAS_BUDGET: usize = 200_000;
@@ -14,6 +14,28 @@ pub struct Document {
     pub root: Node,
     /// 0-based position of the document in its file.
     pub index: usize,
+    /// Keys written twice in one mapping; `root` keeps the last of each.
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+/// A mapping key written again after an earlier key with the same text.
+///
+/// The mapping keeps only the later entry (its value wins, as in PyYAML and
+/// go-yaml maps), so rules see what those consumers see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub key: String,
+    /// The later key, which is kept.
+    pub span: Span,
+    /// The earlier key, which is dropped.
+    pub first: Span,
+}
+
+impl DuplicateKey {
+    fn map_spans(&mut self, f: impl Fn(Span) -> Span) {
+        self.span = f(self.span);
+        self.first = f(self.first);
+    }
 }
 
 /// The documents that parsed, and the error that stopped parsing, if any.
@@ -65,6 +87,49 @@ struct Builder {
     root: Option<Node>,
     anchors: HashMap<usize, (Node, usize)>,
     alias_budget: usize,
+    duplicates: Vec<DuplicateKey>,
+}
+
+/// Drops every entry whose scalar key is written again later in the same
+/// mapping, recording each pair. Merge keys (`<<`) may repeat.
+/// The text of a scalar key other than `<<`.
+fn key_of(entry: &Entry) -> Option<&str> {
+    entry.key.scalar().map(|s| s.value.as_str()).filter(|k| *k != MERGE_KEY)
+}
+
+fn keep_last_of_duplicates(entries: &mut Vec<Entry>, out: &mut Vec<DuplicateKey>) {
+    // Most mappings are small: compare pairwise there, without allocating.
+    let small = entries.len() <= 16;
+    if entries.len() < 2
+        || small
+            && !entries
+                .iter()
+                .enumerate()
+                .any(|(i, e)| key_of(e).is_some_and(|k| entries.iter().take(i).any(|p| key_of(p) == Some(k))))
+    {
+        return;
+    }
+    // Walking backwards, `next` holds the nearest later entry of each key.
+    let mut next: HashMap<&str, usize> = HashMap::new();
+    let mut dropped = HashSet::new();
+    let mut found = Vec::new();
+    for (index, entry) in entries.iter().enumerate().rev() {
+        let Some(key) = key_of(entry) else { continue };
+        if let Some(later) = next.insert(key, index).and_then(|i| entries.get(i)) {
+            dropped.insert(index);
+            found.push(DuplicateKey { key: key.to_string(), span: later.key.span, first: entry.key.span });
+        }
+    }
+    if dropped.is_empty() {
+        return;
+    }
+    out.extend(found.into_iter().rev());
+    let mut index = 0;
+    entries.retain(|_| {
+        let keep = !dropped.contains(&index);
+        index += 1;
+        keep
+    });
 }
 
 fn node_size(node: &Node) -> usize {
@@ -111,6 +176,7 @@ impl Builder {
                     let at = key.span.end;
                     entries.push(Entry { key, value: null_at(at) });
                 }
+                keep_last_of_duplicates(&mut entries, &mut self.duplicates);
                 (NodeKind::Mapping(entries), start, anchor, tag)
             }
         };
@@ -163,6 +229,7 @@ pub fn parse_at(text: &str, base: usize) -> ParsedYaml {
     if base > 0 {
         for document in &mut parsed.documents {
             shift_node(&mut document.root, base);
+            document.duplicate_keys.iter_mut().for_each(|d| d.map_spans(|s| s.shift(base)));
         }
     }
     parsed
@@ -280,6 +347,9 @@ impl Shadow<'_> {
     fn map_back(&self, mut parsed: ParsedYaml) -> ParsedYaml {
         for document in &mut parsed.documents {
             self.map_node(&mut document.root);
+            document.duplicate_keys.iter_mut().for_each(|d| {
+                d.map_spans(|s| Span::new(self.to_original(s.start), self.to_original(s.end)));
+            });
         }
         parsed
     }
@@ -329,7 +399,13 @@ fn quoted_continuation_lines(scalar: &str) -> Vec<usize> {
 fn parse_exact(text: &str) -> ParsedYaml {
     let map = CharToByte::new(text);
     let mut out = ParsedYaml::default();
-    let mut builder = Builder { stack: Vec::new(), root: None, anchors: HashMap::new(), alias_budget: ALIAS_BUDGET };
+    let mut builder = Builder {
+        stack: Vec::new(),
+        root: None,
+        anchors: HashMap::new(),
+        alias_budget: ALIAS_BUDGET,
+        duplicates: Vec::new(),
+    };
     for event in Parser::new_from_str(text) {
         let (event, span) = match event {
             Ok(pair) => pair,
@@ -345,12 +421,14 @@ fn parse_exact(text: &str) -> ParsedYaml {
                 builder.stack.clear();
                 builder.root = None;
                 builder.anchors.clear();
+                builder.duplicates.clear();
                 Ok(())
             }
             Event::DocumentEnd => {
                 if let Some(root) = builder.root.take() {
                     let index = out.documents.len();
-                    out.documents.push(Document { root, index });
+                    let duplicate_keys = std::mem::take(&mut builder.duplicates);
+                    out.documents.push(Document { root, index, duplicate_keys });
                 }
                 Ok(())
             }

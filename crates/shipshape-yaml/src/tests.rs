@@ -101,3 +101,41 @@ fn quoted_continuation_under_a_sequence_item_is_accepted() {
     let item = &parsed.documents[0].root.get("items").unwrap().items()[0];
     assert_eq!(slice(text, item.get("name").unwrap()), "x");
 }
+
+#[test]
+fn duplicate_keys_keep_the_last_value_and_are_recorded() {
+    let text = "a: 1\nb:\n  privileged: false\n  privileged: true\n  x: 1\na: 2\n";
+    let parsed = parse(text);
+    let document = &parsed.documents[0];
+    assert_eq!(document.root.get("a").and_then(Node::as_i64), Some(2));
+    let b = document.root.get("b").unwrap();
+    assert_eq!(b.get("privileged").and_then(Node::as_bool), Some(true));
+    assert_eq!(b.as_mapping().unwrap().len(), 2);
+    let found: Vec<(&str, &str, &str)> = document
+        .duplicate_keys
+        .iter()
+        .map(|d| (d.key.as_str(), &text[d.span.start..d.span.end], &text[..d.span.start]))
+        .map(|(k, s, before)| (k, s, if before.ends_with("  ") { "nested" } else { "top" }))
+        .collect();
+    assert_eq!(found, [("privileged", "privileged", "nested"), ("a", "a", "top")]);
+    assert_eq!(&text[document.duplicate_keys[1].first.start..][..4], "a: 1");
+}
+
+#[test]
+fn three_equal_keys_give_two_duplicates_and_merge_keys_may_repeat() {
+    let text = "x: &x {p: 1}\ny: &y {q: 2}\nm:\n  <<: *x\n  <<: *y\n  k: 1\n  k: 2\n  k: 3\n";
+    let parsed = parse(text);
+    let document = &parsed.documents[0];
+    let m = document.root.get("m").unwrap();
+    assert_eq!(m.get("k").and_then(Node::as_i64), Some(3));
+    assert_eq!(m.get("q").and_then(Node::as_i64), Some(2));
+    assert_eq!(document.duplicate_keys.len(), 2);
+}
+
+#[test]
+fn fifty_thousand_equal_keys_keep_one_entry() {
+    let text = "k: 1\n".repeat(50_000);
+    let parsed = parse(&text);
+    assert_eq!(parsed.documents[0].duplicate_keys.len(), 49_999);
+    assert_eq!(parsed.documents[0].root.as_mapping().unwrap().len(), 1);
+}

@@ -102,6 +102,17 @@ pub struct CheckArgs {
     /// Also say which files were skipped or only scanned for secrets, and why.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+
+    /// Report files and directories that cannot be read as a notice on
+    /// stderr instead of an I/O error (exit status 2).
+    #[arg(long)]
+    pub skip_unreadable: bool,
+
+    /// Files larger than this many bytes are not scanned (default: 64 MiB,
+    /// or `max-file-size` in the configuration); files over 2 MiB are
+    /// scanned for secrets only.
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
 }
 
 /// Choices shared by `plan` and `init`.

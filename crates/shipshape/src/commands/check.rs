@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use shipshape_diagnostics::render::{self, text::TextOptions, ToolInfo};
 use shipshape_diagnostics::{sanitize, RuleDescriptor, Severity};
 use shipshape_linter::baseline::Baseline;
-use shipshape_linter::{config, registry, LintOutcome, LintSettings};
+use shipshape_linter::{config, registry, LintOutcome, LintSettings, SkipKind, SkippedFile, PARSE_LIMIT};
 
 use crate::cli::{CheckArgs, ColorChoice, OutputFormat};
 use crate::ExitStatus;
@@ -33,6 +33,9 @@ fn resolve_settings(args: &CheckArgs) -> Result<CheckSettings> {
         let shown = config_path.as_ref().map_or_else(|| "configuration".to_string(), |p| p.display().to_string());
         anyhow::anyhow!("{shown}: {message}")
     })?;
+    if let Some(size) = args.max_file_size {
+        lint.max_file_size = size;
+    }
     if !args.select.is_empty() {
         let ids: Vec<&str> = args.select.iter().map(|s| s.trim().trim_start_matches("shipshape/")).collect();
         if let Some(unknown) = ids.iter().find(|id| registry::find(id).is_none()) {
@@ -99,6 +102,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let outcome = shipshape_linter::lint(&settings.lint);
     drop(progress);
     let mut outcome = outcome?;
+    let unreadable = report_coverage(&outcome, &settings.lint, args.skip_unreadable);
     if args.verbose {
         report_skipped(&outcome);
         eprintln!(
@@ -107,6 +111,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
             started.elapsed().as_secs_f64(),
             outcome.suppressed
         );
+    }
+    if unreadable && args.write_baseline.is_some() {
+        bail!("not writing a baseline of a partial scan (or pass --skip-unreadable)");
     }
     if let Some(path) = &args.write_baseline {
         Baseline::from_findings(&outcome.findings).write(path)?;
@@ -122,7 +129,13 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         }
     }
     let failing = outcome.findings.iter().any(|f| f.severity >= settings.fail_on);
-    let status = if failing { ExitStatus::Failure } else { ExitStatus::Success };
+    let status = if unreadable {
+        ExitStatus::Error
+    } else if failing {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    };
     // A reader that stops early (`| head`) does not make findings go away.
     match write_report(args, &outcome, &settings.lint) {
         Err(error) if crate::is_broken_pipe(&error) => Ok(status),
@@ -148,9 +161,64 @@ fn write_report(args: &CheckArgs, outcome: &LintOutcome, lint: &LintSettings) ->
     Ok(())
 }
 
+/// Says on stderr, whatever the verbosity, what was not scanned fully;
+/// true when something could not be read and that is an error.
+fn report_coverage(outcome: &LintOutcome, lint: &LintSettings, skip_unreadable: bool) -> bool {
+    let mut stderr = io::stderr().lock();
+    let of = |kind| outcome.skipped.iter().filter(move |s| s.kind == kind);
+    for (kind, limit, what) in [
+        (SkipKind::Large, PARSE_LIMIT, "scanned for secrets only"),
+        (SkipKind::TooLarge, lint.max_file_size, "not scanned"),
+    ] {
+        let names: Vec<String> = of(kind).map(|s| sanitize(&s.path).to_string()).collect();
+        let limit = size_text(limit);
+        let files = match names.len() {
+            0 => continue,
+            1 => format!("1 file larger than {limit} was"),
+            n => format!("{n} files larger than {limit} were"),
+        };
+        let _ = writeln!(stderr, "shipshape: {files} {what}: {}", name_list(&names));
+    }
+    for notice in of(SkipKind::Notice) {
+        let _ = writeln!(stderr, "shipshape: notice: {}: {}", sanitize(&notice.path), sanitize(&notice.reason));
+    }
+    let mut failed = false;
+    for skipped in of(SkipKind::Unreadable) {
+        let shown = if skipped.path.is_empty() { "." } else { skipped.path.as_str() };
+        let (shown, reason) = (sanitize(shown), sanitize(&skipped.reason));
+        if skip_unreadable {
+            let _ = writeln!(stderr, "shipshape: notice: skipped unreadable {shown}: {reason}");
+        } else {
+            let _ = writeln!(stderr, "shipshape: error: {shown}: {reason} (--skip-unreadable to go on)");
+            failed = true;
+        }
+    }
+    failed
+}
+
+/// Up to five names, then how many more.
+fn name_list(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut list = names.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        list.push_str(&format!(" and {} more (-v lists them)", names.len() - SHOWN));
+    }
+    list
+}
+
+fn size_text(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 fn report_skipped(outcome: &LintOutcome) {
     let mut stderr = io::stderr().lock();
-    for skipped in &outcome.skipped {
+    let shown = |s: &&SkippedFile| matches!(s.kind, SkipKind::Unparsed | SkipKind::Binary | SkipKind::Large);
+    for skipped in outcome.skipped.iter().filter(shown) {
         let _ = writeln!(stderr, "shipshape: skipped {}: {}", sanitize(&skipped.path), sanitize(&skipped.reason));
     }
 }

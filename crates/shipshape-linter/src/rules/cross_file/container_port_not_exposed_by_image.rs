@@ -51,10 +51,10 @@ impl Rule for ContainerPortNotExposedByImage {
         if !repo.files.iter().any(|f| f.dockerfile.is_some()) {
             return;
         }
-        let builds = support::ci_builds(repo);
+        let sources = support::ImageSources::new(repo);
         for (object, container) in support::containers(repo) {
             let Some(image) = container.image().and_then(|i| i.as_str()) else { continue };
-            let Some(file) = support::dockerfile_for_image(repo, &builds, image, &object.path) else { continue };
+            let Some(file) = sources.dockerfile_for(image, &object.path) else { continue };
             let Some(dockerfile) = file.dockerfile else { continue };
             let exposed = support::exposed_ports(dockerfile);
             let declared: Vec<i64> = container.ports().into_iter().filter_map(|(_, number)| number).collect();

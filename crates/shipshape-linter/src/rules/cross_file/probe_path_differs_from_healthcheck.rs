@@ -49,7 +49,7 @@ impl Rule for ProbePathDiffersFromHealthcheck {
         if !repo.files.iter().any(|f| f.dockerfile.is_some()) {
             return;
         }
-        let builds = support::ci_builds(repo);
+        let sources = support::ImageSources::new(repo);
         for (object, container) in support::containers(repo) {
             let paths: Vec<&shipshape_yaml::Node> =
                 PROBES.iter().filter_map(|p| container.node.path(&[p, "httpGet", "path"])).collect();
@@ -57,7 +57,7 @@ impl Rule for ProbePathDiffersFromHealthcheck {
                 continue;
             }
             let Some(image) = container.image().and_then(|i| i.as_str()) else { continue };
-            let Some(file) = support::dockerfile_for_image(repo, &builds, image, &object.path) else { continue };
+            let Some(file) = sources.dockerfile_for(image, &object.path) else { continue };
             let Some(expected) = file.dockerfile.and_then(support::healthcheck_path) else { continue };
             let normalize = |p: &str| {
                 let p = p.trim_end_matches('/');

@@ -44,14 +44,14 @@ impl Rule for RunAsRootOverridesImageUser {
         if !repo.files.iter().any(|f| f.dockerfile.is_some()) {
             return;
         }
-        let builds = support::ci_builds(repo);
+        let sources = support::ImageSources::new(repo);
         for (object, container) in support::containers(repo) {
             let Some(run_as) = container.security_setting("runAsUser") else { continue };
             if run_as.as_i64() != Some(0) {
                 continue;
             }
             let Some(image) = container.image().and_then(|i| i.as_str()) else { continue };
-            let Some(file) = support::dockerfile_for_image(repo, &builds, image, &object.path) else { continue };
+            let Some(file) = sources.dockerfile_for(image, &object.path) else { continue };
             let Some(user) = file.dockerfile.and_then(support::image_user) else { continue };
             if is_root_user(&user) {
                 continue;

@@ -2,7 +2,7 @@
 //! the CI job that builds it, or from the folder it sits in), and what a
 //! Dockerfile's final stage says about the container it makes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -258,36 +258,55 @@ pub(crate) fn ci_builds(repo: &RepositoryContext<'_>) -> Vec<CiBuild> {
     out
 }
 
-/// The Dockerfile that builds `image` (a container's image reference):
-/// the one a CI job builds it from, else the only Dockerfile in a folder
-/// named like the image.
-pub(crate) fn dockerfile_for_image<'r, 'a>(
-    repo: &'r RepositoryContext<'a>,
-    builds: &[CiBuild],
-    image: &str,
-    user_path: &str,
-) -> Option<&'r ScannedFile<'a>> {
-    let name = image_name(image)?;
-    let in_scope = |b: &&CiBuild| b.image == name && b.covers(user_path);
-    if let Some(path) = builds.iter().find(in_scope).and_then(|b| b.dockerfile.as_deref()) {
-        if let Some(file) = repo.files.iter().find(|f| f.path == path && f.dockerfile.is_some()) {
-            return Some(file);
-        }
-    }
-    let short = name.rsplit('/').next()?;
-    if short.len() < 3 {
-        return None;
-    }
-    let mut candidates = repo.files.iter().filter(|f| {
-        f.kind == FileKind::Dockerfile
-            && f.dockerfile.is_some()
-            && f.dir().rsplit('/').next().is_some_and(|dir| dir.eq_ignore_ascii_case(short))
-    });
-    let first = candidates.next()?;
-    candidates.next().is_none().then_some(first)
+/// Where the images of a scan come from: the CI builds, and the files by
+/// path and the Dockerfiles by folder name, indexed once per scan.
+pub(crate) struct ImageSources<'r, 'a> {
+    builds: HashMap<String, Vec<CiBuild>>,
+    files: HashMap<&'r str, &'r ScannedFile<'a>>,
+    /// Dockerfiles by the lower-cased name of their folder.
+    by_folder: HashMap<String, Vec<&'r ScannedFile<'a>>>,
 }
 
-/// The stages the final image is made of, the final one first.
+impl<'r, 'a> ImageSources<'r, 'a> {
+    pub(crate) fn new(repo: &'r RepositoryContext<'a>) -> Self {
+        let mut builds: HashMap<String, Vec<CiBuild>> = HashMap::new();
+        for build in ci_builds(repo) {
+            builds.entry(build.image.clone()).or_default().push(build);
+        }
+        let mut files = HashMap::new();
+        let mut by_folder: HashMap<String, Vec<&ScannedFile<'a>>> = HashMap::new();
+        for file in repo.files.iter().filter(|f| f.dockerfile.is_some()) {
+            files.entry(file.path).or_insert(file);
+            if file.kind == FileKind::Dockerfile {
+                let folder = file.dir().rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+                by_folder.entry(folder).or_default().push(file);
+            }
+        }
+        Self { builds, files, by_folder }
+    }
+
+    /// The Dockerfile that builds `image` for a manifest at `user_path`:
+    /// the one a CI job builds it from, or the only Dockerfile in a folder
+    /// named like the image.
+    pub(crate) fn dockerfile_for(&self, image: &str, user_path: &str) -> Option<&'r ScannedFile<'a>> {
+        let name = image_name(image)?;
+        let built = self.builds.get(&name).and_then(|b| b.iter().find(|b| b.covers(user_path)));
+        if let Some(path) = built.and_then(|b| b.dockerfile.as_deref()) {
+            if let Some(file) = self.files.get(path) {
+                return Some(file);
+            }
+        }
+        let short = name.rsplit('/').next()?;
+        if short.len() < 3 {
+            return None;
+        }
+        match self.by_folder.get(&short.to_ascii_lowercase())?.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+}
+
 fn final_chain(dockerfile: &Dockerfile) -> Vec<&Stage> {
     dockerfile.final_stage().map(|stage| support::chain(dockerfile, stage)).unwrap_or_default()
 }

@@ -22,11 +22,6 @@ fn is_heredoc_word(word: &str) -> bool {
     word.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with("<<")
 }
 
-fn heredoc_word_names(word: &str, delimiter: &str) -> bool {
-    let rest = word.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches('<').trim_start_matches('-');
-    rest.trim_matches(['"', '\'']) == delimiter
-}
-
 /// The interpreter a `#!` line names, if the body starts with one.
 fn shebang_interpreter(body: &str) -> Option<&str> {
     let line = body.lines().next()?.strip_prefix("#!")?;
@@ -38,29 +33,58 @@ fn shebang_interpreter(body: &str) -> Option<&str> {
     Some(first)
 }
 
-/// True when a heredoc of a `RUN` is run as a shell script (`RUN <<EOF`,
-/// `RUN bash <<EOF`), not fed to another program (`RUN python3 <<EOF`,
-/// `RUN cat <<EOF > file`).
-fn heredoc_is_shell(text_commands: &[Command], heredoc: &Heredoc) -> bool {
+/// For each heredoc name, whether the first command that names it runs
+/// it as a shell script (`RUN <<EOF`, `RUN bash <<EOF`), not feeds it to
+/// another program (`RUN python3 <<EOF`, `RUN cat <<EOF > file`).
+fn heredocs_run_by_shell(text_commands: &[Command]) -> HashMap<&str, bool> {
+    let mut out = HashMap::new();
+    for command in text_commands {
+        let shell = command.name().is_some_and(is_shell);
+        let mut only_heredocs_before = true;
+        for word in &command.words {
+            let name = word.value.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches('<');
+            let name = name.trim_start_matches('-').trim_matches(['"', '\'']);
+            out.entry(name).or_insert(only_heredocs_before || shell);
+            only_heredocs_before &= is_heredoc_word(&word.value);
+        }
+    }
+    out
+}
+
+/// True when a heredoc of a `RUN` is run as a shell script: its `#!` line
+/// names a shell, or else the command that names it runs a shell.
+fn heredoc_is_shell(run_by_shell: &HashMap<&str, bool>, heredoc: &Heredoc) -> bool {
     if let Some(interpreter) = shebang_interpreter(&heredoc.body.value) {
         return is_shell(interpreter);
     }
-    for command in text_commands {
-        let Some(position) = command.words.iter().position(|w| heredoc_word_names(&w.value, &heredoc.delimiter)) else {
-            continue;
-        };
-        if command.words.get(..position).unwrap_or(&[]).iter().all(|w| is_heredoc_word(&w.value)) {
-            return true;
-        }
-        return command.name().is_some_and(is_shell);
-    }
-    false
+    run_by_shell.get(heredoc.delimiter.as_str()).copied().unwrap_or(false)
 }
+
+/// Most commands read from one script of a `RUN`.
+pub(crate) const MAX_SCRIPT_COMMANDS: usize = 10_000;
+/// Most heredocs of one `RUN` read as scripts.
+pub(crate) const MAX_HEREDOCS: usize = 1_000;
 
 /// The shell scripts a `RUN` executes, each split into commands: the
 /// shell-form text, heredocs run as scripts, and `["sh", "-c", "…"]`.
-/// An exec-form `RUN` that is not a shell is one command.
+/// An exec-form `RUN` that is not a shell is one command. Scripts are cut
+/// to the budgets above.
 pub(crate) fn scripts(instruction: &Instruction) -> Vec<Vec<Command>> {
+    scripts_within_budget(instruction).0
+}
+
+/// [`scripts`], and whether a budget cut them.
+pub(crate) fn scripts_within_budget(instruction: &Instruction) -> (Vec<Vec<Command>>, bool) {
+    let mut scripts = all_scripts(instruction);
+    let mut cut = instruction.heredocs.len() > MAX_HEREDOCS;
+    for script in &mut scripts {
+        cut |= script.len() > MAX_SCRIPT_COMMANDS;
+        script.truncate(MAX_SCRIPT_COMMANDS);
+    }
+    (scripts, cut)
+}
+
+fn all_scripts(instruction: &Instruction) -> Vec<Vec<Command>> {
     match &instruction.args {
         Args::Exec(words) => {
             let runs_shell = words.first().is_some_and(|w| is_shell(basename(&w.value)));
@@ -78,9 +102,10 @@ pub(crate) fn scripts(instruction: &Instruction) -> Vec<Vec<Command>> {
         }
         Args::Shell(text) => {
             let text_commands = shell::commands(text);
+            let run_by_shell = heredocs_run_by_shell(&text_commands);
             let mut out = Vec::new();
-            for heredoc in &instruction.heredocs {
-                if heredoc_is_shell(&text_commands, heredoc) {
+            for heredoc in instruction.heredocs.iter().take(MAX_HEREDOCS) {
+                if heredoc_is_shell(&run_by_shell, heredoc) {
                     out.push(shell::commands(&heredoc.body));
                 }
             }

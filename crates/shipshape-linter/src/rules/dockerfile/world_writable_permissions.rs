@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::context::DockerfileContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
@@ -82,6 +84,13 @@ impl Rule for WorldWritablePermissions {
         }
         for (_, _, instruction) in support::runs(cx.dockerfile) {
             let commands = support::commands(instruction);
+            // The last `rm` of each path, so that each `chmod` looks it up.
+            let mut last_removal: HashMap<&str, usize> = HashMap::new();
+            for (position, command) in commands.iter().enumerate().filter(|(_, c)| c.name() == Some("rm")) {
+                for word in command.args() {
+                    last_removal.insert(word.value.as_str(), position);
+                }
+            }
             for (position, command) in commands.iter().enumerate() {
                 if command.name() != Some("chmod") {
                     continue;
@@ -98,9 +107,7 @@ impl Rule for WorldWritablePermissions {
                     continue;
                 }
                 let targets = args.get(mode_index + 1..).unwrap_or(&[]);
-                let removed_later = |target: &str| {
-                    commands.iter().skip(position + 1).any(|c| c.name() == Some("rm") && c.has_arg(target))
-                };
+                let removed_later = |target: &str| last_removal.get(target).is_some_and(|p| *p > position);
                 let temporary = !targets.is_empty()
                     && targets.iter().all(|t| {
                         let path = t.value.as_str();

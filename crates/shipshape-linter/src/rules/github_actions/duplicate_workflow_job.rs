@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::roles::YamlRole;
@@ -49,21 +51,25 @@ impl Rule for DuplicateWorkflowJob {
         if cx.role != YamlRole::GithubWorkflow {
             return;
         }
-        let Some(jobs) = cx.documents.first().and_then(|d| d.root.get("jobs")) else { return };
+        let Some(document) = cx.documents.first() else { return };
+        let Some(jobs) = document.root.get("jobs") else { return };
         let entries = jobs.as_mapping().unwrap_or(&[]);
-        for (i, entry) in entries.iter().enumerate() {
-            let Some(id) = entry.key.as_str() else { continue };
-            if entries[..i].iter().any(|e| e.key.as_str() == Some(id)) {
-                report.report(entry.key.span, format!("job `{id}` is defined twice; GitHub rejects the workflow"));
+        // The parser keeps the last of two equal keys and records the pair.
+        let job_keys: HashSet<_> = entries.iter().map(|e| e.key.span).collect();
+        for duplicate in &document.duplicate_keys {
+            if job_keys.contains(&duplicate.span) {
+                let id = &duplicate.key;
+                report.report(duplicate.span, format!("job `{id}` is defined twice; GitHub rejects the workflow"));
             }
+        }
+        for entry in entries {
+            let Some(id) = entry.key.as_str() else { continue };
             let steps = entry.value.get("steps").map(|s| s.items()).unwrap_or(&[]);
-            for (j, step) in steps.iter().enumerate() {
+            let mut step_ids = HashSet::new();
+            for step in steps {
                 let Some(step_id) = step.get("id") else { continue };
                 let Some(text) = step_id.as_str() else { continue };
-                if text.contains("${{") {
-                    continue;
-                }
-                if steps[..j].iter().any(|s| s.get("id").and_then(|n| n.as_str()) == Some(text)) {
+                if !step_ids.insert(text) && !text.contains("${{") {
                     report.report(step_id.span, format!("step id `{text}` is used twice in job `{id}`"));
                 }
             }

@@ -255,7 +255,7 @@ struct Parser {
 }
 
 const MAX_DEPTH: usize = 64;
-const MAX_TOKENS: usize = 2048;
+pub(crate) const MAX_TOKENS: usize = 2048;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -397,6 +397,11 @@ fn extend(expr: Expr, part: &str) -> Expr {
         Expr::Member(inner) => Expr::Member(inner),
         other => Expr::Member(Box::new(other)),
     }
+}
+
+/// True when the inside of `${{ }}` has more tokens than [`parse`] reads.
+pub(crate) fn exceeds_budget(inner: &str) -> bool {
+    tokenize(inner).is_some_and(|tokens| tokens.len() > MAX_TOKENS)
 }
 
 /// Parses the inside of `${{ }}`; `None` when it is not an expression.

@@ -1,12 +1,7 @@
-use std::collections::HashMap;
-
-use shipshape_yaml::Node;
-
 use crate::context::YamlFileContext;
 use crate::declare_rule;
 use crate::roles::YamlRole;
 use crate::rule::{Reporter, Rule};
-use crate::rules::gitlab_ci::support::Config;
 
 declare_rule! {
     /// ## What it does
@@ -46,44 +41,23 @@ declare_rule! {
     }
 }
 
-fn check(node: &Node, depth: usize, report: &mut Reporter<'_>) {
-    if depth > 64 {
-        return;
-    }
-    if let Some(entries) = node.as_mapping() {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for entry in entries {
-            let Some(key) = entry.key.as_str() else { continue };
-            if key == "<<" || entry.key.tag.is_some() {
-                continue;
-            }
-            let count = seen.entry(key).or_insert(0);
-            *count += 1;
-            if *count > 1 {
-                let what = if depth == 0 { "Job or keyword" } else { "Key" };
-                report.report(
-                    entry.key.span,
-                    format!("{what} `{key}` is written again in the same mapping; GitLab keeps only this one and drops the earlier one"),
-                );
-            }
-        }
-        for entry in entries {
-            check(&entry.value, depth + 1, report);
-        }
-    } else {
-        for item in node.items() {
-            check(item, depth + 1, report);
-        }
-    }
-}
-
 impl Rule for GitlabDuplicateKey {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         if cx.role != YamlRole::GitlabCi {
             return;
         }
-        for doc in &Config::of_file(cx).docs {
-            check(doc.root, 0, report);
+        for doc in cx.documents {
+            let top = doc.root.as_mapping().unwrap_or(&[]);
+            for duplicate in &doc.duplicate_keys {
+                let what = if top.iter().any(|e| e.key.span == duplicate.span) { "Job or keyword" } else { "Key" };
+                report.report(
+                    duplicate.span,
+                    format!(
+                        "{what} `{}` is written again in the same mapping; GitLab keeps only this one and drops the earlier one",
+                        duplicate.key
+                    ),
+                );
+            }
         }
     }
 }

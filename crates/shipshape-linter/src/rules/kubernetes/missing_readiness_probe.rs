@@ -61,10 +61,7 @@ impl Rule for MissingReadinessProbe {
             }
             let Some(template) = k8s::pod_template(object).filter(|t| t.complete) else { continue };
             let labels = template.labels();
-            let selected_by_service = set.same_namespace_of_kind(object, "Service").any(|service| {
-                let selector = k8s::labels_of(service.root.path(&["spec", "selector"]));
-                k8s::selector_matches(&selector, &labels)
-            });
+            let selected_by_service = k8s::selected_by_a_service(set, object, &labels);
             for container in template.main_containers() {
                 if container.node.get("readinessProbe").is_some_and(|p| !p.is_null()) {
                     continue;

@@ -9,6 +9,7 @@ mod default_namespace;
 mod deprecated_api_version;
 mod docker_socket_mounted;
 mod duplicate_env_var;
+mod duplicate_manifest_key;
 mod host_namespace_shared;
 mod host_path_volume;
 mod host_port_used;
@@ -57,6 +58,8 @@ pub use default_namespace::DefaultNamespace;
 pub use deprecated_api_version::DeprecatedApiVersion;
 pub use docker_socket_mounted::DockerSocketMounted;
 pub use duplicate_env_var::DuplicateEnvVar;
+pub(crate) use duplicate_manifest_key::is_object_document;
+pub use duplicate_manifest_key::DuplicateManifestKey;
 pub use host_namespace_shared::HostNamespaceShared;
 pub use host_path_volume::HostPathVolume;
 pub use host_port_used::HostPortUsed;
@@ -98,6 +101,7 @@ pub use writable_root_filesystem::WritableRootFilesystem;
 use crate::rule::Rule;
 
 pub static RULES: &[&dyn Rule] = &[
+    &DuplicateManifestKey,
     &PrivilegedContainer,
     &PrivilegeEscalationAllowed,
     &ContainerMayRunAsRoot,

@@ -1,9 +1,10 @@
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 use shipshape_diagnostics::Span;
 
-use super::provider_covers;
+use super::provider_secrets;
 use super::scanner::{case_variants, compile, decode_base64, Literals};
 use crate::context::TextContext;
 use crate::declare_rule;
@@ -470,15 +471,65 @@ fn assigned(name: &str) -> String {
     format!("`{name}` is set to a literal secret: load it from a secret store or the environment at run time")
 }
 
+/// Longest value an assignment is searched for: every search on a line is
+/// bounded by it, so a line of a million `password=` stays linear.
+const MAX_VALUE_LEN: usize = 1024;
+
+/// `line` up to byte `end` (or its end), on a character boundary.
+fn window(line: &str, end: usize) -> &str {
+    let mut end = end.min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line.get(..end).unwrap_or(line)
+}
+
+/// True when the unquoted value after the key ending at `key_end` runs
+/// past [`MAX_VALUE_LEN`]: the search would be cut (see [`cut_by`]), so it
+/// is skipped without searching.
+fn bare_value_too_long(line: &[u8], key_end: usize) -> bool {
+    let rest = line.get(key_end..).unwrap_or(&[]);
+    let value_start = rest
+        .iter()
+        .position(|c| !matches!(c, b'"' | b'\'' | b']' | b' ' | b'\t' | b':' | b'=' | b'>' | b'!'))
+        .unwrap_or(rest.len());
+    let value = rest.get(value_start..).unwrap_or(&[]);
+    let quoted = rest.get(..value_start).is_some_and(|gap| gap.iter().any(|c| matches!(c, b'"' | b'\'')))
+        && rest.get(value_start.saturating_sub(1)).is_some_and(|c| matches!(c, b'"' | b'\''));
+    !quoted
+        && value
+            .iter()
+            .take(MAX_VALUE_LEN + 1)
+            .take_while(|c| {
+                !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b')' | b'}' | b']')
+            })
+            .count()
+            > MAX_VALUE_LEN
+}
+
+/// True when a match reaches the end of a `window` shorter than its
+/// `line`: its value may go on, and one that long is a blob, not a credential.
+fn cut_by(window: &str, line: &str, caps: &Captures<'_>) -> bool {
+    window.len() < line.len() && caps.get(0).is_some_and(|m| m.end() == window.len())
+}
+
 struct LineScan<'a> {
     text: &'a str,
     start: usize,
     end: usize,
     kind: &'a FileKind,
     out: Vec<Candidate>,
+    /// Spans already in `out`.
+    seen: HashSet<Span>,
+    /// What provider rules find on the line, looked up once.
+    provider_secrets: Option<Vec<Span>>,
 }
 
-impl LineScan<'_> {
+impl<'a> LineScan<'a> {
+    fn new(text: &'a str, start: usize, end: usize, kind: &'a FileKind) -> Self {
+        Self { text, start, end, kind, out: Vec::new(), seen: HashSet::new(), provider_secrets: None }
+    }
+
     fn line(&self) -> &str {
         self.text.get(self.start..self.end).unwrap_or("")
     }
@@ -494,7 +545,9 @@ impl LineScan<'_> {
             }
         }
         let relative = Span::new(span.start - self.start, span.end - self.start);
-        if provider_covers(self.line(), relative) || self.out.iter().any(|c| c.span == span) {
+        let line = self.text.get(self.start..self.end).unwrap_or("");
+        let providers = self.provider_secrets.get_or_insert_with(|| provider_secrets(line));
+        if providers.iter().any(|s| s.start < relative.end && relative.start < s.end) || !self.seen.insert(span) {
             return;
         }
         self.out.push(Candidate { message, span });
@@ -508,25 +561,30 @@ impl LineScan<'_> {
         let Some(anchors) = anchors else {
             let mut from = 0;
             // Each match resumes at its value: `url=jdbc:…?password=…` holds two.
-            while let Some(caps) = regex.captures_at(line, from) {
+            loop {
+                let window = window(line, from + MAX_VALUE_LEN);
+                let Some(caps) = regex.captures_at(window, from) else { break };
                 let Some(value) = caps.name("val") else { break };
                 from = if value.start() > from { value.start() } else { value.end().max(from + 1) };
-                self.assignment(line, &caps, true);
+                if !cut_by(window, line, &caps) {
+                    self.assignment(line, &caps, true);
+                }
             }
             return;
         };
         let bytes = line.as_bytes();
-        let mut done: Vec<usize> = Vec::new();
+        let mut done = None;
         for &anchor in anchors {
             let word_start = bytes.get(..anchor).map_or(0, |b| {
                 b.iter()
                     .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
                     .map_or(0, |p| p + 1)
             });
-            if done.contains(&word_start) {
+            // Anchors come in order, so the words they fall in do too.
+            if done == Some(word_start) {
                 continue;
             }
-            done.push(word_start);
+            done = Some(word_start);
             // Cheap checks before the regex: a credential's name, then an operator.
             let word_end = bytes
                 .get(anchor..)
@@ -537,11 +595,16 @@ impl LineScan<'_> {
                 .get(word_end..)
                 .and_then(|b| b.iter().find(|c| !matches!(c, b'"' | b'\'' | b']' | b' ' | b'\t')))
                 .is_some_and(|c| matches!(c, b'=' | b':'));
-            if !operator || !is_secret_name(word.trim_start_matches(|c: char| !c.is_ascii_alphabetic() && c != '_')) {
+            if !operator
+                || !is_secret_name(word.trim_start_matches(|c: char| !c.is_ascii_alphabetic() && c != '_'))
+                || bare_value_too_long(bytes, word_end)
+            {
                 continue;
             }
-            let Some(caps) = regex.captures_at(line, word_start) else { continue };
-            if caps.name("key").is_some_and(|k| k.start() <= anchor && anchor < k.end()) {
+            let window = window(line, word_end + MAX_VALUE_LEN);
+            let Some(caps) = regex.captures_at(window, word_start) else { continue };
+            if caps.name("key").is_some_and(|k| k.start() <= anchor && anchor < k.end()) && !cut_by(window, line, &caps)
+            {
                 self.assignment(line, &caps, false);
             }
         }
@@ -552,6 +615,7 @@ impl LineScan<'_> {
         let (Some(key), Some(op), Some(raw_value)) = (caps.name("key"), caps.name("op"), caps.name("val")) else {
             return;
         };
+
         let op = op.as_str();
         let indent = line.len() - line.trim_start().len();
         let secret_key = is_secret_name(key.as_str())
@@ -809,7 +873,12 @@ impl Rule for HardcodedSecretAssignment {
         let kind = file_kind(cx);
         let text = cx.text;
         let bytes = text.as_bytes();
-        let in_secret_data = |at: usize| kind.secret_data.iter().any(|(s, e)| (*s..*e).contains(&at));
+        // The blocks are in file order and do not overlap.
+        let in_secret_data = |at: usize| {
+            let after = kind.secret_data.partition_point(|(s, _)| *s <= at);
+            after.checked_sub(1).and_then(|i| kind.secret_data.get(i)).is_some_and(|(s, e)| (*s..*e).contains(&at))
+        };
+        let env_continued = if kind.dockerfile { env_continuations(text) } else { HashSet::new() };
         let mut candidates = Vec::new();
         let mut positions = Vec::new();
         LITERALS.find(text, |at, _| positions.push(at));
@@ -822,10 +891,10 @@ impl Rule for HardcodedSecretAssignment {
                 anchors.push(next - start);
             }
             let line = text.get(start..end).unwrap_or("");
-            if in_secret_data(start) || (kind.dockerfile && (is_env_or_arg(line) || continues_env(text, start))) {
+            if in_secret_data(start) || (kind.dockerfile && (is_env_or_arg(line) || env_continued.contains(&start))) {
                 continue;
             }
-            let mut scan = LineScan { text, start, end, kind: &kind, out: Vec::new() };
+            let mut scan = LineScan::new(text, start, end, &kind);
             scan.run(Some(&anchors));
             candidates.append(&mut scan.out);
         }
@@ -834,7 +903,7 @@ impl Rule for HardcodedSecretAssignment {
             let mut start = block_start;
             while start < block_end {
                 let (_, end) = super::scanner::line_bounds(bytes, start);
-                let mut scan = LineScan { text, start, end, kind: &kind, out: Vec::new() };
+                let mut scan = LineScan::new(text, start, end, &kind);
                 scan.run(None);
                 candidates.append(&mut scan.out);
                 start = bytes
@@ -850,21 +919,21 @@ impl Rule for HardcodedSecretAssignment {
     }
 }
 
-/// True when the line at `start` continues an `ENV`/`ARG` instruction.
-fn continues_env(text: &str, start: usize) -> bool {
-    let mut cursor = start;
-    while cursor > 0 {
-        let (previous_start, previous_end) = super::scanner::line_bounds(text.as_bytes(), cursor - 1);
-        let previous = text.get(previous_start..previous_end).unwrap_or("");
-        if !previous.trim_end().ends_with('\\') {
-            return false;
+/// Starts of the lines that continue an `ENV`/`ARG` instruction, in one
+/// pass: a line continues one when the line before ends with `\` and is
+/// the instruction or continues it.
+fn env_continuations(text: &str) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    let (mut start, mut previous_counts) = (0, false);
+    for line in text.split_inclusive('\n') {
+        if previous_counts {
+            out.insert(start);
         }
-        if is_env_or_arg(previous) {
-            return true;
-        }
-        cursor = previous_start;
+        let body = line.trim_end_matches(['\n', '\r']);
+        previous_counts = body.trim_end().ends_with('\\') && (is_env_or_arg(body) || out.contains(&start));
+        start += line.len();
     }
-    false
+    out
 }
 
 #[cfg(test)]

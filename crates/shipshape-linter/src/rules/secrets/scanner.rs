@@ -6,6 +6,7 @@
 //! compiled on first use, then runs only on the lines where one of its
 //! keywords occurs.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -283,14 +284,19 @@ pub(crate) fn found_message(name: &str) -> String {
 
 fn resolve_overlaps(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits.sort_by_key(|h| (h.pattern, h.secret.start));
-    let mut kept: Vec<Hit> = Vec::new();
+    // Kept hits never overlap, so among those starting before a hit ends,
+    // the last one is the only one that can reach into it.
+    let mut kept: BTreeMap<(usize, usize), Hit> = BTreeMap::new();
     for hit in hits {
-        if !kept.iter().any(|k| k.secret.start < hit.secret.end && hit.secret.start < k.secret.end) {
-            kept.push(hit);
+        let overlaps = kept
+            .range(..(hit.secret.end, 0))
+            .next_back()
+            .is_some_and(|(_, k)| k.secret.start < hit.secret.end && hit.secret.start < k.secret.end);
+        if !overlaps {
+            kept.insert((hit.secret.start, hit.pattern), hit);
         }
     }
-    kept.sort_by_key(|h| (h.secret.start, h.pattern));
-    kept
+    kept.into_values().collect()
 }
 
 /// The byte range of the line holding `at`, without its line break.
