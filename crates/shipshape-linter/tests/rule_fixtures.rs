@@ -132,14 +132,3 @@ fn gitlab_ci_rule_fixtures() {
 fn kustomize_rule_fixtures() {
     check_domain(Domain::Kustomize);
 }
-
-#[test]
-fn general_rule_fixtures() {
-    // Only rules with a fixture of their own: `parse-error` and
-    // `suppression-without-reason` are covered by the engine's tests.
-    let id = "input-budget-exceeded";
-    let rendered = run_fixture("general", id);
-    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
-        insta::assert_snapshot!(id, rendered);
-    });
-}
