@@ -2,6 +2,8 @@
 //! continuations, comments, parser directives, JSON and shell forms,
 //! BuildKit heredocs, flags and multi-stage builds.
 
+#[doc(hidden)]
+pub mod fuzzing;
 mod parser;
 pub mod shell;
 mod text;

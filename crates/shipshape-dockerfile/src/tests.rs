@@ -155,3 +155,10 @@ fn case_patterns_are_not_pipes() {
     assert!(names.contains(&"exit"), "{names:?}");
     assert!(!names.contains(&"amd64") && !names.contains(&"x86_64)"), "{names:?}");
 }
+
+/// Inputs the fuzzers once crashed or stalled on (`fuzz/regressions/`).
+#[test]
+fn fuzz_regressions_replay() {
+    shipshape_testkit::replay_fuzz_regressions("dockerfile", crate::fuzzing::dockerfile);
+    shipshape_testkit::replay_fuzz_regressions("shell", crate::fuzzing::shell_script);
+}

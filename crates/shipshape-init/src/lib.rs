@@ -7,6 +7,7 @@
 
 pub mod detect;
 pub mod plan;
+pub(crate) mod runtimes;
 pub mod safe_write;
 pub mod settings;
 pub mod write;

@@ -226,6 +226,10 @@ pub struct ServicePlan {
     pub port: Detected<u16>,
     /// HTTP path answering health checks; `None` means probe the TCP port.
     pub health_path: Detected<Option<String>>,
+    /// HTTP path of the liveness probe when it differs from `health_path`
+    /// (which then serves readiness), e.g. Spring Boot's probe groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness_path: Option<Detected<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub migration: Option<Detected<Migration>>,
     /// Environment variables the app reads that hold secrets.

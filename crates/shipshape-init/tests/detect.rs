@@ -116,7 +116,8 @@ fn java_gradle_kotlin_spring_with_yaml_port_and_liquibase() {
         ("settings.gradle.kts", "rootProject.name = \"billing\"\n"),
         ("src/main/resources/application.yml", "spring:\n  application:\n    name: billing\nserver:\n  shutdown: graceful\n  port: 9090\n"),
     ]);
-    expect(&service, Stack::Java, 9090, Some("/actuator/health"), Some("liquibase"));
+    expect(&service, Stack::Java, 9090, Some("/actuator/health/readiness"), Some("liquibase"));
+    assert_eq!(service.liveness_path.as_ref().map(|p| p.value.as_str()), Some("/actuator/health/liveness"));
     assert_eq!(service.language_version.value, "17");
 }
 

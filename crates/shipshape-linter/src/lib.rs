@@ -7,6 +7,8 @@ mod context;
 pub mod discovery;
 pub mod docs;
 mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod images;
 pub mod k8s;
 pub mod kustomize;

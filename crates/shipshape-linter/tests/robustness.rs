@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use shipshape_linter::{lint_sources, registry, LintSettings};
+use shipshape_linter::{fuzzing, lint_sources, registry, LintSettings};
 
 /// A small deterministic generator, so failures reproduce.
 struct Rng(u64);
@@ -94,4 +94,18 @@ fn no_rule_panics_on_mangled_input() {
         }
     }
     eprintln!("{checked} mangled inputs from {} files, no panic", inputs.len());
+}
+
+/// Inputs the fuzzers once crashed or stalled on (`fuzz/regressions/`).
+/// `check` regressions are kept as trees written as text, like `kustomize`'s.
+#[test]
+fn fuzz_regressions_replay() {
+    shipshape_testkit::replay_fuzz_regressions("github_expr", |text| {
+        fuzzing::github_expressions(text);
+        fuzzing::github_expressions_in_yaml(text);
+    });
+    shipshape_testkit::replay_fuzz_regressions("kustomize", fuzzing::kustomize);
+    shipshape_testkit::replay_fuzz_regressions("check", |text| {
+        fuzzing::check_all_rules(fuzzing::split_tree(text, "Dockerfile"));
+    });
 }

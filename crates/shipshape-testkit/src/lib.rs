@@ -160,3 +160,17 @@ mod tests {
         assert_eq!(expand_fake_secrets("⟦other⟧", 1), "⟦other⟧");
     }
 }
+
+/// Runs `replay` on every input saved under `fuzz/regressions/<target>/`
+/// (crashes and timeouts the fuzzers found), as text.
+pub fn replay_fuzz_regressions(target: &str, replay: impl Fn(&str)) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions").join(target);
+    for path in files_under(&dir) {
+        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        eprintln!("replaying {}", path.display());
+        replay(&String::from_utf8_lossy(&bytes));
+    }
+}

@@ -4,6 +4,8 @@
 //! merge keys (`<<`) are honoured by [`Node::get`], and nesting is capped so
 //! no input can exhaust the stack.
 
+#[doc(hidden)]
+pub mod fuzzing;
 mod node;
 mod parse;
 

@@ -139,3 +139,9 @@ fn fifty_thousand_equal_keys_keep_one_entry() {
     assert_eq!(parsed.documents[0].duplicate_keys.len(), 49_999);
     assert_eq!(parsed.documents[0].root.as_mapping().unwrap().len(), 1);
 }
+
+/// Inputs the fuzzer once crashed or stalled on (`fuzz/regressions/yaml`).
+#[test]
+fn fuzz_regressions_replay() {
+    shipshape_testkit::replay_fuzz_regressions("yaml", crate::fuzzing::yaml);
+}

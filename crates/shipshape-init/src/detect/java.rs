@@ -5,7 +5,8 @@ use regex::Regex;
 use super::common::{self, health_route, port_number, probe_healthcheck, secret_env, tcp_health};
 use super::repo::{grep_text, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{AppMetrics, CachedCommand, CiCommands, Detected, Evidence, ImageRecipe, Migration, Stack};
+use crate::runtimes::{self, JAVA};
 
 pub(crate) struct Java;
 
@@ -27,6 +28,31 @@ static YAML_SERVER_PORT: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^server:\s*\n(?:[ \t]+.*\n)*?[ \t]+port:\s*(?:\$\{PORT:)?(\d{2,5})"));
 static ENV_READ: LazyLock<Regex> = LazyLock::new(|| re(r#"(?:System\.getenv\(\s*"|\$\{)([A-Z][A-Z0-9_]*)(?:"|[:}])"#));
 static ARTIFACT_ID: LazyLock<Regex> = LazyLock::new(|| re(r"<artifactId>([^<]+)</artifactId>"));
+
+/// The Spring Boot release: the parent POM's or the Gradle plugin's version.
+static SPRING_BOOT_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?s)spring-boot-starter-parent</artifactId>\s*<version>(\d+)\.(\d+)|org\.springframework\.boot['"]?\)?\s*version\s*['"](\d+)\.(\d+)"#,
+    )
+});
+const PROMETHEUS_REGISTRY: &str = "micrometer-registry-prometheus";
+const ACTUATOR: &str = "spring-boot-starter-actuator";
+
+/// True when Spring Boot is 2.3 or later (liveness and readiness groups),
+/// or its version is not found (current releases have them).
+fn has_probe_groups(text: &str) -> bool {
+    let Some(caps) = SPRING_BOOT_VERSION.captures(text) else { return true };
+    let number = |a: usize, b: usize| caps.get(a).or(caps.get(b)).and_then(|m| m.as_str().parse::<u32>().ok());
+    match (number(1, 3), number(2, 4)) {
+        (Some(major), Some(minor)) => (major, minor) >= (2, 3),
+        _ => true,
+    }
+}
+
+/// Spring Boot with Actuator whose health groups serve the probes.
+fn actuator_probes(text: &str) -> bool {
+    text.contains(ACTUATOR) && text.contains("org.springframework.boot") && has_probe_groups(text)
+}
 
 enum Build {
     Maven { wrapper: bool },
@@ -76,14 +102,37 @@ impl Provider for Java {
         Stack::Java
     }
 
+    fn metrics(&self, dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
+        java_metrics(dir)
+    }
+
+    fn liveness_path(&self, dir: &ServiceDir, facts: &StackFacts) -> Option<Detected<String>> {
+        let (text, build_file) = build_text(dir);
+        (actuator_probes(&text) && facts.health_path.value.as_deref() == Some("/actuator/health/readiness")).then(
+            || {
+                Detected::found(
+                    "/actuator/health/liveness".to_string(),
+                    dir.evidence_at(build_file, ACTUATOR, "Spring Boot Actuator serves the liveness group"),
+                )
+            },
+        )
+    }
+
+    fn warnings(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
+        java_warnings(dir, facts)
+    }
+
     fn matches(&self, dir: &ServiceDir) -> Option<Evidence> {
         build_tool(dir).map(|(_, e)| e)
     }
 
     fn name_hint(&self, dir: &ServiceDir) -> Option<String> {
         let pom = dir.read("pom.xml")?;
-        let own = pom.find("</parent>").map_or(pom.as_str(), |end| &pom[end..]);
-        ARTIFACT_ID.captures(own)?.get(1).map(|m| m.as_str().trim().to_string())
+        let own = match (pom.find("<parent>"), pom.find("</parent>")) {
+            (Some(start), Some(end)) if start < end => format!("{}{}", &pom[..start], &pom[end..]),
+            _ => pom,
+        };
+        ARTIFACT_ID.captures(&own)?.get(1).map(|m| m.as_str().trim().to_string())
     }
 
     fn detect(&self, dir: &ServiceDir, overrides: &Overrides) -> StackFacts {
@@ -99,6 +148,7 @@ impl Provider for Java {
                     let v = hit.group(1)?.to_string();
                     Some(Detected::found(v.clone(), dir.evidence(build_file, Some(hit.line), format!("Java {v}"))))
                 })
+                .or_else(|| parent_java_version(dir))
                 .unwrap_or_else(|| version_or_default(DEFAULT_VERSION, "Java")),
         );
         let framework =
@@ -128,14 +178,19 @@ impl Provider for Java {
                     )
                 }),
         );
-        let health_path = overrides.health_path(if text.contains("spring-boot-starter-actuator") {
+        let health_path = overrides.health_path(if actuator_probes(&text) {
             Detected::found(
-                Some("/actuator/health".to_string()),
+                Some("/actuator/health/readiness".to_string()),
                 dir.evidence_at(
                     build_file,
-                    "spring-boot-starter-actuator",
-                    "Spring Boot Actuator serves /actuator/health",
+                    ACTUATOR,
+                    "Spring Boot Actuator serves the readiness group at /actuator/health/readiness",
                 ),
+            )
+        } else if text.contains(ACTUATOR) {
+            Detected::found(
+                Some("/actuator/health".to_string()),
+                dir.evidence_at(build_file, ACTUATOR, "Spring Boot Actuator serves /actuator/health"),
             )
         } else if text.contains("quarkus-smallrye-health") {
             Detected::found(
@@ -159,7 +214,8 @@ impl Provider for Java {
         } else {
             None
         };
-        let v = version.value.clone();
+        let java = JAVA.resolve(&version.value);
+        let jdk = runtimes::temurin_jdk(&java);
         let (manager, image, files, fetch, package, jar_dir, cache, ci_test, ci_audit) = match build {
             Build::Maven { wrapper } => {
                 let mvn = if wrapper { "./mvnw" } else { "mvn" };
@@ -169,7 +225,7 @@ impl Provider for Java {
                 }
                 (
                     if wrapper { "maven (wrapper)" } else { "maven" },
-                    format!("maven:3.9-eclipse-temurin-{v}"),
+                    if wrapper { jdk.clone() } else { runtimes::maven_image(&java) },
                     files,
                     format!("{mvn} -B -q dependency:go-offline"),
                     format!("{mvn} -B -q package -DskipTests"),
@@ -192,7 +248,7 @@ impl Provider for Java {
                 let task = if framework_name.as_deref() == Some("Spring Boot") { "bootJar" } else { "assemble" };
                 (
                     if wrapper { "gradle (wrapper)" } else { "gradle" },
-                    format!("gradle:8.10-jdk{v}"),
+                    if wrapper { jdk.clone() } else { runtimes::gradle_image(&java) },
                     files,
                     format!("{gradle} --no-daemon dependencies"),
                     format!("{gradle} --no-daemon {task} -x test"),
@@ -206,12 +262,11 @@ impl Provider for Java {
         let copy_jar = format!(
             "mkdir -p /out && find {jar_dir} -maxdepth 1 -name '*.jar' ! -name '*-plain.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' -exec cp {{}} /out/app.jar \\;"
         );
-        let runtime = if v == "17" || v == "21" {
-            format!("gcr.io/distroless/java{v}-debian12:nonroot")
-        } else {
-            format!("eclipse-temurin:{v}-jre")
-        };
-        let distroless = runtime.starts_with("gcr.io/distroless");
+        let (runtime, runtime_has_shell) = runtimes::java_runtime(&java);
+        let mut env = Vec::new();
+        if actuator_probes(&text) {
+            env.push(("MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED".to_string(), "true".to_string()));
+        }
         StackFacts {
             language_version: version,
             package_manager: Detected::found(manager.to_string(), build_evidence.clone()),
@@ -226,7 +281,7 @@ impl Provider for Java {
                 build_image: image.clone(),
                 build_env: Vec::new(),
                 runtime_image: runtime,
-                runtime_has_shell: !distroless,
+                runtime_has_shell,
                 dependency_files: files.clone(),
                 install: vec![CachedCommand::new(fetch, &[cache])],
                 build: vec![CachedCommand::new(format!("{package} && {copy_jar}"), &[cache])],
@@ -234,7 +289,7 @@ impl Provider for Java {
                 artifacts: vec![("/out/app.jar".into(), "/app/app.jar".into())],
                 writable_dirs: vec!["/tmp".into()],
                 workdir: "/app".into(),
-                env: Vec::new(),
+                env,
                 runtime_setup: Vec::new(),
                 uid: 65532,
                 command: run_jar,
@@ -251,6 +306,48 @@ impl Provider for Java {
             },
         }
     }
+}
+
+/// The Java version of a Maven module's parent POM (`../pom.xml`).
+fn parent_java_version(dir: &ServiceDir) -> Option<Detected<String>> {
+    if dir.rel == "." || !dir.has("pom.xml") {
+        return None;
+    }
+    let text = dir.read("../pom.xml")?;
+    let hit = grep_text("../pom.xml", &text, &MAVEN_VERSION).into_iter().next()?;
+    let v = hit.group(1)?.to_string();
+    let file =
+        dir.rel.rsplit_once('/').map_or_else(|| "pom.xml".to_string(), |(parent, _)| format!("{parent}/pom.xml"));
+    Some(Detected::found(
+        v.clone(),
+        Evidence { file, line: Some(hit.line), detail: format!("Java {v} in the parent POM") },
+    ))
+}
+
+fn java_metrics(dir: &ServiceDir) -> Option<Detected<AppMetrics>> {
+    let (text, build_file) = build_text(dir);
+    (text.contains(PROMETHEUS_REGISTRY) && text.contains(ACTUATOR)).then(|| {
+        Detected::found(
+            AppMetrics { library: PROMETHEUS_REGISTRY.into(), path: "/actuator/prometheus".into() },
+            dir.evidence_at(build_file, PROMETHEUS_REGISTRY, "Micrometer's Prometheus registry behind Actuator"),
+        )
+    })
+}
+
+fn java_warnings(dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
+    let mut out: Vec<String> = JAVA.resolve(&facts.language_version.value).warning.into_iter().collect();
+    let (text, build_file) = build_text(dir);
+    if text.contains(ACTUATOR) && !text.contains(PROMETHEUS_REGISTRY) {
+        out.push(format!(
+            "{build_file} has Actuator but not io.micrometer:{PROMETHEUS_REGISTRY}, so /actuator/prometheus does not exist: no ServiceMonitor on the app; add the dependency (and expose `prometheus` in management.endpoints.web.exposure.include) to scrape its metrics"
+        ));
+    }
+    if text.contains("nohttp-checkstyle") {
+        out.push(format!(
+            "{build_file} runs nohttp-checkstyle over every file: the kit's in-cluster `http://` URLs (Prometheus, probes) are plain HTTP on purpose; add `deploy/` and the kit's CI files to its suppressions"
+        ));
+    }
+    out
 }
 
 /// Runs the app once with only its migration tool, then exits.

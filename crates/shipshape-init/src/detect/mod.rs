@@ -82,6 +82,10 @@ pub(crate) trait Provider: Sync {
     fn metrics(&self, _dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
         None
     }
+    /// The liveness probe's path when it differs from the health path.
+    fn liveness_path(&self, _dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<String>> {
+        None
+    }
     /// What the provider could not determine or had to change.
     fn warnings(&self, _dir: &ServiceDir, _facts: &StackFacts) -> Vec<String> {
         Vec::new()
@@ -377,6 +381,7 @@ pub(crate) fn detect_services(
             config_env.retain(|v| seen.insert(v.value.name.clone()));
             let metrics = provider.metrics(&dir, &facts);
             let service_warnings = provider.warnings(&dir, &facts);
+            let liveness_path = provider.liveness_path(&dir, &facts);
             let build_context = provider.build_context(&dir);
             ServicePlan {
                 name: dns_name(&raw_name),
@@ -389,6 +394,7 @@ pub(crate) fn detect_services(
                 build_command: facts.build_command,
                 port: facts.port,
                 health_path: facts.health_path,
+                liveness_path,
                 migration: facts.migration,
                 secret_env: facts.secret_env,
                 config_env,

@@ -3,10 +3,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::common::{health_route, secret_env, tcp_health};
+use super::common::{self, health_route, secret_env, tcp_health};
 use super::repo::{grep_text, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
+use crate::runtimes::{self, PHP};
 
 pub(crate) struct Php;
 
@@ -27,6 +28,119 @@ fn composer(dir: &ServiceDir) -> Value {
 
 fn requires(composer: &Value, package: &str) -> bool {
     ["require", "require-dev"].iter().any(|k| composer.get(k).and_then(|r| r.get(package)).is_some())
+}
+
+/// The version of `package`: locked in composer.lock, else the lowest
+/// composer.json allows: (major, minor).
+fn locked_version(dir: &ServiceDir, package: &str) -> Option<(u32, u32)> {
+    locked(dir, package).or_else(|| {
+        let spec = composer(dir).get("require")?.get(package)?.as_str()?.to_string();
+        let digits: String = spec.trim_start_matches(|c: char| !c.is_ascii_digit()).to_string();
+        let mut parts = digits.split(|c: char| !c.is_ascii_digit()).map(|p| p.parse::<u32>().ok());
+        Some((parts.next()??, parts.next().flatten().unwrap_or(0)))
+    })
+}
+
+fn locked(dir: &ServiceDir, package: &str) -> Option<(u32, u32)> {
+    let lock: Value = serde_json::from_str(&dir.read("composer.lock")?).ok()?;
+    let version = lock
+        .get("packages")?
+        .as_array()?
+        .iter()
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(package))?
+        .get("version")?
+        .as_str()?;
+    let mut parts = version.trim_start_matches('v').split('.').map(|p| p.parse::<u32>().ok());
+    Some((parts.next()??, parts.next().flatten().unwrap_or(0)))
+}
+
+/// A `.env.example` value that stands for "not configured".
+fn is_placeholder(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    value.is_empty() || value.eq_ignore_ascii_case("null")
+}
+
+/// `KEY=value` lines of the first `.env.example`-style file, with their line.
+fn dotenv_example(dir: &ServiceDir) -> Vec<(String, String, String, usize)> {
+    for file in [".env.example", ".env.dist", ".env.sample"] {
+        if let Some(text) = dir.read(file) {
+            return text
+                .lines()
+                .enumerate()
+                .filter_map(|(i, line)| {
+                    let (key, value) = line.trim().split_once('=')?;
+                    let key = key.trim().trim_start_matches("export ").trim();
+                    (!key.starts_with('#')
+                        && !key.is_empty()
+                        && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                    .then(|| (file.to_string(), key.to_string(), value.trim().to_string(), i + 1))
+                })
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+/// Packages that need a secret whatever the code reads.
+const PACKAGE_SECRETS: &[(&str, &str)] = &[("laravel/framework", "APP_KEY"), ("tymon/jwt-auth", "JWT_SECRET")];
+
+/// The secrets a Laravel app uses: the framework's and its packages', the
+/// secret keys `.env.example` gives a value (empty and `null` mean the
+/// feature is off) that the code reads, and secret keys the app's own code
+/// reads outside `config/`. `env()`
+/// calls in `config/` list every driver the framework supports, so they
+/// are not evidence of use.
+fn laravel_secrets(dir: &ServiceDir, composer: &Value) -> Vec<Detected<String>> {
+    let mut out: Vec<Detected<String>> = PACKAGE_SECRETS
+        .iter()
+        .filter(|(package, _)| requires(composer, package))
+        .map(|(package, key)| {
+            Detected::found(
+                (*key).to_string(),
+                dir.evidence_at("composer.json", package, format!("{package} needs {key}")),
+            )
+        })
+        .collect();
+    let reads: Vec<String> =
+        dir.grep(SOURCES, &ENV_READ).iter().filter_map(|h| h.group(1).or(h.group(2)).map(str::to_string)).collect();
+    let used = |key: &str| reads.is_empty() || reads.iter().any(|r| r == key);
+    for (file, key, value, line) in dotenv_example(dir) {
+        if common::is_secret_env(&key) && !is_placeholder(&value) && used(&key) {
+            out.push(Detected::found(key.clone(), dir.evidence(&file, Some(line), format!("{file} sets `{key}`"))));
+        }
+    }
+    for hit in dir.grep(SOURCES, &ENV_READ) {
+        let Some(key) = hit.group(1).or(hit.group(2)) else { continue };
+        if hit.file.starts_with("config/") || !common::is_secret_env(key) {
+            continue;
+        }
+        out.push(Detected::found(key.to_string(), dir.evidence(&hit.file, Some(hit.line), format!("reads `{key}`"))));
+    }
+    out
+}
+
+/// The newest PHP each Laravel major supports (its documented ranges).
+fn newest_php_for_laravel(version: (u32, u32)) -> &'static str {
+    match version {
+        (major, _) if major <= 5 => "7.3",
+        (6 | 7, _) => "8.0",
+        (8, _) => "8.1",
+        (9, _) => "8.2",
+        (10, _) => "8.3",
+        _ => "8.4",
+    }
+}
+
+/// The PHP release of the image: the newest the locked Laravel supports when
+/// composer.json allows it, else the table's choice for `require.php`.
+fn php_release(dir: &ServiceDir, asked: &str) -> runtimes::Resolved {
+    let resolved = PHP.resolve(asked);
+    let capped = locked_version(dir, "laravel/framework").map(newest_php_for_laravel).and_then(|cap| {
+        let newer_than_cap = resolved.version().split('.').map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>()
+            > cap.split('.').map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>();
+        newer_than_cap.then(|| PHP.exactly(cap)).flatten()
+    });
+    capped.unwrap_or(resolved)
 }
 
 fn php_version(dir: &ServiceDir, composer: &Value) -> Detected<String> {
@@ -123,7 +237,7 @@ impl Provider for Php {
         } else {
             None
         };
-        let v = version.value.clone();
+        let php = php_release(dir, &version.value);
         let docroot = if dir.has_dir("public") { "/var/www/html/public" } else { "/var/www/html" };
         let apache = format!(
             "sed -ri 's/^Listen 80$/Listen {PORT}/' /etc/apache2/ports.conf \
@@ -150,6 +264,27 @@ impl Provider for Php {
         }
         let healthcheck = php_healthcheck(PORT, health_path.value.as_deref());
         let command = vec!["apache2-foreground".to_string()];
+        // The CI image runs the app's PHP; Composer is installed into it
+        // by its signed installer, with git and unzip for dist archives.
+        let mut ci_install: Vec<String> = runtimes::apt_install(php.suite(), &["git", "unzip"]).into_iter().collect();
+        ci_install.push(format!(
+            "php -r \"copy('https://getcomposer.org/installer', '/tmp/composer-setup.php');\" && php /tmp/composer-setup.php --install-dir=/usr/local/bin --filename=composer --version={}",
+            runtimes::COMPOSER_VERSION
+        ));
+        ci_install.push("composer install --no-interaction --prefer-dist".into());
+        if laravel && dir.has(".env.example") {
+            ci_install.push("if [ ! -f .env ]; then cp .env.example .env; fi".into());
+            ci_install.push("php artisan key:generate --force".into());
+            if requires(&composer, "tymon/jwt-auth") {
+                ci_install.push("php artisan jwt:secret --force".into());
+            }
+        }
+        // `php artisan test` arrived in Laravel 7.
+        let test = match locked_version(dir, "laravel/framework") {
+            Some((major, _)) if laravel && major >= 7 => "php artisan test",
+            _ => "vendor/bin/phpunit",
+        }
+        .to_string();
         StackFacts {
             language_version: version,
             package_manager: Detected::found("composer".into(), dir.evidence("composer.json", None, "composer.json")),
@@ -159,11 +294,11 @@ impl Provider for Php {
             port: overrides.port(Detected::default_value(PORT, "Apache is configured to listen on 8080 so it runs without root")),
             health_path,
             migration,
-            secret_env: laravel_key(dir, laravel).into_iter().chain(secret_env(dir, SOURCES, &ENV_READ)).collect(),
+            secret_env: if laravel { laravel_secrets(dir, &composer) } else { secret_env(dir, SOURCES, &ENV_READ) },
             image: ImageRecipe {
-                build_image: "composer:2.8".into(),
+                build_image: runtimes::COMPOSER_IMAGE.into(),
                 build_env: vec![("COMPOSER_NO_INTERACTION".into(), "1".into())],
-                runtime_image: format!("php:{v}-apache-bookworm"),
+                runtime_image: runtimes::php_image(&php, "apache"),
                 runtime_has_shell: true,
                 dependency_files: dependency_files.clone(),
                 install: vec![CachedCommand::new(
@@ -183,14 +318,49 @@ impl Provider for Php {
                 static_probe: false,
             },
             ci: CiCommands {
-                image: format!("php:{v}-cli-bookworm"),
-                install: vec!["composer install --no-interaction --prefer-dist".into()],
-                test: vec![if laravel { "php artisan test".into() } else { "vendor/bin/phpunit".into() }],
+                image: runtimes::php_image(&php, "cli"),
+                install: ci_install,
+                test: vec![test],
                 audit: vec!["composer audit --no-dev --locked".into()],
                 cache_paths: vec!["~/.composer/cache".into()],
                 cache_key_files: dependency_files,
             },
         }
+    }
+
+    fn config_env(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<Detected<EnvVar>> {
+        if facts.framework.as_ref().map(|f| f.value.as_str()) != Some("Laravel") {
+            return Vec::new();
+        }
+        dotenv_example(dir)
+            .into_iter()
+            .filter(|(_, key, value, _)| !common::is_secret_env(key) && !is_placeholder(value))
+            .map(|(file, key, value, line)| {
+                let value = match key.as_str() {
+                    "APP_ENV" => "production".to_string(),
+                    "APP_DEBUG" => "false".to_string(),
+                    _ => value.trim_matches(['"', '\'']).to_string(),
+                };
+                Detected::found(
+                    EnvVar { name: key.clone(), value: Some(value) },
+                    dir.evidence(&file, Some(line), format!("{file} sets `{key}`")),
+                )
+            })
+            .collect()
+    }
+
+    fn warnings(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
+        let php = php_release(dir, &facts.language_version.value);
+        let mut out: Vec<String> = Vec::new();
+        if php.version() != facts.language_version.value {
+            out.push(format!(
+                "require.php asks for PHP {}; the image runs PHP {}, the nearest existing release the locked framework supports",
+                facts.language_version.value,
+                php.version()
+            ));
+        }
+        out.extend(php.warning);
+        out
     }
 }
 
@@ -200,10 +370,4 @@ fn php_healthcheck(port: u16, path: Option<&str>) -> Vec<String> {
         None => format!("exit(@fsockopen('127.0.0.1', {port}) ? 0 : 1);"),
     };
     vec!["php".into(), "-r".into(), script]
-}
-
-/// Laravel encrypts cookies and sessions with APP_KEY.
-fn laravel_key(dir: &ServiceDir, laravel: bool) -> Option<Detected<String>> {
-    laravel
-        .then(|| Detected::found("APP_KEY".to_string(), dir.evidence("composer.json", None, "Laravel needs APP_KEY")))
 }

@@ -6,11 +6,14 @@ use super::common::{self, first_port, health_route, secret_env, tcp_health};
 use super::repo::{grep_text, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
 use crate::plan::{CachedCommand, CiCommands, Detected, Evidence, ImageRecipe, Migration, Stack};
+use crate::runtimes::{self, RUBY};
 
 pub(crate) struct Ruby;
 
 const SOURCES: &[&str] = &[".rb", ".ru"];
 const DEFAULT_VERSION: &str = "3.3";
+/// Where a Rails app on SQLite keeps its database: an empty volume.
+const SQLITE_DIR: &str = "/data";
 
 static GEMFILE_RUBY: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^\s*ruby\s+['"](\d+\.\d+)"#));
 static PUMA_PORT: LazyLock<Regex> = LazyLock::new(|| {
@@ -29,6 +32,43 @@ fn gemfile_has(dir: &ServiceDir, gem: &str) -> bool {
         || dir.read("Gemfile.lock").is_some_and(|t| Regex::new(&lock_pattern).is_ok_and(|r| r.is_match(&t)))
 }
 
+static LOCKED_RAILS: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^    rails \((\d+)\.(\d+)\.(\d+)"));
+
+/// The Rails release locked in Gemfile.lock: (major, minor, patch, line).
+fn locked_rails(dir: &ServiceDir) -> Option<((u32, u32, u32), usize)> {
+    let text = dir.read("Gemfile.lock")?;
+    let hit = grep_text("Gemfile.lock", &text, &LOCKED_RAILS).into_iter().next()?;
+    let n = |i: usize| hit.group(i).and_then(|g| g.parse().ok());
+    Some(((n(1)?, n(2)?, n(3)?), hit.line))
+}
+
+/// The newest Ruby a Rails release runs on (its locked gems compile there:
+/// Rails before 4.2.8 locks json 1.8.3, which Ruby 2.4 broke).
+fn newest_ruby_for_rails(rails: (u32, u32, u32)) -> &'static str {
+    match rails {
+        (major, ..) if major < 4 => "2.3",
+        (4, minor, patch) if minor < 2 || (minor == 2 && patch < 8) => "2.3",
+        (4, ..) => "2.4",
+        (5, minor, _) if minor < 2 => "2.6",
+        (5, ..) | (6, 0, _) => "2.7",
+        (6, ..) => "3.0",
+        (7, 0, _) => "3.1",
+        (7, 1, _) => "3.3",
+        _ => "3.4",
+    }
+}
+
+/// True when Rails is older than `major.minor`.
+fn rails_before(dir: &ServiceDir, major: u32, minor: u32) -> bool {
+    locked_rails(dir).is_some_and(|((a, b, _), _)| (a, b) < (major, minor))
+}
+
+/// Gems that need a JavaScript runtime at boot (execjs), without an embedded one.
+fn needs_nodejs(dir: &ServiceDir) -> bool {
+    let lock = dir.read("Gemfile.lock").unwrap_or_default();
+    lock.contains("    execjs (") && !["mini_racer", "therubyracer", "therubyrhino"].iter().any(|g| lock.contains(g))
+}
+
 fn ruby_version(dir: &ServiceDir) -> Detected<String> {
     if let Some(text) = dir.read(".ruby-version") {
         let version: String = text.trim().trim_start_matches("ruby-").split('.').take(2).collect::<Vec<_>>().join(".");
@@ -40,6 +80,14 @@ fn ruby_version(dir: &ServiceDir) -> Detected<String> {
         if let Some(version) = hit.group(1) {
             return Detected::found(version.to_string(), dir.evidence("Gemfile", Some(hit.line), "Gemfile pins Ruby"));
         }
+    }
+    if let Some((rails, line)) = locked_rails(dir) {
+        let version = newest_ruby_for_rails(rails);
+        let (a, b, c) = rails;
+        return Detected::found(
+            version.to_string(),
+            dir.evidence("Gemfile.lock", Some(line), format!("Rails {a}.{b}.{c} runs on Ruby {version} at the newest")),
+        );
     }
     version_or_default(DEFAULT_VERSION, "Ruby")
 }
@@ -57,6 +105,10 @@ impl Provider for Ruby {
         static MODULE: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^module\s+(\w+)"));
         let text = dir.read("config/application.rb")?;
         MODULE.captures(&text)?.get(1).map(|m| m.as_str().to_string())
+    }
+
+    fn warnings(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
+        rails_warnings(dir, facts)
     }
 
     fn detect(&self, dir: &ServiceDir, overrides: &Overrides) -> StackFacts {
@@ -97,8 +149,15 @@ impl Provider for Ruby {
                 .unwrap_or_else(tcp_health),
         );
         let p = port.value;
-        let command: Vec<String> = if rails {
-            vec!["bin/rails".into(), "server".into(), "-b".into(), "0.0.0.0".into(), "-p".into(), p.to_string()]
+        // Rails before 5 runs its tasks with rake.
+        let task_runner = if rails_before(dir, 5, 0) { "bin/rake" } else { "bin/rails" };
+        let sqlite = rails && gemfile_has(dir, "sqlite3") && !gemfile_has(dir, "pg") && !gemfile_has(dir, "mysql2");
+        let server = format!("bin/rails server -b 0.0.0.0 -p {p}");
+        let command: Vec<String> = if sqlite {
+            // The SQLite file lives on an empty volume: migrate it on start.
+            vec!["sh".into(), "-c".into(), format!("{task_runner} db:migrate && exec {server}")]
+        } else if rails {
+            server.split(' ').map(str::to_string).collect()
         } else if dir.has("config.ru") {
             vec![
                 "bundle".into(),
@@ -113,34 +172,52 @@ impl Provider for Ruby {
             let main = ["app.rb", "server.rb", "main.rb"].into_iter().find(|f| dir.has(f)).unwrap_or("app.rb");
             vec!["bundle".into(), "exec".into(), "ruby".into(), main.into()]
         };
-        let migration = (rails && dir.has_dir("db/migrate")).then(|| {
+        let migration = (rails && !sqlite && dir.has_dir("db/migrate")).then(|| {
             Detected::found(
-                Migration { tool: "rails".into(), command: vec!["bin/rails".into(), "db:migrate".into()] },
+                Migration { tool: "rails".into(), command: vec![task_runner.into(), "db:migrate".into()] },
                 dir.evidence("db/migrate", None, "Rails migrations in db/migrate"),
             )
         });
-        let v = version.value.clone();
+        let ruby = RUBY.resolve(&version.value);
+        let suite = ruby.suite();
+        let nodejs = needs_nodejs(dir);
+        // The full image of an archived suite has the client libraries;
+        // slim images install them.
+        let slim = !suite.archived();
         let mut runtime_packages = Vec::new();
-        if gemfile_has(dir, "pg") {
-            runtime_packages.push("libpq5=15.*");
+        if slim {
+            for (gem, package) in [("pg", "libpq5"), ("mysql2", "libmariadb3"), ("sqlite3", "libsqlite3-0")] {
+                if gemfile_has(dir, gem) {
+                    runtime_packages.push(package);
+                }
+            }
         }
-        if gemfile_has(dir, "mysql2") {
-            runtime_packages.push("libmariadb3=1:10.11.*");
+        if nodejs {
+            runtime_packages.push("nodejs");
         }
-        let runtime_setup = if runtime_packages.is_empty() {
-            Vec::new()
-        } else {
-            vec![format!(
-                "apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*",
-                runtime_packages.join(" ")
-            )]
-        };
+        let runtime_setup: Vec<String> = runtimes::apt_install(suite, &runtime_packages).into_iter().collect();
+        let install_nodejs = nodejs.then(|| runtimes::apt_install(suite, &["nodejs"])).flatten();
         let mut build = Vec::new();
-        if rails && dir.has_dir("app/assets") {
-            build.push(CachedCommand::new("SECRET_KEY_BASE_DUMMY=1 bin/rails assets:precompile", &[]));
+        if let Some(command) = &install_nodejs {
+            build.push(CachedCommand::new(command.clone(), &[]));
         }
-        let mut env =
-            vec![("BUNDLE_DEPLOYMENT".into(), "1".into()), ("BUNDLE_WITHOUT".into(), "development:test".into())];
+        if rails && dir.has_dir("app/assets") {
+            // Rails before 7.1 has no SECRET_KEY_BASE_DUMMY: a throwaway key.
+            let precompile = if rails_before(dir, 7, 1) {
+                format!("SECRET_KEY_BASE=\"$(ruby -rsecurerandom -e 'print SecureRandom.hex(64)')\" {task_runner} assets:precompile")
+            } else {
+                "SECRET_KEY_BASE_DUMMY=1 bin/rails assets:precompile".to_string()
+            };
+            build.push(CachedCommand::new(precompile, &[]));
+        }
+        let mut env = vec![
+            ("BUNDLE_DEPLOYMENT".into(), "1".into()),
+            ("BUNDLE_PATH".into(), "/usr/local/bundle".into()),
+            ("BUNDLE_WITHOUT".into(), "development:test".into()),
+        ];
+        if sqlite {
+            env.push(("DATABASE_URL".into(), format!("sqlite3:{SQLITE_DIR}/production.sqlite3")));
+        }
         if rails {
             env.extend([
                 ("RAILS_ENV".to_string(), "production".to_string()),
@@ -153,8 +230,12 @@ impl Provider for Ruby {
         if dir.has("Gemfile.lock") {
             dependency_files.push("Gemfile.lock".into());
         }
-        let writable =
+        let mut writable: Vec<String> =
             if rails { vec!["/tmp".into(), "/app/tmp".into(), "/app/log".into()] } else { vec!["/tmp".into()] };
+        if sqlite {
+            writable.push(SQLITE_DIR.into());
+        }
+        let ci_image = runtimes::ruby_image(&ruby, false);
         StackFacts {
             language_version: version,
             package_manager: Detected::found("bundler".into(), dir.evidence("Gemfile", None, "Gemfile")),
@@ -166,9 +247,9 @@ impl Provider for Ruby {
             migration,
             secret_env: framework_secrets(dir, rails).into_iter().chain(secret_env(dir, SOURCES, &ENV_READ)).collect(),
             image: ImageRecipe {
-                build_image: format!("ruby:{v}-bookworm"),
+                build_image: ci_image.clone(),
                 build_env: env.clone(),
-                runtime_image: format!("ruby:{v}-slim-bookworm"),
+                runtime_image: runtimes::ruby_image(&ruby, slim),
                 runtime_has_shell: true,
                 dependency_files: dependency_files.clone(),
                 install: vec![CachedCommand::new("bundle install --jobs 4 && rm -rf /usr/local/bundle/cache", &[])],
@@ -188,15 +269,32 @@ impl Provider for Ruby {
                 static_probe: false,
             },
             ci: CiCommands {
-                image: format!("ruby:{v}-bookworm"),
-                install: vec!["bundle install --jobs 4".into()],
-                test: vec![if rails { "bin/rails test".into() } else { "bundle exec rake test".into() }],
+                image: ci_image,
+                install: install_nodejs.into_iter().chain(["bundle install --jobs 4".to_string()]).collect(),
+                test: vec![if rails { format!("{task_runner} test") } else { "bundle exec rake test".into() }],
                 audit: vec!["gem install bundler-audit -v 0.9.2".into(), "bundle-audit check --update".into()],
                 cache_paths: vec!["vendor/bundle".into()],
                 cache_key_files: dependency_files,
             },
         }
     }
+}
+
+fn rails_warnings(dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
+    let mut out: Vec<String> = RUBY.resolve(&facts.language_version.value).warning.into_iter().collect();
+    if let Some(((a, b, c), _)) = locked_rails(dir) {
+        if RUBY.resolve(&facts.language_version.value).warning.is_some() {
+            out.push(format!(
+                "Rails {a}.{b}.{c} is end-of-life too; upgrading Rails lets the app move to a supported Ruby"
+            ));
+        }
+    }
+    if facts.image.env.iter().any(|(k, v)| k == "DATABASE_URL" && v.starts_with("sqlite3:")) {
+        out.push(format!(
+            "the app uses SQLite: the database is {SQLITE_DIR}/production.sqlite3 on an emptyDir volume, migrated when the app starts and lost when the pod restarts; use a PersistentVolumeClaim or a database server in production"
+        ));
+    }
+    out
 }
 
 fn ruby_healthcheck(port: u16, path: Option<&str>) -> Vec<String> {

@@ -23,7 +23,6 @@ const PROBE_SOURCE: &[&str] = &[
     "\tif err != nil || r.StatusCode >= 400 { os.Exit(1) }",
     "}",
 ];
-const PROBE_IMAGE: &str = "golang:1.23-bookworm";
 /// Why the bases carry tags, not digests: init resolves nothing over the network.
 const DIGEST_REASON: &str =
     "init works offline; pin digests with Renovate (pinDigests) or `docker buildx imagetools inspect`";
@@ -156,16 +155,23 @@ fn cache_mounts(command: &CachedCommand, uid: Option<u32>) -> Vec<String> {
         .collect()
 }
 
-/// The dependency files to copy before installing: files together, each
+/// The dependency files to copy before installing: files of one folder
+/// together, at their own paths (restores name them by path), and each
 /// folder on its own so it keeps its name.
-fn dependency_copies(files: &[String], service: &ServicePlan) -> Vec<Instruction> {
+fn dependency_copies(files: &[String]) -> Vec<Instruction> {
     let is_dir = |f: &String| matches!(f.as_str(), ".mvn" | "gradle");
-    let nested = |f: &String| !is_dir(f) && f.contains('/');
-    let plain: Vec<String> = files.iter().filter(|f| !is_dir(f) && !nested(f)).cloned().collect();
-    let mut out = Vec::new();
-    if !plain.is_empty() {
-        out.push(Instruction::Copy { from: None, chown: None, sources: plain, dest: "./".into() });
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for file in files.iter().filter(|f| !is_dir(f)) {
+        let dest = file.rsplit_once('/').map_or_else(|| "./".to_string(), |(parent, _)| format!("{parent}/"));
+        match groups.iter_mut().find(|(d, _)| *d == dest) {
+            Some((_, sources)) => sources.push(file.clone()),
+            None => groups.push((dest, vec![file.clone()])),
+        }
     }
+    let mut out: Vec<Instruction> = groups
+        .into_iter()
+        .map(|(dest, sources)| Instruction::Copy { from: None, chown: None, sources, dest })
+        .collect();
     for dir in files.iter().filter(|f| is_dir(f)) {
         out.push(Instruction::Copy {
             from: None,
@@ -174,11 +180,6 @@ fn dependency_copies(files: &[String], service: &ServicePlan) -> Vec<Instruction
             dest: format!("{dir}/"),
         });
     }
-    // A file in a subfolder keeps its path (e.g. a Prisma schema a postinstall reads).
-    for file in files.iter().filter(|f| nested(f)) {
-        out.push(Instruction::Copy { from: None, chown: None, sources: vec![file.clone()], dest: file.clone() });
-    }
-    let _ = service;
     out
 }
 
@@ -205,7 +206,7 @@ pub(crate) fn dockerfile(plan: &Plan, service: &ServicePlan) -> DockerfileAst {
         ast.push(Instruction::Env(recipe.build_env.clone()));
     }
     ast.push(Instruction::Workdir(build_workdir(service).into()));
-    ast.instructions.extend(dependency_copies(&recipe.dependency_files, service));
+    ast.instructions.extend(dependency_copies(&recipe.dependency_files));
     for command in &recipe.install {
         ast.push(Instruction::Run { mounts: cache_mounts(command, None), commands: vec![command.run.clone()] });
     }
@@ -224,7 +225,7 @@ pub(crate) fn dockerfile(plan: &Plan, service: &ServicePlan) -> DockerfileAst {
     if recipe.static_probe {
         ast.push(Instruction::Blank);
         ast.push(Instruction::Comment("A static health probe: the runtime image has no shell or curl.".into()));
-        ast.push(Instruction::From { image: PROBE_IMAGE.into(), stage: Some("healthcheck".into()) });
+        ast.push(Instruction::From { image: crate::runtimes::golang_newest(), stage: Some("healthcheck".into()) });
         ast.push(Instruction::Workdir("/src".into()));
         let mut source = String::from("printf '%s\\n'");
         for line in PROBE_SOURCE {

@@ -26,9 +26,9 @@ fn meta(plan: &Plan, service: &ServicePlan, name: impl Into<String>) -> ObjectMe
     ObjectMeta::named(name, common_labels(plan, service))
 }
 
-fn probe(service: &ServicePlan, period: u32, failures: u32) -> Probe {
+fn probe(path: Option<&String>, period: u32, failures: u32) -> Probe {
     let port = HTTP_PORT_NAME.to_string();
-    let (http_get, tcp_socket) = match &service.health_path.value {
+    let (http_get, tcp_socket) = match path {
         Some(path) => (Some(HttpGetAction { path: path.clone(), port }), None),
         None => (None, Some(TcpSocketAction { port })),
     };
@@ -86,9 +86,11 @@ pub(crate) fn pod_template(plan: &Plan, service: &ServicePlan) -> PodTemplateSpe
     let mut container = app_container(plan, service);
     container.ports =
         vec![ContainerPort { name: HTTP_PORT_NAME.into(), container_port: service.port.value, protocol: "TCP".into() }];
-    container.startup_probe = Some(probe(service, 5, 30));
-    container.readiness_probe = Some(probe(service, 10, 3));
-    container.liveness_probe = Some(probe(service, 20, 3));
+    let health = service.health_path.value.as_ref();
+    let liveness = service.liveness_path.as_ref().map(|p| &p.value).or(health);
+    container.startup_probe = Some(probe(liveness, 5, 30));
+    container.readiness_probe = Some(probe(health, 10, 3));
+    container.liveness_probe = Some(probe(liveness, 20, 3));
     let mut annotations = BTreeMap::new();
     annotations.insert("kubectl.kubernetes.io/default-container".to_string(), service.name.clone());
     PodTemplateSpec {
