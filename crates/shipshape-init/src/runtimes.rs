@@ -219,7 +219,6 @@ pub static NODE: Runtime = Runtime {
 };
 
 /// `python:<v>-slim-bookworm`.
-#[allow(dead_code)] // for the Python provider
 pub static PYTHON: Runtime = Runtime {
     name: "Python",
     policy: Policy::Forward,

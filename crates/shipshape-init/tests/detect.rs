@@ -281,6 +281,7 @@ fn rust_clap_env_sqlx_that_migrates_itself_without_offline_data() {
     assert!(service.warnings.iter().any(|w| w.contains("cargo sqlx prepare")), "{:?}", service.warnings);
     assert!(service.image.build_env.iter().all(|(k, _)| k != "SQLX_OFFLINE"));
     assert!(service.image.install.iter().any(|c| c.run.contains("libssl-dev")), "{:?}", service.image.install);
+    assert!(service.image.build[0].run.contains("createdb sqlx_build"), "{:?}", service.image.build);
     assert!(service.language_version.value.as_str() >= "1.85", "{:?}", service.language_version);
 }
 
@@ -296,4 +297,35 @@ fn rust_sqlx_offline_data_builds_offline_and_cli_migrations_keep_their_job() {
     assert!(service.image.build_env.contains(&("SQLX_OFFLINE".to_string(), "true".to_string())));
     assert!(service.secret_env.iter().any(|s| s.value == "HMAC_KEY"));
     assert!(service.warnings.iter().all(|w| !w.contains("sqlx prepare")), "{:?}", service.warnings);
+}
+
+#[test]
+fn writable_paths_get_volumes_or_a_warning() {
+    let service = detect(&[
+        ("requirements.txt", "flask\n"),
+        ("app.py", "import os\nfrom flask import Flask\n\napp = Flask(__name__)\napp.config[\"SQLALCHEMY_DATABASE_URI\"] = \"sqlite:///./data/app.db\"\nos.makedirs(\"uploads\", exist_ok=True)\ncache = sqlite3.connect(\"cache.db\")\n"),
+    ]);
+    assert!(service.image.writable_dirs.contains(&"/app/data".to_string()), "{:?}", service.image.writable_dirs);
+    assert!(service.image.writable_dirs.contains(&"/app/uploads".to_string()), "{:?}", service.image.writable_dirs);
+    assert!(service.warnings.iter().any(|w| w.contains("cache.db")), "{:?}", service.warnings);
+}
+
+#[test]
+fn cargo_workspace_member_builds_from_the_root_lockfile() {
+    let service = detect(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"api\", \"shared\"]\nresolver = \"2\"\n"),
+        ("Cargo.lock", "version = 4\n"),
+        ("shared/Cargo.toml", "[package]\nname = \"shared\"\nversion = \"0.1.0\"\n"),
+        ("shared/src/lib.rs", "pub fn x() {}\n"),
+        ("api/Cargo.toml", "[package]\nname = \"api\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.7\"\nshared = { path = \"../shared\" }\n"),
+        ("api/src/main.rs", "fn main() {\n    let addr = \"0.0.0.0:4000\";\n    route(\"/healthz\");\n}\n"),
+    ]);
+    expect(&service, Stack::Rust, 4000, Some("/healthz"), None);
+    assert_eq!(service.dir, "api");
+    assert_eq!(service.build_context.as_deref(), Some("."));
+    assert!(
+        service.image.build[0].run.contains("cargo build --release --locked --bin api"),
+        "{:?}",
+        service.image.build
+    );
 }

@@ -44,6 +44,7 @@ pub fn run() -> ExitStatus {
         cli::Command::Check(args) => commands::check::run(&args),
         cli::Command::Plan(args) => commands::plan::run(&args),
         cli::Command::Init(args) => commands::init::run(&args),
+        cli::Command::Verify(args) => commands::verify::run(&args),
         cli::Command::Rules(args) => commands::rules::run(&args),
         cli::Command::Explain(args) => commands::explain::run(&args),
     };

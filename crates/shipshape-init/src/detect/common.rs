@@ -234,3 +234,50 @@ pub(crate) fn required_config(
     }
     (config, warnings)
 }
+
+static SQLITE_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"["'](?:sqlite(?:\+\w+)?:(?:///?)?|file:)([\w./-]+\.(?:db|sqlite3?))(?:\?[^"']*)?["']|sqlite3\.connect\(\s*["']([\w./-]+)["']"#,
+    )
+});
+static CREATED_DIR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?:os\.makedirs|os\.mkdir|create_dir_all|create_dir)\(\s*["']([\w.-]+(?:/[\w.-]+)*)["']|(?i:upload_(?:folder|dir))\s*=\s*["']([\w.-]+(?:/[\w.-]+)*)["']"#,
+    )
+});
+
+/// Folders under `workdir` the app writes to (SQLite files, uploads,
+/// folders it creates), as absolute paths for empty volumes, and a warning
+/// for each file written straight into `workdir`, which stays read-only.
+pub(crate) fn writable_paths(dir: &ServiceDir, sources: &[&str], workdir: &str) -> (Vec<String>, Vec<String>) {
+    let mut dirs = Vec::new();
+    let mut warnings = Vec::new();
+    let mut hits = dir.grep(sources, &SQLITE_FILE);
+    hits.extend(dir.grep(sources, &CREATED_DIR).into_iter().map(|mut hit| {
+        // A created folder: keep it whole.
+        let path = hit.group(1).or(hit.group(2)).unwrap_or("").to_string();
+        hit.captures = vec![None, Some(format!("{path}/"))];
+        hit
+    }));
+    for hit in hits {
+        let Some(path) = hit.group(1).or(hit.group(2)) else { continue };
+        let path = path.trim_start_matches("./");
+        if path.starts_with('/') || path.starts_with("..") || path == ":memory:" {
+            continue;
+        }
+        match path.rsplit_once('/') {
+            Some((folder, _)) if !folder.is_empty() => {
+                let absolute = format!("{}/{folder}", workdir.trim_end_matches('/'));
+                if !dirs.contains(&absolute) {
+                    dirs.push(absolute);
+                }
+            }
+            _ => warnings.push(format!(
+                "{}:{} writes `{path}` in the working directory {workdir}, which is read-only in the kit: move it under a folder (it then gets a volume) or to /tmp",
+                dir.repo_path(&hit.file),
+                hit.line
+            )),
+        }
+    }
+    (dirs, warnings)
+}

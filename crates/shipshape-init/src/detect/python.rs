@@ -5,7 +5,8 @@ use regex::Regex;
 use super::common::{self, first_port, health_route, is_secret_env, secret_env, tcp_health};
 use super::repo::{line_of, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Origin, Stack};
+use crate::runtimes::PYTHON;
 
 pub(crate) struct Python;
 
@@ -502,6 +503,34 @@ fn required_config(dir: &ServiceDir) -> (Vec<Detected<EnvVar>>, Vec<String>) {
     common::required_config(dir, required_vars(dir).into_iter().map(|v| (v.name, v.annotation, v.evidence)))
 }
 
+static STATIC_DIR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"Path\(__file__\)(?:\.resolve\(\))?\.parent\s*/\s*["']([\w.-]+)["']|(?:StaticFiles|\.frontend)\([^)]*?\bdirectory\s*=\s*["']([\w./-]+)["']"#,
+    )
+});
+
+/// Folders the app serves static files from that are not in the
+/// repository (built by another tool), relative to the service folder.
+fn missing_static_dirs(dir: &ServiceDir) -> Vec<(String, Evidence)> {
+    let mut out: Vec<(String, Evidence)> = Vec::new();
+    for hit in dir.grep(SOURCES, &STATIC_DIR) {
+        let path = match (hit.group(1), hit.group(2)) {
+            (Some(name), _) => match hit.file.rsplit_once('/') {
+                Some((parent, _)) => format!("{parent}/{name}"),
+                None => name.to_string(),
+            },
+            (None, Some(path)) => path.trim_start_matches("./").to_string(),
+            _ => continue,
+        };
+        if path.contains("..") || dir.has_dir(&path) || dir.has(&path) || out.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        let evidence = dir.evidence(&hit.file, Some(hit.line), format!("serves static files from `{path}`"));
+        out.push((path, evidence));
+    }
+    out
+}
+
 /// A uv workspace above the service, locked at its root.
 struct UvWorkspace {
     /// The workspace root, relative to the repository root.
@@ -689,7 +718,16 @@ impl Provider for Python {
 
     fn warnings(&self, dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
         let deps = dependency_text(dir);
-        let mut warnings = required_config(dir).1;
+        let mut warnings: Vec<String> = PYTHON.resolve(&facts.language_version.value).warning.into_iter().collect();
+        warnings.extend(required_config(dir).1);
+        warnings.extend(common::writable_paths(dir, SOURCES, &facts.image.workdir).1);
+        for (path, evidence) in missing_static_dirs(dir) {
+            warnings.push(format!(
+                "{}:{} serves static files from `{path}`, which is not in the repository (another tool builds it): the image holds it empty so the app starts; build it into the image to serve it",
+                evidence.file,
+                evidence.line.unwrap_or(0)
+            ));
+        }
         if let Some(program) = facts.start_command.value.first() {
             if facts.start_command.evidence.iter().all(|e| e.file.is_empty()) {
                 warnings.push("no entry point found (no ASGI/WSGI app object, Procfile or `__main__` script): set the start command in shipshape.toml".into());
@@ -715,14 +753,27 @@ impl Provider for Python {
         let version = overrides.language_version(python_version(dir));
         let framework = framework(dir, &deps);
         let framework_name = framework.as_ref().map(|f| f.value.clone());
-        let port = overrides.port(port(dir, framework_name.as_deref(), &deps));
-        let start = start_command(dir, &deps, framework_name.as_deref(), port.value);
+        let mut port = overrides.port(port(dir, framework_name.as_deref(), &deps));
+        let mut start = start_command(dir, &deps, framework_name.as_deref(), port.value);
+        // A non-root container cannot bind a port below 1024; the servers
+        // the kit starts itself listen on 8000 instead.
+        let kit_server = matches!(start.command.first().map(String::as_str), Some("gunicorn" | "uvicorn" | "flask"))
+            || start.command.get(1).is_some_and(|c| c == "manage.py");
+        if port.value < 1024 && port.origin == Origin::Detected && kit_server && !dir.has("Procfile") {
+            let found =
+                port.evidence.first().map_or(String::new(), |e| format!(" ({}:{})", e.file, e.line.unwrap_or(0)));
+            port = Detected::default_value(
+                8000,
+                format!("port {}{found} needs root to bind; the kit's server listens on 8000", port.value),
+            );
+            start = start_command(dir, &deps, framework_name.as_deref(), port.value);
+        }
         let health_path =
             overrides.health_path(routed_health(dir).or_else(|| health_route(dir, SOURCES)).unwrap_or_else(tcp_health));
         let workspace = uv_workspace(dir);
         let Install { files: dependency_files, install, build, mut ci_install, ci_run } =
             install_commands(&manager.value, dir, workspace.as_ref());
-        let v = &version.value;
+        let v = PYTHON.resolve(&version.value).version();
         let uses_uv = manager.value == "uv";
         let mut build_env = vec![("PIP_DISABLE_PIP_VERSION_CHECK".to_string(), "1".to_string())];
         if uses_uv {
@@ -753,6 +804,19 @@ impl Provider for Python {
         for var in required_vars(dir).into_iter().filter(|v| is_secret_env(&v.name)) {
             secrets.push(Detected::found(var.name, var.evidence));
         }
+        let mut build = build;
+        let static_dirs: Vec<String> = missing_static_dirs(dir)
+            .into_iter()
+            .map(|(path, _)| match &workspace {
+                Some(w) if w.member != "." => format!("{}/{path}", w.member),
+                _ => path,
+            })
+            .collect();
+        if !static_dirs.is_empty() {
+            build.push(CachedCommand::new(format!("mkdir -p {}", static_dirs.join(" ")), &[]));
+        }
+        let mut writable_dirs = vec!["/tmp".to_string()];
+        writable_dirs.extend(common::writable_paths(dir, SOURCES, &workdir).0);
         let healthcheck = python_healthcheck(port.value, health_path.value.as_deref());
         let command = start.command.clone();
         StackFacts {
@@ -775,7 +839,7 @@ impl Provider for Python {
                 build,
                 source_mount: false,
                 artifacts: vec![("/opt/venv".into(), "/opt/venv".into()), ("/app".into(), "/app".into())],
-                writable_dirs: vec!["/tmp".into()],
+                writable_dirs,
                 workdir,
                 env: vec![
                     ("PATH".into(), "/opt/venv/bin:/usr/local/bin:/usr/bin:/bin".into()),

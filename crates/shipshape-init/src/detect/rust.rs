@@ -122,6 +122,28 @@ fn sqlx_offline_data(dir: &ServiceDir) -> Option<&'static str> {
     }
 }
 
+/// Commands that start a throwaway PostgreSQL in the build stage and apply
+/// the migrations, so sqlx's query macros can check their queries when no
+/// offline data is committed.
+fn sqlx_build_database(dir: &ServiceDir, manifest: &toml::Value) -> Option<String> {
+    let postgres = ["dependencies", "dev-dependencies"]
+        .iter()
+        .filter_map(|section| manifest.get(section).and_then(|d| d.get("sqlx")))
+        .filter_map(|sqlx| sqlx.get("features").and_then(toml::Value::as_array))
+        .flatten()
+        .any(|f| f.as_str().is_some_and(|f| f.contains("postgres")));
+    if !(postgres && uses_sqlx_macros(dir, manifest) && sqlx_offline_data(dir).is_none() && dir.has_dir("migrations")) {
+        return None;
+    }
+    Some(
+        "pg_ctlcluster 15 main start && runuser -u postgres -- createuser --superuser root && createdb sqlx_build \
+ && for f in migrations/*.sql; do case \"$f\" in *.down.sql) continue ;; esac; psql -q -v ON_ERROR_STOP=1 -d sqlx_build -f \"$f\" || exit 1; done \
+ && export DATABASE_URL='postgres://root@localhost/sqlx_build?host=/var/run/postgresql' \
+ && "
+            .into(),
+    )
+}
+
 /// A variable the app cannot start without.
 struct RequiredVar {
     name: String,
@@ -242,7 +264,12 @@ impl Provider for Rust {
         let manifest = manifest(dir);
         let mut warnings =
             common::required_config(dir, required_vars(dir).into_iter().map(|v| (v.name, String::new(), v.evidence))).1;
-        if uses_sqlx_macros(dir, &manifest) && sqlx_offline_data(dir).is_none() {
+        warnings.extend(common::writable_paths(dir, SOURCES, "/").1);
+        if sqlx_build_database(dir, &manifest).is_some() {
+            warnings.push(
+                "sqlx query macros need a database at build time and no offline data (.sqlx/) is committed: the image build migrates a throwaway PostgreSQL for them; run `cargo sqlx prepare` and commit .sqlx/ for faster, database-free builds".into(),
+            );
+        } else if uses_sqlx_macros(dir, &manifest) && sqlx_offline_data(dir).is_none() {
             warnings.push(
                 "sqlx query macros check queries against a database at build time and no offline data (.sqlx/) is committed: run `cargo sqlx prepare` against a migrated database and commit .sqlx/, or the image build fails".into(),
             );
@@ -277,20 +304,34 @@ impl Provider for Rust {
         if uses_sqlx_macros(dir, &manifest) && sqlx_offline_data(dir).is_some() {
             build_env.push(("SQLX_OFFLINE".into(), "true".into()));
         }
-        let install = if needs_openssl(dir) {
+        let build_database = sqlx_build_database(dir, &manifest);
+        let mut packages = Vec::new();
+        if needs_openssl(dir) {
+            packages.extend(["pkg-config=1.8.*", "libssl-dev=3.0.*"]);
+        }
+        if build_database.is_some() {
+            packages.push("postgresql-15=15.*");
+        }
+        let install = if packages.is_empty() {
+            Vec::new()
+        } else {
             vec![CachedCommand::new(
-                "apt-get update && apt-get install -y --no-install-recommends pkg-config=1.8.* libssl-dev=3.0.* && rm -rf /var/lib/apt/lists/*",
+                format!(
+                    "apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*",
+                    packages.join(" ")
+                ),
                 &[],
             )]
-        } else {
-            Vec::new()
         };
+        let mut writable_dirs = vec!["/tmp".to_string()];
+        writable_dirs.extend(common::writable_paths(dir, SOURCES, "/").0);
         let mut secrets = secret_env(dir, SOURCES, &ENV_READ);
         for var in required_vars(dir).into_iter().filter(|v| is_secret_env(&v.name)) {
             secrets.push(Detected::found(var.name, var.evidence));
         }
         let build = format!(
-            "cargo build --release{locked} --bin {binary} --target-dir /target && mkdir -p /out && cp /target/release/{binary} /out/app"
+            "{}cargo build --release{locked} --bin {binary} --target-dir /target && mkdir -p /out && cp /target/release/{binary} /out/app",
+            build_database.unwrap_or_default()
         );
         let mut dependency_files = vec!["Cargo.toml".to_string()];
         if dir.has("Cargo.lock") {
@@ -325,7 +366,7 @@ impl Provider for Rust {
                 )],
                 source_mount: true,
                 artifacts: vec![("/out/app".into(), "/app".into())],
-                writable_dirs: vec!["/tmp".into()],
+                writable_dirs,
                 workdir: "/".into(),
                 env: Vec::new(),
                 runtime_setup: Vec::new(),

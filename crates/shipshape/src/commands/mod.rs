@@ -3,3 +3,4 @@ pub mod explain;
 pub mod init;
 pub mod plan;
 pub mod rules;
+pub mod verify;

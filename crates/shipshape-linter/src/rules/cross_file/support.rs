@@ -76,19 +76,7 @@ fn image_name(reference: &str) -> Option<String> {
 }
 
 fn join(dir: &str, path: &str) -> String {
-    let path = path.trim_start_matches("./").trim_end_matches('/');
-    let joined = if dir.is_empty() || path.starts_with('/') { path.to_string() } else { format!("{dir}/{path}") };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
+    shipshape_dockerfile::absolute_path(Some(dir), path).trim_start_matches('/').to_string()
 }
 
 /// The Dockerfile a build uses: `file` when given, else `context/Dockerfile`.

@@ -263,18 +263,7 @@ pub(crate) fn shipped_stages(dockerfile: &Dockerfile) -> Vec<bool> {
 
 /// `path` made absolute against `base` (`/` when there is none), normalized.
 pub(crate) fn join_path(base: Option<&str>, path: &str) -> String {
-    let joined = if path.starts_with('/') { path.to_string() } else { format!("{}/{path}", base.unwrap_or("")) };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    shipshape_dockerfile::absolute_path(base, path)
 }
 
 /// The sources and destination of a `COPY`/`ADD` (heredoc sources left out).

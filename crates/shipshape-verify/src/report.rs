@@ -1,0 +1,141 @@
+//! What `verify` found, per service and step, and its text and JSON (v1) forms.
+
+use serde::Serialize;
+
+pub const REPORT_VERSION: u32 = 1;
+/// Lines of a log shown for a failed step.
+pub const LOG_TAIL_LINES: usize = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+impl Status {
+    fn word(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "FAILED",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub name: String,
+    pub status: Status,
+    pub detail: String,
+    pub log_tail: Vec<String>,
+}
+
+impl Step {
+    pub fn passed(name: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { name: name.into(), status: Status::Passed, detail: detail.into(), log_tail: Vec::new() }
+    }
+
+    pub fn skipped(name: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { name: name.into(), status: Status::Skipped, detail: detail.into(), log_tail: Vec::new() }
+    }
+
+    pub fn failed(name: impl Into<String>, detail: impl Into<String>, log_tail: Vec<String>) -> Self {
+        Self { name: name.into(), status: Status::Failed, detail: detail.into(), log_tail }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceReport {
+    pub name: String,
+    /// `host` or `docker`.
+    pub mode: String,
+    pub steps: Vec<Step>,
+    /// What the run could not reproduce of the real image.
+    pub not_emulated: Vec<String>,
+}
+
+impl ServiceReport {
+    /// True when the service answered over TCP and no step failed.
+    pub fn ok(&self) -> bool {
+        self.steps.iter().all(|s| s.status != Status::Failed)
+            && self.steps.iter().any(|s| s.name == "port" && s.status == Status::Passed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub services: Vec<ServiceReport>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        !self.services.is_empty() && self.services.iter().all(ServiceReport::ok)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for service in &self.services {
+            let verdict = if service.ok() { "ok" } else { "FAILED" };
+            out.push_str(&format!("{} ({} mode): {verdict}\n", service.name, service.mode));
+            for step in &service.steps {
+                out.push_str(&format!("  {:<8} {:<22} {}\n", step.status.word(), step.name, step.detail));
+                for line in &step.log_tail {
+                    out.push_str(&format!("           | {line}\n"));
+                }
+            }
+            for note in &service.not_emulated {
+                out.push_str(&format!("  not emulated: {note}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// The last lines of `text`, with every secret value masked.
+pub fn tail(text: &str, secrets: &[String]) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.len().saturating_sub(LOG_TAIL_LINES);
+    lines[start..].iter().map(|line| mask(line, secrets)).collect()
+}
+
+/// `text` with each secret value replaced by `***`.
+pub fn mask(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for secret in secrets.iter().filter(|s| s.len() >= 3) {
+        out = out.replace(secret.as_str(), "***");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tails_mask_secrets_and_keep_the_last_lines() {
+        let log: String = (0..40).map(|i| format!("line {i} token=s3cr3t-value\n")).collect();
+        let tail = tail(&log, &["s3cr3t-value".to_string()]);
+        assert_eq!(tail.len(), LOG_TAIL_LINES);
+        assert_eq!(tail[0], "line 10 token=***");
+    }
+
+    #[test]
+    fn a_service_is_ok_only_when_its_port_answered() {
+        let service = ServiceReport {
+            name: "a".into(),
+            mode: "host".into(),
+            steps: vec![Step::passed("build", ""), Step::skipped("port", "")],
+            not_emulated: Vec::new(),
+        };
+        assert!(!service.ok());
+        let json = Report { version: 1, services: vec![service] }.to_json();
+        assert!(json.contains("\"status\": \"skipped\""), "{json}");
+    }
+}

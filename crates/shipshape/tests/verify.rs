@@ -1,0 +1,173 @@
+//! `shipshape verify --mode host` on kits `init` writes for example apps:
+//! the image is replayed in bubblewrap sandboxes and the app must answer
+//! its health path when run as the kit runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn shipshape(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shipshape")).args(args).current_dir(dir).output().expect("shipshape runs")
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+}
+
+/// False (with a message) when a tool the test needs is missing; in CI a
+/// missing tool fails the test instead.
+fn have(program: &str, install: &str) -> bool {
+    if on_path(program) {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "{program} is missing in CI: {install}");
+    eprintln!("skipped: {program} is not installed ({install})");
+    false
+}
+
+fn postgres_installed() -> bool {
+    on_path("initdb")
+        || std::fs::read_dir("/usr/lib/postgresql")
+            .is_ok_and(|mut d| d.any(|e| e.is_ok_and(|e| e.path().join("bin/initdb").is_file())))
+}
+
+/// Copies an example, runs `init`, then `verify --mode host` with `extra`.
+fn verify_example(name: &str, extra: &[&str]) -> Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    shipshape_testkit::materialize(&repo_root().join("examples").join(name), dir.path()).expect("copy the example");
+    verify_dir(name, dir.path(), extra)
+}
+
+/// Runs `init`, then `verify --mode host` with `extra`, in `dir`.
+fn verify_dir(name: &str, dir: &Path, extra: &[&str]) -> Value {
+    let init = shipshape(&["init", "."], dir);
+    assert_eq!(init.status.code(), Some(0), "init failed: {}", String::from_utf8_lossy(&init.stderr));
+    let mut args = vec!["verify", ".", "--mode", "host", "--format", "json", "--timeout", "90"];
+    args.extend_from_slice(extra);
+    let output = shipshape(&args, dir);
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("{name}: no JSON report; stderr: {}", String::from_utf8_lossy(&output.stderr)));
+    let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    eprintln!("{name}: {text}");
+    assert_eq!(output.status.code(), Some(0), "{name}: verify failed: {text}");
+    report
+}
+
+fn step<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["services"][0]["steps"]
+        .as_array()
+        .and_then(|steps| steps.iter().find(|s| s["name"] == name))
+        .unwrap_or_else(|| panic!("no step {name} in {report}"))
+}
+
+fn assert_answers(report: &Value, path: &str) {
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["services"][0]["mode"], "host");
+    assert_eq!(step(report, "port")["status"], "passed", "{report}");
+    let readiness = step(report, "readiness");
+    assert_eq!(readiness["status"], "passed", "{report}");
+    assert!(readiness["detail"].as_str().is_some_and(|d| d.contains(path)), "{readiness}");
+}
+
+/// A database URL without credentials: these apps only read it at start.
+fn placeholder_database() -> String {
+    format!("DATABASE_URL=postgres://app@127.0.0.1:{}/app", 1)
+}
+
+#[test]
+fn python_fastapi_builds_starts_and_answers() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("python3", "Python 3") {
+        return;
+    }
+    // A throwaway PostgreSQL when the machine has one; its URL goes in DATABASE_URL.
+    let secret = format!("sk_test_{}", std::process::id());
+    let stripe = format!("STRIPE_API_KEY={secret}");
+    let database = placeholder_database();
+    let mut extra = vec!["--env", stripe.as_str()];
+    if postgres_installed() {
+        extra.extend(["--with", "postgres"]);
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "PostgreSQL is missing in CI: apt-get install -y postgresql");
+        extra.extend(["--env", database.as_str()]);
+    }
+    let report = verify_example("python-fastapi", &extra);
+    assert_answers(&report, "/health");
+    assert_eq!(step(&report, "healthcheck")["status"], "passed", "{report}");
+    assert!(!report.to_string().contains(&secret), "a secret was printed: {report}");
+}
+
+const PLAIN_NODE_SERVER: &str = r#"const http = require("http");
+const port = process.env.PORT || 8080;
+http
+  .createServer((req, res) => {
+    if (req.url === "/healthz") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end('{"status":"ok"}');
+    }
+    res.writeHead(404);
+    res.end();
+  })
+  .listen(port, () => console.log(`listening on ${port}`));
+"#;
+
+/// A Node app without dependencies: the whole path (npm ci, distroless
+/// node, read-only root, HEALTHCHECK) without any download.
+#[test]
+fn plain_node_app_builds_starts_and_answers() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("node", "Node.js 20") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let package = r#"{ "name": "hello", "version": "1.0.0", "private": true, "main": "server.js", "scripts": { "start": "node server.js" } }"#;
+    let lock = r#"{ "name": "hello", "version": "1.0.0", "lockfileVersion": 3, "requires": true, "packages": { "": { "name": "hello", "version": "1.0.0" } } }"#;
+    for (name, text) in [("package.json", package), ("package-lock.json", lock), ("server.js", PLAIN_NODE_SERVER)] {
+        std::fs::write(dir.path().join(name), text).expect("write the app");
+    }
+    let report = verify_dir("plain-node", dir.path(), &[]);
+    assert_answers(&report, "/");
+    assert_eq!(step(&report, "healthcheck")["status"], "passed", "{report}");
+    let notes = report["services"][0]["not_emulated"].to_string();
+    assert!(notes.contains("distroless/nodejs"), "the base image is reported as not emulated: {notes}");
+}
+
+#[test]
+#[ignore = "Prisma downloads its engines from binaries.prisma.sh, which this machine cannot reach"]
+fn node_express_builds_starts_and_answers() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("node", "Node.js 20") {
+        return;
+    }
+    let database = placeholder_database();
+    let report = verify_example("node-express", &["--env", database.as_str()]);
+    assert_answers(&report, "/healthz");
+    assert_eq!(step(&report, "healthcheck")["status"], "passed", "{report}");
+}
+
+#[test]
+#[ignore = "a cold release build of axum and sqlx takes about 20 minutes on two shared cores"]
+fn rust_axum_builds_starts_and_answers() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("cargo", "a Rust toolchain") {
+        return;
+    }
+    let database = placeholder_database();
+    let report = verify_example("rust-axum", &["--env", database.as_str()]);
+    assert_answers(&report, "/health");
+    // The static probe is built with Go, which this machine may not have.
+    let probe = step(&report, "build:healthcheck");
+    if !on_path("go") {
+        assert_eq!(probe["status"], "skipped", "{report}");
+        assert!(probe["detail"].as_str().is_some_and(|d| d.contains("go not on this machine")), "{probe}");
+        assert_eq!(step(&report, "healthcheck")["status"], "skipped", "{report}");
+    }
+}
+
+#[test]
+fn verify_without_a_kit_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = shipshape(&["verify", ".", "--mode", "host"], dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+}
