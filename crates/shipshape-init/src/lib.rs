@@ -96,6 +96,26 @@ fn apply_service_config(service: &mut plan::ServicePlan, configured: &ServiceCon
     }
 }
 
+/// The top of the git repository holding `root` (the nearest folder with a
+/// `.git`), and `root`'s path inside it (`.` at the top).
+fn git_root(root: &Path) -> Option<(std::path::PathBuf, String)> {
+    let root = root.canonicalize().ok()?;
+    let top = root.ancestors().find(|dir| dir.join(".git").exists())?;
+    let inside = root.strip_prefix(top).ok()?;
+    let parts: Vec<String> = inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let dir = if parts.is_empty() { ".".to_string() } else { parts.join("/") };
+    Some((top.to_path_buf(), dir))
+}
+
+/// The folder `init` writes the kit under: the git repository's top when
+/// `root` is a subfolder of one (CI only runs from there), else `root`.
+pub fn write_root(root: &Path, plan: &Plan) -> std::path::PathBuf {
+    if plan.delivery.repo_dir == "." {
+        return root.to_path_buf();
+    }
+    git_root(root).map_or_else(|| root.to_path_buf(), |(top, _)| top)
+}
+
 /// `origin`'s URL from `.git/config`.
 fn git_remote(root: &Path) -> Option<(String, Evidence)> {
     let text = std::fs::read_to_string(root.join(".git/config")).ok()?;
@@ -155,6 +175,8 @@ fn current_branch(root: &Path) -> Option<(String, Evidence)> {
 }
 
 fn delivery(root: &Path, config: &InitConfig, options: &PlanOptions) -> Delivery {
+    let (repository, repo_dir) = git_root(root).unwrap_or_else(|| (root.to_path_buf(), ".".to_string()));
+    let root = repository.as_path();
     let remote = git_remote(root);
     let split = remote.as_ref().and_then(|(url, _)| split_git_url(url));
     let registry = match (&split, &remote) {
@@ -222,6 +244,7 @@ fn delivery(root: &Path, config: &InitConfig, options: &PlanOptions) -> Delivery
         registry,
         repo_url,
         default_branch,
+        repo_dir,
     }
 }
 

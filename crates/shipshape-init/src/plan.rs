@@ -264,6 +264,19 @@ pub struct Delivery {
     /// Git URL GitOps tools pull from.
     pub repo_url: Detected<String>,
     pub default_branch: Detected<String>,
+    /// Folder of the planned directory inside its git repository (`.` at
+    /// the root): CI goes to the repository root, every path it and GitOps
+    /// name is relative to that root.
+    #[serde(default = "repository_root", skip_serializing_if = "is_repository_root")]
+    pub repo_dir: String,
+}
+
+fn repository_root() -> String {
+    ".".to_string()
+}
+
+fn is_repository_root(dir: &str) -> bool {
+    dir == "."
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

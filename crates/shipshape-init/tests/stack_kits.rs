@@ -251,3 +251,29 @@ fn spring_boot_before_2_3_has_no_probe_groups() {
     assert_eq!(s.health_path.value.as_deref(), Some("/actuator/health"));
     assert!(s.liveness_path.is_none());
 }
+
+#[test]
+fn maven_modules_build_from_the_parent_folder() {
+    let parent = "<project>\n  <parent><artifactId>spring-boot-starter-parent</artifactId><version>3.4.0</version></parent>\n  <artifactId>shop</artifactId>\n  <packaging>pom</packaging>\n  <properties><java.version>17</java.version></properties>\n  <modules>\n    <module>orders</module>\n    <module>common</module>\n  </modules>\n</project>\n";
+    let module = "<project>\n  <parent><artifactId>shop</artifactId></parent>\n  <artifactId>orders</artifactId>\n  <dependencies>\n    <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency>\n  </dependencies>\n</project>\n";
+    let plan = plan_of(&[
+        ("pom.xml", parent),
+        ("mvnw", "#!/bin/sh\n"),
+        (".mvn/wrapper/maven-wrapper.properties", "\n"),
+        ("orders/pom.xml", module),
+        ("orders/src/main/java/shop/Orders.java", "class Orders {}\n"),
+        ("common/pom.xml", "<project><artifactId>common</artifactId></project>\n"),
+    ]);
+    let s = service(&plan);
+    assert_eq!(s.dir, "orders");
+    assert_eq!(s.name, "orders");
+    assert_eq!(s.build_context.as_deref(), Some("."));
+    assert_eq!(s.language_version.value, "17");
+    assert_eq!(s.language_version.evidence[0].file, "pom.xml");
+    for file in ["pom.xml", "mvnw", ".mvn", "orders/pom.xml", "common/pom.xml"] {
+        assert!(s.image.dependency_files.iter().any(|f| f == file), "{file}: {:?}", s.image.dependency_files);
+    }
+    assert!(s.image.build[0].run.starts_with("./mvnw -B -q -pl orders -am package"), "{:?}", s.image.build);
+    assert!(s.image.build[0].run.contains("find orders/target"));
+    assert_eq!(s.ci.test, ["../mvnw -B -f ../pom.xml -pl orders -am verify"]);
+}

@@ -31,8 +31,23 @@ pub struct CanaryStrategy {
     pub stable_service: String,
     pub max_surge: String,
     pub max_unavailable: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_routing: Option<TrafficRouting>,
     pub analysis: RolloutAnalysis,
     pub steps: Vec<CanaryStep>,
+}
+
+/// How the canary's share of traffic is set: here, by the NGINX ingress
+/// controller, from a canary Ingress Argo Rollouts derives from the stable one.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TrafficRouting {
+    pub nginx: NginxTrafficRouting,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NginxTrafficRouting {
+    pub stable_ingress: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -109,6 +124,10 @@ pub struct Metric {
     pub interval: String,
     pub count: u32,
     pub failure_limit: u32,
+    /// Measurements without data beyond this make the run Inconclusive,
+    /// which pauses the rollout for a person.
+    pub inconclusive_limit: u32,
+    pub consecutive_error_limit: u32,
     pub success_condition: String,
     pub failure_condition: String,
     pub provider: MetricProvider,

@@ -365,3 +365,54 @@ pub struct JobSpec {
     pub ttl_seconds_after_finished: u32,
     pub template: PodTemplateSpec,
 }
+
+/// `networking.k8s.io/v1` Ingress.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressSpec {
+    pub ingress_class_name: String,
+    pub tls: Vec<IngressTls>,
+    pub rules: Vec<IngressRule>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressTls {
+    pub hosts: Vec<String>,
+    pub secret_name: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngressRule {
+    pub host: String,
+    pub http: HttpIngressRuleValue,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HttpIngressRuleValue {
+    pub paths: Vec<HttpIngressPath>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpIngressPath {
+    pub path: String,
+    pub path_type: String,
+    pub backend: IngressBackend,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngressBackend {
+    pub service: IngressServiceBackend,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngressServiceBackend {
+    pub name: String,
+    pub port: ServiceBackendPort,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ServiceBackendPort {
+    pub number: u16,
+}

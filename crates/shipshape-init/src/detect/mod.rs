@@ -254,7 +254,16 @@ fn go_work_uses(text: &str) -> Vec<String> {
     out
 }
 
-/// Members of npm/pnpm/yarn, Cargo and Go workspaces that run a server
+/// The `<module>` entries of a Maven POM.
+pub(crate) fn maven_modules(pom: &str) -> Vec<String> {
+    pom.split("<module>")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</module>").map(|(m, _)| m.trim().to_string()))
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+/// Members of npm/pnpm/yarn, Cargo and Go workspaces, Maven modules that run a server
 /// (libraries of the workspace are not services).
 fn workspace_services(root: &Path, warnings: &mut Vec<String>) -> Vec<String> {
     let read = |p: &str| std::fs::read_to_string(root.join(p)).ok();
@@ -290,8 +299,16 @@ fn workspace_services(root: &Path, warnings: &mut Vec<String>) -> Vec<String> {
     if let Some(text) = read("go.work") {
         patterns.extend(go_work_uses(&text).into_iter().filter(|p| p != ".").map(|p| ("go.work", p)));
     }
+    if let Some(text) = read("pom.xml") {
+        patterns.extend(maven_modules(&text).into_iter().map(|m| ("pom.xml", m)));
+    }
     let runs_a_server = |dir: &str| {
         let text = |name: &str| read(&format!("{dir}/{name}")).unwrap_or_default();
+        let pom = text("pom.xml");
+        const JAVA_SERVERS: &[&str] = &["spring-boot", "io.quarkus", "io.micronaut"];
+        if root.join(dir).join("src/main").is_dir() && JAVA_SERVERS.iter().any(|s| pom.contains(s)) {
+            return true;
+        }
         let package = text("package.json");
         let cargo = text("Cargo.toml");
         const NODE_SERVERS: &[&str] =

@@ -62,6 +62,75 @@ fn detected_table(out: &mut String, service: &ServicePlan) {
     }
 }
 
+/// What a person must set or check before the kit can deploy: values
+/// detection fell back to a default for, and what no file can hold.
+pub fn checklist(plan: &Plan) -> Vec<String> {
+    let mut items: Vec<String> = plan.warnings.clone();
+    for service in &plan.services {
+        items.extend(service.warnings.iter().map(|w| format!("{}: {w}", service.name)));
+    }
+    let delivery = &plan.delivery;
+    // A placeholder written into shipshape.toml by an earlier `init` is still one.
+    let placeholder = |origin: Origin, value: &str| origin == Origin::Default || value.contains("example.com");
+    if placeholder(delivery.registry.origin, &delivery.registry.value) {
+        items.push(format!(
+            "Registry: images are pushed to `{}`, a placeholder; set `registry` under `[init]` in shipshape.toml.",
+            delivery.registry.value
+        ));
+    }
+    if placeholder(delivery.repo_url.origin, &delivery.repo_url.value) {
+        items.push(format!(
+            "Repository URL: GitOps pulls from `{}`, a placeholder; set `repo-url` under `[init]` in shipshape.toml.",
+            delivery.repo_url.value
+        ));
+    }
+    items.push(format!(
+        "Secret store: the ExternalSecrets read the `{SECRET_STORE}` ClusterSecretStore of External Secrets Operator; create it (Vault, a cloud secret manager…) or change `secretStoreRef`."
+    ));
+    for service in &plan.services {
+        if service.health_path.value.is_none() {
+            items.push(format!(
+                "{}: no HTTP health route found: the probes only open the TCP port and CI only checks that the service answers; set `health-path` under `[[init.services]]` in shipshape.toml.",
+                service.name
+            ));
+        }
+        if !service.secret_env.is_empty() {
+            let keys: Vec<String> = service.secret_env.iter().map(|s| format!("`{}`", s.value)).collect();
+            items.push(format!(
+                "{}: put the secrets' values in the store under `{}/<environment>` (dev, staging, prod): {}. A missing key fails the sync.",
+                service.name,
+                service.name,
+                keys.join(", ")
+            ));
+        }
+        items.push(format!(
+            "{}: the Ingress answers on `{}` (`{}` in staging, …), placeholders; set the real hosts and a TLS certificate in `{}-tls` (cert-manager or your own).",
+            service.name,
+            layout::ingress_host(service, Some(&ENVIRONMENTS[0])),
+            layout::ingress_host(service, Some(&ENVIRONMENTS[1])),
+            layout::ingress(service)
+        ));
+    }
+    items.push(format!(
+        "Cluster add-ons the kit assumes: ingress-nginx with its metrics scraped by Prometheus at `{}` (kube-prometheus-stack; the ingress's namespace is the `exported_namespace` label), kube-state-metrics{}.",
+        layout::PROMETHEUS_URL,
+        if plan.delivery.strategy.value == Strategy::Rolling { "" } else { ", Argo Rollouts with its metrics" }
+    ));
+    let argocd = if plan.delivery.gitops == GitopsTool::Argocd {
+        " and, for the approved job to sync prod, `ARGOCD_SERVER` (the Argo CD URL) and `ARGOCD_AUTH_TOKEN` (a token allowed to sync the prod Applications)"
+    } else {
+        ""
+    };
+    if plan.delivery.ci.contains(&CiProvider::Github) {
+        items.push(format!("GitHub: repository variables `STAGING_URL` and `PRODUCTION_URL`; in the `staging` and `production` environments a secret `KUBECONFIG` (read-only access to the namespace) so CI can confirm the new digest serves; required reviewers on `production`{argocd}."));
+    }
+    if plan.delivery.ci.contains(&CiProvider::Gitlab) {
+        items.push(format!("GitLab: CI/CD variables `STAGING_URL`, `PRODUCTION_URL`, a `GITOPS_TOKEN` project access token with `write_repository`, and a variable `KUBECONFIG_DATA` (a read-only kubeconfig) scoped to each environment; protect the `production` environment{argocd}."));
+    }
+    items.push("`shipshape verify` builds and starts the image on one machine; it cannot check the cluster: the Ingress host and TLS, the secret store and its values, Prometheus and the ingress-nginx metrics the analysis reads.".to_string());
+    items
+}
+
 fn deployment_md(plan: &Plan) -> String {
     let strategy = plan.delivery.strategy.value;
     let mut out = String::from("# Deployment strategy\n\n");
@@ -92,9 +161,22 @@ fn deployment_md(plan: &Plan) -> String {
     }
     let _ = writeln!(
         out,
-        "## Assumptions to check\n\n- The app exposes Prometheus metrics at `/metrics` with `http_requests_total` (label `code`) and `http_request_duration_seconds` (a histogram); the analysis and alerts read them.\n- Prometheus runs as `{}` (kube-prometheus-stack); change `address` in the AnalysisTemplate otherwise.\n- Secrets live in the `{SECRET_STORE}` ClusterSecretStore of External Secrets Operator, under `<service>/<environment>`.",
-        layout::PROMETHEUS_URL
+        "## What the canary gate measures\n\n{}\n",
+        match strategy {
+            Strategy::Rolling => "A rolling update has no analysis. The alerts read the request metrics of ingress-nginx for the Ingress the kit writes (`nginx_ingress_controller_requests`, `nginx_ingress_controller_request_duration_seconds`), so the app needs no instrumentation.".to_string(),
+            _ => format!("The kit routes traffic through ingress-nginx (the `{class}` IngressClass){routing}. The `AnalysisTemplate` reads ingress-nginx's own request metrics, so the app needs no instrumentation: the share of 5xx answers (at most {err}) and the p95 latency (at most {p95}s) of {whose}. A measurement with no data (no requests yet, an empty result or NaN) is neither a success nor a failure: it is Inconclusive, and more than one Inconclusive measurement pauses the rollout for a person. No data never promotes a release.",
+                class = layout::INGRESS_CLASS,
+                routing = if strategy == Strategy::Canary { ": Argo Rollouts' NGINX traffic routing sets the canary's weight on a canary Ingress it derives from the stable one" } else { "" },
+                err = super::rollouts::MAX_ERROR_RATE,
+                p95 = super::rollouts::MAX_P95_SECONDS,
+                whose = if strategy == Strategy::Canary { "the requests sent to the canary (label `canary` not empty)" } else { "the preview Ingress before promotion, then the stable one" }),
+        }
     );
+    let _ = writeln!(out, "## Before the first deploy\n\nWhat `init` could not determine or cannot set for you. Each item is a default until you change it.\n");
+    for item in checklist(plan) {
+        let _ = writeln!(out, "- [ ] {item}");
+    }
+    out.push('\n');
     out
 }
 
@@ -107,11 +189,11 @@ fn runbook_md(plan: &Plan) -> String {
     let _ = writeln!(
         out,
         "1. A merge to `{branch}` runs the pipeline ({ci}): build → test → security scan (dependency audit, Semgrep, gitleaks, Trivy; high and critical findings fail the run) → package (image pushed by digest, SBOM, keyless cosign signature).\n\
-         2. **Deploy staging**: CI pins the new digest in the staging overlay and pushes that commit. {tool} applies it{migrate}.\n\
-         3. **Integration test**: CI polls the staging health endpoint until the new version answers.\n\
+         2. **Deploy dev and staging**: CI pins the new digest in the dev and staging overlays and pushes that commit. {tool} applies it{migrate}; CI waits until every running pod of staging runs that digest.\n\
+         3. **Integration test**: CI requests the staging health endpoint until the new version answers.\n\
          4. **Approval**: {approval}\n\
-         5. **Deploy production**: CI pins the same digest in the prod overlay. {prod_sync}\n\
-         6. **Verify**: CI polls the production health endpoint.\n",
+         5. **Deploy production**: only then CI pins the same digest in the prod overlay. {prod_sync} CI waits until every running prod pod runs that digest.\n\
+         6. **Verify**: CI requests the production health endpoint.\n",
         branch = plan.delivery.default_branch.value,
         tool = if gitops == GitopsTool::Argocd { "Argo CD" } else { "Flux" },
         migrate = match (plan.services.iter().any(|s| s.migration.is_some()), gitops) {
@@ -125,7 +207,7 @@ fn runbook_md(plan: &Plan) -> String {
             "`deploy-production` is a manual job on the protected `production` environment (Settings → CI/CD → Protected environments)."
         },
         prod_sync = if gitops == GitopsTool::Argocd {
-            "Prod is not synced automatically: sync it in Argo CD (`argocd app sync <service>-prod`)."
+            "The same approved job then syncs the prod Application in Argo CD to the commit it pinned (Argo CD's API; prod has no automated sync, so nothing else reaches prod)."
         } else {
             "Flux applies the commit on its next reconcile: the approved CI job is the gate."
         },

@@ -51,24 +51,24 @@ fn checkout() -> Step {
     uses("Check out", &actions::CHECKOUT, &[("persist-credentials", "false")])
 }
 
-/// The folder the service's commands run in.
-fn working_dir(service: &ServicePlan) -> String {
-    service.dir.clone()
+/// The folder the service's commands run in, from the repository's top.
+fn working_dir(plan: &Plan, service: &ServicePlan) -> String {
+    layout::in_repo(plan, &service.dir)
 }
 
 /// Runs `commands` in the service's CI image, from the service folder.
-fn in_ci_image(service: &ServicePlan, commands: &[String]) -> String {
+fn in_ci_image(plan: &Plan, service: &ServicePlan, commands: &[String]) -> String {
     let script = commands.join(" && ");
     format!(
         "docker run --rm -v \"$PWD:/work\" -w \"/work/{dir}\" \"{image}\" sh -ec '{script}'",
-        dir = working_dir(service).trim_start_matches("./").trim_start_matches('.'),
+        dir = working_dir(plan, service).trim_start_matches("./").trim_start_matches('.'),
         image = service.ci.image,
         script = script.replace('\'', "'\\''"),
     )
 }
 
-fn cache_step(service: &ServicePlan) -> Step {
-    let dir = working_dir(service);
+fn cache_step(plan: &Plan, service: &ServicePlan) -> Step {
+    let dir = working_dir(plan, service);
     let keys: Vec<String> = service.ci.cache_key_files.iter().map(|f| format!("'{}'", join_path(&dir, f))).collect();
     uses(
         "Cache dependencies",
@@ -107,33 +107,41 @@ fn on_main(plan: &Plan) -> String {
     format!("github.event_name == 'push' && github.ref == 'refs/heads/{}'", plan.delivery.default_branch.value)
 }
 
-/// Pins the pushed digest in an environment's overlay and pushes the commit.
-fn gitops_update(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
-    let Some(target) = ENVIRONMENTS.iter().find(|e| e.name == env_name) else {
-        return run("No such environment", "exit 1");
-    };
-    let mut dirs = vec![layout::overlay_dir(plan, service, target)];
-    if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
-        dirs.push(layout::migration_overlay_dir(plan, service, target));
+/// Pins the pushed digest in the overlays of `env_names` and pushes that one commit.
+fn gitops_update(plan: &Plan, service: &ServicePlan, env_names: &[&str]) -> Step {
+    let mut dirs = Vec::new();
+    for target in ENVIRONMENTS.iter().filter(|e| env_names.contains(&e.name)) {
+        dirs.push(layout::in_repo(plan, &layout::overlay_dir(plan, service, target)));
+        if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
+            dirs.push(layout::in_repo(plan, &layout::migration_overlay_dir(plan, service, target)));
+        }
     }
     let mut script = String::from("set -eu\n");
     for dir in &dirs {
         script.push_str(&format!("(cd {dir} && kustomize edit set image \"$IMAGE=$IMAGE@$DIGEST\")\n"));
     }
+    let envs = env_names.join(" and ");
     script.push_str(&format!(
         "git config user.name \"github-actions[bot]\"\n\
          git config user.email \"41898282+github-actions[bot]@users.noreply.github.com\"\n\
          git add {files}\n\
-         git diff --cached --quiet && exit 0\n\
-         git commit -m \"deploy({name}): {env_name} to $DIGEST\"\n\
-         git remote set-url origin \"https://x-access-token:$GITHUB_TOKEN@github.com/$GITHUB_REPOSITORY.git\"\n\
-         for attempt in 1 2 3; do git pull --rebase origin \"$BRANCH\" && git push origin \"HEAD:$BRANCH\" && exit 0; sleep $((attempt * 5)); done\n\
-         exit 1\n",
+         if ! git diff --cached --quiet; then\n\
+         \x20 git commit -m \"deploy({name}): {envs} to $DIGEST\"\n\
+         \x20 git remote set-url origin \"https://x-access-token:$GITHUB_TOKEN@github.com/$GITHUB_REPOSITORY.git\"\n\
+         \x20 pushed=\"\"\n\
+         \x20 for attempt in 1 2 3; do\n\
+         \x20   if git pull --rebase origin \"$BRANCH\" && git push origin \"HEAD:$BRANCH\"; then pushed=1; break; fi\n\
+         \x20   sleep $((attempt * 5))\n\
+         \x20 done\n\
+         \x20 [ -n \"$pushed\" ] || exit 1\n\
+         fi\n\
+         echo \"revision=$(git rev-parse HEAD)\" >> \"$GITHUB_OUTPUT\"\n",
         files = dirs.join(" "),
         name = service.name,
     ));
     Step {
-        name: format!("Pin the digest in the {env_name} overlay"),
+        id: Some("pin".into()),
+        name: format!("Pin the digest in the {envs} overlays"),
         env: env(&[
             ("DIGEST", "${{ needs.package.outputs.digest }}"),
             ("GITHUB_TOKEN", "${{ secrets.GITHUB_TOKEN }}"),
@@ -144,28 +152,100 @@ fn gitops_update(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
     }
 }
 
-/// Waits until the environment serves the health endpoint.
-fn health_poll(service: &ServicePlan, url_var: &str) -> Step {
-    let path = service.health_path.value.clone().unwrap_or_else(|| "/".into());
+/// Syncs Argo CD's prod Application to the commit the approved job pinned,
+/// through Argo CD's API (prod has no automated sync).
+fn argocd_sync(service: &ServicePlan, env_name: &str) -> Step {
     Step {
-        name: "Wait until the new version is healthy".into(),
-        env: env(&[("BASE_URL", &format!("${{{{ vars.{url_var} }}}}")), ("HEALTH_PATH", &path)]),
+        name: "Sync the environment in Argo CD to the pinned commit".into(),
+        env: env(&[
+            ("ARGOCD_SERVER", "${{ vars.ARGOCD_SERVER }}"),
+            ("ARGOCD_AUTH_TOKEN", "${{ secrets.ARGOCD_AUTH_TOKEN }}"),
+            ("REVISION", "${{ steps.pin.outputs.revision }}"),
+            ("APP", &format!("{}-{env_name}", service.name)),
+        ]),
         run: Some(
             "set -eu\n\
-             if [ -z \"$BASE_URL\" ]; then echo \"::error::set the repository variable with the environment's URL\"; exit 1; fi\n\
-             curl --fail --silent --show-error --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"$BASE_URL$HEALTH_PATH\"\n"
+             if [ -z \"$ARGOCD_SERVER\" ] || [ -z \"$ARGOCD_AUTH_TOKEN\" ]; then echo \"::error::set the variable ARGOCD_SERVER and the environment secret ARGOCD_AUTH_TOKEN\"; exit 1; fi\n\
+             curl --fail --silent --show-error --retry 5 --retry-all-errors -X POST \\\n\
+             \x20 -H \"Authorization: Bearer $ARGOCD_AUTH_TOKEN\" -H \"Content-Type: application/json\" \\\n\
+             \x20 -d \"{\\\"revision\\\":\\\"$REVISION\\\",\\\"prune\\\":true}\" \\\n\
+             \x20 \"$ARGOCD_SERVER/api/v1/applications/$APP/sync\" > /dev/null\n\
+             echo \"$APP syncing to $REVISION\"\n"
                 .to_string(),
         ),
         ..Step::default()
     }
 }
 
+/// Minutes a deploy job waits for the new digest to serve: a canary walks
+/// its steps and analysis first.
+const ROLLOUT_WAIT_MINUTES: u32 = 40;
+
+/// Waits until every running pod of the service in the environment runs
+/// the pushed digest, with the environment's read-only kubeconfig secret.
+fn digest_wait(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
+    let namespace = ENVIRONMENTS
+        .iter()
+        .find(|e| e.name == env_name)
+        .map_or_else(|| env_name.to_string(), |e| layout::namespace(plan, e));
+    let attempts = ROLLOUT_WAIT_MINUTES * 3;
+    Step {
+        name: "Wait until the new digest is the one serving".into(),
+        env: env(&[
+            ("DIGEST", "${{ needs.package.outputs.digest }}"),
+            ("KUBECONFIG_DATA", "${{ secrets.KUBECONFIG }}"),
+            ("NAMESPACE", &namespace),
+            ("APP", &service.name),
+        ]),
+        run: Some(format!(
+            "set -eu\n\
+             if [ -z \"$KUBECONFIG_DATA\" ]; then echo \"::error::set the environment secret KUBECONFIG (read-only access to $NAMESPACE)\"; exit 1; fi\n\
+             export KUBECONFIG=\"$RUNNER_TEMP/kubeconfig\"\n\
+             printf '%s' \"$KUBECONFIG_DATA\" > \"$KUBECONFIG\"\n\
+             ids=\"\"\n\
+             for attempt in $(seq 1 {attempts}); do\n\
+             \x20 ids=\"$(kubectl -n \"$NAMESPACE\" get pods -l \"app.kubernetes.io/name=$APP\" -o jsonpath='{{range .items[?(@.status.phase==\"Running\")]}}{{.status.containerStatuses[0].imageID}}{{\"\\n\"}}{{end}}')\"\n\
+             \x20 if [ -n \"$ids\" ] && ! printf '%s\\n' \"$ids\" | grep -v -q \"@$DIGEST\\$\"; then echo \"every running pod serves $DIGEST (attempt $attempt)\"; exit 0; fi\n\
+             \x20 sleep 20\n\
+             done\n\
+             echo \"::error::$DIGEST is not the digest serving in $NAMESPACE after {ROLLOUT_WAIT_MINUTES} minutes\"\n\
+             printf '%s\\n' \"$ids\"\n\
+             exit 1\n"
+        )),
+        ..Step::default()
+    }
+}
+
+/// The path verification requests: the health path, or, for a service
+/// probed over TCP, the root (any answer, even 404, shows it serves).
+fn verify_path(service: &ServicePlan) -> (String, &'static str) {
+    match &service.health_path.value {
+        Some(path) => (path.clone(), "--fail "),
+        None => ("/".to_string(), ""),
+    }
+}
+
+/// Waits until the environment serves the health endpoint.
+fn health_poll(service: &ServicePlan, url_var: &str) -> Step {
+    let (path, fail) = verify_path(service);
+    Step {
+        name: "Wait until the new version is healthy".into(),
+        env: env(&[("BASE_URL", &format!("${{{{ vars.{url_var} }}}}")), ("HEALTH_PATH", &path)]),
+        run: Some(format!(
+            "set -eu\n\
+             if [ -z \"$BASE_URL\" ]; then echo \"::error::set the repository variable with the environment's URL\"; exit 1; fi\n\
+             curl {fail}--silent --show-error --output /dev/null --write-out '%{{http_code}}\\n' --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"$BASE_URL$HEALTH_PATH\"\n"
+        )),
+        ..Step::default()
+    }
+}
+
 pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
-    let dir = working_dir(service);
-    let paths = if plan.services.len() > 1 {
+    let dir = working_dir(plan, service);
+    let paths = if plan.services.len() > 1 || plan.delivery.repo_dir != "." {
         vec![
             format!("{}/**", dir),
-            format!("{}/**", layout::deploy_dir(plan, service)),
+            format!("{}/**", layout::in_repo(plan, &layout::deploy_dir(plan, service))),
             format!(".github/workflows/{}.yml", service.name),
         ]
     } else {
@@ -175,13 +255,13 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     let mut jobs = IndexMap::new();
     let ci = &service.ci;
 
-    let mut build_steps = vec![checkout(), cache_step(service)];
+    let mut build_steps = vec![checkout(), cache_step(plan, service)];
     let mut build_commands = ci.install.clone();
     if let Some(build) = &service.build_command {
         build_commands.push(build.value.clone());
     }
     if !build_commands.is_empty() {
-        build_steps.push(run("Install and build", in_ci_image(service, &build_commands)));
+        build_steps.push(run("Install and build", in_ci_image(plan, service, &build_commands)));
     }
     jobs.insert("build".to_string(), job("Build", &[], &[("contents", "read")], build_steps));
 
@@ -193,7 +273,11 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
             "Test",
             &["build"],
             &[("contents", "read")],
-            vec![checkout(), cache_step(service), run("Run the tests", in_ci_image(service, &test_commands))],
+            vec![
+                checkout(),
+                cache_step(plan, service),
+                run("Run the tests", in_ci_image(plan, service, &test_commands)),
+            ],
         ),
     );
 
@@ -208,7 +292,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
             &[("contents", "read")],
             vec![
                 checkout(),
-                run("Dependency audit (fails on high and critical)", in_ci_image(service, &audit)),
+                run("Dependency audit (fails on high and critical)", in_ci_image(plan, service, &audit)),
                 run(
                     "Static analysis (Semgrep)",
                     format!("docker run --rm -v \"$PWD:/src\" -w /src {} semgrep scan --config p/default --error --metrics off {context}", actions::SEMGREP_IMAGE),
@@ -287,9 +371,16 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     package.outputs = BTreeMap::from([("digest".to_string(), "${{ steps.build.outputs.digest }}".to_string())]);
     jobs.insert("package".to_string(), package);
 
-    let deploy = |name: &str, needs: &[&str], environment: &str, env_name: &str, url_var: &str| {
-        let mut job =
-            job(name, needs, &[("contents", "write")], vec![checkout(), gitops_update(plan, service, env_name)]);
+    let deploy = |name: &str, needs: &[&str], environment: &str, pinned: &[&str], url_var: &str| {
+        let serving = pinned.last().copied().unwrap_or(environment);
+        let mut steps = vec![checkout(), gitops_update(plan, service, pinned)];
+        let manual_sync = ENVIRONMENTS.iter().any(|e| e.name == serving && !e.automated);
+        if manual_sync && plan.delivery.gitops == GitopsTool::Argocd {
+            steps.push(argocd_sync(service, serving));
+        }
+        steps.push(digest_wait(plan, service, serving));
+        let mut job = job(name, needs, &[("contents", "write")], steps);
+        job.timeout_minutes = ROLLOUT_WAIT_MINUTES + 10;
         job.environment =
             Some(Environment { name: environment.into(), url: Some(format!("${{{{ vars.{url_var} }}}}")) });
         job.concurrency = Some(Concurrency {
@@ -301,7 +392,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     };
     jobs.insert(
         "deploy-staging".to_string(),
-        deploy("Deploy to staging (GitOps)", &["package"], "staging", "staging", "STAGING_URL"),
+        deploy("Deploy to dev and staging (GitOps)", &["package"], "staging", &["dev", "staging"], "STAGING_URL"),
     );
     let mut smoke =
         job("Integration test on staging", &["deploy-staging"], &[], vec![health_poll(service, "STAGING_URL")]);
@@ -313,7 +404,7 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
             "Approve and deploy to production (GitOps)",
             &["package", "integration-test"],
             "production",
-            "prod",
+            &["prod"],
             "PRODUCTION_URL",
         ),
     );
@@ -381,7 +472,8 @@ fn dependabot(plan: &Plan) -> Dependabot {
     };
     let mut updates = vec![update("github-actions", "/")];
     for service in &plan.services {
-        let directory = if service.dir == "." { "/".to_string() } else { format!("/{}", service.dir) };
+        let dir = layout::in_repo(plan, &service.dir);
+        let directory = if dir == "." { "/".to_string() } else { format!("/{dir}") };
         updates.push(update("docker", &directory));
         let ecosystem = match service.stack.value {
             Stack::Node => "npm",

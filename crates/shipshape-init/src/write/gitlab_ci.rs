@@ -12,7 +12,8 @@ use crate::plan::{GitopsTool, Plan, ServicePlan, Stack};
 const STAGES: &[&str] =
     &["build", "test", "security", "package", "deploy-staging", "integration-test", "deploy-production", "verify"];
 const GIT_IMAGE: &str = "alpine/git:v2.47.1";
-const CURL_IMAGE: &str = "curlimages/curl:8.11.0";
+/// kubectl and curl, for the verification jobs.
+const KUBECTL_IMAGE: &str = "alpine/k8s:1.31.2";
 const DOCKER_IMAGE: &str = "docker:27.3.1";
 const DOCKER_DIND: &str = "docker:27.3.1-dind";
 
@@ -55,10 +56,11 @@ fn base_job(stage: &str, image: GitlabImage, script: Vec<String>) -> GitlabJob {
     GitlabJob { stage: stage.into(), image, script, timeout: "30m".into(), ..GitlabJob::default() }
 }
 
-fn in_service_dir(service: &ServicePlan, commands: &[String]) -> Vec<String> {
+fn in_service_dir(plan: &Plan, service: &ServicePlan, commands: &[String]) -> Vec<String> {
     let mut out = Vec::new();
-    if service.dir != "." {
-        out.push(format!("cd {}", service.dir));
+    let dir = layout::in_repo(plan, &service.dir);
+    if dir != "." {
+        out.push(format!("cd {dir}"));
     }
     out.extend(commands.iter().cloned());
     out
@@ -71,16 +73,23 @@ fn stack_job(plan: &Plan, service: &ServicePlan, stage: &str, commands: &[String
     } else {
         format!("$CI_PROJECT_DIR/{path}")
     };
-    let mut job = base_job(stage, image(&service.ci.image), in_service_dir(service, commands));
+    let mut job = base_job(stage, image(&service.ci.image), in_service_dir(plan, service, commands));
     job.variables.insert(variable.into(), value);
     job.cache = Some(GitlabCache {
         key: GitlabCacheKey {
-            files: service.ci.cache_key_files.iter().take(2).map(|f| join(&service.dir, f)).collect(),
+            files: service
+                .ci
+                .cache_key_files
+                .iter()
+                .take(2)
+                .map(|f| join(&layout::in_repo(plan, &service.dir), f))
+                .collect(),
         },
         paths: vec![format!("{path}/")],
     });
-    if plan.services.len() > 1 {
-        job.rules = vec![GitlabRule { condition: None, changes: vec![format!("{}/**/*", service.dir)], when: None }];
+    if plan.services.len() > 1 || plan.delivery.repo_dir != "." {
+        let dir = layout::in_repo(plan, &service.dir);
+        job.rules = vec![GitlabRule { condition: None, changes: vec![format!("{dir}/**/*")], when: None }];
     }
     job
 }
@@ -105,14 +114,17 @@ fn docker_job(stage: &str, script: Vec<String>) -> GitlabJob {
     job
 }
 
-fn gitops_job(plan: &Plan, service: &ServicePlan, stage: &str, env_name: &str, needs: &str) -> GitlabJob {
-    let Some(target) = ENVIRONMENTS.iter().find(|e| e.name == env_name) else {
-        return base_job(stage, image(GIT_IMAGE), vec!["exit 1".into()]);
-    };
-    let mut dirs = vec![layout::overlay_dir(plan, service, target)];
-    if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
-        dirs.push(layout::migration_overlay_dir(plan, service, target));
+/// Pins the digest in the overlays of `env_names` and pushes one commit;
+/// passes the digest and the pinned commit on to the verification job.
+fn gitops_job(plan: &Plan, service: &ServicePlan, stage: &str, env_names: &[&str], needs: &str) -> GitlabJob {
+    let mut dirs = Vec::new();
+    for target in ENVIRONMENTS.iter().filter(|e| env_names.contains(&e.name)) {
+        dirs.push(layout::in_repo(plan, &layout::overlay_dir(plan, service, target)));
+        if plan.delivery.gitops == GitopsTool::Flux && service.migration.is_some() {
+            dirs.push(layout::in_repo(plan, &layout::migration_overlay_dir(plan, service, target)));
+        }
     }
+    let envs = env_names.join(" and ");
     let mut script = vec!["DIGEST=\"$(cat image-digest.txt)\"".to_string()];
     for dir in &dirs {
         script.push(format!("sed -i -E \"s#^( *)(newTag|digest): .*#\\1digest: $DIGEST#\" {dir}/kustomization.yaml"));
@@ -121,29 +133,75 @@ fn gitops_job(plan: &Plan, service: &ServicePlan, stage: &str, env_name: &str, n
         "git config user.name \"gitlab-ci\"".to_string(),
         "git config user.email \"gitlab-ci@$CI_SERVER_HOST\"".to_string(),
         format!("git add {}", dirs.join(" ")),
-        "git diff --cached --quiet && exit 0".to_string(),
-        format!("git commit -m \"deploy({}): {env_name} to $DIGEST [skip ci]\"", service.name),
+        format!("git diff --cached --quiet || git commit -m \"deploy({}): {envs} to $DIGEST [skip ci]\"", service.name),
         "git push \"https://gitlab-ci:${GITOPS_TOKEN}@${CI_SERVER_HOST}/${CI_PROJECT_PATH}.git\" \"HEAD:$CI_COMMIT_BRANCH\"".to_string(),
+        "git rev-parse HEAD > pinned-revision.txt".to_string(),
     ]);
     let mut job = base_job(stage, image_without_entrypoint(GIT_IMAGE), script);
     job.needs = vec![GitlabNeed { job: needs.to_string(), artifacts: true }];
-    job.resource_group = Some(format!("{}-{env_name}", service.name));
+    job.resource_group = Some(format!("{}-{}", service.name, env_names.last().copied().unwrap_or("env")));
     job.rules = vec![default_branch_rule()];
+    job.artifacts = Some(GitlabArtifacts {
+        paths: vec!["image-digest.txt".into(), "pinned-revision.txt".into()],
+        reports: IndexMap::new(),
+        expire_in: "30 days".into(),
+    });
     job
 }
 
-fn health_job(service: &ServicePlan, stage: &str, url_variable: &str, needs: &str) -> GitlabJob {
-    let path = service.health_path.value.clone().unwrap_or_else(|| "/".into());
-    let mut job = base_job(
-        stage,
-        image_without_entrypoint(CURL_IMAGE),
-        vec![
-            format!("test -n \"${url_variable}\" || (echo \"set the CI/CD variable {url_variable}\" && exit 1)"),
-            format!("curl --fail --silent --show-error --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"${url_variable}{path}\""),
-        ],
-    );
-    job.needs = vec![GitlabNeed { job: needs.to_string(), artifacts: false }];
+/// Minutes a verification job waits for the new digest to serve.
+const ROLLOUT_WAIT_MINUTES: u32 = 40;
+
+/// Confirms the pinned digest is the one serving (every running pod runs
+/// it), then requests the health path. For Argo CD's prod, first syncs
+/// the Application to the pinned commit: prod has no automated sync.
+fn verify_job(
+    plan: &Plan,
+    service: &ServicePlan,
+    stage: &str,
+    env_name: &str,
+    url_variable: &str,
+    needs: &str,
+) -> GitlabJob {
+    let (path, fail) = match &service.health_path.value {
+        Some(path) => (path.clone(), "--fail "),
+        None => ("/".to_string(), ""),
+    };
+    let target = ENVIRONMENTS.iter().find(|e| e.name == env_name);
+    let namespace = target.map_or_else(|| env_name.to_string(), |e| layout::namespace(plan, e));
+    let mut script = vec![
+        format!("test -n \"${url_variable}\" || (echo \"set the CI/CD variable {url_variable}\" && exit 1)"),
+        "test -n \"$KUBECONFIG_DATA\" || (echo \"set the CI/CD variable KUBECONFIG_DATA (a read-only kubeconfig) for this environment\" && exit 1)".to_string(),
+        "DIGEST=\"$(cat image-digest.txt)\"".to_string(),
+    ];
+    if target.is_some_and(|e| !e.automated) && plan.delivery.gitops == GitopsTool::Argocd {
+        script.extend([
+            "test -n \"$ARGOCD_SERVER\" && test -n \"$ARGOCD_AUTH_TOKEN\" || (echo \"set the CI/CD variables ARGOCD_SERVER and ARGOCD_AUTH_TOKEN\" && exit 1)".to_string(),
+            format!(
+                "curl --fail --silent --show-error --retry 5 --retry-all-errors -X POST -H \"Authorization: Bearer $ARGOCD_AUTH_TOKEN\" -H \"Content-Type: application/json\" -d \"{{\\\"revision\\\":\\\"$(cat pinned-revision.txt)\\\",\\\"prune\\\":true}}\" \"$ARGOCD_SERVER/api/v1/applications/{}-{env_name}/sync\" > /dev/null",
+                service.name
+            ),
+        ]);
+    }
+    script.extend([
+        "printf '%s' \"$KUBECONFIG_DATA\" > \"$CI_PROJECT_DIR/kubeconfig\" && export KUBECONFIG=\"$CI_PROJECT_DIR/kubeconfig\"".to_string(),
+        format!(
+            "ok=\"\"; for attempt in $(seq 1 {attempts}); do ids=\"$(kubectl -n {namespace} get pods -l app.kubernetes.io/name={name} -o jsonpath='{{range .items[?(@.status.phase==\"Running\")]}}{{.status.containerStatuses[0].imageID}}{{\"\\n\"}}{{end}}')\"; if [ -n \"$ids\" ] && ! printf '%s\\n' \"$ids\" | grep -v -q \"@$DIGEST\\$\"; then ok=1; break; fi; sleep 20; done; [ -n \"$ok\" ] || (echo \"$DIGEST is not the digest serving in {namespace}\" && exit 1)",
+            attempts = ROLLOUT_WAIT_MINUTES * 3,
+            name = service.name,
+        ),
+        format!("curl {fail}--silent --show-error --output /dev/null --write-out '%{{http_code}}\\n' --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"${url_variable}{path}\""),
+    ]);
+    let mut job = base_job(stage, image_without_entrypoint(KUBECTL_IMAGE), script);
+    job.timeout = format!("{}m", ROLLOUT_WAIT_MINUTES + 10);
+    job.needs = vec![GitlabNeed { job: needs.to_string(), artifacts: true }];
     job.rules = vec![default_branch_rule()];
+    let environment = if env_name == "prod" { "production" } else { env_name };
+    job.environment = Some(GitlabEnvironment {
+        name: environment.into(),
+        deployment_tier: environment.into(),
+        action: Some("verify".into()),
+    });
     job
 }
 
@@ -152,7 +210,7 @@ pub(crate) fn pipeline(plan: &Plan) -> Pipeline {
     for service in &plan.services {
         let name = |job: &str| job_name(plan, service, job);
         let ci = &service.ci;
-        let context = if service.dir == "." { ".".to_string() } else { service.dir.clone() };
+        let context = layout::in_repo(plan, &service.dir);
         let image_name = layout::image(plan, service);
 
         let mut build = ci.install.clone();
@@ -225,22 +283,25 @@ pub(crate) fn pipeline(plan: &Plan) -> Pipeline {
         });
         jobs.insert(name("package"), package);
 
-        let mut staging = gitops_job(plan, service, "deploy-staging", "staging", &name("package"));
+        let mut staging = gitops_job(plan, service, "deploy-staging", &["dev", "staging"], &name("package"));
         staging.environment =
             Some(GitlabEnvironment { name: "staging".into(), deployment_tier: "staging".into(), action: None });
         jobs.insert(name("deploy-staging"), staging);
         jobs.insert(
             name("integration-test"),
-            health_job(service, "integration-test", "STAGING_URL", &name("deploy-staging")),
+            verify_job(plan, service, "integration-test", "staging", "STAGING_URL", &name("deploy-staging")),
         );
-        let mut production = gitops_job(plan, service, "deploy-production", "prod", &name("package"));
+        let mut production = gitops_job(plan, service, "deploy-production", &["prod"], &name("package"));
         production.needs.push(GitlabNeed { job: name("integration-test"), artifacts: false });
         production.environment =
             Some(GitlabEnvironment { name: "production".into(), deployment_tier: "production".into(), action: None });
         production.rules = vec![GitlabRule { when: Some("manual".into()), ..default_branch_rule() }];
         production.allow_failure = Some(false);
         jobs.insert(name("deploy-production"), production);
-        jobs.insert(name("verify"), health_job(service, "verify", "PRODUCTION_URL", &name("deploy-production")));
+        jobs.insert(
+            name("verify"),
+            verify_job(plan, service, "verify", "prod", "PRODUCTION_URL", &name("deploy-production")),
+        );
     }
     Pipeline {
         workflow: GitlabWorkflow {

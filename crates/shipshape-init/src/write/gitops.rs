@@ -1,6 +1,7 @@
 //! GitOps: Argo CD Applications under an app-of-apps, or Flux
 //! GitRepository + Kustomizations. Dev and staging sync by themselves with
-//! prune and self-heal; prod waits for a manual sync.
+//! prune and self-heal. Argo CD's prod is synced by the approved CI job, to
+//! the commit that job pinned; Flux applies that commit on its own.
 
 use std::collections::BTreeMap;
 
@@ -53,7 +54,7 @@ fn argocd_app(plan: &Plan, service: &ServicePlan, env: &Env) -> String {
                 source: ApplicationSource {
                     repo_url: plan.delivery.repo_url.value.clone(),
                     target_revision: plan.delivery.default_branch.value.clone(),
-                    path: layout::overlay_dir(plan, service, env),
+                    path: layout::in_repo(plan, &layout::overlay_dir(plan, service, env)),
                 },
                 destination: ApplicationDestination {
                     server: IN_CLUSTER.into(),
@@ -109,7 +110,7 @@ fn argocd_files(plan: &Plan) -> Vec<GeneratedFile> {
         source: ApplicationSource {
             repo_url: plan.delivery.repo_url.value.clone(),
             target_revision: plan.delivery.default_branch.value.clone(),
-            path: format!("{dir}/apps"),
+            path: layout::in_repo(plan, &format!("{dir}/apps")),
         },
         destination: ApplicationDestination { server: IN_CLUSTER.into(), namespace: ARGOCD_NAMESPACE.into() },
         sync_policy: SyncPolicy {
@@ -143,7 +144,7 @@ fn flux_kustomization(plan: &Plan, service: &ServicePlan, env: &Env, migrations:
     let (name, path, health_checks) = if migrations {
         (
             format!("{}-migrations", app_name(service, env)),
-            layout::migration_overlay_dir(plan, service, env),
+            layout::in_repo(plan, &layout::migration_overlay_dir(plan, service, env)),
             vec![HealthCheckRef {
                 api_version: "batch/v1".into(),
                 kind: "Job".into(),
@@ -154,7 +155,7 @@ fn flux_kustomization(plan: &Plan, service: &ServicePlan, env: &Env, migrations:
     } else {
         (
             app_name(service, env),
-            layout::overlay_dir(plan, service, env),
+            layout::in_repo(plan, &layout::overlay_dir(plan, service, env)),
             vec![HealthCheckRef {
                 api_version: api_version.into(),
                 kind: kind.into(),

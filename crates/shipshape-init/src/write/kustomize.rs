@@ -180,6 +180,47 @@ pub(crate) fn service_object(plan: &Plan, service: &ServicePlan, name: &str) -> 
     })
 }
 
+fn ingress_object(plan: &Plan, service: &ServicePlan, name: &str, backend: &str, host: String) -> String {
+    yaml(&Object {
+        api_version: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: meta(plan, service, name),
+        body: Spec {
+            spec: IngressSpec {
+                ingress_class_name: layout::INGRESS_CLASS.into(),
+                tls: vec![IngressTls { hosts: vec![host.clone()], secret_name: format!("{name}-tls") }],
+                rules: vec![IngressRule {
+                    host,
+                    http: HttpIngressRuleValue {
+                        paths: vec![HttpIngressPath {
+                            path: "/".into(),
+                            path_type: "Prefix".into(),
+                            backend: IngressBackend {
+                                service: IngressServiceBackend {
+                                    name: backend.into(),
+                                    port: ServiceBackendPort { number: 80 },
+                                },
+                            },
+                        }],
+                    },
+                }],
+            },
+        },
+    })
+}
+
+/// The stable Ingress (its request metrics drive the analysis and the
+/// alerts) and, for blue-green, the preview's.
+fn ingresses(plan: &Plan, service: &ServicePlan) -> String {
+    let host = layout::ingress_host(service, None);
+    let mut objects = vec![ingress_object(plan, service, &layout::ingress(service), &service.name, host.clone())];
+    if plan.delivery.strategy.value == Strategy::BlueGreen {
+        let preview = layout::preview_service(service);
+        objects.push(ingress_object(plan, service, &preview, &preview, format!("preview.{host}")));
+    }
+    objects.join("---\n")
+}
+
 fn base_files(plan: &Plan, service: &ServicePlan, dir: &str) -> Vec<GeneratedFile> {
     let (api_version, kind) = workload_kind(plan);
     let mut files = Vec::new();
@@ -236,6 +277,8 @@ fn base_files(plan: &Plan, service: &ServicePlan, dir: &str) -> Vec<GeneratedFil
         Strategy::Rolling => {}
     }
     files.push(file("service.yaml", services.join("---\n")));
+    resources.push("ingress.yaml".into());
+    files.push(file("ingress.yaml", ingresses(plan, service)));
     resources.extend(["hpa.yaml".to_string(), "pdb.yaml".to_string(), "networkpolicy.yaml".to_string()]);
     files.push(file(
         "hpa.yaml",
@@ -291,8 +334,11 @@ fn base_files(plan: &Plan, service: &ServicePlan, dir: &str) -> Vec<GeneratedFil
             },
         }),
     ));
-    resources.extend(["servicemonitor.yaml".to_string(), "prometheusrule.yaml".to_string()]);
-    files.push(file("servicemonitor.yaml", super::observability::service_monitor(plan, service)));
+    if let Some(monitor) = super::observability::service_monitor(plan, service) {
+        resources.push("servicemonitor.yaml".into());
+        files.push(file("servicemonitor.yaml", monitor));
+    }
+    resources.push("prometheusrule.yaml".into());
     files.push(file("prometheusrule.yaml", super::observability::prometheus_rule(plan, service)));
     let mut kustomization = Kustomization::new();
     kustomization.resources = resources;
@@ -382,6 +428,13 @@ fn overlay_files(plan: &Plan, service: &ServicePlan, env: &Env) -> Vec<Generated
             patch: json_patch(&[
                 ("/spec/minReplicas", env.replicas.to_string()),
                 ("/spec/maxReplicas", env.max_replicas.to_string()),
+            ]),
+        },
+        Patch {
+            target: PatchTarget { kind: "Ingress".into(), name: layout::ingress(service) },
+            patch: json_patch(&[
+                ("/spec/tls/0/hosts/0", layout::ingress_host(service, Some(env))),
+                ("/spec/rules/0/host", layout::ingress_host(service, Some(env))),
             ]),
         },
         Patch {

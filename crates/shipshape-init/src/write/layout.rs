@@ -42,8 +42,19 @@ pub(crate) struct Env {
     pub cpu: &'static str,
     pub memory: &'static str,
     pub memory_limit: &'static str,
-    /// GitOps syncs this environment by itself; prod waits for a person.
+    /// GitOps syncs this environment by itself. Argo CD's prod does not: the
+    /// approved CI job syncs it to the commit it pinned.
     pub automated: bool,
+}
+
+/// `path` (relative to the planned folder) as a path from the top of the
+/// git repository, where CI runs and GitOps tools read.
+pub(crate) fn in_repo(plan: &Plan, path: &str) -> String {
+    match (plan.delivery.repo_dir.as_str(), path) {
+        (".", _) => path.to_string(),
+        (dir, ".") => dir.to_string(),
+        (dir, path) => format!("{dir}/{}", path.trim_start_matches("./")),
+    }
 }
 
 /// A short project name for namespaces and the GitOps root.
@@ -106,6 +117,23 @@ pub(crate) fn canary_service(service: &ServicePlan) -> String {
 pub(crate) fn preview_service(service: &ServicePlan) -> String {
     format!("{}-preview", service.name)
 }
+
+/// The Ingress the stable Service answers behind; Argo Rollouts derives the
+/// canary Ingress from it.
+pub(crate) fn ingress(service: &ServicePlan) -> String {
+    service.name.clone()
+}
+
+/// The host the Ingress answers on: a placeholder until set (DEPLOYMENT.md says so).
+pub(crate) fn ingress_host(service: &ServicePlan, env: Option<&Env>) -> String {
+    match env {
+        Some(env) => format!("{}.{}.example.com", service.name, env.name),
+        None => format!("{}.example.com", service.name),
+    }
+}
+
+/// The ingress controller class the canary traffic routing needs.
+pub(crate) const INGRESS_CLASS: &str = "nginx";
 
 pub(crate) fn analysis_template(service: &ServicePlan) -> String {
     format!("{}-health", service.name)

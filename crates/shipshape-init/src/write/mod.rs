@@ -14,6 +14,8 @@ mod rollouts;
 
 use serde::Serialize;
 
+pub use docs::checklist;
+
 use crate::plan::{CiProvider, Plan, ServicePlan};
 
 /// The first comment of a kit file written for tools to read (a Dockerfile,
@@ -41,8 +43,24 @@ pub(crate) fn yaml<T: Serialize>(value: &T) -> String {
     serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# shipshape could not write this document: {e}\n"))
 }
 
-/// Every file of the kit, in a stable order.
+/// CI files live at the top of the git repository, whatever folder was planned.
+fn is_ci_file(path: &str) -> bool {
+    path.starts_with(".github/") || path == ".gitlab-ci.yml"
+}
+
+/// Every file of the kit, in a stable order, with paths from the top of
+/// the git repository (the planned folder's own files under it).
 pub fn kit(plan: &Plan) -> Vec<GeneratedFile> {
+    let mut files = kit_files(plan);
+    for file in &mut files {
+        if !is_ci_file(&file.path) {
+            file.path = layout::in_repo(plan, &file.path);
+        }
+    }
+    files
+}
+
+fn kit_files(plan: &Plan) -> Vec<GeneratedFile> {
     let mut files = Vec::new();
     for service in &plan.services {
         files.extend(dockerfile::files(plan, service, &service_prefix(service)));

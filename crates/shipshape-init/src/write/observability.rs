@@ -1,5 +1,6 @@
-//! Observability and secrets: ServiceMonitor, PrometheusRule alerts, a
-//! Grafana dashboard (RED metrics per version) and the ExternalSecret.
+//! Observability and secrets: ServiceMonitor (when the app exposes its own
+//! metrics), PrometheusRule alerts, a Grafana dashboard (RED metrics per
+//! version, from the ingress controller) and the ExternalSecret.
 
 use std::collections::BTreeMap;
 
@@ -9,15 +10,19 @@ use shipshape_models::monitoring::*;
 
 use super::kustomize::{labels, HTTP_PORT_NAME};
 use super::layout::{self, Env};
-use super::rollouts::{MAX_P95_SECONDS, MIN_SUCCESS_RATE};
+use super::rollouts::MAX_P95_SECONDS;
 use super::{yaml, GeneratedFile};
 use crate::plan::{Plan, ServicePlan, Strategy};
 
 /// The ClusterSecretStore the platform provides (Vault, AWS/GCP/Azure secret managers…).
 pub(crate) const SECRET_STORE: &str = "platform-secrets";
 
-pub(crate) fn service_monitor(_plan: &Plan, service: &ServicePlan) -> String {
-    yaml(&Object {
+/// Scrapes the app's own metrics, only when its instrumentation was
+/// detected: a ServiceMonitor on a path that does not exist only adds a
+/// failing target.
+pub(crate) fn service_monitor(_plan: &Plan, service: &ServicePlan) -> Option<String> {
+    let metrics = service.metrics.as_ref()?;
+    Some(yaml(&Object {
         api_version: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
         metadata: ObjectMeta::named(&service.name, labels(service)),
@@ -27,13 +32,16 @@ pub(crate) fn service_monitor(_plan: &Plan, service: &ServicePlan) -> String {
                 pod_target_labels: vec!["rollouts-pod-template-hash".into(), "pod-template-hash".into()],
                 endpoints: vec![Endpoint {
                     port: HTTP_PORT_NAME.into(),
-                    path: "/metrics".into(),
+                    path: metrics.value.path.clone(),
                     interval: "30s".into(),
                 }],
             },
         },
-    })
+    }))
 }
+
+/// Share of 5xx answers above which the error alert fires.
+pub(crate) const ALERT_ERROR_RATE: &str = "0.01";
 
 fn alert(name: &str, expr: String, for_duration: &str, severity: &str, summary: String, runbook: &str) -> AlertRule {
     AlertRule {
@@ -48,28 +56,30 @@ fn alert(name: &str, expr: String, for_duration: &str, severity: &str, summary: 
     }
 }
 
+/// The alerts of a service. Request signals come from ingress-nginx (the
+/// Ingress the kit writes), pod signals from kube-state-metrics, the
+/// rollout's from Argo Rollouts: all exist without changing the app.
 pub(crate) fn prometheus_rule(plan: &Plan, service: &ServicePlan) -> String {
     let name = &service.name;
-    let selector = format!("service=\"{name}\"");
-    let pods = format!("pod=~\"{name}-.*\"");
+    let requests = format!("ingress=\"{}\"", layout::ingress(service));
+    let pods = format!("pod=~\"{name}-.*\", pod!~\"{}-.*\"", layout::migration_job(service));
     let mut rules = vec![
         alert(
             &format!("{}HighErrorRate", camel(name)),
             format!(
-                "sum(rate(http_requests_total{{{selector}, code=~\"5..\"}}[5m])) / sum(rate(http_requests_total{{{selector}}}[5m])) > {:.2}",
-                1.0 - MIN_SUCCESS_RATE.parse::<f64>().unwrap_or(0.99)
+                "sum by (exported_namespace) (rate(nginx_ingress_controller_requests{{{requests}, status=~\"5..\"}}[5m])) / sum by (exported_namespace) (rate(nginx_ingress_controller_requests{{{requests}}}[5m])) > {ALERT_ERROR_RATE}"
             ),
             "5m",
             "critical",
-            format!("{name}: more than 1% of requests fail in {{{{ $labels.namespace }}}}"),
+            format!("{name}: more than 1% of requests fail in {{{{ $labels.exported_namespace }}}}"),
             "high-error-rate",
         ),
         alert(
             &format!("{}HighLatencyP95", camel(name)),
-            format!("histogram_quantile(0.95, sum by (le, namespace) (rate(http_request_duration_seconds_bucket{{{selector}}}[5m]))) > {MAX_P95_SECONDS}"),
+            format!("histogram_quantile(0.95, sum by (le, exported_namespace) (rate(nginx_ingress_controller_request_duration_seconds_bucket{{{requests}}}[5m]))) > {MAX_P95_SECONDS}"),
             "10m",
             "warning",
-            format!("{name}: p95 latency above {MAX_P95_SECONDS}s in {{{{ $labels.namespace }}}}"),
+            format!("{name}: p95 latency above {MAX_P95_SECONDS}s in {{{{ $labels.exported_namespace }}}}"),
             "high-latency",
         ),
         alert(
@@ -82,7 +92,9 @@ pub(crate) fn prometheus_rule(plan: &Plan, service: &ServicePlan) -> String {
         ),
         alert(
             &format!("{}ReplicasUnavailable", camel(name)),
-            format!("kube_horizontalpodautoscaler_status_current_replicas{{horizontalpodautoscaler=\"{name}\"}} - sum by (namespace) (kube_pod_status_ready{{{pods}, condition=\"true\"}}) > 0"),
+            format!(
+                "max by (namespace) (kube_horizontalpodautoscaler_status_desired_replicas{{horizontalpodautoscaler=\"{name}\"}}) - (sum by (namespace) (kube_pod_status_ready{{{pods}, condition=\"true\"}}) or max by (namespace) (kube_horizontalpodautoscaler_status_desired_replicas{{horizontalpodautoscaler=\"{name}\"}}) * 0) > 0"
+            ),
             "10m",
             "warning",
             format!("{name}: fewer ready pods than wanted in {{{{ $labels.namespace }}}}"),
@@ -92,7 +104,7 @@ pub(crate) fn prometheus_rule(plan: &Plan, service: &ServicePlan) -> String {
     if plan.delivery.strategy.value != Strategy::Rolling {
         rules.push(alert(
             &format!("{}RolloutAborted", camel(name)),
-            format!("rollout_info{{name=\"{name}\", phase=~\"Degraded|Aborted\"}} > 0"),
+            format!("max by (namespace) (rollout_info{{name=\"{name}\", phase=~\"Degraded|Aborted\"}}) > 0"),
             "1m",
             "critical",
             format!("{name}: the rollout in {{{{ $labels.namespace }}}} was aborted; the stable version still serves"),
@@ -152,11 +164,11 @@ pub(crate) fn external_secret_env_patch(service: &ServicePlan, env: &Env) -> Str
     out
 }
 
-/// A Grafana dashboard: rate, errors and duration per version, so canary
-/// and stable can be compared side by side.
+/// A Grafana dashboard: rate, errors and duration of the stable and the
+/// canary traffic side by side, from the ingress controller.
 pub(crate) fn dashboard(service: &ServicePlan) -> String {
     let name = &service.name;
-    let by_version = "sum by (service, rollouts_pod_template_hash) ";
+    let by_version = "sum by (canary) ";
     let panel = |id: u32, title: &str, expr: String, unit: &str, x: u32, y: u32| {
         json!({
             "id": id,
@@ -165,12 +177,13 @@ pub(crate) fn dashboard(service: &ServicePlan) -> String {
             "datasource": { "type": "prometheus", "uid": "${datasource}" },
             "gridPos": { "h": 8, "w": 12, "x": x, "y": y },
             "fieldConfig": { "defaults": { "unit": unit }, "overrides": [] },
-            "targets": [{ "refId": "A", "expr": expr, "legendFormat": "{{service}} {{rollouts_pod_template_hash}}" }]
+            "targets": [{ "refId": "A", "expr": expr, "legendFormat": "{{canary}}" }]
         })
     };
-    let selector = format!("namespace=\"$namespace\", service=~\"{name}|{name}-canary|{name}-preview\"");
+    let selector = format!("exported_namespace=\"$namespace\", ingress=\"{}\"", layout::ingress(service));
+    let requests = "nginx_ingress_controller_requests";
     let dashboard = json!({
-        "title": format!("{name}: RED metrics per version"),
+        "title": format!("{name}: RED metrics, stable and canary"),
         "uid": format!("shipshape-{name}"),
         "tags": ["shipshape", name],
         "timezone": "browser",
@@ -180,12 +193,12 @@ pub(crate) fn dashboard(service: &ServicePlan) -> String {
         "templating": { "list": [
             { "name": "datasource", "type": "datasource", "query": "prometheus" },
             { "name": "namespace", "type": "query", "datasource": { "type": "prometheus", "uid": "${datasource}" },
-              "query": format!("label_values(http_requests_total{{service=\"{name}\"}}, namespace)"), "refresh": 2 }
+              "query": format!("label_values({requests}{{ingress=\"{}\"}}, exported_namespace)", layout::ingress(service)), "refresh": 2 }
         ]},
         "panels": [
-            panel(1, "Requests per second", format!("{by_version}(rate(http_requests_total{{{selector}}}[2m]))"), "reqps", 0, 0),
-            panel(2, "Error ratio (5xx)", format!("{by_version}(rate(http_requests_total{{{selector}, code=~\"5..\"}}[2m])) / {by_version}(rate(http_requests_total{{{selector}}}[2m]))"), "percentunit", 12, 0),
-            panel(3, "p95 latency", format!("histogram_quantile(0.95, sum by (le, service, rollouts_pod_template_hash) (rate(http_request_duration_seconds_bucket{{{selector}}}[2m])))"), "s", 0, 8),
+            panel(1, "Requests per second (canary label empty: stable)", format!("{by_version}(rate({requests}{{{selector}}}[2m]))"), "reqps", 0, 0),
+            panel(2, "Error ratio (5xx)", format!("{by_version}(rate({requests}{{{selector}, status=~\"5..\"}}[2m])) / {by_version}(rate({requests}{{{selector}}}[2m]))"), "percentunit", 12, 0),
+            panel(3, "p95 latency", format!("histogram_quantile(0.95, sum by (le, canary) (rate(nginx_ingress_controller_request_duration_seconds_bucket{{{selector}}}[2m])))"), "s", 0, 8),
             panel(4, "Ready pods", format!("sum by (namespace) (kube_pod_status_ready{{namespace=\"$namespace\", pod=~\"{name}-.*\", condition=\"true\"}})"), "short", 12, 8)
         ]
     });

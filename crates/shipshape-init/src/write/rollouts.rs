@@ -9,16 +9,19 @@ use super::layout;
 use super::yaml;
 use crate::plan::{Plan, ServicePlan, Strategy};
 
-/// Success rate below which a canary fails, and the p95 latency above which it fails.
-pub(crate) const MIN_SUCCESS_RATE: &str = "0.99";
+/// Share of 5xx answers above which a canary fails, and the p95 latency above which it fails.
+pub(crate) const MAX_ERROR_RATE: &str = "0.05";
 pub(crate) const MAX_P95_SECONDS: &str = "0.5";
+/// Measurements without data the analysis tolerates before it turns
+/// Inconclusive (and the rollout pauses): one, for the first minute of a canary.
+const INCONCLUSIVE_LIMIT: u32 = 1;
 
-fn analysis(service: &ServicePlan, service_arg: &str, starting_step: Option<u32>) -> RolloutAnalysis {
+fn analysis(service: &ServicePlan, ingress: &str, starting_step: Option<u32>) -> RolloutAnalysis {
     RolloutAnalysis {
         templates: vec![AnalysisTemplateRef { template_name: layout::analysis_template(service) }],
         starting_step,
         args: vec![
-            AnalysisArg { name: "service".into(), value: Some(service_arg.to_string()), value_from: None },
+            AnalysisArg { name: "ingress".into(), value: Some(ingress.to_string()), value_from: None },
             AnalysisArg {
                 name: "namespace".into(),
                 value: None,
@@ -38,7 +41,7 @@ pub(crate) fn rollout(plan: &Plan, service: &ServicePlan) -> String {
                 auto_promotion_enabled: false,
                 scale_down_delay_seconds: 300,
                 pre_promotion_analysis: analysis(service, &layout::preview_service(service), None),
-                post_promotion_analysis: analysis(service, &service.name, None),
+                post_promotion_analysis: analysis(service, &layout::ingress(service), None),
             }),
         },
         _ => RolloutStrategy {
@@ -47,7 +50,10 @@ pub(crate) fn rollout(plan: &Plan, service: &ServicePlan) -> String {
                 stable_service: service.name.clone(),
                 max_surge: "25%".into(),
                 max_unavailable: 0,
-                analysis: analysis(service, &layout::canary_service(service), Some(1)),
+                traffic_routing: Some(TrafficRouting {
+                    nginx: NginxTrafficRouting { stable_ingress: layout::ingress(service) },
+                }),
+                analysis: analysis(service, &layout::ingress(service), Some(1)),
                 steps: vec![
                     CanaryStep::SetWeight(10),
                     CanaryStep::Pause(Pause { duration: Some("2m".into()) }),
@@ -78,29 +84,54 @@ pub(crate) fn rollout(plan: &Plan, service: &ServicePlan) -> String {
     })
 }
 
-/// The PromQL of the two health signals, per Service (RED metrics).
-pub(crate) fn success_rate_query(service_selector: &str) -> String {
+/// Requests the ingress controller served through `selector`: ingress-nginx
+/// measures every request, so the app needs no instrumentation. Requests
+/// sent to the canary carry its upstream in the `canary` label.
+pub(crate) fn error_rate_query(selector: &str) -> String {
     format!(
-        "(sum(rate(http_requests_total{{{service_selector}, code!~\"5..\"}}[2m])) or vector(0)) / (sum(rate(http_requests_total{{{service_selector}}}[2m])) > 0)"
+        "(sum(rate(nginx_ingress_controller_requests{{{selector}, status=~\"5..\"}}[2m])) or vector(0)) / sum(rate(nginx_ingress_controller_requests{{{selector}}}[2m]))"
     )
 }
 
-pub(crate) fn p95_latency_query(service_selector: &str) -> String {
+pub(crate) fn p95_latency_query(selector: &str) -> String {
     format!(
-        "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{{{service_selector}}}[2m])))"
+        "histogram_quantile(0.95, sum by (le) (rate(nginx_ingress_controller_request_duration_seconds_bucket{{{selector}}}[2m])))"
     )
 }
 
-pub(crate) fn analysis_template(_plan: &Plan, service: &ServicePlan) -> String {
-    let selector = "namespace=\"{{args.namespace}}\", service=\"{{args.service}}\"";
-    let metric = |name: &str, query: String, success: String, failure: String| Metric {
-        name: name.into(),
-        interval: "1m".into(),
-        count: 5,
-        failure_limit: 1,
-        success_condition: success,
-        failure_condition: failure,
-        provider: MetricProvider { prometheus: PrometheusMetric { address: layout::PROMETHEUS_URL.into(), query } },
+/// Passes only on a number at or under `limit`; fails only on a number
+/// over it; no data (an empty vector or NaN) is neither: Inconclusive.
+pub(crate) fn conditions(limit: &str) -> (String, String) {
+    (
+        format!("len(result) > 0 && !isNaN(result[0]) && result[0] <= {limit}"),
+        format!("len(result) > 0 && !isNaN(result[0]) && result[0] > {limit}"),
+    )
+}
+
+/// The label matchers of the traffic the analysis judges: the canary's
+/// share of the stable Ingress, or all of the blue-green preview Ingress.
+fn traffic_selector(plan: &Plan) -> &'static str {
+    match plan.delivery.strategy.value {
+        Strategy::BlueGreen => "exported_namespace=\"{{args.namespace}}\", ingress=\"{{args.ingress}}\"",
+        _ => "exported_namespace=\"{{args.namespace}}\", ingress=\"{{args.ingress}}\", canary!=\"\"",
+    }
+}
+
+pub(crate) fn analysis_template(plan: &Plan, service: &ServicePlan) -> String {
+    let selector = traffic_selector(plan);
+    let metric = |name: &str, query: String, limit: &str| {
+        let (success_condition, failure_condition) = conditions(limit);
+        Metric {
+            name: name.into(),
+            interval: "1m".into(),
+            count: 5,
+            failure_limit: 1,
+            inconclusive_limit: INCONCLUSIVE_LIMIT,
+            consecutive_error_limit: 2,
+            success_condition,
+            failure_condition,
+            provider: MetricProvider { prometheus: PrometheusMetric { address: layout::PROMETHEUS_URL.into(), query } },
+        }
     };
     yaml(&Object {
         api_version: "argoproj.io/v1alpha1",
@@ -109,24 +140,249 @@ pub(crate) fn analysis_template(_plan: &Plan, service: &ServicePlan) -> String {
         body: Spec {
             spec: AnalysisTemplateSpec {
                 args: vec![
-                    AnalysisArg { name: "service".into(), value: None, value_from: None },
+                    AnalysisArg { name: "ingress".into(), value: None, value_from: None },
                     AnalysisArg { name: "namespace".into(), value: None, value_from: None },
                 ],
                 metrics: vec![
-                    metric(
-                        "success-rate",
-                        success_rate_query(selector),
-                        format!("len(result) == 0 || isNaN(result[0]) || result[0] >= {MIN_SUCCESS_RATE}"),
-                        format!("len(result) > 0 && result[0] < {MIN_SUCCESS_RATE}"),
-                    ),
-                    metric(
-                        "latency-p95",
-                        p95_latency_query(selector),
-                        format!("len(result) == 0 || isNaN(result[0]) || result[0] <= {MAX_P95_SECONDS}"),
-                        format!("len(result) > 0 && result[0] > {MAX_P95_SECONDS}"),
-                    ),
+                    metric("error-rate", error_rate_query(selector), MAX_ERROR_RATE),
+                    metric("latency-p95", p95_latency_query(selector), MAX_P95_SECONDS),
                 ],
             },
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{conditions, MAX_ERROR_RATE, MAX_P95_SECONDS};
+
+    /// A value of the expression subset the conditions use.
+    #[derive(Debug, Clone, PartialEq)]
+    enum Value {
+        Number(f64),
+        Bool(bool),
+        List(Vec<f64>),
+    }
+
+    /// Evaluates an Argo Rollouts condition (expr language: `&&`, `||`,
+    /// `!`, comparisons, `len`, `isNaN`, indexing) the way the controller
+    /// does, `&&`/`||` short-circuiting, so `result[0]` on an empty result
+    /// is never reached when guarded.
+    struct Eval<'a> {
+        tokens: Vec<String>,
+        at: usize,
+        result: &'a [f64],
+    }
+
+    fn tokenize(text: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        let chars: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_whitespace() {
+                i += 1;
+            } else if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                let start = i;
+                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.' || chars[i] == '_') {
+                    i += 1;
+                }
+                tokens.push(chars[start..i].iter().collect());
+            } else {
+                let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+                if ["&&", "||", "<=", ">=", "==", "!="].contains(&two.as_str()) {
+                    tokens.push(two);
+                    i += 2;
+                } else {
+                    tokens.push(c.to_string());
+                    i += 1;
+                }
+            }
+        }
+        tokens
+    }
+
+    impl Eval<'_> {
+        fn peek(&self) -> Option<&str> {
+            self.tokens.get(self.at).map(String::as_str)
+        }
+        fn next(&mut self) -> String {
+            self.at += 1;
+            self.tokens[self.at - 1].clone()
+        }
+        /// `live` false: parse without evaluating (the short-circuited side).
+        fn or(&mut self, live: bool) -> Result<Value, String> {
+            let mut left = self.and(live)?;
+            while self.peek() == Some("||") {
+                self.next();
+                let taken = live && left == Value::Bool(true);
+                let right = self.and(live && !taken)?;
+                if live && !taken {
+                    left = right;
+                }
+            }
+            Ok(left)
+        }
+        fn and(&mut self, live: bool) -> Result<Value, String> {
+            let mut left = self.comparison(live)?;
+            while self.peek() == Some("&&") {
+                self.next();
+                let stop = live && left == Value::Bool(false);
+                let right = self.comparison(live && !stop)?;
+                if live && !stop {
+                    left = right;
+                }
+            }
+            Ok(left)
+        }
+        fn comparison(&mut self, live: bool) -> Result<Value, String> {
+            let left = self.unary(live)?;
+            let Some(op) = self.peek().filter(|op| ["<", ">", "<=", ">=", "==", "!="].contains(op)) else {
+                return Ok(left);
+            };
+            let op = op.to_string();
+            self.next();
+            let right = self.unary(live)?;
+            if !live {
+                return Ok(Value::Bool(false));
+            }
+            let (Value::Number(a), Value::Number(b)) = (left, right) else { return Err("compare non-numbers".into()) };
+            Ok(Value::Bool(match op.as_str() {
+                "<" => a < b,
+                ">" => a > b,
+                "<=" => a <= b,
+                ">=" => a >= b,
+                "==" => a == b,
+                _ => a != b,
+            }))
+        }
+        fn unary(&mut self, live: bool) -> Result<Value, String> {
+            if self.peek() == Some("!") {
+                self.next();
+                return match self.unary(live)? {
+                    Value::Bool(b) => Ok(Value::Bool(!b)),
+                    _ if !live => Ok(Value::Bool(false)),
+                    other => Err(format!("! on {other:?}")),
+                };
+            }
+            self.primary(live)
+        }
+        fn primary(&mut self, live: bool) -> Result<Value, String> {
+            let token = self.next();
+            let value = match token.as_str() {
+                "(" => {
+                    let inner = self.or(live)?;
+                    self.next();
+                    inner
+                }
+                "result" => Value::List(self.result.to_vec()),
+                "len" | "isNaN" => {
+                    self.next();
+                    let argument = self.or(live)?;
+                    self.next();
+                    match (token.as_str(), argument) {
+                        (_, _) if !live => Value::Bool(false),
+                        ("len", Value::List(items)) => Value::Number(items.len() as f64),
+                        ("isNaN", Value::Number(n)) => Value::Bool(n.is_nan()),
+                        (name, other) => return Err(format!("{name}({other:?})")),
+                    }
+                }
+                number => Value::Number(number.parse().map_err(|_| format!("unexpected `{number}`"))?),
+            };
+            if self.peek() == Some("[") {
+                self.next();
+                let index = self.or(live)?;
+                self.next();
+                if !live {
+                    return Ok(Value::Number(0.0));
+                }
+                return match (value, index) {
+                    (Value::List(items), Value::Number(i)) => items
+                        .get(i as usize)
+                        .map(|n| Value::Number(*n))
+                        .ok_or_else(|| "index out of range: the controller reports an Error".to_string()),
+                    other => Err(format!("index {other:?}")),
+                };
+            }
+            Ok(value)
+        }
+    }
+
+    fn holds(condition: &str, result: &[f64]) -> bool {
+        let mut eval = Eval { tokens: tokenize(condition), at: 0, result };
+        match eval.or(true) {
+            Ok(Value::Bool(b)) => b,
+            other => panic!("{condition} on {result:?}: {other:?}"),
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Phase {
+        Successful,
+        Failed,
+        Inconclusive,
+    }
+
+    /// Argo Rollouts' `EvaluateResult`: failure wins, then success, else Inconclusive.
+    fn phase(limit: &str, result: &[f64]) -> Phase {
+        let (success, failure) = conditions(limit);
+        if holds(&failure, result) {
+            Phase::Failed
+        } else if holds(&success, result) {
+            Phase::Successful
+        } else {
+            Phase::Inconclusive
+        }
+    }
+
+    #[test]
+    fn no_data_is_inconclusive_never_successful() {
+        for limit in [MAX_ERROR_RATE, MAX_P95_SECONDS] {
+            assert_eq!(phase(limit, &[]), Phase::Inconclusive, "empty result, limit {limit}");
+            assert_eq!(phase(limit, &[f64::NAN]), Phase::Inconclusive, "NaN, limit {limit}");
+        }
+    }
+
+    #[test]
+    fn numbers_pass_or_fail_on_the_limit() {
+        assert_eq!(phase(MAX_ERROR_RATE, &[0.0]), Phase::Successful);
+        assert_eq!(phase(MAX_ERROR_RATE, &[0.05]), Phase::Successful);
+        assert_eq!(phase(MAX_ERROR_RATE, &[0.3]), Phase::Failed);
+        assert_eq!(phase(MAX_P95_SECONDS, &[0.2]), Phase::Successful);
+        assert_eq!(phase(MAX_P95_SECONDS, &[2.0]), Phase::Failed);
+    }
+
+    /// The AnalysisTemplate as written for a small app, fed no data.
+    #[test]
+    fn written_template_is_inconclusive_on_no_data() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"name":"shop","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2"}}"#,
+        )
+        .expect("write package.json");
+        std::fs::write(dir.path().join("server.js"), "require('express')().listen(3000);\n").expect("write server.js");
+        let plan = crate::make_plan(dir.path(), &crate::PlanOptions::default()).expect("a plan");
+        let written = super::analysis_template(&plan, &plan.services[0]);
+        let template: serde_json::Value = serde_saphyr::from_str(&written).expect("the template is YAML");
+        let metrics = template["spec"]["metrics"].as_array().cloned().unwrap_or_default();
+        assert_eq!(metrics.len(), 2, "{written}");
+        for metric in metrics {
+            let success = metric["successCondition"].as_str().expect("successCondition");
+            let failure = metric["failureCondition"].as_str().expect("failureCondition");
+            for no_data in [&[][..], &[f64::NAN][..]] {
+                assert!(!holds(success, no_data), "{success} holds on {no_data:?}");
+                assert!(!holds(failure, no_data), "{failure} holds on {no_data:?}");
+            }
+            assert!(metric["inconclusiveLimit"].as_u64().is_some(), "{metric}");
+            let query = metric["provider"]["prometheus"]["query"].as_str().unwrap_or_default();
+            assert!(query.contains("nginx_ingress_controller_request"), "{query}");
+        }
+    }
+
+    #[test]
+    fn the_old_conditions_passed_on_no_data() {
+        let old = "len(result) == 0 || isNaN(result[0]) || result[0] >= 0.99";
+        assert!(holds(old, &[]), "the evaluator short-circuits like the controller");
+    }
 }

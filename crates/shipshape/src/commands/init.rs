@@ -22,8 +22,9 @@ enum Action {
 pub fn run(args: &InitArgs) -> Result<ExitStatus> {
     let root = &args.choices.path;
     let plan = shipshape_init::make_plan(root, &args.choices.options())?;
-    for warning in &plan.warnings {
-        eprintln!("warning: {warning}");
+    // Every default the kit rests on, also listed in DEPLOYMENT.md.
+    for item in write::checklist(&plan) {
+        eprintln!("warning: {item}");
     }
     let mut files = write::kit(&plan);
     let config_path = root.join(settings::CONFIG_FILE_NAME);
@@ -33,7 +34,18 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
     };
     let config_text = settings::merged_config_text(existing_config.as_deref(), &InitConfig::from_plan(&plan))
         .map_err(|message| anyhow::anyhow!("{}: {message}", config_path.display()))?;
-    files.push(GeneratedFile { path: settings::CONFIG_FILE_NAME.to_string(), contents: config_text });
+    // In a subfolder of a git repository the kit is written from the
+    // repository's top (CI only runs from there); its paths say where.
+    let repo_dir = plan.delivery.repo_dir.as_str();
+    let config_rel = if repo_dir == "." {
+        settings::CONFIG_FILE_NAME.to_string()
+    } else {
+        eprintln!("shipshape: {} is `{repo_dir}` of a git repository: CI goes to the repository's top", root.display());
+        format!("{repo_dir}/{}", settings::CONFIG_FILE_NAME)
+    };
+    files.push(GeneratedFile { path: config_rel, contents: config_text });
+    let write_root = shipshape_init::write_root(root, &plan);
+    let root = write_root.as_path();
 
     let actions: Vec<(&GeneratedFile, Action)> = files.iter().map(|f| (f, action(root, f, args.force))).collect();
     let refused = actions.iter().filter(|(_, a)| matches!(a, Action::Refuse)).count();
