@@ -331,9 +331,21 @@ pub(crate) fn dockerignore(service: &ServicePlan) -> String {
         out.push_str(line);
         out.push('\n');
     }
+    // A workspace context holds every member: match at any depth.
+    let any_depth = if service.build_context.is_some() { "**/" } else { "" };
     for line in ignored_paths(service.stack.value) {
+        out.push_str(any_depth);
         out.push_str(line);
         out.push('\n');
+    }
+    if any_depth.is_empty() {
+        return out;
+    }
+    for line in ["**/node_modules", "**/.venv", "**/target"] {
+        if !out.contains(line) {
+            out.push_str(line);
+            out.push('\n');
+        }
     }
     out
 }
