@@ -105,6 +105,9 @@ pub struct Dockerfile {
     pub instructions: Vec<Instruction>,
     pub stages: Vec<Stage>,
     pub errors: Vec<ParseError>,
+    /// Global `ARG` defaults by name (the last declaration wins), computed
+    /// once so that expanding every `FROM` stays linear.
+    pub global_arg_defaults: std::collections::HashMap<String, Option<String>>,
 }
 
 struct Line<'a> {
@@ -167,9 +170,7 @@ impl Dockerfile {
     /// Expands `$NAME`, `${NAME}` and `${NAME:-default}` with global `ARG` defaults.
     /// Returns `None` when a variable has no known value.
     pub fn expand_global_args(&self, text: &str) -> Option<String> {
-        let defaults: Vec<(String, Option<String>)> =
-            self.global_args().flat_map(|i| i.key_values()).map(|(k, v)| (k.value, v.map(|w| w.value))).collect();
-        expand(text, &|name| defaults.iter().rev().find(|(k, _)| k == name).and_then(|(_, v)| v.clone()))
+        expand(text, &|name| self.global_arg_defaults.get(name).cloned().flatten())
     }
 }
 
@@ -373,6 +374,7 @@ pub fn parse(source: &str) -> Dockerfile {
         instructions: Vec::new(),
         stages: Vec::new(),
         errors: Vec::new(),
+        global_arg_defaults: std::collections::HashMap::new(),
     };
     let mut directives_allowed = true;
     let mut i = 0;
@@ -405,6 +407,8 @@ pub fn parse(source: &str) -> Dockerfile {
         i = parse_instruction(&lines, i, &mut file);
     }
     build_stages(&mut file);
+    file.global_arg_defaults =
+        file.global_args().flat_map(|i| i.key_values()).map(|(k, v)| (k.value, v.map(|w| w.value))).collect();
     file
 }
 

@@ -153,10 +153,23 @@ pub fn parse_user(user: &str) -> Option<(u32, u32)> {
     Some((uid, gid))
 }
 
-/// The `.dockerignore` of a build context, as an anchored gitignore matcher.
-pub fn dockerignore(context: &Path) -> Gitignore {
+/// The ignore file BuildKit reads: `<Dockerfile>.dockerignore` beside the
+/// Dockerfile when there is one, else the context's `.dockerignore`.
+pub fn ignore_file(dockerfile: &Path, context: &Path) -> PathBuf {
+    let mut beside = dockerfile.as_os_str().to_os_string();
+    beside.push(".dockerignore");
+    let beside = PathBuf::from(beside);
+    if beside.is_file() {
+        beside
+    } else {
+        context.join(".dockerignore")
+    }
+}
+
+/// An ignore file of a build context, as an anchored gitignore matcher.
+pub fn dockerignore(context: &Path, file: &Path) -> Gitignore {
     let mut builder = GitignoreBuilder::new(context);
-    if let Ok(text) = std::fs::read_to_string(context.join(".dockerignore")) {
+    if let Ok(text) = std::fs::read_to_string(file) {
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
             let (negated, pattern) = match line.strip_prefix('!') {
                 Some(rest) => ("!", rest),
@@ -264,7 +277,13 @@ pub struct HostBuild<'a> {
 }
 
 impl<'a> HostBuild<'a> {
-    pub fn new(recipe: &'a Recipe, context: &'a Path, work: &'a Path, tools: &'a HostTools) -> Self {
+    pub fn new(
+        recipe: &'a Recipe,
+        context: &'a Path,
+        ignore_file: &Path,
+        work: &'a Path,
+        tools: &'a HostTools,
+    ) -> Self {
         let cache_root = std::env::var_os("XDG_CACHE_HOME")
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
@@ -276,7 +295,7 @@ impl<'a> HostBuild<'a> {
             work,
             cache_root,
             tools,
-            ignore: dockerignore(context),
+            ignore: dockerignore(context, ignore_file),
             context_copy: None,
             outcomes: vec![None; recipe.stages.len()],
         }
@@ -697,7 +716,7 @@ mod tests {
     fn dockerignore_patterns_are_anchored_at_the_context() -> std::io::Result<()> {
         let dir = tempfile::tempdir()?;
         std::fs::write(dir.path().join(".dockerignore"), "node_modules\n*.md\n!KEEP.md\n")?;
-        let matcher = dockerignore(dir.path());
+        let matcher = dockerignore(dir.path(), &dir.path().join(".dockerignore"));
         assert!(matcher.matched(dir.path().join("node_modules"), true).is_ignore());
         assert!(matcher.matched(dir.path().join("README.md"), false).is_ignore());
         assert!(!matcher.matched(dir.path().join("KEEP.md"), false).is_ignore());

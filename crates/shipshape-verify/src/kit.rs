@@ -148,10 +148,16 @@ pub fn read(root: &Path) -> Result<Vec<ServiceKit>, VerifyError> {
         let dir = if service.dir == "." { root.to_path_buf() } else { root.join(&service.dir) };
         let base = if single { root.join("deploy/base") } else { root.join("deploy").join(&service.name).join("base") };
         let docs = read_base(&base)?;
+        // The Dockerfile sits in the service folder; a workspace builds from its root.
+        let context = match service.build_context.as_deref() {
+            Some(".") => root.to_path_buf(),
+            Some(context) => root.join(context),
+            None => dir.clone(),
+        };
         let mut kit = ServiceKit {
             name: service.name.clone(),
             dockerfile: dir.join("Dockerfile"),
-            context: dir,
+            context,
             port: service.port.value,
             readiness_path: service.health_path.value.clone(),
             uid: None,

@@ -232,7 +232,8 @@ fn run_host(
             return report;
         }
     };
-    let mut build = host::HostBuild::new(&recipe, &kit.context, work.path(), tools);
+    let ignore_file = host::ignore_file(&kit.dockerfile, &kit.context);
+    let mut build = host::HostBuild::new(&recipe, &kit.context, &ignore_file, work.path(), tools);
     build.build_all();
     let mut final_built = false;
     for index in recipe.needed_stages() {

@@ -6,6 +6,7 @@ mod dotnet;
 mod go;
 mod java;
 mod node;
+mod node_env;
 mod php;
 mod python;
 pub(crate) mod repo;

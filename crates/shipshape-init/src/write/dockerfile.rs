@@ -298,7 +298,9 @@ pub(crate) fn dockerfile(plan: &Plan, service: &ServicePlan) -> DockerfileAst {
 /// Paths the build never needs, per stack.
 fn ignored_paths(stack: Stack) -> &'static [&'static str] {
     match stack {
-        Stack::Node => &["node_modules", "npm-debug.log*", ".next/cache", "coverage", "dist"],
+        Stack::Node => {
+            &["node_modules", "**/node_modules", "npm-debug.log*", ".next/cache", "coverage", "dist", ".cache"]
+        }
         Stack::Python => &["__pycache__", "*.py[cod]", ".venv", "venv", ".pytest_cache", ".mypy_cache", "*.egg-info"],
         Stack::Go => &["bin", "*.test", "vendor"],
         Stack::Rust => &["target"],

@@ -53,7 +53,8 @@ const PREDEFINED: &[&str] = &[
 impl Rule for UndefinedArgInFrom {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
         let df = cx.dockerfile;
-        let declared: Vec<String> = df.global_args().flat_map(|i| i.key_values()).map(|(k, _)| k.value).collect();
+        let declared: std::collections::HashSet<String> =
+            df.global_args().flat_map(|i| i.key_values()).map(|(k, _)| k.value).collect();
         for stage in &df.stages {
             let Some(from) = df.instructions.get(stage.from) else { continue };
             let mut checked = vec![(stage.image.value.clone(), stage.image.span)];
