@@ -697,7 +697,7 @@ fn resolve(
                 suppressed += 1;
                 continue;
             }
-            line_texts.insert((file_id, finding.line), file.line(finding.line));
+            line_texts.insert((file_id, finding.line), finding.snippet.first().cloned().unwrap_or_default());
             findings.push((file_id, finding));
         }
         if let Some(severity) = budget_severity {
@@ -712,7 +712,7 @@ fn resolve(
                 );
                 let span = Span::new(start, start);
                 let finding = file.finding(&InputBudgetExceeded::META, severity, span, &message);
-                line_texts.insert((file_id, finding.line), file.line(finding.line));
+                line_texts.insert((file_id, finding.line), finding.snippet.first().cloned().unwrap_or_default());
                 findings.push((file_id, finding));
             }
         }
@@ -728,7 +728,7 @@ fn resolve(
                     continue;
                 };
                 let finding = file.finding(&SuppressionWithoutReason::META, severity, s.span, &message);
-                line_texts.insert((file_id, finding.line), file.line(finding.line));
+                line_texts.insert((file_id, finding.line), finding.snippet.first().cloned().unwrap_or_default());
                 findings.push((file_id, finding));
             }
         }
