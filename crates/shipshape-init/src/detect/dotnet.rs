@@ -190,8 +190,14 @@ impl Provider for Dotnet {
         dotnet_warnings(dir, facts)
     }
 
+    /// A project file at the folder's top, or a solution there naming the
+    /// projects below; a project deeper down alone is another folder's app.
     fn matches(&self, dir: &ServiceDir) -> Option<Evidence> {
-        project(dir).map(|p| dir.evidence(&p, None, "project file is present"))
+        let project = project(dir)?;
+        if !project.contains('/') {
+            return Some(dir.evidence(&project, None, "project file is present"));
+        }
+        solution(dir).map(|s| dir.evidence(&s, None, format!("solution with project {project}")))
     }
 
     fn name_hint(&self, dir: &ServiceDir) -> Option<String> {
