@@ -362,15 +362,6 @@ fn dotnet_warnings(dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
             evidence.detail, evidence.file
         ));
     }
-    if facts.framework.is_none()
-        && facts.health_path.value.is_none()
-        && facts.port.origin == crate::plan::Origin::Default
-    {
-        out.push(format!(
-            "no web SDK and no listening port found: if this is a background worker, its TCP probes on port {} will fail; give it an HTTP health endpoint or remove the probes",
-            facts.port.value
-        ));
-    }
     out
 }
 

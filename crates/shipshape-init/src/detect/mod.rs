@@ -3,6 +3,7 @@
 
 mod common;
 mod dotnet;
+mod fixed_hosts;
 mod go;
 mod java;
 mod node;
@@ -17,7 +18,9 @@ use std::path::{Component, Path};
 
 use repo::ServiceDir;
 
-use crate::plan::{AppMetrics, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, ServicePlan, Stack};
+use crate::plan::{
+    AppMetrics, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Origin, ServicePlan, Stack,
+};
 
 /// What a provider finds in one service folder.
 pub(crate) struct StackFacts {
@@ -552,7 +555,14 @@ pub(crate) fn detect_services(
             let mut config_env = provider.config_env(&dir, &facts);
             config_env.retain(|v| seen.insert(v.value.name.clone()));
             let metrics = provider.metrics(&dir, &facts);
-            let service_warnings = provider.warnings(&dir, &facts);
+            let mut service_warnings = provider.warnings(&dir, &facts);
+            service_warnings.extend(fixed_hosts::warnings(&dir));
+            if facts.framework.is_none() && facts.health_path.value.is_none() && facts.port.origin == Origin::Default {
+                service_warnings.push(format!(
+                    "no web framework and no listening port found: if this is a background worker, its TCP probes on port {} will fail; give it an HTTP health endpoint or remove the probes",
+                    facts.port.value
+                ));
+            }
             let liveness_path = provider.liveness_path(&dir, &facts);
             let build_context = provider.build_context(&dir);
             ServicePlan {
