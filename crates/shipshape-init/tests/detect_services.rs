@@ -144,3 +144,47 @@ fn a_root_with_its_own_manifest_stays_one_service() {
     ]);
     assert_eq!(services(&plan), [(".", "shop", Stack::Go)]);
 }
+
+#[test]
+fn per_service_values_of_a_voting_style_app() {
+    let user = "postgres";
+    let plan = plan_of(&[
+        ("vote/requirements.txt", "Flask\nRedis\ngunicorn\n"),
+        (
+            "vote/app.py",
+            "from flask import Flask\nfrom redis import Redis\napp = Flask(__name__)\n\ndef get_redis():\n    return Redis(host=\"redis\", db=0)\n\n@app.route(\"/\", methods=['POST','GET'])\ndef hello():\n    return 'ok'\n",
+        ),
+        ("ai/requirements.txt", "fastapi\nuvicorn\n"),
+        ("ai/main.py", "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get(\"/health\")\ndef health():\n    return {}\n"),
+        ("ai/Dockerfile", "FROM python:3.12\nCMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\", \"--port\", \"5001\"]\n"),
+        ("result/package.json", r#"{"name":"result","main":"server.js","dependencies":{"express":"4.21.0","pg":"8.8.0"}}"#),
+        (
+            "result/server.js",
+            &format!("const app = require('express')();\nconst pool = new Pool({{ connectionString: 'postgres://{user}:{user}@db/postgres' }});\napp.get('/', (q, r) => r.send('ok'));\napp.listen(process.env.PORT || 4000);\n"),
+        ),
+        ("front/package.json", r#"{"name":"front","scripts":{"build":"vite build"},"dependencies":{"vue":"3.5.0"},"devDependencies":{"vite":"6.0.0"}}"#),
+        ("front/src/main.ts", "import { createApp } from 'vue';\n"),
+        ("worker/Cargo.toml", "[package]\nname = \"worker\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nreqwest = \"0.12\"\n"),
+        ("worker/src/main.rs", "fn main() {\n    println!(\"working\");\n}\n"),
+    ]);
+    let by_dir = |dir: &str| plan.services.iter().find(|s| s.dir == dir).unwrap_or_else(|| panic!("no service {dir}"));
+    let vote = by_dir("vote");
+    assert_eq!(vote.health_path.value.as_deref(), Some("/"));
+    assert_eq!(vote.health_path.evidence[0].file, "vote/app.py");
+    assert!(
+        vote.warnings.iter().any(|w| w.starts_with("vote/app.py:6 connects to Redis at host `redis`")),
+        "{:?}",
+        vote.warnings
+    );
+    let ai = by_dir("ai");
+    assert_eq!(ai.port.value, 5001, "{:?}", ai.port);
+    assert_eq!(ai.port.evidence[0].file, "ai/Dockerfile");
+    let result = by_dir("result");
+    assert_eq!((result.port.value, result.health_path.value.as_deref()), (4000, Some("/")));
+    let fixed = result.warnings.iter().find(|w| w.contains("host `db`")).expect("a warning about `db`");
+    assert!(fixed.contains("credentials") && !fixed.contains(&format!("{user}:{user}")), "{fixed}");
+    let front = by_dir("front");
+    assert!(front.warnings.iter().any(|w| w.contains("static front-end (`vite build`")), "{:?}", front.warnings);
+    let worker = by_dir("worker");
+    assert!(worker.warnings.iter().any(|w| w.contains("background worker")), "{:?}", worker.warnings);
+}
