@@ -999,6 +999,13 @@ impl Provider for Node {
         if let Err(why) = test_commands(dir, &pkg, &facts.package_manager.value) {
             warnings.push(why);
         }
+        let unset = node_env::unset_reads(dir, SOURCES, &ENV_READ);
+        if !unset.is_empty() {
+            warnings.push(format!(
+                "the code reads these variables with no default and the kit sets none of them (add the ones the app needs to the ConfigMap): {}",
+                unset.join(", ")
+            ));
+        }
         if let Some(builder) = static_front_end(&pkg) {
             warnings.push(format!(
                 "this looks like a static front-end (`{builder}`, no server dependency, no start script): the kit's image starts `{}`, which the build does not produce; serve the built files with a web server image (for example nginx with the app's own configuration) and set the start command, or keep the app's own Dockerfile",
