@@ -165,6 +165,62 @@ fn rust_axum_builds_starts_and_answers() {
     }
 }
 
+/// The app's own delivery files, removed so that `init` writes the whole kit.
+const OWN_DELIVERY_FILES: &[&str] = &[
+    "Dockerfile",
+    ".dockerignore",
+    "docker-compose.yml",
+    "docker-compose.images.yml",
+    "docker-stack.yml",
+    "k8s-specifications",
+    ".github",
+];
+
+/// A copy of `../shared/apps/<name>` without its delivery files, or `None`
+/// (with a message) when the shared apps are absent outside CI.
+fn shared_app(name: &str) -> Option<tempfile::TempDir> {
+    let src = repo_root().join("../shared/apps").join(name);
+    if !src.is_dir() {
+        assert!(std::env::var_os("CI").is_none(), "{} is missing in CI", src.display());
+        eprintln!("skipped: {} is absent (the shared material is not beside the repository)", src.display());
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let copied = Command::new("cp").arg("-r").arg(src.join(".")).arg(dir.path()).status().expect("cp runs");
+    assert!(copied.success(), "copying {}", src.display());
+    for folder in std::fs::read_dir(dir.path()).expect("the copy").flatten().map(|e| e.path()).filter(|p| p.is_dir()) {
+        let _ = std::fs::remove_file(folder.join("Dockerfile"));
+        let _ = std::fs::remove_file(folder.join(".dockerignore"));
+    }
+    for own in OWN_DELIVERY_FILES {
+        let path = dir.path().join(own);
+        let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+    }
+    Some(dir)
+}
+
+/// The voting app's services live in first-level folders with no root
+/// manifest: `init` plans each, and its Python and Node kits start.
+#[test]
+fn voting_app_services_build_start_and_answer() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("python3", "Python 3") || !have("node", "Node.js 20") {
+        return;
+    }
+    let Some(dir) = shared_app("dockersamples+example-voting-app") else { return };
+    let init = shipshape(&["init", "."], dir.path());
+    assert_eq!(init.status.code(), Some(0), "init failed: {}", String::from_utf8_lossy(&init.stderr));
+    for (service, path) in [("vote", "/"), ("result", "/")] {
+        let args = ["verify", ".", "--mode", "host", "--format", "json", "--timeout", "90", "--service", service];
+        let output = shipshape(&args, dir.path());
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+            panic!("{service}: no JSON report; stderr: {}", String::from_utf8_lossy(&output.stderr))
+        });
+        assert_eq!(output.status.code(), Some(0), "{service}: verify failed: {report:#}");
+        assert_answers(&report, path);
+        assert_eq!(step(&report, "healthcheck")["status"], "passed", "{report}");
+    }
+}
+
 #[test]
 fn verify_without_a_kit_is_a_usage_error() {
     let dir = tempfile::tempdir().expect("temp dir");
