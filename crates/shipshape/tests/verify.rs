@@ -176,7 +176,8 @@ const OWN_DELIVERY_FILES: &[&str] = &[
     ".github",
 ];
 
-/// A copy of `../shared/apps/<name>` without its delivery files, or `None`
+/// A copy of `../shared/apps/<name>` without its delivery files (also in
+/// folders two levels down), or `None`
 /// (with a message) when the shared apps are absent outside CI.
 fn shared_app(name: &str) -> Option<tempfile::TempDir> {
     let src = repo_root().join("../shared/apps").join(name);
@@ -188,9 +189,15 @@ fn shared_app(name: &str) -> Option<tempfile::TempDir> {
     let dir = tempfile::tempdir().expect("temp dir");
     let copied = Command::new("cp").arg("-r").arg(src.join(".")).arg(dir.path()).status().expect("cp runs");
     assert!(copied.success(), "copying {}", src.display());
-    for folder in std::fs::read_dir(dir.path()).expect("the copy").flatten().map(|e| e.path()).filter(|p| p.is_dir()) {
-        let _ = std::fs::remove_file(folder.join("Dockerfile"));
-        let _ = std::fs::remove_file(folder.join(".dockerignore"));
+    let subfolders = |parent: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(parent)
+            .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+            .unwrap_or_default()
+    };
+    for folder in subfolders(dir.path()).into_iter().flat_map(|f| std::iter::once(f.clone()).chain(subfolders(&f))) {
+        for own in ["Dockerfile", ".dockerignore", "docker-compose.yml"] {
+            let _ = std::fs::remove_file(folder.join(own));
+        }
     }
     for own in OWN_DELIVERY_FILES {
         let path = dir.path().join(own);
@@ -219,6 +226,30 @@ fn voting_app_services_build_start_and_answer() {
         assert_answers(&report, path);
         assert_eq!(step(&report, "healthcheck")["status"], "passed", "{report}");
     }
+}
+
+/// The store demo's services live under `src/`; its Playwright project in
+/// `tests/` is not one. The Python service's kit starts.
+#[test]
+fn store_demo_python_service_builds_starts_and_answers() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("python3", "Python 3") {
+        return;
+    }
+    let Some(dir) = shared_app("Azure-Samples+aks-store-demo") else { return };
+    let init = shipshape(&["init", "."], dir.path());
+    let stderr = String::from_utf8_lossy(&init.stderr);
+    assert_eq!(init.status.code(), Some(0), "init failed: {stderr}");
+    assert!(stderr.contains("`tests`"), "the Playwright project is reported as skipped: {stderr}");
+    for service in ["ai-service", "order-service", "product-service", "store-front", "makeline-service"] {
+        assert!(dir.path().join("src").join(service).join("Dockerfile").is_file(), "{service} has no Dockerfile");
+    }
+    assert!(!dir.path().join("tests/Dockerfile").exists());
+    let args = ["verify", ".", "--mode", "host", "--format", "json", "--timeout", "90", "--service", "ai-service"];
+    let output = shipshape(&args, dir.path());
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("no JSON report; stderr: {}", String::from_utf8_lossy(&output.stderr)));
+    assert_eq!(output.status.code(), Some(0), "verify failed: {report:#}");
+    assert_answers(&report, "/health");
 }
 
 #[test]
