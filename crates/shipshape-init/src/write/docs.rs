@@ -69,6 +69,18 @@ pub fn checklist(plan: &Plan) -> Vec<String> {
     for service in &plan.services {
         items.extend(service.warnings.iter().map(|w| format!("{}: {w}", service.name)));
     }
+    for kept in &plan.existing_files {
+        let mut item = format!("Kept `{}` ({}): {}.", kept.file, kept.kind, kept.reason);
+        if !kept.assumptions.is_empty() {
+            item.push_str(" The kit assumes:");
+            for a in &kept.assumptions {
+                let _ = write!(item, " {} — {}: {};", a.assumes, a.verdict.as_str(), a.detail);
+            }
+            item.pop();
+            item.push('.');
+        }
+        items.push(item);
+    }
     let delivery = &plan.delivery;
     // A placeholder written into shipshape.toml by an earlier `init` is still one.
     let placeholder = |origin: Origin, value: &str| origin == Origin::Default || value.contains("example.com");
