@@ -130,6 +130,11 @@ pub struct ImageRecipe {
     /// Environment of the build stage.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub build_env: Vec<(String, String)>,
+    /// Build arguments of the build stage with their defaults: values
+    /// inlined into the build (Next.js `NEXT_PUBLIC_*`), which CI passes
+    /// from repository variables when they are set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub build_args: Vec<(String, String)>,
     /// Files copied before installing dependencies (for layer caching).
     pub dependency_files: Vec<String>,
     /// Commands that install dependencies, each with its cache directory.

@@ -893,9 +893,7 @@ impl Provider for Node {
         if node_env::env_schema(dir).is_some_and(|s| s.skippable) {
             build_env.push(("SKIP_ENV_VALIDATION".to_string(), "1".to_string()));
         }
-        if next {
-            build_env.extend(node_env::public_build_env(dir));
-        }
+        let build_args = if next { node_env::public_build_env(dir) } else { Vec::new() };
         let mut env = vec![("NODE_ENV".to_string(), "production".to_string())];
         env.extend(start.as_ref().map(|s| s.env.clone()).unwrap_or_default());
         if schema.is_some() {
@@ -937,6 +935,7 @@ impl Provider for Node {
             image: ImageRecipe {
                 build_image: build_image.clone(),
                 build_env,
+                build_args,
                 runtime_image,
                 runtime_has_shell: has_shell,
                 dependency_files,
@@ -1027,7 +1026,7 @@ impl Provider for Node {
         }
         for (name, value) in node_env::public_build_env(dir) {
             warnings.push(format!(
-                "`{name}` is inlined into the client bundle at build time; the Dockerfile sets it to `{value}` — change it there"
+                "`{name}` is inlined into the client bundle at build time: a build argument defaulting to `{value}`; CI passes the repository variable `{name}` when it is set"
             ));
         }
         warnings

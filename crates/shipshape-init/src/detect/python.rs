@@ -830,6 +830,7 @@ impl Provider for Python {
             migration: migration(dir, &deps, framework_name.as_deref()),
             secret_env: secrets,
             image: ImageRecipe {
+                build_args: Vec::new(),
                 build_image: format!("python:{v}-slim-bookworm"),
                 build_env,
                 runtime_image: format!("python:{v}-slim-bookworm"),

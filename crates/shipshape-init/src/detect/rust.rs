@@ -354,6 +354,7 @@ impl Provider for Rust {
             migration: migration(dir, &manifest),
             secret_env: secrets,
             image: ImageRecipe {
+                build_args: Vec::new(),
                 build_image: format!("rust:{v}-slim-bookworm"),
                 build_env,
                 runtime_image: "gcr.io/distroless/cc-debian12:nonroot".into(),

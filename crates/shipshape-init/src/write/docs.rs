@@ -106,6 +106,23 @@ pub fn checklist(plan: &Plan) -> Vec<String> {
                 service.name
             ));
         }
+        if !service.image.build_args.is_empty() {
+            let args: Vec<String> =
+                service.image.build_args.iter().map(|(name, value)| format!("`{name}` (default `{value}`)")).collect();
+            let mut places = Vec::new();
+            if plan.delivery.ci.contains(&CiProvider::Github) {
+                places.push("GitHub repository variables");
+            }
+            if plan.delivery.ci.contains(&CiProvider::Gitlab) {
+                places.push("GitLab CI/CD variables");
+            }
+            items.push(format!(
+                "{}: build arguments baked into the image at build time (the client bundle): set {} as {}; CI passes each one that is set, the others keep the Dockerfile's default.",
+                service.name,
+                args.join(", "),
+                places.join(" and ")
+            ));
+        }
         if !service.secret_env.is_empty() {
             let keys: Vec<String> = service.secret_env.iter().map(|s| format!("`{}`", s.value)).collect();
             items.push(format!(
