@@ -4,10 +4,11 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::common::{self, first_port, health_route, secret_env, tcp_health};
+use super::app_metrics;
 use super::node_env;
 use super::repo::{grep_text, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{AppMetrics, CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
 
 pub(crate) struct Node;
 
@@ -17,6 +18,9 @@ const DEFAULT_VERSION: &str = "22";
 static LISTEN_LITERAL: LazyLock<Regex> = LazyLock::new(|| re(r"\.listen\(\s*(\d{2,5})\b"));
 static PORT_DEFAULT: LazyLock<Regex> = LazyLock::new(|| re(r#"process\.env\.PORT\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})\b"#));
 static PORT_CONST: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)\bport\s*[:=]\s*['"]?(\d{2,5})\b"#));
+static PROM_BUNDLE_CALL: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(require\(\s*['"]express-prom-bundle['"]\s*\)|from\s+['"]express-prom-bundle['"])"#));
+static METRICS_PATH_OPTION: LazyLock<Regex> = LazyLock::new(|| re(r#"metricsPath\s*:\s*['"](/[^'"]*)['"]"#));
 static ENV_READ: LazyLock<Regex> =
     LazyLock::new(|| re(r#"process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])"#));
 
@@ -970,6 +974,20 @@ impl Provider for Node {
                 cache_key_files: lockfiles,
             },
         }
+    }
+
+    fn metrics(&self, dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
+        let pkg = package_json(dir);
+        if has_prod_dependency(&pkg, "express-prom-bundle") {
+            // The middleware answers `/metrics` itself unless `metricsPath` moves it.
+            let moved = dir.grep(SOURCES, &METRICS_PATH_OPTION).into_iter().next();
+            let path = moved.as_ref().and_then(|h| h.group(1)).unwrap_or("/metrics");
+            return app_metrics::served_by_library(dir, SOURCES, "express-prom-bundle", &PROM_BUNDLE_CALL, path);
+        }
+        if has_prod_dependency(&pkg, "prom-client") {
+            return app_metrics::at_metrics_route(dir, SOURCES, "prom-client");
+        }
+        None
     }
 
     fn config_env(&self, dir: &ServiceDir, _facts: &StackFacts) -> Vec<Detected<EnvVar>> {

@@ -201,12 +201,39 @@ fn deployment_md(plan: &Plan) -> String {
                 whose = if strategy == Strategy::Canary { "the requests sent to the canary (label `canary` not empty)" } else { "the preview Ingress before promotion, then the stable one" }),
         }
     );
+    if strategy != Strategy::Rolling {
+        for service in &plan.services {
+            if let Some(line) = app_metrics_line(service) {
+                let _ = writeln!(out, "{line}\n");
+            }
+        }
+    }
     let _ = writeln!(out, "## Before the first deploy\n\nWhat `init` could not determine or cannot set for you. Each item is a default until you change it.\n");
     for item in checklist(plan) {
         let _ = writeln!(out, "- [ ] {item}");
     }
     out.push('\n');
     out
+}
+
+/// What the analysis takes from the app's own metrics, when it has some.
+fn app_metrics_line(service: &ServicePlan) -> Option<String> {
+    let metrics = service.metrics.as_ref()?;
+    let library = &metrics.value.library;
+    Some(match super::rollouts::app_request_metrics(service) {
+        Some(app) => format!(
+            "`{}` also measures the new version's pods from the app's own metrics ({library}, scraped at `{}`): `app-error-rate` from `{}` with `{}`{}. They carry the pods' `rollouts_pod_template_hash` label (the ServiceMonitor copies it), which the analysis matches to the new ReplicaSet; no data there is Inconclusive too.",
+            service.name,
+            metrics.value.path,
+            app.requests,
+            app.server_errors,
+            app.duration_buckets.map_or_else(String::new, |b| format!(", `app-latency-p95` from `{b}`"))
+        ),
+        None => format!(
+            "`{}` exposes its own metrics ({library}, scraped at `{}`), but that library exports no request metrics by default, so the analysis reads the traffic layer only.",
+            service.name, metrics.value.path
+        ),
+    })
 }
 
 fn runbook_md(plan: &Plan) -> String {
