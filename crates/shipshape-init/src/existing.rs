@@ -124,7 +124,10 @@ fn kept_dockerfile(plan: &Plan, service: &ServicePlan, rel: &str, text: &str) ->
             Some((i, w)) => assumption(
                 listens,
                 Verdict::NotMet,
-                format!("EXPOSE {w} ({}); set `port` under [[init.services]] in shipshape.toml if the app listens there", at(i)),
+                format!(
+                    "EXPOSE {w} ({}); set `port` under [[init.services]] in shipshape.toml if the app listens there",
+                    at(i)
+                ),
             ),
             None => assumption(listens, Verdict::Unchecked, "no EXPOSE in the final stage"),
         },
@@ -181,14 +184,20 @@ fn kept_dockerfile(plan: &Plan, service: &ServicePlan, rel: &str, text: &str) ->
         || mounts.iter().any(|m| workdir != "/" && m.starts_with(workdir.trim_end_matches('/')));
     assumptions.push(match last(&stage, "WORKDIR") {
         Some(i) if words(i).first().is_some_and(|w| w.trim_end_matches('/') == workdir.trim_end_matches('/')) => {
-            assumption(writes, Verdict::Unchecked, format!("WORKDIR {workdir} ({}); what it writes is not visible here", at(i)))
+            assumption(
+                writes,
+                Verdict::Unchecked,
+                format!("WORKDIR {workdir} ({}); what it writes is not visible here", at(i)),
+            )
         }
         Some(i) if !relies_on_workdir => assumption(
             writes,
             Verdict::Unchecked,
             format!("WORKDIR {} ({}); what it writes is not visible here", words(i).join(" "), at(i)),
         ),
-        None if !relies_on_workdir => assumption(writes, Verdict::Unchecked, "no WORKDIR; what it writes is not visible here"),
+        None if !relies_on_workdir => {
+            assumption(writes, Verdict::Unchecked, "no WORKDIR; what it writes is not visible here")
+        }
         Some(i) => assumption(writes, Verdict::NotMet, format!("WORKDIR {} ({})", words(i).join(" "), at(i))),
         None => assumption(writes, Verdict::NotMet, "no WORKDIR in the final stage"),
     });
@@ -201,7 +210,10 @@ fn kept_dockerfile(plan: &Plan, service: &ServicePlan, rel: &str, text: &str) ->
             Args::Shell(_) => vec!["/bin/sh".to_string(), "-c".to_string(), words(i).join(" ")],
         })
         .collect();
-    let starts = format!("it starts the app on its own (the manifests set no command; plan: `{}`)", service.image.command.join(" "));
+    let starts = format!(
+        "it starts the app on its own (the manifests set no command; plan: `{}`)",
+        service.image.command.join(" ")
+    );
     assumptions.push(if start.is_empty() {
         assumption(starts, Verdict::NotMet, "no ENTRYPOINT or CMD in the final stage")
     } else if start == service.image.command {
@@ -212,10 +224,7 @@ fn kept_dockerfile(plan: &Plan, service: &ServicePlan, rel: &str, text: &str) ->
 
     if let Some(migration) = &service.migration {
         assumptions.push(assumption(
-            format!(
-                "the migration Job can run `{}` in this image",
-                migration.value.command.join(" ")
-            ),
+            format!("the migration Job can run `{}` in this image", migration.value.command.join(" ")),
             Verdict::Unchecked,
             format!("`{}` must exist in the final stage", migration.value.command.first().cloned().unwrap_or_default()),
         ));
@@ -362,7 +371,8 @@ fn kept_pipeline(plan: &Plan, rel: &str, role: YamlRole, docs: &[Node], kit_path
     };
     for service in &replaced {
         let image = layout::image(plan, service);
-        let pushes = format!("it pushes `{image}` tagged with the commit SHA, the tag the kit's overlays are pinned to");
+        let pushes =
+            format!("it pushes `{image}` tagged with the commit SHA, the tag the kit's overlays are pinned to");
         assumptions.push(match (text.contains(&image.to_ascii_lowercase()), sha.iter().any(|s| text.contains(s))) {
             (true, true) => assumption(pushes, Verdict::Met, "names the image and the commit SHA"),
             (true, false) => assumption(pushes, Verdict::NotMet, "names the image but not the commit SHA"),
@@ -373,7 +383,11 @@ fn kept_pipeline(plan: &Plan, rel: &str, role: YamlRole, docs: &[Node], kit_path
         assumptions.push(if text.contains(&overlays) {
             assumption(pins, Verdict::Met, format!("edits `{overlays}`"))
         } else {
-            assumption(pins, Verdict::NotMet, format!("never touches `{overlays}`: GitOps keeps deploying the old image"))
+            assumption(
+                pins,
+                Verdict::NotMet,
+                format!("never touches `{overlays}`: GitOps keeps deploying the old image"),
+            )
         });
     }
     if !kit_path {
@@ -399,11 +413,8 @@ fn kept_pipeline(plan: &Plan, rel: &str, role: YamlRole, docs: &[Node], kit_path
             )
         });
     }
-    let reason = if kit_path {
-        kit_reason("the kit's CI")
-    } else {
-        "runs beside the kit's CI, on the same events".to_string()
-    };
+    let reason =
+        if kit_path { kit_reason("the kit's CI") } else { "runs beside the kit's CI, on the same events".to_string() };
     KeptFile { file: rel.to_string(), kind: role.as_str().to_string(), reason, assumptions }
 }
 
@@ -428,7 +439,8 @@ fn kept_manifests(plan: &Plan, rel: &str, docs: &[Node]) -> Option<KeptFile> {
                 .then(|| object.spec().and_then(|s| s.path(&["template", "spec"])))
                 .flatten();
             let containers = template.and_then(|t| t.get("containers")).map(Node::items).unwrap_or(&[]);
-            let runs_image = containers.iter().any(|c| c.str_at(&["image"]).map(image_name) == Some(service.name.as_str()));
+            let runs_image =
+                containers.iter().any(|c| c.str_at(&["image"]).map(image_name) == Some(service.name.as_str()));
             let same_name = name == service.name;
             if !same_name && !runs_image {
                 continue;
@@ -462,9 +474,17 @@ fn kept_manifests(plan: &Plan, rel: &str, docs: &[Node]) -> Option<KeptFile> {
                 let listens = format!("`{}` listens on port {port}", service.name);
                 let seen = ports.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
                 assumptions.push(if ports.contains(&port) {
-                    assumption(listens, Verdict::Met, format!("{} declares containerPort {seen}", object.display_name()))
+                    assumption(
+                        listens,
+                        Verdict::Met,
+                        format!("{} declares containerPort {seen}", object.display_name()),
+                    )
                 } else {
-                    assumption(listens, Verdict::NotMet, format!("{} declares containerPort {seen}", object.display_name()))
+                    assumption(
+                        listens,
+                        Verdict::NotMet,
+                        format!("{} declares containerPort {seen}", object.display_name()),
+                    )
                 });
             }
         }
@@ -517,7 +537,9 @@ fn kept_compose(plan: &Plan, rel: &str, docs: &[Node]) -> KeptFile {
             .map(Node::items)
             .unwrap_or(&[])
             .iter()
-            .filter_map(|p| p.as_str().map(str::to_string).or_else(|| p.get("target").and_then(Node::as_i64).map(|n| n.to_string())))
+            .filter_map(|p| {
+                p.as_str().map(str::to_string).or_else(|| p.get("target").and_then(Node::as_i64).map(|n| n.to_string()))
+            })
             .filter_map(|p| p.rsplit(':').next().map(|c| c.split('/').next().unwrap_or(c).to_string()))
             .collect();
         if !container_ports.is_empty() {
@@ -552,7 +574,8 @@ fn kept_compose(plan: &Plan, rel: &str, docs: &[Node]) -> KeptFile {
             .collect();
         let missing: Vec<&str> = environment.iter().map(String::as_str).filter(|k| !known.contains(k)).collect();
         if !environment.is_empty() {
-            let env = format!("the ConfigMap and ExternalSecret of `{}` hold every variable the app needs", service.name);
+            let env =
+                format!("the ConfigMap and ExternalSecret of `{}` hold every variable the app needs", service.name);
             assumptions.push(if missing.is_empty() {
                 assumption(env, Verdict::Met, format!("compose sets nothing else ({})", environment.join(", ")))
             } else {

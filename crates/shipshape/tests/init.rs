@@ -217,15 +217,22 @@ fn next_public_variables_are_build_arguments_that_ci_passes() {
     assert!(!dockerfile.contains("ENV NEXT_PUBLIC_APP_URL"), "{dockerfile}");
     let github: Value = serde_saphyr::from_str(&read(".github/workflows/site.yml")).expect("YAML");
     let expression = "${{ vars.NEXT_PUBLIC_APP_URL || 'http://localhost:3000' }}";
-    let steps: Vec<&Value> =
-        github["jobs"].as_object().into_iter().flatten().flat_map(|(_, job)| job["steps"].as_array().into_iter().flatten()).collect();
+    let steps: Vec<&Value> = github["jobs"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, job)| job["steps"].as_array().into_iter().flatten())
+        .collect();
     let scan = steps.iter().find(|s| s["name"] == "Build the image for scanning").expect("scan build step");
     assert_eq!(scan["env"]["NEXT_PUBLIC_APP_URL"], expression, "{scan}");
     assert!(scan["run"].as_str().unwrap_or_default().contains("--build-arg NEXT_PUBLIC_APP_URL "), "{scan}");
     let push = steps.iter().find(|s| s["id"] == "build").expect("build-push step");
     assert_eq!(push["with"]["build-args"], format!("NEXT_PUBLIC_APP_URL={expression}\n"), "{push}");
     let gitlab = read(".gitlab-ci.yml");
-    assert!(gitlab.contains("docker buildx build --push") && gitlab.contains("--build-arg NEXT_PUBLIC_APP_URL ."), "{gitlab}");
+    assert!(
+        gitlab.contains("docker buildx build --push") && gitlab.contains("--build-arg NEXT_PUBLIC_APP_URL ."),
+        "{gitlab}"
+    );
     let deployment = read("DEPLOYMENT.md");
     assert!(
         deployment.contains("`NEXT_PUBLIC_APP_URL` (default `http://localhost:3000`)")

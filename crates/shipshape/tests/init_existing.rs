@@ -137,7 +137,10 @@ fn a_repository_without_delivery_files_lists_none() {
     write_tree(
         dir.path(),
         &[
-            ("package.json", r#"{"name":"shop","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2"}}"#),
+            (
+                "package.json",
+                r#"{"name":"shop","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2"}}"#,
+            ),
             ("server.js", SERVER),
         ],
     );

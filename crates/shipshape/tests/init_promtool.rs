@@ -272,7 +272,12 @@ fn instrumented_apps() -> Vec<(&'static str, tempfile::TempDir)> {
     );
     let plain = tempfile::tempdir().expect("temp dir");
     shipshape_testkit::materialize(&repo_root().join("examples/node-express"), plain.path()).expect("copy the app");
-    vec![("express-prom-bundle", express), ("prometheus-fastapi-instrumentator", fastapi), ("axum-prometheus", axum), ("ingress only", plain)]
+    vec![
+        ("express-prom-bundle", express),
+        ("prometheus-fastapi-instrumentator", fastapi),
+        ("axum-prometheus", axum),
+        ("ingress only", plain),
+    ]
 }
 
 /// A series for each `name{matchers}` of a query: `=` as written, `=~"5.."`
@@ -290,7 +295,17 @@ fn series_of_query(query: &str, success: bool) -> Vec<String> {
             let value = match (op, value) {
                 ("=", "5xx") | ("=~", "5..") => {
                     errors = true;
-                    if success { if value == "5xx" { "2xx" } else { "200" } } else if value == "5xx" { "5xx" } else { "503" }
+                    if success {
+                        if value == "5xx" {
+                            "2xx"
+                        } else {
+                            "200"
+                        }
+                    } else if value == "5xx" {
+                        "5xx"
+                    } else {
+                        "503"
+                    }
                 }
                 ("=", v) => v,
                 ("!=", _) => "upstream-canary",
@@ -338,12 +353,17 @@ fn every_analysis_metric_is_inconclusive_without_data_under_promtool() {
     let mut failures = Vec::new();
     let mut app_metrics = 0;
     for (what, dir) in instrumented_apps() {
-        let output = Command::new(env!("CARGO_BIN_EXE_shipshape")).args(["init", "."]).current_dir(dir.path()).output().expect("runs");
+        let output = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+            .args(["init", "."])
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
         assert!(output.status.success(), "{what}: {}", String::from_utf8_lossy(&output.stderr));
         let text = std::fs::read_to_string(dir.path().join("deploy/base/analysistemplate.yaml")).expect("template");
         let template: Value = serde_saphyr::from_str(&text).expect("YAML");
         let metrics = template["spec"]["metrics"].as_array().cloned().unwrap_or_default();
-        let own: Vec<&Value> = metrics.iter().filter(|m| m["name"].as_str().is_some_and(|n| n.starts_with("app-"))).collect();
+        let own: Vec<&Value> =
+            metrics.iter().filter(|m| m["name"].as_str().is_some_and(|n| n.starts_with("app-"))).collect();
         assert_eq!(own.is_empty(), what == "ingress only", "{what}: {text}");
         app_metrics += own.len();
         for metric in &metrics {

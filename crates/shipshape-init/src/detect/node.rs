@@ -3,8 +3,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::common::{self, first_port, health_route, secret_env, tcp_health};
 use super::app_metrics;
+use super::common::{self, first_port, health_route, secret_env, tcp_health};
 use super::node_env;
 use super::repo::{grep_text, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};

@@ -169,8 +169,7 @@ pub(crate) fn dockerfile_outside_context(plan: &Plan, service: &ServicePlan) -> 
 /// Build arguments come from the environment of the same name (unset: the
 /// Dockerfile's default).
 pub(crate) fn docker_build_args(plan: &Plan, service: &ServicePlan) -> String {
-    let mut args: String =
-        service.image.build_args.iter().map(|(name, _)| format!("--build-arg {name} ")).collect();
+    let mut args: String = service.image.build_args.iter().map(|(name, _)| format!("--build-arg {name} ")).collect();
     if let Some(file) = dockerfile_outside_context(plan, service) {
         args.push_str(&format!("--file {file} "));
     }

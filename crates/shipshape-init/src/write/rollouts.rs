@@ -71,11 +71,9 @@ pub(crate) fn app_request_metrics(service: &ServicePlan) -> Option<AppRequestMet
         "micrometer-registry-prometheus" => metrics("http_server_requests_seconds_count", "status=~\"5..\"", None),
         // Status codes grouped as `5xx` by default; the high-resolution
         // histogram has no labels of its own.
-        "prometheus-fastapi-instrumentator" => metrics(
-            "http_requests_total",
-            "status=\"5xx\"",
-            Some("http_request_duration_highr_seconds_bucket"),
-        ),
+        "prometheus-fastapi-instrumentator" => {
+            metrics("http_requests_total", "status=\"5xx\"", Some("http_request_duration_highr_seconds_bucket"))
+        }
         "express-prom-bundle" => metrics(
             "http_request_duration_seconds_count",
             "status_code=~\"5..\"",
@@ -97,7 +95,9 @@ fn app_selector() -> String {
 
 pub(crate) fn app_error_rate_query(metrics: &AppRequestMetrics, selector: &str) -> String {
     let (requests, errors) = (metrics.requests, metrics.server_errors);
-    format!("(sum(rate({requests}{{{selector}, {errors}}}[2m])) or vector(0)) / sum(rate({requests}{{{selector}}}[2m]))")
+    format!(
+        "(sum(rate({requests}{{{selector}, {errors}}}[2m])) or vector(0)) / sum(rate({requests}{{{selector}}}[2m]))"
+    )
 }
 
 pub(crate) fn app_p95_latency_query(buckets: &str, selector: &str) -> String {
