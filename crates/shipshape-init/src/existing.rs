@@ -3,7 +3,7 @@
 //! the kit assumes of it and whether the kept file meets it. Files are
 //! found and classified the way `check` does, and read with its parsers.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use shipshape_dockerfile::{Args, Dockerfile, Instruction};
@@ -104,9 +104,32 @@ fn words(instruction: &Instruction) -> Vec<String> {
     instruction.words().into_iter().map(|w| w.value).collect()
 }
 
+/// The values `ARG` defaults and `ENV` give variables by the end of the
+/// final stage, to read `EXPOSE $PORT` as the port it names.
+fn final_stage_variables(dockerfile: &Dockerfile, stage: &[&Instruction]) -> HashMap<String, String> {
+    let mut vars: HashMap<String, String> = dockerfile
+        .global_arg_defaults
+        .iter()
+        .filter_map(|(name, value)| value.clone().map(|v| (name.clone(), v)))
+        .collect();
+    for instruction in stage.iter().filter(|i| i.keyword == "ARG" || i.keyword == "ENV") {
+        for (key, value) in instruction.key_values() {
+            if let Some(value) = value {
+                let expanded = shipshape_dockerfile::expand(&value.value, &|n| vars.get(n).cloned());
+                vars.insert(key.value, expanded.unwrap_or(value.value));
+            }
+        }
+    }
+    vars
+}
+
 fn kept_dockerfile(plan: &Plan, service: &ServicePlan, rel: &str, text: &str) -> KeptFile {
     let dockerfile = shipshape_dockerfile::parse(text);
     let stage = final_stage_instructions(&dockerfile);
+    let vars = final_stage_variables(&dockerfile, &stage);
+    let words = |i: &Instruction| -> Vec<String> {
+        words(i).into_iter().map(|w| shipshape_dockerfile::expand(&w, &|n| vars.get(n).cloned()).unwrap_or(w)).collect()
+    };
     let at = |i: &Instruction| format!("line {}", line_at(text, i.span.start));
     let port = service.port.value;
     let uid = service.image.uid;

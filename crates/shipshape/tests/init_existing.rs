@@ -57,7 +57,7 @@ fn shop() -> tempfile::TempDir {
             ("server.js", SERVER),
             (
                 "Dockerfile",
-                "FROM node:20-bookworm-slim\nWORKDIR /srv\nCOPY . .\nRUN npm ci --omit=dev\nENV PORT=80\nEXPOSE 80\nCMD [\"node\", \"server.js\"]\n",
+                "FROM node:20-bookworm-slim\nWORKDIR /srv\nCOPY . .\nRUN npm ci --omit=dev\nENV PORT=80\nEXPOSE ${PORT}\nCMD [\"node\", \"server.js\"]\n",
             ),
             (
                 ".github/workflows/ci.yml",
