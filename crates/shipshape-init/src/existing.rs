@@ -529,17 +529,7 @@ fn kept_manifests(plan: &Plan, rel: &str, docs: &[Node]) -> Option<KeptFile> {
 fn compose_build_dir(compose_dir: &str, build: &Node) -> Option<String> {
     let context = build.as_str().or_else(|| build.str_at(&["context"]))?;
     let joined = if compose_dir.is_empty() { context.to_string() } else { format!("{compose_dir}/{context}") };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(if parts.is_empty() { ".".to_string() } else { parts.join("/") })
+    Some(layout::normalized(&joined))
 }
 
 fn kept_compose(plan: &Plan, rel: &str, docs: &[Node]) -> KeptFile {

@@ -41,6 +41,8 @@ fn verdict(plan: &Value, file: &str, needle: &str) -> String {
         .to_string()
 }
 
+const PACKAGE_JSON: &str =
+    r#"{"name":"shop","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2"}}"#;
 const SERVER: &str = "const express = require('express');\nconst app = express();\napp.get('/healthz', (req, res) => res.send('ok'));\napp.listen(process.env.PORT || 3000);\n";
 
 /// An Express app that ships its own Dockerfile (port 80, root), CI that
@@ -50,10 +52,7 @@ fn shop() -> tempfile::TempDir {
     write_tree(
         dir.path(),
         &[
-            (
-                "package.json",
-                r#"{"name":"shop","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2"}}"#,
-            ),
+            ("package.json", PACKAGE_JSON),
             ("server.js", SERVER),
             (
                 "Dockerfile",
@@ -134,16 +133,7 @@ fn force_replaces_the_kept_dockerfile_and_reports_only_the_rest() {
 #[test]
 fn a_repository_without_delivery_files_lists_none() {
     let dir = tempfile::tempdir().expect("temp dir");
-    write_tree(
-        dir.path(),
-        &[
-            (
-                "package.json",
-                r#"{"name":"shop","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2"}}"#,
-            ),
-            ("server.js", SERVER),
-        ],
-    );
+    write_tree(dir.path(), &[("package.json", PACKAGE_JSON), ("server.js", SERVER)]);
     assert!(plan(dir.path()).get("existing_files").is_none());
     assert_eq!(shipshape(&["init", "."], dir.path()).status.code(), Some(0));
     assert!(plan(dir.path()).get("existing_files").is_none(), "the kit's own files are not reported as kept");

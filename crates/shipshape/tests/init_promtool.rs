@@ -20,6 +20,16 @@ fn promtool() -> Option<PathBuf> {
     (!path.is_empty()).then(|| PathBuf::from(path))
 }
 
+/// promtool, or `None` with a message (a failure when `CI` is set).
+fn promtool_or_skip() -> Option<PathBuf> {
+    let found = promtool();
+    if found.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI is set but promtool is missing (apt-get install -y prometheus)");
+        eprintln!("skipped: promtool is not installed (apt-get install -y prometheus ships it)");
+    }
+    found
+}
+
 const NAMESPACE: &str = "shop-dev";
 
 /// Input series where the alert must fire, where it must not, the time to
@@ -154,11 +164,7 @@ fn test_file(rule: &Value, case: &Case) -> Value {
 
 #[test]
 fn every_alert_fires_and_stays_quiet_under_promtool() {
-    let Some(promtool) = promtool() else {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but promtool is missing (apt-get install -y prometheus)");
-        eprintln!("skipped: promtool is not installed (apt-get install -y prometheus ships it)");
-        return;
-    };
+    let Some(promtool) = promtool_or_skip() else { return };
     let mut failures = Vec::new();
     let mut tested = 0;
     for app in shipshape_testkit::example_apps(&repo_root().join("examples")) {
@@ -345,11 +351,7 @@ fn input_series(query: &str, healthy: bool) -> Value {
 /// limit, a healthy one does not.
 #[test]
 fn every_analysis_metric_is_inconclusive_without_data_under_promtool() {
-    let Some(promtool) = promtool() else {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but promtool is missing (apt-get install -y prometheus)");
-        eprintln!("skipped: promtool is not installed (apt-get install -y prometheus ships it)");
-        return;
-    };
+    let Some(promtool) = promtool_or_skip() else { return };
     let mut failures = Vec::new();
     let mut app_metrics = 0;
     for (what, dir) in instrumented_apps() {

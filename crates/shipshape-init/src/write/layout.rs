@@ -182,7 +182,7 @@ pub(crate) fn github_variable_or(name: &str, default: &str) -> String {
 }
 
 /// `path` without `.` and `folder/..` segments (`.` when nothing is left).
-fn normalized(path: &str) -> String {
+pub(crate) fn normalized(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {

@@ -430,9 +430,8 @@ mod tests {
         assert_eq!(phase(MAX_P95_SECONDS, &[2.0]), Phase::Failed);
     }
 
-    /// The AnalysisTemplate as written for a small app, fed no data.
-    #[test]
-    fn written_template_is_inconclusive_on_no_data() {
+    /// The plan of a small Express app.
+    fn express_plan() -> crate::plan::Plan {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(
             dir.path().join("package.json"),
@@ -440,7 +439,13 @@ mod tests {
         )
         .expect("write package.json");
         std::fs::write(dir.path().join("server.js"), "require('express')().listen(3000);\n").expect("write server.js");
-        let plan = crate::make_plan(dir.path(), &crate::PlanOptions::default()).expect("a plan");
+        crate::make_plan(dir.path(), &crate::PlanOptions::default()).expect("a plan")
+    }
+
+    /// The AnalysisTemplate as written for a small app, fed no data.
+    #[test]
+    fn written_template_is_inconclusive_on_no_data() {
+        let plan = express_plan();
         let written = super::analysis_template(&plan, &plan.services[0]);
         let template: serde_json::Value = serde_saphyr::from_str(&written).expect("the template is YAML");
         let metrics = template["spec"]["metrics"].as_array().cloned().unwrap_or_default();
@@ -461,13 +466,14 @@ mod tests {
     /// Each library's own request metrics, by the names it exports by default.
     #[test]
     fn app_metrics_use_the_names_each_library_exports() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(
-            dir.path().join("package.json"),
-            r#"{"name":"shop","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2"}}"#,
-        )
-        .expect("write package.json");
-        let mut plan = crate::make_plan(dir.path(), &crate::PlanOptions::default()).expect("a plan");
+        let mut plan = express_plan();
+        let with_library = |plan: &mut crate::plan::Plan, library: &str| {
+            plan.services[0].metrics = Some(crate::plan::Detected::configured(crate::plan::AppMetrics {
+                library: library.into(),
+                path: "/metrics".into(),
+            }));
+            super::analysis_template(plan, &plan.services[0])
+        };
         let cases = [
             ("micrometer-registry-prometheus", "http_server_requests_seconds_count{", "status=~\"5..\"", false),
             ("prometheus-fastapi-instrumentator", "http_requests_total{", "status=\"5xx\"", true),
@@ -475,11 +481,7 @@ mod tests {
             ("axum-prometheus", "axum_http_requests_duration_seconds_count{", "status=~\"5..\"", true),
         ];
         for (library, series, errors, latency) in cases {
-            plan.services[0].metrics = Some(crate::plan::Detected::configured(crate::plan::AppMetrics {
-                library: library.into(),
-                path: "/metrics".into(),
-            }));
-            let written = super::analysis_template(&plan, &plan.services[0]);
+            let written = with_library(&mut plan, library);
             let template: serde_json::Value = serde_saphyr::from_str(&written).expect("YAML");
             let metrics = template["spec"]["metrics"].as_array().cloned().unwrap_or_default();
             let query = |name: &str| {
@@ -496,11 +498,7 @@ mod tests {
             assert!(rollout.contains("podTemplateHashValue: Latest"), "{rollout}");
         }
         for library in ["prom-client", "prometheus_client"] {
-            plan.services[0].metrics = Some(crate::plan::Detected::configured(crate::plan::AppMetrics {
-                library: library.into(),
-                path: "/metrics".into(),
-            }));
-            let written = super::analysis_template(&plan, &plan.services[0]);
+            let written = with_library(&mut plan, library);
             assert!(!written.contains("app-error-rate"), "{library} exports no request metrics by default: {written}");
         }
     }
