@@ -82,6 +82,15 @@ fn kit_reason(what: &str) -> String {
     format!("init would write this path ({what}); kept as it is: `--force` replaces it and keeps a backup")
 }
 
+/// The reason of a kept file at a kit path, saying when an earlier `init` wrote it.
+fn kit_file_reason(what: &str, text: &str) -> String {
+    if text.contains(write::KIT_MARKER) {
+        format!("written by an earlier `shipshape init` and changed since; {}", kit_reason(what))
+    } else {
+        kit_reason(what)
+    }
+}
+
 // ---- Dockerfile ----
 
 /// 1-based line of a byte offset.
@@ -256,7 +265,7 @@ fn kept_dockerfile(plan: &Plan, service: &ServicePlan, rel: &str, text: &str) ->
     KeptFile {
         file: rel.to_string(),
         kind: "Dockerfile".into(),
-        reason: format!("{}{built_by}", kit_reason(&format!("the image of `{}`", service.name))),
+        reason: format!("{}{built_by}", kit_file_reason(&format!("the image of `{}`", service.name), text)),
         assumptions,
     }
 }
@@ -293,7 +302,7 @@ fn kept_dockerignore(service: &ServicePlan, rel: &str, text: &str) -> KeptFile {
     KeptFile {
         file: rel.to_string(),
         kind: ".dockerignore".into(),
-        reason: kit_reason(&format!("the build context of `{}`", service.name)),
+        reason: kit_file_reason(&format!("the build context of `{}`", service.name), text),
         assumptions,
     }
 }
@@ -383,7 +392,7 @@ fn kept_pipeline(plan: &Plan, rel: &str, role: YamlRole, docs: &[Node], kit_path
     }
     let text = all.join("\n").to_ascii_lowercase();
     let github = role == YamlRole::GithubWorkflow;
-    let sha = if github { ["github.sha", "github_sha"] } else { ["ci_commit_sha", "ci_commit_sha"] };
+    let sha: &[&str] = if github { &["github.sha", "github_sha"] } else { &["ci_commit_sha"] };
     let mut assumptions = Vec::new();
     let replaced: Vec<&ServicePlan> = if !kit_path {
         Vec::new()
@@ -448,6 +457,13 @@ fn image_name(reference: &str) -> &str {
     last.split(':').next().unwrap_or(last)
 }
 
+/// One name is the other, or holds it whole (`petclinic` in
+/// `spring-petclinic`); short names such as `db` never match by part.
+fn names_alike(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    a == b || (a.len().min(b.len()) >= 4 && (a.contains(&b) || b.contains(&a)))
+}
+
 fn kept_manifests(plan: &Plan, rel: &str, docs: &[Node]) -> Option<KeptFile> {
     let objects: Vec<shipshape_linter::K8sObject> =
         docs.iter().filter_map(|root| shipshape_linter::K8sObject::from_node(0, rel, root.clone())).collect();
@@ -462,12 +478,20 @@ fn kept_manifests(plan: &Plan, rel: &str, docs: &[Node]) -> Option<KeptFile> {
                 .then(|| object.spec().and_then(|s| s.path(&["template", "spec"])))
                 .flatten();
             let containers = template.and_then(|t| t.get("containers")).map(Node::items).unwrap_or(&[]);
-            let runs_image =
-                containers.iter().any(|c| c.str_at(&["image"]).map(image_name) == Some(service.name.as_str()));
             let same_name = name == service.name;
-            if !same_name && !runs_image {
+            let relation = if same_name {
+                "has the same name".to_string()
+            } else if names_alike(name, &service.name) {
+                format!("looks like the same app (`{name}`)")
+            } else if let Some(image) = containers
+                .iter()
+                .filter_map(|c| c.str_at(&["image"]))
+                .find(|image| names_alike(image_name(image), &service.name))
+            {
+                format!("runs `{image}`")
+            } else {
                 continue;
-            }
+            };
             if shipshape_linter::k8s::LONG_RUNNING_KINDS.contains(&object.kind.as_str())
                 || matches!(object.kind.as_str(), "Service" | "Ingress")
             {
@@ -475,10 +499,10 @@ fn kept_manifests(plan: &Plan, rel: &str, docs: &[Node]) -> Option<KeptFile> {
                     format!("nothing else runs `{}` in the kit's namespaces", service.name),
                     Verdict::Unchecked,
                     format!(
-                        "{} here {}: applied to {} as well, it would duplicate the kit's objects of that name",
+                        "{} here {relation}: applied to {} as well, the app would run beside the kit's own `{}`",
                         object.display_name(),
-                        if same_name { "has the same name" } else { "runs its image" },
-                        kit_namespaces(plan)
+                        kit_namespaces(plan),
+                        service.name
                     ),
                 ));
             }
