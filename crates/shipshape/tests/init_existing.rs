@@ -203,3 +203,26 @@ fn real_apps_keep_their_own_files() {
         }
     }
 }
+
+#[test]
+fn a_kept_gitlab_pipeline_is_held_to_what_the_kit_deploys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_tree(
+        dir.path(),
+        &[
+            ("package.json", PACKAGE_JSON),
+            ("server.js", SERVER),
+            (
+                ".gitlab-ci.yml",
+                "build:\n  image: docker:27\n  script:\n    - docker build -t \"$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA\" .\n    - docker push \"$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA\"\n",
+            ),
+        ],
+    );
+    let plan = plan(dir.path());
+    assert_eq!(plan["delivery"]["ci"], serde_json::json!(["gitlab"]));
+    assert_eq!(verdict(&plan, ".gitlab-ci.yml", "tagged with the commit SHA"), "not-met");
+    assert_eq!(verdict(&plan, ".gitlab-ci.yml", "pins the staging and prod overlays"), "not-met");
+    let output = shipshape(&["init", "."], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(std::fs::read_to_string(dir.path().join(".gitlab-ci.yml")).expect("read").starts_with("build:"));
+}
