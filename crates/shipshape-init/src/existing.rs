@@ -64,10 +64,13 @@ pub(crate) fn kept_files(root: &Path, plan: &Plan, replace: bool) -> Vec<KeptFil
 
 /// The service whose kit file called `name` sits at `rel`.
 fn owner<'p>(plan: &'p Plan, rel: &str, name: &str) -> Option<&'p ServicePlan> {
-    plan.services.iter().find(|s| {
-        let prefix = if s.dir == "." { String::new() } else { format!("{}/", s.dir) };
-        layout::in_repo(plan, &format!("{prefix}{name}")) == rel
-    })
+    plan.services.iter().find(|s| service_file(plan, s, name) == rel)
+}
+
+/// The path from the repository top of the kit file `name` in a service's folder.
+fn service_file(plan: &Plan, service: &ServicePlan, name: &str) -> String {
+    let prefix = if service.dir == "." { String::new() } else { format!("{}/", service.dir) };
+    layout::in_repo(plan, &format!("{prefix}{name}"))
 }
 
 fn file_name(rel: &str) -> &str {
@@ -562,9 +565,19 @@ fn kept_compose(plan: &Plan, rel: &str, docs: &[Node]) -> KeptFile {
     for entry in services {
         let Some(compose_name) = entry.key.as_str() else { continue };
         let node = &entry.value;
-        let built_from = node.get("build").and_then(|b| compose_build_dir(folder(rel), b));
+        let build = node.get("build");
+        let built_from = build.and_then(|b| compose_build_dir(folder(rel), b));
+        // `build.dockerfile` is relative to the build context.
+        let dockerfile = build.and_then(|b| b.str_at(&["dockerfile"])).zip(built_from.as_deref()).map(|(file, dir)| {
+            layout::normalized(&if dir == "." { file.to_string() } else { format!("{dir}/{file}") })
+        });
         let Some(service) = plan.services.iter().find(|s| {
-            built_from.as_deref().map(|dir| layout::in_repo(plan, &s.dir) == dir).unwrap_or(s.name == compose_name)
+            let kit_dockerfile = service_file(plan, s, "Dockerfile");
+            match (&dockerfile, &built_from) {
+                (Some(file), _) => *file == kit_dockerfile,
+                (None, Some(dir)) => layout::in_repo(plan, &s.dir) == *dir,
+                (None, None) => s.name == compose_name,
+            }
         }) else {
             continue;
         };
@@ -620,7 +633,7 @@ fn kept_compose(plan: &Plan, rel: &str, docs: &[Node]) -> KeptFile {
                     env,
                     Verdict::NotMet,
                     format!(
-                        "compose service `{compose_name}` also sets {}: add what the app needs under [[init.services]] in shipshape.toml",
+                        "compose service `{compose_name}` also sets {}: give the app those it needs (secrets in `secret-env` under [[init.services]] in shipshape.toml, settings in its ConfigMap)",
                         missing.join(", ")
                     ),
                 )
