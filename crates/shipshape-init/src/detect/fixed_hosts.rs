@@ -102,11 +102,7 @@ mod tests {
 
     fn warnings_of(files: &[(&str, &str)]) -> Vec<String> {
         let dir = tempfile::tempdir().expect("temp dir");
-        for (path, text) in files {
-            let full = dir.path().join(path);
-            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-            std::fs::write(full, text).expect("write");
-        }
+        shipshape_testkit::write_tree(dir.path(), files);
         warnings(&ServiceDir::new(dir.path(), "."))
     }
 
