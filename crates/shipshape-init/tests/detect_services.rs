@@ -184,3 +184,18 @@ fn per_service_values_of_a_voting_style_app() {
     let worker = by_dir("worker");
     assert!(worker.warnings.iter().any(|w| w.contains("background worker")), "{:?}", worker.warnings);
 }
+
+#[test]
+fn an_e2e_project_among_apps_is_not_a_service() {
+    let plan = plan_of(&[
+        ("apps/api/package.json", EXPRESS),
+        ("apps/api/server.js", EXPRESS_SERVER),
+        (
+            "apps/api-e2e/package.json",
+            r#"{"name":"api-e2e","scripts":{"e2e":"jest"},"devDependencies":{"jest":"29.0.0"}}"#,
+        ),
+        ("apps/shop-tests/package.json", PLAYWRIGHT_ONLY),
+    ]);
+    assert_eq!(services(&plan), [("apps/api", "api", Stack::Node)]);
+    assert!(plan.warnings.iter().any(|w| w.contains("`apps/api-e2e`")), "{:?}", plan.warnings);
+}

@@ -143,6 +143,10 @@ pub(crate) fn service_dirs(
                 warnings.push(format!("`{rel}` {why}; skipped"));
                 continue;
             }
+            if let Some(why) = not_a_service(root, &rel) {
+                warnings.push(why);
+                continue;
+            }
             let dir = ServiceDir::new(root, &rel);
             if let Some((provider, evidence)) = matching_provider(&dir, forced) {
                 out.push((dir, provider, evidence));
@@ -302,23 +306,30 @@ fn folder_services(root: &Path, warnings: &mut Vec<String>) -> Vec<String> {
         if confined(root, &rel).is_err() {
             continue;
         }
-        let Some(manifest) = own_manifest(&root.join(&rel)) else { continue };
-        let name = rel.rsplit('/').next().unwrap_or(&rel);
-        if non_service_name(name) {
-            warnings.push(format!(
-                "`{rel}` holds {manifest} but its name says it is a test, example or tooling project: not planned as a service"
-            ));
+        if own_manifest(&root.join(&rel)).is_none() {
             continue;
         }
-        if let Some(runner) = test_only_package(&root.join(&rel)) {
-            warnings.push(format!(
-                "`{rel}/package.json` only runs tests ({runner}, no start or build script): not planned as a service"
-            ));
-            continue;
+        match not_a_service(root, &rel) {
+            Some(why) => warnings.push(why),
+            None => out.push(rel),
         }
-        out.push(rel);
     }
     out
+}
+
+/// Why the folder `rel`, holding a manifest, is a test, example or tooling
+/// project rather than a service, if it is one.
+fn not_a_service(root: &Path, rel: &str) -> Option<String> {
+    let manifest = own_manifest(&root.join(rel))?;
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if non_service_name(name) {
+        return Some(format!(
+            "`{rel}` holds {manifest} but its name says it is a test, example or tooling project: not planned as a service"
+        ));
+    }
+    test_only_package(&root.join(rel)).map(|runner| {
+        format!("`{rel}/package.json` only runs tests ({runner}, no start or build script): not planned as a service")
+    })
 }
 
 /// Why the folder `rel` is not inside `root`: an absolute path, a `..`
