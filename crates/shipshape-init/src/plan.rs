@@ -213,6 +213,18 @@ pub struct AppMetrics {
     pub path: String,
 }
 
+/// A front-end built into static files, served by nginx.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaticSite {
+    /// The build tool, e.g. `vite build`.
+    pub builder: String,
+    /// Folder the build writes the site to, relative to the service.
+    pub output_dir: String,
+    /// The app's own nginx configuration, when it ships one; else the kit writes `nginx.conf`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nginx_config: Option<String>,
+}
+
 /// Everything detected about one service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServicePlan {
@@ -243,6 +255,9 @@ pub struct ServicePlan {
     /// ConfigMap), each with the default it should get.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config_env: Vec<Detected<EnvVar>>,
+    /// A static front-end served by nginx instead of a server of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_site: Option<Detected<StaticSite>>,
     /// The app's own Prometheus metrics, when its instrumentation is detected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Detected<AppMetrics>>,

@@ -237,6 +237,8 @@ pub const COMPOSER_IMAGE: &str = "composer:2.8";
 /// The Composer release installed where the composer image cannot be used
 /// (needs PHP 7.2.5 or later).
 pub const COMPOSER_VERSION: &str = "2.8.4";
+/// Serves static front-ends as UID 101 on port 8080 (Debian, with curl for the health check).
+pub const NGINX_UNPRIVILEGED: &str = "nginxinc/nginx-unprivileged:1.28-bookworm";
 pub const DISTROLESS_STATIC: &str = "gcr.io/distroless/static-debian12:nonroot";
 /// glibc, for cgo binaries.
 pub const DISTROLESS_BASE: &str = "gcr.io/distroless/base-debian12:nonroot";

@@ -14,13 +14,14 @@ mod python;
 pub(crate) mod repo;
 mod ruby;
 mod rust;
+mod static_site;
 
 use std::path::{Component, Path};
 
 use repo::ServiceDir;
 
 use crate::plan::{
-    AppMetrics, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Origin, ServicePlan, Stack,
+    AppMetrics, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Origin, ServicePlan, Stack, StaticSite,
 };
 
 /// What a provider finds in one service folder.
@@ -84,6 +85,10 @@ pub(crate) trait Provider: Sync {
     }
     /// The app's own metrics endpoint, when its instrumentation is detected.
     fn metrics(&self, _dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
+        None
+    }
+    /// The static site the image serves, when the app is a built front-end.
+    fn static_site(&self, _dir: &ServiceDir) -> Option<Detected<StaticSite>> {
         None
     }
     /// The liveness probe's path when it differs from the health path.
@@ -567,6 +572,7 @@ pub(crate) fn detect_services(
             let mut config_env = provider.config_env(&dir, &facts);
             config_env.retain(|v| seen.insert(v.value.name.clone()));
             let metrics = provider.metrics(&dir, &facts);
+            let static_site = provider.static_site(&dir);
             let mut service_warnings = provider.warnings(&dir, &facts);
             service_warnings.extend(fixed_hosts::warnings(&dir));
             if facts.framework.is_none() && facts.health_path.value.is_none() && facts.port.origin == Origin::Default {
@@ -592,6 +598,7 @@ pub(crate) fn detect_services(
                 migration: facts.migration,
                 secret_env: facts.secret_env,
                 config_env,
+                static_site,
                 metrics,
                 warnings: service_warnings,
                 build_context,

@@ -7,8 +7,11 @@ use super::app_metrics;
 use super::common::{self, first_port, health_route, secret_env, tcp_health};
 use super::node_env;
 use super::repo::{grep_text, re, ServiceDir};
+use super::static_site;
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{AppMetrics, CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{
+    AppMetrics, CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack, StaticSite,
+};
 
 pub(crate) struct Node;
 
@@ -926,7 +929,7 @@ impl Provider for Node {
         let mut ci_install = vec![commands.ci_cache_env.clone(), commands.install.clone()];
         ci_install.extend(prisma_generate);
         let test = test_commands(dir, &pkg, &manager.value).unwrap_or_default();
-        StackFacts {
+        let facts = StackFacts {
             language_version: version.clone(),
             package_manager: manager.clone(),
             framework,
@@ -973,7 +976,15 @@ impl Provider for Node {
                 cache_paths: commands.ci_cache_paths,
                 cache_key_files: lockfiles,
             },
+        };
+        match static_front_end(&pkg) {
+            Some(builder) => served_by_nginx(dir, builder, facts, overrides, &commands.prune),
+            None => facts,
         }
+    }
+
+    fn static_site(&self, dir: &ServiceDir) -> Option<Detected<StaticSite>> {
+        static_front_end(&package_json(dir)).map(|builder| static_site::detect(dir, builder))
     }
 
     fn metrics(&self, dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
@@ -991,6 +1002,10 @@ impl Provider for Node {
     }
 
     fn config_env(&self, dir: &ServiceDir, _facts: &StackFacts) -> Vec<Detected<EnvVar>> {
+        // A static site reads no environment at run time.
+        if static_front_end(&package_json(dir)).is_some() {
+            return Vec::new();
+        }
         node_env::config_env(dir, SOURCES, &ENV_READ)
     }
 
@@ -1008,7 +1023,10 @@ impl Provider for Node {
                 supported_major(&major)
             ));
         }
-        if start(dir, &pkg, framework.as_ref().map(|f| f.value.as_str()), facts.port.value, &mut warnings).is_none() {
+        let site = static_front_end(&pkg);
+        if site.is_none()
+            && start(dir, &pkg, framework.as_ref().map(|f| f.value.as_str()), facts.port.value, &mut warnings).is_none()
+        {
             warnings.push(
                 "no built entry point found; the image starts with `npm start`, whose program must be a production dependency".to_string(),
             );
@@ -1023,11 +1041,11 @@ impl Provider for Node {
                 unset.join(", ")
             ));
         }
-        if let Some(builder) = static_front_end(&pkg) {
-            warnings.push(format!(
-                "this looks like a static front-end (`{builder}`, no server dependency, no start script): the kit's image starts `{}`, which the build does not produce; serve the built files with a web server image (for example nginx with the app's own configuration) and set the start command, or keep the app's own Dockerfile",
-                facts.start_command.value.join(" ")
-            ));
+        let own_config = site.map(|b| static_site::detect(dir, b).value.nginx_config);
+        if let Some(Some(file)) = own_config {
+            if let Some(text) = dir.read(&file) {
+                warnings.extend(static_site::config_warnings(&dir.repo_path(&file), &text));
+            }
         }
         if let Some(lock) = root_lockfile(dir)
             .filter(|_| node_workspace(dir).is_none())
@@ -1066,7 +1084,10 @@ impl Provider for Node {
 
 /// Builds whose output is a static site.
 const STATIC_BUILDERS: &[&str] =
-    &["vite build", "vue-cli-service build", "react-scripts build", "ng build", "parcel build"];
+    &["vite build", "vue-cli-service build", "react-scripts build", "ng build", "parcel build", "astro build"];
+/// Start scripts that only run a development server.
+const DEV_SERVERS: &[&str] =
+    &["vite", "vue-cli-service serve", "react-scripts start", "ng serve", "parcel", "astro dev", "astro preview"];
 /// Dependencies that serve HTTP from Node.
 const SERVER_DEPENDENCIES: &[&str] = &[
     "express",
@@ -1084,10 +1105,83 @@ const SERVER_DEPENDENCIES: &[&str] = &[
 /// The static-site build a package runs, when it has no server to start.
 fn static_front_end(pkg: &Value) -> Option<&'static str> {
     let scripts = pkg.get("scripts").and_then(Value::as_object)?;
-    if scripts.contains_key("start") || SERVER_DEPENDENCIES.iter().any(|d| has_prod_dependency(pkg, d)) {
+    let serves = |start: &str| {
+        let start = start.trim();
+        !DEV_SERVERS.iter().any(|d| start == *d || start.starts_with(&format!("{d} ")))
+    };
+    if scripts.get("start").and_then(Value::as_str).is_some_and(serves)
+        || SERVER_DEPENDENCIES.iter().any(|d| has_prod_dependency(pkg, d))
+    {
         return None;
     }
     STATIC_BUILDERS.iter().copied().find(|b| scripts.values().filter_map(Value::as_str).any(|s| s.contains(b)))
+}
+
+/// The facts of a static front-end: built with node, served by the
+/// unprivileged nginx image with the app's configuration or the kit's.
+fn served_by_nginx(
+    dir: &ServiceDir,
+    builder: &str,
+    mut facts: StackFacts,
+    overrides: &Overrides,
+    prune: &str,
+) -> StackFacts {
+    let site = static_site::detect(dir, builder);
+    let evidence = site.evidence.first().cloned().unwrap_or_else(|| dir.evidence("package.json", None, builder));
+    let build_dir = facts.image.workdir.clone();
+    let own = site.value.nginx_config.as_ref().and_then(|file| Some((file.clone(), dir.read(file)?)));
+    let (port, health, config) = match &own {
+        Some((file, text)) => {
+            let port = match static_site::config_port(text) {
+                Some((port, line)) => Detected::found(port, dir.evidence(file, Some(line), "nginx listens on")),
+                None => Detected::found(static_site::NGINX_PORT, evidence.clone()),
+            };
+            let health = match static_site::config_health(text) {
+                Some((path, line)) => {
+                    Detected::found(Some(path), dir.evidence(file, Some(line), "nginx answers 200 itself"))
+                }
+                None => Detected::found(Some("/".to_string()), dir.evidence(file, None, "nginx serves index.html")),
+            };
+            let vars = static_site::template_vars(text);
+            if !vars.is_empty() {
+                facts.image.build_args.extend(vars.into_iter().map(|v| (v, String::new())));
+                facts.image.build.push(CachedCommand::new(static_site::render_template(file), &[]));
+            }
+            (port, health, (file.clone(), static_site::config_destination(text)))
+        }
+        None => (
+            Detected::found(static_site::NGINX_PORT, evidence.clone()),
+            Detected::found(Some(static_site::KIT_HEALTH_PATH.to_string()), evidence.clone()),
+            ("nginx.conf".to_string(), "/etc/nginx/nginx.conf"),
+        ),
+    };
+    facts.port = overrides.port(port);
+    facts.health_path = overrides.health_path(health);
+    facts.start_command = Detected::found(vec!["nginx".into(), "-g".into(), "daemon off;".into()], evidence);
+    facts.migration = None;
+    facts.secret_env.clear();
+    let image = &mut facts.image;
+    image.runtime_image = crate::runtimes::NGINX_UNPRIVILEGED.to_string();
+    image.runtime_has_shell = true;
+    image.build.retain(|c| c.run != prune);
+    image.artifacts = vec![
+        (format!("{build_dir}/{}", site.value.output_dir), static_site::SITE_ROOT.to_string()),
+        (format!("{build_dir}/{}", config.0), config.1.to_string()),
+    ];
+    image.workdir = static_site::SITE_ROOT.to_string();
+    image.writable_dirs = static_site::NGINX_WRITABLE.iter().map(|d| (*d).to_string()).collect();
+    image.env = Vec::new();
+    image.uid = 101;
+    image.command = vec!["/usr/sbin/nginx".into(), "-g".into(), "daemon off;".into()];
+    let path = facts.health_path.value.as_deref().unwrap_or("/");
+    image.healthcheck = vec![
+        "curl".into(),
+        "-fsS".into(),
+        "-o".into(),
+        "/dev/null".into(),
+        format!("http://127.0.0.1:{}{path}", facts.port.value),
+    ];
+    facts
 }
 
 fn node_healthcheck(node: &str, port: u16, path: Option<&str>) -> Vec<String> {

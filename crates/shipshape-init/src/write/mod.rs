@@ -9,6 +9,7 @@ mod gitlab_ci;
 mod gitops;
 mod kustomize;
 pub(crate) mod layout;
+mod nginx;
 mod observability;
 mod rollouts;
 
@@ -64,6 +65,7 @@ fn kit_files(plan: &Plan) -> Vec<GeneratedFile> {
     let mut files = Vec::new();
     for service in &plan.services {
         files.extend(dockerfile::files(plan, service, &service_prefix(service)));
+        files.extend(nginx::files(service, &service_prefix(service)));
         files.extend(kustomize::files(plan, service));
         files.extend(observability::files(plan, service));
     }
