@@ -180,7 +180,13 @@ fn per_service_values_of_a_voting_style_app() {
     let fixed = result.warnings.iter().find(|w| w.contains("host `db`")).expect("a warning about `db`");
     assert!(fixed.contains("credentials") && !fixed.contains(&format!("{user}:{user}")), "{fixed}");
     let front = by_dir("front");
-    assert!(front.warnings.iter().any(|w| w.contains("static front-end (`vite build`")), "{:?}", front.warnings);
+    let site = front.static_site.as_ref().expect("a static site");
+    assert_eq!((site.value.builder.as_str(), site.value.output_dir.as_str()), ("vite build", "dist"));
+    assert_eq!(site.evidence[0].file, "front/package.json");
+    assert_eq!((front.port.value, front.health_path.value.as_deref()), (8080, Some("/healthz")));
+    assert!(front.image.runtime_image.starts_with("nginxinc/nginx-unprivileged:"), "{:?}", front.image);
+    assert_eq!(front.image.uid, 101);
+    assert!(front.image.writable_dirs.contains(&"/var/cache/nginx".to_string()));
     let worker = by_dir("worker");
     assert!(worker.warnings.iter().any(|w| w.contains("background worker")), "{:?}", worker.warnings);
 }
