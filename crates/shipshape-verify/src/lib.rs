@@ -308,6 +308,7 @@ fn run_host(
     let steps = probe_steps(kit.port, kit.readiness_path.as_deref(), timeout, &mut exited, &|| read_log(&log, secrets));
     let answered = steps.iter().any(|s| s.name == "port" && s.status == Status::Passed);
     report.steps.extend(steps);
+    report.steps.extend(site_step(&command, kit.port, answered, &|| read_log(&log, secrets)));
     report.steps.push(if !answered {
         Step::skipped("healthcheck", "the app is not listening")
     } else if healthcheck.is_empty() {
@@ -317,6 +318,20 @@ fn run_host(
     });
     host::stop(&mut child);
     report
+}
+
+/// A static site served by nginx must answer its index page too, not only
+/// the health location of its configuration.
+fn site_step(command: &[String], port: u16, answered: bool, log: &dyn Fn() -> Vec<String>) -> Option<Step> {
+    let serves_site = command.first().is_some_and(|program| program.rsplit('/').next() == Some("nginx"));
+    if !serves_site || !answered {
+        return None;
+    }
+    Some(match probe::http_get(port, "/") {
+        Ok(code) if code < 400 => Step::passed("site", format!("GET / answered {code}")),
+        Ok(code) => Step::failed("site", format!("GET / answered {code}"), log()),
+        Err(e) => Step::failed("site", format!("GET /: {e}"), log()),
+    })
 }
 
 fn child_exited(child: &mut Child) -> Option<String> {

@@ -135,6 +135,39 @@ fn plain_node_app_builds_starts_and_answers() {
     assert!(notes.contains("distroless/nodejs"), "the base image is reported as not emulated: {notes}");
 }
 
+/// A static front-end without dependencies: its build copies the page into
+/// `dist/` with node; the kit serves it with nginx as UID 101 on a
+/// read-only root.
+#[test]
+fn static_site_builds_and_nginx_serves_it() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("node", "Node.js 20") {
+        return;
+    }
+    if !Path::new("/usr/sbin/nginx").is_file() {
+        assert!(std::env::var_os("CI").is_none(), "nginx is missing in CI: apt-get install -y nginx");
+        eprintln!("skipped: nginx is not installed (apt-get install -y nginx)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let package = r#"{ "name": "site", "version": "1.0.0", "private": true, "scripts": { "dev": "vite", "build": "node build.js", "build:vite": "vite build" } }"#;
+    let lock = r#"{ "name": "site", "version": "1.0.0", "lockfileVersion": 3, "requires": true, "packages": { "": { "name": "site", "version": "1.0.0" } } }"#;
+    let build = r#"const fs = require("fs"); fs.mkdirSync("dist", { recursive: true }); fs.copyFileSync("public/index.html", "dist/index.html");"#;
+    std::fs::create_dir(dir.path().join("public")).expect("public folder");
+    for (name, text) in [
+        ("package.json", package),
+        ("package-lock.json", lock),
+        ("build.js", build),
+        ("public/index.html", "<!doctype html><title>site</title>\n"),
+    ] {
+        std::fs::write(dir.path().join(name), text).expect("write the app");
+    }
+    let report = verify_dir("static-site", dir.path(), &[]);
+    assert_answers(&report, "/healthz");
+    assert_eq!(step(&report, "site")["status"], "passed", "{report}");
+    assert_eq!(step(&report, "healthcheck")["status"], "passed", "{report}");
+    assert!(step(&report, "start")["detail"].as_str().is_some_and(|d| d.contains("as 101:101")), "{report}");
+}
+
 #[test]
 #[ignore = "Prisma downloads its engines from binaries.prisma.sh, which this machine cannot reach"]
 fn node_express_builds_starts_and_answers() {
