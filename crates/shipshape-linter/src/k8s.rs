@@ -451,6 +451,24 @@ pub fn templates_selected_by<'a>(
     found.into_iter().map(|(_, _, t)| t).collect()
 }
 
+/// The workloads near `object`, in the order of [`workloads_near`], whose
+/// pod template may be picked by the `LabelSelector` `selector`: those
+/// carrying the rarest of its plain `matchLabels` pairs (every workload
+/// near when it has none). A superset: callers still evaluate it.
+pub fn workload_candidates<'a>(set: &'a ObjectSet, object: &'a K8sObject, selector: &Node) -> Vec<&'a K8sObject> {
+    let pairs = labels_of(selector.get("matchLabels"));
+    if pairs.is_empty() || pairs.iter().any(|(_, v)| v.contains(['$', '{'])) {
+        return workloads_near(set, object).collect();
+    }
+    let mut found: Vec<(usize, usize, &K8sObject)> = rarest(&set.label_index(label_index).templates, &pairs)
+        .iter()
+        .filter_map(|i| Some((*i, set.near(object, *i)?)))
+        .filter_map(|(i, o)| Some((WORKLOAD_KINDS.iter().position(|k| *k == o.kind)?, i, o)))
+        .collect();
+    found.sort_by_key(|(rank, i, _)| (*rank, *i));
+    found.into_iter().map(|(_, _, o)| o).collect()
+}
+
 /// Kinds whose label selector picks pods, and where it is.
 const POLICY_SELECTORS: &[(&str, &[&str])] =
     &[("PodDisruptionBudget", &["spec", "selector"]), ("NetworkPolicy", &["spec", "podSelector"])];

@@ -2,6 +2,7 @@
 //! how stages relate, `--mount` options, and variable expansion.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use shipshape_dockerfile::shell::{self, Command};
 use shipshape_dockerfile::{Args, Dockerfile, Heredoc, Instruction, MappedText, Stage, Word};
@@ -299,11 +300,11 @@ const MAX_EXPANDED: usize = 4096;
 /// are persistent, so handing a state to many child stages costs nothing.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct State {
-    globals: imbl::HashMap<String, String>,
-    pub env: imbl::HashMap<String, String>,
-    pub args: imbl::HashMap<String, String>,
+    globals: imbl::HashMap<Arc<str>, Arc<str>>,
+    pub env: imbl::HashMap<Arc<str>, Arc<str>>,
+    pub args: imbl::HashMap<Arc<str>, Arc<str>>,
     /// `ARG` names declared in the current stage, with or without a value.
-    pub declared_args: imbl::HashSet<String>,
+    pub declared_args: imbl::HashSet<Arc<str>>,
     pub shell: Option<Vec<String>>,
     pub workdir: Option<String>,
     /// The image the stage chain starts from, as written.
@@ -319,7 +320,7 @@ pub(crate) struct State {
 
 impl State {
     fn lookup(&self, name: &str) -> Option<String> {
-        self.env.get(name).or_else(|| self.args.get(name)).cloned()
+        self.env.get(name).or_else(|| self.args.get(name)).map(|v| v.to_string())
     }
 
     /// Expands `$NAME`/`${NAME}` with the values in effect; `None` when a
@@ -352,21 +353,22 @@ impl State {
             "ARG" | "ENV" => {
                 let is_arg = instruction.keyword == "ARG";
                 for (key, value) in instruction.key_values() {
+                    let name: Arc<str> = key.value.into();
                     if is_arg {
-                        self.declared_args.insert(key.value.clone());
+                        self.declared_args.insert(Arc::clone(&name));
                     }
-                    let value = match value {
-                        Some(v) => self.expand(&v.value).filter(|e| e.len() <= MAX_EXPANDED).unwrap_or(v.value),
-                        None if is_arg => match self.globals.get(&key.value) {
-                            Some(g) => g.clone(),
+                    let value: Arc<str> = match value {
+                        Some(v) => self.expand(&v.value).filter(|e| e.len() <= MAX_EXPANDED).unwrap_or(v.value).into(),
+                        None if is_arg => match self.globals.get(&name) {
+                            Some(g) => Arc::clone(g),
                             None => continue,
                         },
                         None => continue,
                     };
                     if is_arg {
-                        self.args.insert(key.value, value);
+                        self.args.insert(name, value);
                     } else {
-                        self.env.insert(key.value, value);
+                        self.env.insert(name, value);
                     }
                 }
             }
