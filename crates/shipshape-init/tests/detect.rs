@@ -217,7 +217,7 @@ fn python_uv_workspace_member_with_router_prefixes_and_required_settings() {
         "{:?}",
         service.image.install
     );
-    assert_eq!(service.image.build[0].run, "uv sync --frozen --no-dev --package app");
+    assert_eq!(service.image.build[0].run, "/opt/uv/bin/uv sync --frozen --no-dev --package app");
     let secrets: Vec<&str> = service.secret_env.iter().map(|s| s.value.as_str()).collect();
     assert_eq!(secrets, ["SECRET_KEY"]);
     let config: Vec<(&str, Option<&str>)> =
