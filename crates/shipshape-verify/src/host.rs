@@ -398,6 +398,19 @@ impl<'a> HostBuild<'a> {
         }
     }
 
+    /// The image a stage starts from, through the stages it builds on.
+    fn base_image(&self, stage: &Stage) -> Option<&'a str> {
+        let mut current = self.recipe.stages.get(stage.index)?;
+        for _ in 0..self.recipe.stages.len() {
+            match &current.base {
+                Base::Image(image) => return Some(image.as_str()),
+                Base::Stage(i) => current = self.recipe.stages.get(*i)?,
+                Base::Scratch => return None,
+            }
+        }
+        None
+    }
+
     fn ready(&self, index: usize) -> bool {
         matches!(self.outcomes.get(index), Some(Some(StageOutcome::Built { .. })))
     }
@@ -467,8 +480,11 @@ impl<'a> HostBuild<'a> {
             };
             if let Err(detail) = result {
                 let log = std::fs::read_to_string(&log).unwrap_or_default();
+                // The failure is the version's when the last lines name it.
+                let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+                let last = lines[lines.len().saturating_sub(5)..].join("\n");
                 return match &other_version {
-                    Some(m) if log.contains(&m.host) => StageOutcome::NotEmulated {
+                    Some(m) if last.contains(&m.host) => StageOutcome::NotEmulated {
                         detail: format!("host-mode limitation: {}; the step failed on it: {detail}", m.note),
                         log,
                     },
@@ -611,6 +627,11 @@ impl<'a> HostBuild<'a> {
             full_env.push((key.clone(), value.clone()));
         }
         finish_env(&mut full_env, self.tools, uid);
+        for key in NETWORK_ENV {
+            if let (Ok(value), false) = (std::env::var(key), full_env.iter().any(|(k, _)| k == key)) {
+                full_env.push((key.to_string(), value));
+            }
+        }
         if !shimmed.is_empty() {
             if let Some((_, path)) = full_env.iter_mut().find(|(k, _)| k == "PATH") {
                 *path = format!("{SHIM_DIR}:{path}");
@@ -618,6 +639,14 @@ impl<'a> HostBuild<'a> {
         }
         let mut owned = self.owned(stage);
         owned.extend(binds.iter().map(|b| b.dest.clone()));
+        if self.base_image(stage).and_then(image_tool) == Some("node") {
+            // The node images' global prefix: `npm install -g` writes there,
+            // into the image, not into the host's read-only /usr.
+            owned.push("/usr/local".into());
+            if !full_env.iter().any(|(k, _)| k == "npm_config_prefix") {
+                full_env.push(("npm_config_prefix".into(), "/usr/local".into()));
+            }
+        }
         let sandbox = Sandbox {
             root: root.to_path_buf(),
             root_writable: true,
@@ -661,6 +690,23 @@ impl<'a> HostBuild<'a> {
         Ok(())
     }
 }
+
+/// This machine's proxy and certificate settings, which downloads in `RUN`
+/// steps need as a Docker engine's builds get them from its configuration.
+const NETWORK_ENV: &[&str] = &[
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "NODE_EXTRA_CA_CERTS",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "PIP_CERT",
+];
 
 /// Adds `HOME` and the host toolchains to `PATH`.
 fn finish_env(env: &mut Vec<(String, String)>, tools: &HostTools, uid: u32) {
