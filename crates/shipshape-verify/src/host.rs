@@ -19,7 +19,8 @@ pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 /// (`apt-get`, `runuser`), and the host's package database they read.
 const SHIM_DIR: &str = "/.shipshape/bin";
 const DPKG_DIR: &str = "/.shipshape/dpkg";
-const SHIMS: &[(&str, &str)] = &[("apt-get", include_str!("shims/apt-get")), ("runuser", include_str!("shims/runuser"))];
+const SHIMS: &[(&str, &str)] =
+    &[("apt-get", include_str!("shims/apt-get")), ("runuser", include_str!("shims/runuser"))];
 
 /// Writes the shims under `work`, executable.
 fn write_shims(work: &Path) -> std::io::Result<PathBuf> {
@@ -310,11 +311,19 @@ fn expand_source(root: &Path, source: &str) -> Vec<PathBuf> {
 /// How a stage's build went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StageOutcome {
-    Built { notes: Vec<String> },
+    Built {
+        notes: Vec<String>,
+    },
     /// Failed where the host differs from the image: its toolchain version.
-    NotEmulated { detail: String, log: String },
+    NotEmulated {
+        detail: String,
+        log: String,
+    },
     Skipped(String),
-    Failed { detail: String, log: String },
+    Failed {
+        detail: String,
+        log: String,
+    },
 }
 
 /// One emulated build.
@@ -581,7 +590,9 @@ impl<'a> HostBuild<'a> {
             }
             for name in &shimmed {
                 notes.push(match *name {
-                    "apt-get" => "`apt-get install`: the host's Debian packages stand in (version pins not checked)".into(),
+                    "apt-get" => {
+                        "`apt-get install`: the host's Debian packages stand in (version pins not checked)".into()
+                    }
                     other => format!("`{other}`: emulated with a nested sandbox"),
                 });
             }

@@ -143,7 +143,9 @@ pub fn unreachable_host(log: &str) -> Option<String> {
 /// `detail` with the unreachable host named, when the log shows one.
 pub fn with_network_cause(detail: &str, log: &str) -> String {
     match unreachable_host(log) {
-        Some(host) => format!("{detail}; cause: {host} cannot be resolved from this machine (its network, not the kit)"),
+        Some(host) => {
+            format!("{detail}; cause: {host} cannot be resolved from this machine (its network, not the kit)")
+        }
         None => detail.to_string(),
     }
 }
@@ -154,9 +156,13 @@ mod tests {
 
     #[test]
     fn unresolved_hosts_are_named() {
-        let node = "npm warn x\nError: request to https://a.example.sh/x failed, reason: getaddrinfo ENOTFOUND a.example.sh\n";
+        let node =
+            "npm warn x\nError: request to https://a.example.sh/x failed, reason: getaddrinfo ENOTFOUND a.example.sh\n";
         assert_eq!(unreachable_host(node).as_deref(), Some("a.example.sh"));
-        assert_eq!(unreachable_host("curl: (6) Could not resolve host: b.example.com").as_deref(), Some("b.example.com"));
+        assert_eq!(
+            unreachable_host("curl: (6) Could not resolve host: b.example.com").as_deref(),
+            Some("b.example.com")
+        );
         let pip = "Retrying (Retry(total=4)) after connection broken by 'NewConnectionError(...)': HTTPSConnectionPool(host='c.example.org', port=443)";
         assert_eq!(unreachable_host(pip).as_deref(), Some("c.example.org"));
         assert_eq!(unreachable_host("error: linking failed"), None);

@@ -103,7 +103,10 @@ fn is_delivery_file(name: &str, path: &Path) -> bool {
         || lower.ends_with(".dockerfile")
         || lower == ".dockerignore"
         || lower == ".gitlab-ci.yml"
-        || (yaml && (lower.starts_with("docker-compose") || lower.starts_with("compose") || lower.starts_with("docker-stack")))
+        || (yaml
+            && (lower.starts_with("docker-compose")
+                || lower.starts_with("compose")
+                || lower.starts_with("docker-stack")))
         || (yaml && is_kubernetes_manifest(path))
 }
 
@@ -398,10 +401,10 @@ fn run_app(app: &str) {
         let required = required_names(service).len();
         let (build, start_cell, health_cell) = if !BUILT_HERE.contains(&stack) {
             let why = format!("skipped: {stack} is not built here (its registry is unreachable)");
-            (why.clone(), why.clone(), why)
+            (why, "skipped".to_string(), "skipped".to_string())
         } else if !have_tools {
             let why = "skipped: bwrap, node, python3 or cargo missing".to_string();
-            (why.clone(), why.clone(), why)
+            (why, "skipped".to_string(), "skipped".to_string())
         } else {
             let report = verify_service(&root, service);
             let blocked = BLOCKED.iter().find(|(a, s, _, _)| *a == app && *s == name);
@@ -417,18 +420,23 @@ fn run_app(app: &str) {
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 )),
             }
-            let note = blocked.filter(|_| !answered(&report)).map(|(_, _, _, why)| format!(" — blocked here: {why}"));
-            let health = format!("{}{}", health_outcome(&report), note.unwrap_or_default());
-            (build_outcome(&report), step(&report, "start").map(outcome).unwrap_or_default(), health)
+            let note =
+                blocked.filter(|_| !answered(&report)).map(|(_, _, _, why)| format!(" — **blocked here**: {why}"));
+            let start = step(&report, "start").map(outcome).unwrap_or_default();
+            (
+                cell(&build_outcome(&report)),
+                cell(&start),
+                format!("{}{}", cell(&health_outcome(&report)), note.unwrap_or_default()),
+            )
         };
         rows.push(format!(
             "| {app} | {name} | {stack} | {port} | {} | `{}` | {migration} | {required} | {} | {} | {} | {} | {} |",
             cell(&health),
             cell(&start.join(" ")),
             findings.len(),
-            cell(&build),
-            cell(&start_cell),
-            cell(&health_cell),
+            build,
+            start_cell,
+            health_cell,
             service_started.elapsed().as_secs()
         ));
     }

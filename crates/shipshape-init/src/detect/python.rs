@@ -607,7 +607,10 @@ fn install_commands(manager: &str, dir: &ServiceDir, workspace: Option<&UvWorksp
                     format!("{uv} && /opt/uv/bin/uv sync --frozen --no-dev --no-install-workspace --package {package}"),
                     &[],
                 )],
-                build: vec![CachedCommand::new(format!("/opt/uv/bin/uv sync --frozen --no-dev --package {package}"), &[])],
+                build: vec![CachedCommand::new(
+                    format!("/opt/uv/bin/uv sync --frozen --no-dev --package {package}"),
+                    &[],
+                )],
                 ci_install: vec![format!("pip install {UV}"), format!("uv sync --frozen --package {package}")],
                 ci_run: "uv run --frozen ",
             }
