@@ -6,6 +6,7 @@
 //! plan.
 
 pub mod detect;
+mod existing;
 pub mod plan;
 pub(crate) mod runtimes;
 pub mod safe_write;
@@ -37,6 +38,8 @@ pub struct PlanOptions {
     pub ci: Vec<CiProvider>,
     pub gitops: Option<GitopsTool>,
     pub stack: Option<Stack>,
+    /// `--force`: files at the kit's own paths are replaced, not kept.
+    pub replace_existing: bool,
 }
 
 /// Detects the services of the repository at `root` and plans their kit.
@@ -66,7 +69,9 @@ pub fn make_plan(root: &Path, options: &PlanOptions) -> Result<Plan, InitError> 
         }
     }
     let delivery = delivery(root, &config, options);
-    Ok(Plan { version: PLAN_VERSION, delivery, services, warnings })
+    let mut plan = Plan { version: PLAN_VERSION, delivery, services, existing_files: Vec::new(), warnings };
+    plan.existing_files = existing::kept_files(&write_root(root, &plan), &plan, options.replace_existing);
+    Ok(plan)
 }
 
 fn apply_service_config(service: &mut plan::ServicePlan, configured: &ServiceConfig) {

@@ -130,6 +130,11 @@ pub struct ImageRecipe {
     /// Environment of the build stage.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub build_env: Vec<(String, String)>,
+    /// Build arguments of the build stage with their defaults: values
+    /// inlined into the build (Next.js `NEXT_PUBLIC_*`), which CI passes
+    /// from repository variables when they are set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub build_args: Vec<(String, String)>,
     /// Files copied before installing dependencies (for layer caching).
     pub dependency_files: Vec<String>,
     /// Commands that install dependencies, each with its cache directory.
@@ -279,11 +284,57 @@ fn is_repository_root(dir: &str) -> bool {
     dir == "."
 }
 
+/// Whether a kept file meets what the kit assumes of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Met,
+    NotMet,
+    /// Nothing in the file settles it; a person must check.
+    Unchecked,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Met => "met",
+            Verdict::NotMet => "NOT MET",
+            Verdict::Unchecked => "unchecked",
+        }
+    }
+}
+
+/// One thing the rest of the kit takes for granted about a kept file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assumption {
+    pub assumes: String,
+    pub verdict: Verdict,
+    /// What the kept file says, with its line when there is one.
+    pub detail: String,
+}
+
+/// A delivery file already in the repository that `init` keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptFile {
+    /// Path from the top of the git repository.
+    pub file: String,
+    /// What the file is (`Dockerfile`, `GitHub Actions workflow`, …).
+    pub kind: String,
+    /// Why it matters to the kit.
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<Assumption>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub version: u32,
     pub delivery: Delivery,
     pub services: Vec<ServicePlan>,
+    /// Delivery files already in the repository that `init` keeps, and
+    /// what the kit assumes of each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub existing_files: Vec<KeptFile>,
     /// What detection left out and why, such as workspace members outside
     /// the repository.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -185,7 +185,9 @@ fn next_env_validation_is_skipped_at_build_and_its_variables_are_split() {
     ]);
     let env = &service.image.build_env;
     assert!(env.contains(&("SKIP_ENV_VALIDATION".to_string(), "1".to_string())), "{env:?}");
-    assert!(env.contains(&("NEXT_PUBLIC_SITE_NAME".to_string(), "Acme".to_string())), "{env:?}");
+    let args = &service.image.build_args;
+    assert!(args.contains(&("NEXT_PUBLIC_SITE_NAME".to_string(), "Acme".to_string())), "{args:?}");
+    assert!(!env.iter().any(|(name, _)| name.starts_with("NEXT_PUBLIC_")), "{env:?}");
     assert_eq!(service.image.command, ["/nodejs/bin/node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]);
     let secrets: Vec<&str> = service.secret_env.iter().map(|s| s.value.as_str()).collect();
     assert!(secrets.contains(&"AUTH_SECRET") && secrets.contains(&"DATABASE_URL"), "{secrets:?}");

@@ -78,7 +78,11 @@ pub struct AnalysisArg {
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ArgValueFrom {
-    pub field_ref: FieldRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_ref: Option<FieldRef>,
+    /// `Latest` (the new ReplicaSet) or `Stable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_template_hash_value: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -351,6 +351,7 @@ impl PlanChoices {
                 StackArg::Ruby => Stack::Ruby,
                 StackArg::Php => Stack::Php,
             }),
+            replace_existing: false,
         }
     }
 }

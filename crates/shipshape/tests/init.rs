@@ -125,10 +125,10 @@ fn a_second_init_changes_nothing_and_says_why() {
     );
 
     std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").expect("write");
-    let refused = shipshape(&["init", "."], dir.path());
-    assert_eq!(refused.status.code(), Some(1));
-    let message = String::from_utf8_lossy(&refused.stderr);
-    assert!(message.contains("--force") && message.contains("Dockerfile"), "{message}");
+    let kept = shipshape(&["init", "."], dir.path());
+    assert_eq!(kept.status.code(), Some(0));
+    let message = String::from_utf8_lossy(&kept.stderr);
+    assert!(message.contains("--force") && message.contains("Kept `Dockerfile`"), "{message}");
     assert_eq!(std::fs::read_to_string(dir.path().join("Dockerfile")).expect("read"), "FROM scratch\n");
 
     let dry = shipshape(&["init", ".", "--force", "--dry-run"], dir.path());
@@ -192,4 +192,53 @@ fn a_monorepo_gets_one_kit_per_service() {
     }
     let found = findings(dir.path());
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn next_public_variables_are_build_arguments_that_ci_passes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    shipshape_testkit::write_tree(
+        dir.path(),
+        &[
+            (
+                "package.json",
+                r#"{"name":"site","scripts":{"build":"next build","start":"next start"},"dependencies":{"next":"14.2.5","react":"18.3.1","react-dom":"18.3.1"}}"#,
+            ),
+            ("package-lock.json", r#"{"name":"site","lockfileVersion":3,"requires":true,"packages":{}}"#),
+            ("app/page.js", "export default function Page() { return process.env.NEXT_PUBLIC_APP_URL; }\n"),
+            (".env.example", "NEXT_PUBLIC_APP_URL=http://localhost:3000\n"),
+        ],
+    );
+    let output = shipshape(&["init", ".", "--ci", "github,gitlab"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let read = |file: &str| std::fs::read_to_string(dir.path().join(file)).expect(file);
+    let dockerfile = read("Dockerfile");
+    assert!(dockerfile.contains("ARG NEXT_PUBLIC_APP_URL=http://localhost:3000\n"), "{dockerfile}");
+    assert!(!dockerfile.contains("ENV NEXT_PUBLIC_APP_URL"), "{dockerfile}");
+    let github: Value = serde_saphyr::from_str(&read(".github/workflows/site.yml")).expect("YAML");
+    let expression = "${{ vars.NEXT_PUBLIC_APP_URL || 'http://localhost:3000' }}";
+    let steps: Vec<&Value> = github["jobs"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, job)| job["steps"].as_array().into_iter().flatten())
+        .collect();
+    let scan = steps.iter().find(|s| s["name"] == "Build the image for scanning").expect("scan build step");
+    assert_eq!(scan["env"]["NEXT_PUBLIC_APP_URL"], expression, "{scan}");
+    assert!(scan["run"].as_str().unwrap_or_default().contains("--build-arg NEXT_PUBLIC_APP_URL "), "{scan}");
+    let push = steps.iter().find(|s| s["id"] == "build").expect("build-push step");
+    assert_eq!(push["with"]["build-args"], format!("NEXT_PUBLIC_APP_URL={expression}\n"), "{push}");
+    let gitlab = read(".gitlab-ci.yml");
+    assert!(
+        gitlab.contains("docker buildx build --push") && gitlab.contains("--build-arg NEXT_PUBLIC_APP_URL ."),
+        "{gitlab}"
+    );
+    let deployment = read("DEPLOYMENT.md");
+    assert!(
+        deployment.contains("`NEXT_PUBLIC_APP_URL` (default `http://localhost:3000`)")
+            && deployment.contains("GitHub repository variables and GitLab CI/CD variables"),
+        "{deployment}"
+    );
+    let found = findings(dir.path());
+    assert!(found.is_empty(), "the kit has findings:\n  {}", found.join("\n  "));
 }

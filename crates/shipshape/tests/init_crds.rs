@@ -78,6 +78,15 @@ fn custom_resources_match_the_official_crds() {
             std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
             std::fs::copy(&file, &target).expect("copy");
         }
+        // Instrumented, so the ServiceMonitor and the analysis of the app's
+        // own metrics (the pod template hash argument) are checked too.
+        let manifest = dir.path().join("package.json");
+        let mut package: Value =
+            serde_json::from_str(&std::fs::read_to_string(&manifest).expect("read")).expect("JSON");
+        package["dependencies"]["express-prom-bundle"] = Value::from("7.0.0");
+        std::fs::write(&manifest, package.to_string()).expect("write");
+        std::fs::write(dir.path().join("metrics.js"), "module.exports = require('express-prom-bundle')({});\n")
+            .expect("write");
         let mut all = vec!["init", "."];
         all.extend_from_slice(args);
         let output =

@@ -20,6 +20,16 @@ fn promtool() -> Option<PathBuf> {
     (!path.is_empty()).then(|| PathBuf::from(path))
 }
 
+/// promtool, or `None` with a message (a failure when `CI` is set).
+fn promtool_or_skip() -> Option<PathBuf> {
+    let found = promtool();
+    if found.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI is set but promtool is missing (apt-get install -y prometheus)");
+        eprintln!("skipped: promtool is not installed (apt-get install -y prometheus ships it)");
+    }
+    found
+}
+
 const NAMESPACE: &str = "shop-dev";
 
 /// Input series where the alert must fire, where it must not, the time to
@@ -154,11 +164,7 @@ fn test_file(rule: &Value, case: &Case) -> Value {
 
 #[test]
 fn every_alert_fires_and_stays_quiet_under_promtool() {
-    let Some(promtool) = promtool() else {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but promtool is missing (apt-get install -y prometheus)");
-        eprintln!("skipped: promtool is not installed (apt-get install -y prometheus ships it)");
-        return;
-    };
+    let Some(promtool) = promtool_or_skip() else { return };
     let mut failures = Vec::new();
     let mut tested = 0;
     for app in shipshape_testkit::example_apps(&repo_root().join("examples")) {
@@ -225,5 +231,183 @@ fn every_alert_fires_and_stays_quiet_under_promtool() {
         }
     }
     eprintln!("promtool: {tested} alerts tested, each firing and quiet");
+    assert!(failures.is_empty(), "promtool:\n{}", failures.join("\n"));
+}
+
+/// Small apps whose instrumentation library exports request metrics by
+/// default, and one without (the traffic layer's metrics only).
+fn instrumented_apps() -> Vec<(&'static str, tempfile::TempDir)> {
+    let express = tempfile::tempdir().expect("temp dir");
+    shipshape_testkit::write_tree(
+        express.path(),
+        &[
+            (
+                "package.json",
+                r#"{"name":"shop","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2","express-prom-bundle":"7.0.0","prom-client":"15.1.0"}}"#,
+            ),
+            (
+                "server.js",
+                "const express = require('express');\nconst promBundle = require('express-prom-bundle');\nconst app = express();\napp.use(promBundle({ includeMethod: true }));\napp.get('/healthz', (req, res) => res.send('ok'));\napp.listen(3000);\n",
+            ),
+        ],
+    );
+    let fastapi = tempfile::tempdir().expect("temp dir");
+    shipshape_testkit::write_tree(
+        fastapi.path(),
+        &[
+            ("requirements.txt", "fastapi==0.115.0\nuvicorn==0.30.0\nprometheus-fastapi-instrumentator==7.0.0\n"),
+            (
+                "main.py",
+                "from fastapi import FastAPI\nfrom prometheus_fastapi_instrumentator import Instrumentator\n\napp = FastAPI()\nInstrumentator().instrument(app).expose(app)\n\n\n@app.get(\"/healthz\")\ndef health():\n    return {\"ok\": True}\n",
+            ),
+        ],
+    );
+    let axum = tempfile::tempdir().expect("temp dir");
+    shipshape_testkit::write_tree(
+        axum.path(),
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.7\"\naxum-prometheus = \"0.7\"\ntokio = { version = \"1\", features = [\"full\"] }\n",
+            ),
+            (
+                "src/main.rs",
+                "use axum::{routing::get, Router};\nuse axum_prometheus::PrometheusMetricLayer;\n\n#[tokio::main]\nasync fn main() {\n    let (layer, handle) = PrometheusMetricLayer::pair();\n    let app = Router::new()\n        .route(\"/healthz\", get(|| async { \"ok\" }))\n        .route(\"/metrics\", get(|| async move { handle.render() }))\n        .layer(layer);\n    let listener = tokio::net::TcpListener::bind(\"0.0.0.0:8080\").await.unwrap();\n    axum::serve(listener, app).await.unwrap();\n}\n",
+            ),
+        ],
+    );
+    let plain = tempfile::tempdir().expect("temp dir");
+    shipshape_testkit::materialize(&repo_root().join("examples/node-express"), plain.path()).expect("copy the app");
+    vec![
+        ("express-prom-bundle", express),
+        ("prometheus-fastapi-instrumentator", fastapi),
+        ("axum-prometheus", axum),
+        ("ingress only", plain),
+    ]
+}
+
+/// A series for each `name{matchers}` of a query: `=` as written, `=~"5.."`
+/// as `503`, `!=""` as a value; with the 5xx matcher turned into a success
+/// when `success` is set.
+fn series_of_query(query: &str, success: bool) -> Vec<String> {
+    let term = regex::Regex::new(r"([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}").expect("regex");
+    let matcher = regex::Regex::new(r#"([a-zA-Z_]+)\s*(=~|!=|!~|=)\s*"([^"]*)""#).expect("regex");
+    let mut out = Vec::new();
+    for caps in term.captures_iter(query) {
+        let mut labels = Vec::new();
+        let mut errors = false;
+        for m in matcher.captures_iter(&caps[2]) {
+            let (name, op, value) = (&m[1], &m[2], &m[3]);
+            let value = match (op, value) {
+                ("=", "5xx") | ("=~", "5..") => {
+                    errors = true;
+                    if success {
+                        if value == "5xx" {
+                            "2xx"
+                        } else {
+                            "200"
+                        }
+                    } else if value == "5xx" {
+                        "5xx"
+                    } else {
+                        "503"
+                    }
+                }
+                ("=", v) => v,
+                ("!=", _) => "upstream-canary",
+                _ => continue,
+            };
+            labels.push(format!("{name}=\"{value}\""));
+        }
+        if errors || !query.contains("5") || caps[1].ends_with("_bucket") {
+            out.push(format!("{}{{{}}}", &caps[1], labels.join(", ")));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Input series: counters growing by 10 a minute; histograms all fast
+/// (`le` 0.1) when `healthy`, all slow (beyond every bound) when not.
+fn input_series(query: &str, healthy: bool) -> Value {
+    let mut list = Vec::new();
+    for series in series_of_query(query, healthy) {
+        if let Some(name) = series.strip_suffix('}').and_then(|s| s.split_once("_bucket{")) {
+            for le in ["0.1", "1", "+Inf"] {
+                let fast = healthy || le == "+Inf";
+                list.push(json!({ "series": format!("{}_bucket{{{}, le=\"{le}\"}}", name.0, name.1), "values": if fast { "0+10x20" } else { "0x20" } }));
+            }
+        } else {
+            list.push(json!({ "series": series, "values": "0+10x20" }));
+        }
+    }
+    Value::Array(list)
+}
+
+/// Every metric of every AnalysisTemplate, under `promtool test rules`:
+/// no data gives an empty result (which the conditions call neither
+/// success nor failure: Inconclusive), a broken version crosses the
+/// limit, a healthy one does not.
+#[test]
+fn every_analysis_metric_is_inconclusive_without_data_under_promtool() {
+    let Some(promtool) = promtool_or_skip() else { return };
+    let mut failures = Vec::new();
+    let mut app_metrics = 0;
+    for (what, dir) in instrumented_apps() {
+        let output = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+            .args(["init", "."])
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{what}: {}", String::from_utf8_lossy(&output.stderr));
+        let text = std::fs::read_to_string(dir.path().join("deploy/base/analysistemplate.yaml")).expect("template");
+        let template: Value = serde_saphyr::from_str(&text).expect("YAML");
+        let metrics = template["spec"]["metrics"].as_array().cloned().unwrap_or_default();
+        let own: Vec<&Value> =
+            metrics.iter().filter(|m| m["name"].as_str().is_some_and(|n| n.starts_with("app-"))).collect();
+        assert_eq!(own.is_empty(), what == "ingress only", "{what}: {text}");
+        app_metrics += own.len();
+        for metric in &metrics {
+            let name = metric["name"].as_str().unwrap_or_default();
+            let failure = metric["failureCondition"].as_str().unwrap_or_default();
+            let success = metric["successCondition"].as_str().unwrap_or_default();
+            let guard = "len(result) > 0 && !isNaN(result[0]) && result[0] ";
+            assert!(success.starts_with(guard) && failure.starts_with(guard), "{what} {name}: {success} / {failure}");
+            assert!(metric["inconclusiveLimit"].as_u64().is_some(), "{what} {name}");
+            let limit = failure.rsplit('>').next().unwrap_or_default().trim().to_string();
+            let query = metric["provider"]["prometheus"]["query"]
+                .as_str()
+                .unwrap_or_default()
+                .replace("{{args.namespace}}", NAMESPACE)
+                .replace("{{args.ingress}}", "shop")
+                .replace("{{args.new-version-hash}}", "6c9f8d7b5");
+            let judged = format!("({query}) > bool {limit}");
+            let test = json!({
+                "rule_files": [],
+                "evaluation_interval": "1m",
+                "tests": [
+                    { "interval": "1m", "input_series": [], "promql_expr_test": [{ "expr": query, "eval_time": "10m", "exp_samples": [] }] },
+                    { "interval": "1m", "input_series": input_series(&query, false), "promql_expr_test": [{ "expr": judged, "eval_time": "10m", "exp_samples": [{ "labels": "{}", "value": 1 }] }] },
+                    { "interval": "1m", "input_series": input_series(&query, true), "promql_expr_test": [{ "expr": judged, "eval_time": "10m", "exp_samples": [{ "labels": "{}", "value": 0 }] }] }
+                ]
+            });
+            let work = tempfile::tempdir().expect("temp dir");
+            std::fs::write(work.path().join("analysis.test.json"), test.to_string()).expect("write test");
+            let out = Command::new(&promtool)
+                .args(["test", "rules", "analysis.test.json"])
+                .current_dir(work.path())
+                .output()
+                .expect("promtool runs");
+            if !out.status.success() {
+                failures.push(format!(
+                    "{what} {name}: {query}\n{}{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+    }
+    assert!(app_metrics >= 5, "the instrumented apps' own metrics are in their analysis");
     assert!(failures.is_empty(), "promtool:\n{}", failures.join("\n"));
 }

@@ -312,6 +312,7 @@ impl Provider for Dotnet {
             migration,
             secret_env: connection_strings(dir).into_iter().chain(secret_env(dir, SOURCES, &ENV_READ)).collect(),
             image: ImageRecipe {
+                build_args: Vec::new(),
                 build_image: sdk_image.clone(),
                 build_env: vec![("DOTNET_CLI_TELEMETRY_OPTOUT".into(), "1".into())],
                 runtime_image: runtimes::dotnet_runtime(&dotnet, web),

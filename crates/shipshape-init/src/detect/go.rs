@@ -235,6 +235,7 @@ impl Provider for Go {
             migration: migration(dir, &go_mod),
             secret_env: secret_env(dir, SOURCES, &ENV_READ),
             image: ImageRecipe {
+                build_args: Vec::new(),
                 build_image: go_image.clone(),
                 build_env: Vec::new(),
                 runtime_image: if cgo { runtimes::DISTROLESS_BASE } else { runtimes::DISTROLESS_STATIC }.into(),

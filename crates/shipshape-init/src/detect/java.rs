@@ -308,6 +308,7 @@ impl Provider for Java {
             migration,
             secret_env: secret_env(dir, &[".java", ".kt", ".properties", ".yml", ".yaml"], &ENV_READ),
             image: ImageRecipe {
+                build_args: Vec::new(),
                 build_image: image.clone(),
                 build_env: Vec::new(),
                 runtime_image: runtime,

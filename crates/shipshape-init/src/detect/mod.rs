@@ -1,6 +1,7 @@
 //! Detection: an ordered list of stack providers, first match wins, each
 //! filling the facts of a [`ServicePlan`] from the repository's own files.
 
+mod app_metrics;
 mod common;
 mod dotnet;
 mod go;

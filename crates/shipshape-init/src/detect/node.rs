@@ -3,11 +3,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
+use super::app_metrics;
 use super::common::{self, first_port, health_route, secret_env, tcp_health};
 use super::node_env;
 use super::repo::{grep_text, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{AppMetrics, CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
 
 pub(crate) struct Node;
 
@@ -17,6 +18,9 @@ const DEFAULT_VERSION: &str = "22";
 static LISTEN_LITERAL: LazyLock<Regex> = LazyLock::new(|| re(r"\.listen\(\s*(\d{2,5})\b"));
 static PORT_DEFAULT: LazyLock<Regex> = LazyLock::new(|| re(r#"process\.env\.PORT\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})\b"#));
 static PORT_CONST: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)\bport\s*[:=]\s*['"]?(\d{2,5})\b"#));
+static PROM_BUNDLE_CALL: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(require\(\s*['"]express-prom-bundle['"]\s*\)|from\s+['"]express-prom-bundle['"])"#));
+static METRICS_PATH_OPTION: LazyLock<Regex> = LazyLock::new(|| re(r#"metricsPath\s*:\s*['"](/[^'"]*)['"]"#));
 static ENV_READ: LazyLock<Regex> =
     LazyLock::new(|| re(r#"process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])"#));
 
@@ -893,9 +897,7 @@ impl Provider for Node {
         if node_env::env_schema(dir).is_some_and(|s| s.skippable) {
             build_env.push(("SKIP_ENV_VALIDATION".to_string(), "1".to_string()));
         }
-        if next {
-            build_env.extend(node_env::public_build_env(dir));
-        }
+        let build_args = if next { node_env::public_build_env(dir) } else { Vec::new() };
         let mut env = vec![("NODE_ENV".to_string(), "production".to_string())];
         env.extend(start.as_ref().map(|s| s.env.clone()).unwrap_or_default());
         if schema.is_some() {
@@ -937,6 +939,7 @@ impl Provider for Node {
             image: ImageRecipe {
                 build_image: build_image.clone(),
                 build_env,
+                build_args,
                 runtime_image,
                 runtime_has_shell: has_shell,
                 dependency_files,
@@ -971,6 +974,20 @@ impl Provider for Node {
                 cache_key_files: lockfiles,
             },
         }
+    }
+
+    fn metrics(&self, dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
+        let pkg = package_json(dir);
+        if has_prod_dependency(&pkg, "express-prom-bundle") {
+            // The middleware answers `/metrics` itself unless `metricsPath` moves it.
+            let moved = dir.grep(SOURCES, &METRICS_PATH_OPTION).into_iter().next();
+            let path = moved.as_ref().and_then(|h| h.group(1)).unwrap_or("/metrics");
+            return app_metrics::served_by_library(dir, SOURCES, "express-prom-bundle", &PROM_BUNDLE_CALL, path);
+        }
+        if has_prod_dependency(&pkg, "prom-client") {
+            return app_metrics::at_metrics_route(dir, SOURCES, "prom-client");
+        }
+        None
     }
 
     fn config_env(&self, dir: &ServiceDir, _facts: &StackFacts) -> Vec<Detected<EnvVar>> {
@@ -1027,7 +1044,7 @@ impl Provider for Node {
         }
         for (name, value) in node_env::public_build_env(dir) {
             warnings.push(format!(
-                "`{name}` is inlined into the client bundle at build time; the Dockerfile sets it to `{value}` — change it there"
+                "`{name}` is inlined into the client bundle at build time: a build argument defaulting to `{value}`; CI passes the repository variable `{name}` when it is set"
             ));
         }
         warnings

@@ -296,6 +296,7 @@ impl Provider for Php {
             migration,
             secret_env: if laravel { laravel_secrets(dir, &composer) } else { secret_env(dir, SOURCES, &ENV_READ) },
             image: ImageRecipe {
+                build_args: Vec::new(),
                 build_image: runtimes::COMPOSER_IMAGE.into(),
                 build_env: vec![("COMPOSER_NO_INTERACTION".into(), "1".into())],
                 runtime_image: runtimes::php_image(&php, "apache"),

@@ -2,10 +2,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::app_metrics;
 use super::common::{self, first_port, health_route, is_secret_env, secret_env, tcp_health};
 use super::repo::{line_of, re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Origin, Stack};
+use crate::plan::{
+    AppMetrics, CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Origin, Stack,
+};
 use crate::runtimes::PYTHON;
 
 pub(crate) struct Python;
@@ -28,6 +31,9 @@ static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?:os\.environ(?:\.get)?\s*[\[(]\s*|os\.getenv\(\s*|env(?:\.str|\.int)?\(\s*|config\(\s*)['"]([A-Z][A-Z0-9_]*)['"]"#,
     )
 });
+/// `Instrumentator().instrument(app).expose(app)`; `endpoint=` moves the route.
+static INSTRUMENTATOR_EXPOSE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"\.expose\((?:[^)\n]*?endpoint\s*=\s*['"](/[^'"]*)['"])?"#));
 static APP_OBJECT: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^(\w+)\s*=\s*(FastAPI|Flask|Starlette|Litestar)\("));
 static PROCFILE_WEB: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^web:\s*(.+)$"));
 static REQUIRES_PYTHON: LazyLock<Regex> = LazyLock::new(|| re(r#"requires-python\s*=\s*['"][^'"]*?(3\.\d+)"#));
@@ -718,6 +724,23 @@ impl Provider for Python {
         required_config(dir).0
     }
 
+    fn metrics(&self, dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
+        let deps = dependency_text(dir);
+        if depends_on(&deps, "prometheus-fastapi-instrumentator") {
+            let expose = dir.grep(SOURCES, &INSTRUMENTATOR_EXPOSE).into_iter().next()?;
+            let path = expose.group(1).unwrap_or("/metrics").to_string();
+            let library = "prometheus-fastapi-instrumentator";
+            return Some(Detected::found(
+                AppMetrics { library: library.into(), path: path.clone() },
+                dir.evidence(&expose.file, Some(expose.line), format!("{library} exposes its metrics at `{path}`")),
+            ));
+        }
+        if depends_on(&deps, "prometheus-client") || depends_on(&deps, "prometheus_client") {
+            return app_metrics::at_metrics_route(dir, SOURCES, "prometheus_client");
+        }
+        None
+    }
+
     fn build_context(&self, dir: &ServiceDir) -> Option<String> {
         uv_workspace(dir).map(|w| w.root)
     }
@@ -836,6 +859,7 @@ impl Provider for Python {
             migration: migration(dir, &deps, framework_name.as_deref()),
             secret_env: secrets,
             image: ImageRecipe {
+                build_args: Vec::new(),
                 build_image: format!("python:{v}-slim-bookworm"),
                 build_env,
                 runtime_image: format!("python:{v}-slim-bookworm"),

@@ -247,6 +247,7 @@ impl Provider for Ruby {
             migration,
             secret_env: framework_secrets(dir, rails).into_iter().chain(secret_env(dir, SOURCES, &ENV_READ)).collect(),
             image: ImageRecipe {
+                build_args: Vec::new(),
                 build_image: ci_image.clone(),
                 build_env: env.clone(),
                 runtime_image: runtimes::ruby_image(&ruby, slim),

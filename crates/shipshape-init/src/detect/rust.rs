@@ -2,10 +2,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::app_metrics;
 use super::common::{self, first_port, health_route, is_secret_env, probe_healthcheck, secret_env, tcp_health};
 use super::repo::{re, ServiceDir};
 use super::{version_or_default, Overrides, Provider, StackFacts};
-use crate::plan::{CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
+use crate::plan::{AppMetrics, CachedCommand, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Stack};
 
 pub(crate) struct Rust;
 
@@ -260,6 +261,13 @@ impl Provider for Rust {
         common::required_config(dir, required_vars(dir).into_iter().map(|v| (v.name, String::new(), v.evidence))).0
     }
 
+    fn metrics(&self, dir: &ServiceDir, _facts: &StackFacts) -> Option<Detected<AppMetrics>> {
+        // The app renders the recorder's handle on a route of its own.
+        has_dependency(&manifest(dir), "axum-prometheus")
+            .then(|| app_metrics::at_metrics_route(dir, SOURCES, "axum-prometheus"))
+            .flatten()
+    }
+
     fn build_context(&self, dir: &ServiceDir) -> Option<String> {
         cargo_workspace(dir)
     }
@@ -358,6 +366,7 @@ impl Provider for Rust {
             migration: migration(dir, &manifest),
             secret_env: secrets,
             image: ImageRecipe {
+                build_args: Vec::new(),
                 build_image: format!("rust:{v}-slim-bookworm"),
                 build_env,
                 runtime_image: "gcr.io/distroless/cc-debian12:nonroot".into(),

@@ -37,6 +37,8 @@ pub(crate) enum Instruction {
         stage: Option<String>,
     },
     Env(Vec<(String, String)>),
+    /// `ARG NAME=default`, one per line.
+    Arg(Vec<(String, String)>),
     Label(Vec<(String, String)>),
     Workdir(String),
     Copy {
@@ -93,6 +95,9 @@ impl Instruction {
                 }
             }
             Instruction::Env(vars) => writeln!(out, "ENV {}", pairs(vars)),
+            Instruction::Arg(args) => {
+                args.iter().try_for_each(|(name, default)| writeln!(out, "ARG {name}={}", env_value(default)))
+            }
             Instruction::Label(labels) => writeln!(out, "LABEL {}", pairs(labels)),
             Instruction::Workdir(dir) => writeln!(out, "WORKDIR {dir}"),
             Instruction::Copy { from, chown, sources, dest } => {
@@ -202,6 +207,9 @@ pub(crate) fn dockerfile(plan: &Plan, service: &ServicePlan) -> DockerfileAst {
     )));
     ast.push(Instruction::Blank);
     ast.push(Instruction::From { image: recipe.build_image.clone(), stage: Some("build".into()) });
+    if !recipe.build_args.is_empty() {
+        ast.push(Instruction::Arg(recipe.build_args.clone()));
+    }
     if !recipe.build_env.is_empty() {
         ast.push(Instruction::Env(recipe.build_env.clone()));
     }

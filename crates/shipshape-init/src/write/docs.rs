@@ -69,6 +69,18 @@ pub fn checklist(plan: &Plan) -> Vec<String> {
     for service in &plan.services {
         items.extend(service.warnings.iter().map(|w| format!("{}: {w}", service.name)));
     }
+    for kept in &plan.existing_files {
+        let mut item = format!("Kept `{}` ({}): {}.", kept.file, kept.kind, kept.reason);
+        if !kept.assumptions.is_empty() {
+            item.push_str(" The kit assumes:");
+            for a in &kept.assumptions {
+                let _ = write!(item, " {} — {}: {};", a.assumes, a.verdict.as_str(), a.detail);
+            }
+            item.pop();
+            item.push('.');
+        }
+        items.push(item);
+    }
     let delivery = &plan.delivery;
     // A placeholder written into shipshape.toml by an earlier `init` is still one.
     let placeholder = |origin: Origin, value: &str| origin == Origin::Default || value.contains("example.com");
@@ -92,6 +104,23 @@ pub fn checklist(plan: &Plan) -> Vec<String> {
             items.push(format!(
                 "{}: no HTTP health route found: the probes only open the TCP port and CI only checks that the service answers; set `health-path` under `[[init.services]]` in shipshape.toml.",
                 service.name
+            ));
+        }
+        if !service.image.build_args.is_empty() {
+            let args: Vec<String> =
+                service.image.build_args.iter().map(|(name, value)| format!("`{name}` (default `{value}`)")).collect();
+            let mut places = Vec::new();
+            if plan.delivery.ci.contains(&CiProvider::Github) {
+                places.push("GitHub repository variables");
+            }
+            if plan.delivery.ci.contains(&CiProvider::Gitlab) {
+                places.push("GitLab CI/CD variables");
+            }
+            items.push(format!(
+                "{}: build arguments baked into the image at build time (the client bundle): set {} as {}; CI passes each one that is set, the others keep the Dockerfile's default.",
+                service.name,
+                args.join(", "),
+                places.join(" and ")
             ));
         }
         if !service.secret_env.is_empty() {
@@ -172,12 +201,39 @@ fn deployment_md(plan: &Plan) -> String {
                 whose = if strategy == Strategy::Canary { "the requests sent to the canary (label `canary` not empty)" } else { "the preview Ingress before promotion, then the stable one" }),
         }
     );
+    if strategy != Strategy::Rolling {
+        for service in &plan.services {
+            if let Some(line) = app_metrics_line(service) {
+                let _ = writeln!(out, "{line}\n");
+            }
+        }
+    }
     let _ = writeln!(out, "## Before the first deploy\n\nWhat `init` could not determine or cannot set for you. Each item is a default until you change it.\n");
     for item in checklist(plan) {
         let _ = writeln!(out, "- [ ] {item}");
     }
     out.push('\n');
     out
+}
+
+/// What the analysis takes from the app's own metrics, when it has some.
+fn app_metrics_line(service: &ServicePlan) -> Option<String> {
+    let metrics = service.metrics.as_ref()?;
+    let library = &metrics.value.library;
+    Some(match super::rollouts::app_request_metrics(service) {
+        Some(app) => format!(
+            "`{}` also measures the new version's pods from the app's own metrics ({library}, scraped at `{}`): `app-error-rate` from `{}` with `{}`{}. They carry the pods' `rollouts_pod_template_hash` label (the ServiceMonitor copies it), which the analysis matches to the new ReplicaSet; no data there is Inconclusive too.",
+            service.name,
+            metrics.value.path,
+            app.requests,
+            app.server_errors,
+            app.duration_buckets.map_or_else(String::new, |b| format!(", `app-latency-p95` from `{b}`"))
+        ),
+        None => format!(
+            "`{}` exposes its own metrics ({library}, scraped at `{}`), but that library exports no request metrics by default, so the analysis reads the traffic layer only.",
+            service.name, metrics.value.path
+        ),
+    })
 }
 
 fn runbook_md(plan: &Plan) -> String {

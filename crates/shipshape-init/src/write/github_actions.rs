@@ -232,6 +232,17 @@ fn verify_path(service: &ServicePlan) -> (String, &'static str) {
     }
 }
 
+/// The image's build arguments from the repository variables of the same
+/// name, else the Dockerfile's defaults.
+fn build_arg_env(service: &ServicePlan) -> BTreeMap<String, String> {
+    service
+        .image
+        .build_args
+        .iter()
+        .map(|(name, default)| (name.clone(), layout::github_variable_or(name, default)))
+        .collect()
+}
+
 /// Waits until the environment serves the health endpoint.
 fn health_poll(service: &ServicePlan, url_var: &str) -> Step {
     let (path, fail) = verify_path(service);
@@ -311,10 +322,13 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
                     "Secret scan (gitleaks)",
                     format!("docker run --rm -v \"$PWD:/repo\" {} dir /repo --redact --exit-code 1", actions::GITLEAKS_IMAGE),
                 ),
-                run(
-                    "Build the image for scanning",
-                    format!("docker build --tag scan-target:${{GITHUB_SHA}} {}", layout::docker_build_args(plan, service)),
-                ),
+                Step {
+                    env: build_arg_env(service),
+                    ..run(
+                        "Build the image for scanning",
+                        format!("docker build --tag scan-target:${{GITHUB_SHA}} {}", layout::docker_build_args(plan, service)),
+                    )
+                },
                 run(
                     "Container scan (Trivy, fails on high and critical)",
                     format!(
@@ -340,6 +354,10 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
     let dockerfile = layout::dockerfile_outside_context(plan, service);
     if let Some(file) = &dockerfile {
         build_push.insert(1, ("file", file));
+    }
+    let build_args: String = build_arg_env(service).iter().map(|(name, value)| format!("{name}={value}\n")).collect();
+    if !build_args.is_empty() {
+        build_push.push(("build-args", &build_args));
     }
     let mut package = job(
         "Package, sign and attest",

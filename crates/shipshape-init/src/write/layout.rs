@@ -166,15 +166,23 @@ pub(crate) fn dockerfile_outside_context(plan: &Plan, service: &ServicePlan) -> 
 }
 
 /// `docker build` arguments: the Dockerfile when needed, then the context.
+/// Build arguments come from the environment of the same name (unset: the
+/// Dockerfile's default).
 pub(crate) fn docker_build_args(plan: &Plan, service: &ServicePlan) -> String {
-    match dockerfile_outside_context(plan, service) {
-        Some(file) => format!("--file {file} {}", build_context(plan, service)),
-        None => build_context(plan, service),
+    let mut args: String = service.image.build_args.iter().map(|(name, _)| format!("--build-arg {name} ")).collect();
+    if let Some(file) = dockerfile_outside_context(plan, service) {
+        args.push_str(&format!("--file {file} "));
     }
+    args + &build_context(plan, service)
+}
+
+/// A GitHub Actions expression: the repository variable `name`, else `default`.
+pub(crate) fn github_variable_or(name: &str, default: &str) -> String {
+    format!("${{{{ vars.{name} || '{}' }}}}", default.replace('\'', "''"))
 }
 
 /// `path` without `.` and `folder/..` segments (`.` when nothing is left).
-fn normalized(path: &str) -> String {
+pub(crate) fn normalized(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {

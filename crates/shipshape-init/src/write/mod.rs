@@ -8,7 +8,7 @@ mod github_actions;
 mod gitlab_ci;
 mod gitops;
 mod kustomize;
-mod layout;
+pub(crate) mod layout;
 mod observability;
 mod rollouts;
 

@@ -16,19 +16,92 @@ pub(crate) const MAX_P95_SECONDS: &str = "0.5";
 /// Inconclusive (and the rollout pauses): one, for the first minute of a canary.
 const INCONCLUSIVE_LIMIT: u32 = 1;
 
+/// The analysis argument naming the new version's pods: the pod template
+/// hash the ServiceMonitor copies onto the app's own metrics.
+const NEW_VERSION_ARG: &str = "new-version-hash";
+
 fn analysis(service: &ServicePlan, ingress: &str, starting_step: Option<u32>) -> RolloutAnalysis {
+    let mut args = vec![
+        AnalysisArg { name: "ingress".into(), value: Some(ingress.to_string()), value_from: None },
+        AnalysisArg {
+            name: "namespace".into(),
+            value: None,
+            value_from: Some(ArgValueFrom {
+                field_ref: Some(FieldRef { field_path: "metadata.namespace".into() }),
+                pod_template_hash_value: None,
+            }),
+        },
+    ];
+    if app_request_metrics(service).is_some() {
+        args.push(AnalysisArg {
+            name: NEW_VERSION_ARG.into(),
+            value: None,
+            value_from: Some(ArgValueFrom { field_ref: None, pod_template_hash_value: Some("Latest".into()) }),
+        });
+    }
     RolloutAnalysis {
         templates: vec![AnalysisTemplateRef { template_name: layout::analysis_template(service) }],
         starting_step,
-        args: vec![
-            AnalysisArg { name: "ingress".into(), value: Some(ingress.to_string()), value_from: None },
-            AnalysisArg {
-                name: "namespace".into(),
-                value: None,
-                value_from: Some(ArgValueFrom { field_ref: FieldRef { field_path: "metadata.namespace".into() } }),
-            },
-        ],
+        args,
     }
+}
+
+/// The request metrics an instrumentation library exports by default,
+/// with no configuration in the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AppRequestMetrics {
+    /// A series counting every request (a counter, or a histogram's `_count`).
+    pub requests: &'static str,
+    /// The label matcher of server errors on that series.
+    pub server_errors: &'static str,
+    /// Request-duration histogram buckets, when exported by default.
+    pub duration_buckets: Option<&'static str>,
+}
+
+/// By library name, as `ServicePlan.metrics` spells it. Libraries that
+/// export no request metrics by default (prom-client, prometheus_client,
+/// client_golang) have none: the analysis then reads the traffic layer only.
+pub(crate) fn app_request_metrics(service: &ServicePlan) -> Option<AppRequestMetrics> {
+    let metrics = |requests, server_errors, duration_buckets| {
+        Some(AppRequestMetrics { requests, server_errors, duration_buckets })
+    };
+    match service.metrics.as_ref()?.value.library.as_str() {
+        // Spring Boot's `http.server.requests` timer; its buckets need
+        // `percentiles-histogram`, which is off by default.
+        "micrometer-registry-prometheus" => metrics("http_server_requests_seconds_count", "status=~\"5..\"", None),
+        // Status codes grouped as `5xx` by default; the high-resolution
+        // histogram has no labels of its own.
+        "prometheus-fastapi-instrumentator" => {
+            metrics("http_requests_total", "status=\"5xx\"", Some("http_request_duration_highr_seconds_bucket"))
+        }
+        "express-prom-bundle" => metrics(
+            "http_request_duration_seconds_count",
+            "status_code=~\"5..\"",
+            Some("http_request_duration_seconds_bucket"),
+        ),
+        "axum-prometheus" => metrics(
+            "axum_http_requests_duration_seconds_count",
+            "status=~\"5..\"",
+            Some("axum_http_requests_duration_seconds_bucket"),
+        ),
+        _ => None,
+    }
+}
+
+/// The app's own series of the new version's pods.
+fn app_selector() -> String {
+    format!("namespace=\"{{{{args.namespace}}}}\", rollouts_pod_template_hash=\"{{{{args.{NEW_VERSION_ARG}}}}}\"")
+}
+
+pub(crate) fn app_error_rate_query(metrics: &AppRequestMetrics, selector: &str) -> String {
+    let (requests, errors) = (metrics.requests, metrics.server_errors);
+    format!(
+        "(sum(rate({requests}{{{selector}, {errors}}}[2m])) or vector(0)) / sum(rate({requests}{{{selector}}}[2m]))"
+    )
+}
+
+pub(crate) fn app_p95_latency_query(buckets: &str, selector: &str) -> String {
+    format!("histogram_quantile(0.95, sum by (le) (rate({buckets}{{{selector}}}[2m])))")
 }
 
 pub(crate) fn rollout(plan: &Plan, service: &ServicePlan) -> String {
@@ -133,22 +206,27 @@ pub(crate) fn analysis_template(plan: &Plan, service: &ServicePlan) -> String {
             provider: MetricProvider { prometheus: PrometheusMetric { address: layout::PROMETHEUS_URL.into(), query } },
         }
     };
+    let mut args = vec![
+        AnalysisArg { name: "ingress".into(), value: None, value_from: None },
+        AnalysisArg { name: "namespace".into(), value: None, value_from: None },
+    ];
+    let mut metrics = vec![
+        metric("error-rate", error_rate_query(selector), MAX_ERROR_RATE),
+        metric("latency-p95", p95_latency_query(selector), MAX_P95_SECONDS),
+    ];
+    // The app's own request metrics, when its library exports them.
+    if let Some(app) = app_request_metrics(service) {
+        args.push(AnalysisArg { name: NEW_VERSION_ARG.into(), value: None, value_from: None });
+        metrics.push(metric("app-error-rate", app_error_rate_query(&app, &app_selector()), MAX_ERROR_RATE));
+        if let Some(buckets) = app.duration_buckets {
+            metrics.push(metric("app-latency-p95", app_p95_latency_query(buckets, &app_selector()), MAX_P95_SECONDS));
+        }
+    }
     yaml(&Object {
         api_version: "argoproj.io/v1alpha1",
         kind: "AnalysisTemplate",
         metadata: ObjectMeta::named(layout::analysis_template(service), labels(service)),
-        body: Spec {
-            spec: AnalysisTemplateSpec {
-                args: vec![
-                    AnalysisArg { name: "ingress".into(), value: None, value_from: None },
-                    AnalysisArg { name: "namespace".into(), value: None, value_from: None },
-                ],
-                metrics: vec![
-                    metric("error-rate", error_rate_query(selector), MAX_ERROR_RATE),
-                    metric("latency-p95", p95_latency_query(selector), MAX_P95_SECONDS),
-                ],
-            },
-        },
+        body: Spec { spec: AnalysisTemplateSpec { args, metrics } },
     })
 }
 
@@ -352,9 +430,8 @@ mod tests {
         assert_eq!(phase(MAX_P95_SECONDS, &[2.0]), Phase::Failed);
     }
 
-    /// The AnalysisTemplate as written for a small app, fed no data.
-    #[test]
-    fn written_template_is_inconclusive_on_no_data() {
+    /// The plan of a small Express app.
+    fn express_plan() -> crate::plan::Plan {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(
             dir.path().join("package.json"),
@@ -362,7 +439,13 @@ mod tests {
         )
         .expect("write package.json");
         std::fs::write(dir.path().join("server.js"), "require('express')().listen(3000);\n").expect("write server.js");
-        let plan = crate::make_plan(dir.path(), &crate::PlanOptions::default()).expect("a plan");
+        crate::make_plan(dir.path(), &crate::PlanOptions::default()).expect("a plan")
+    }
+
+    /// The AnalysisTemplate as written for a small app, fed no data.
+    #[test]
+    fn written_template_is_inconclusive_on_no_data() {
+        let plan = express_plan();
         let written = super::analysis_template(&plan, &plan.services[0]);
         let template: serde_json::Value = serde_saphyr::from_str(&written).expect("the template is YAML");
         let metrics = template["spec"]["metrics"].as_array().cloned().unwrap_or_default();
@@ -377,6 +460,46 @@ mod tests {
             assert!(metric["inconclusiveLimit"].as_u64().is_some(), "{metric}");
             let query = metric["provider"]["prometheus"]["query"].as_str().unwrap_or_default();
             assert!(query.contains("nginx_ingress_controller_request"), "{query}");
+        }
+    }
+
+    /// Each library's own request metrics, by the names it exports by default.
+    #[test]
+    fn app_metrics_use_the_names_each_library_exports() {
+        let mut plan = express_plan();
+        let with_library = |plan: &mut crate::plan::Plan, library: &str| {
+            plan.services[0].metrics = Some(crate::plan::Detected::configured(crate::plan::AppMetrics {
+                library: library.into(),
+                path: "/metrics".into(),
+            }));
+            super::analysis_template(plan, &plan.services[0])
+        };
+        let cases = [
+            ("micrometer-registry-prometheus", "http_server_requests_seconds_count{", "status=~\"5..\"", false),
+            ("prometheus-fastapi-instrumentator", "http_requests_total{", "status=\"5xx\"", true),
+            ("express-prom-bundle", "http_request_duration_seconds_count{", "status_code=~\"5..\"", true),
+            ("axum-prometheus", "axum_http_requests_duration_seconds_count{", "status=~\"5..\"", true),
+        ];
+        for (library, series, errors, latency) in cases {
+            let written = with_library(&mut plan, library);
+            let template: serde_json::Value = serde_saphyr::from_str(&written).expect("YAML");
+            let metrics = template["spec"]["metrics"].as_array().cloned().unwrap_or_default();
+            let query = |name: &str| {
+                metrics
+                    .iter()
+                    .find(|m| m["name"] == name)
+                    .and_then(|m| m["provider"]["prometheus"]["query"].as_str().map(str::to_string))
+            };
+            let error_rate = query("app-error-rate").unwrap_or_default();
+            assert!(error_rate.contains(series) && error_rate.contains(errors), "{library}: {error_rate}");
+            assert!(error_rate.contains("rollouts_pod_template_hash=\"{{args.new-version-hash}}\""), "{error_rate}");
+            assert_eq!(query("app-latency-p95").is_some(), latency, "{library}");
+            let rollout = super::rollout(&plan, &plan.services[0]);
+            assert!(rollout.contains("podTemplateHashValue: Latest"), "{rollout}");
+        }
+        for library in ["prom-client", "prometheus_client"] {
+            let written = with_library(&mut plan, library);
+            assert!(!written.contains("app-error-rate"), "{library} exports no request metrics by default: {written}");
         }
     }
 

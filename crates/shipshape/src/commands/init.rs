@@ -14,14 +14,16 @@ enum Action {
     /// Replace the file, whose current contents are kept as a backup.
     Overwrite(Vec<u8>),
     Unchanged,
-    Refuse,
+    /// A file that differs from the kit's: kept (without `--force`).
+    Keep,
     /// A symbolic link or a path leaving the target: never written.
     Unsafe(WriteError),
 }
 
 pub fn run(args: &InitArgs) -> Result<ExitStatus> {
     let root = &args.choices.path;
-    let plan = shipshape_init::make_plan(root, &args.choices.options())?;
+    let options = shipshape_init::PlanOptions { replace_existing: args.force, ..args.choices.options() };
+    let plan = shipshape_init::make_plan(root, &options)?;
     // Every default the kit rests on, also listed in DEPLOYMENT.md.
     for item in write::checklist(&plan) {
         eprintln!("warning: {item}");
@@ -48,14 +50,13 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
     let root = write_root.as_path();
 
     let actions: Vec<(&GeneratedFile, Action)> = files.iter().map(|f| (f, action(root, f, args.force))).collect();
-    let refused = actions.iter().filter(|(_, a)| matches!(a, Action::Refuse)).count();
     let unsafe_paths = actions.iter().filter(|(_, a)| matches!(a, Action::Unsafe(_))).count();
     for (file, action) in &actions {
         let verb = match action {
             Action::Create => "create",
             Action::Overwrite(_) => "overwrite",
             Action::Unchanged => "unchanged",
-            Action::Refuse => "exists, kept",
+            Action::Keep => "kept",
             Action::Unsafe(_) => "refused",
         };
         eprintln!("{verb:>12}  {}", file.path);
@@ -76,13 +77,13 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
         );
         return Ok(ExitStatus::Failure);
     }
-    if refused > 0 {
+    let kept = actions.iter().filter(|(_, a)| matches!(a, Action::Keep)).count();
+    if kept > 0 {
         eprintln!(
-            "shipshape: {refused} file(s) already exist and differ from what init would write; nothing was written. \
-             Re-run with --force to overwrite them (each is backed up under {}/), or --dry-run to list them.",
+            "shipshape: kept {kept} file(s) that differ from what init would write (the checklist above says what the kit assumes of each); \
+             --force replaces them, backing each up under {}/.",
             safe_write::BACKUP_DIR
         );
-        return Ok(ExitStatus::Failure);
     }
     let replaces_any = actions.iter().any(|(_, a)| matches!(a, Action::Overwrite(_)));
     let backup_dir = if replaces_any { safe_write::new_backup_dir(root)? } else { String::new() };
@@ -95,12 +96,14 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
                 safe_write::write_file(root, &backup, old).with_context(|| format!("backing up {}", file.path))?;
                 eprintln!("shipshape: kept the previous {} as {backup}", file.path);
             }
-            Action::Unchanged | Action::Refuse | Action::Unsafe(_) => continue,
+            Action::Unchanged | Action::Keep | Action::Unsafe(_) => continue,
         }
         safe_write::write_file(root, &file.path, file.contents.as_bytes())?;
         written += 1;
     }
-    if written == 0 {
+    if written == 0 && kept > 0 {
+        eprintln!("shipshape: nothing else to write");
+    } else if written == 0 {
         eprintln!("shipshape: every file is already as init would write it; nothing to do");
     } else {
         eprintln!("shipshape: wrote {written} file(s). Review them, then run `shipshape check {}`.", root.display());
@@ -114,6 +117,6 @@ fn action(root: &Path, file: &GeneratedFile, force: bool) -> Action {
         Ok(Current::Missing) => Action::Create,
         Ok(Current::File(current)) if current == file.contents.as_bytes() => Action::Unchanged,
         Ok(Current::File(current)) if force => Action::Overwrite(current),
-        Ok(Current::File(_)) => Action::Refuse,
+        Ok(Current::File(_)) => Action::Keep,
     }
 }
