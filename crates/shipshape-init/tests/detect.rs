@@ -281,7 +281,7 @@ fn rust_clap_env_sqlx_that_migrates_itself_without_offline_data() {
     assert!(service.warnings.iter().any(|w| w.contains("cargo sqlx prepare")), "{:?}", service.warnings);
     assert!(service.image.build_env.iter().all(|(k, _)| k != "SQLX_OFFLINE"));
     assert!(service.image.install.iter().any(|c| c.run.contains("libssl-dev")), "{:?}", service.image.install);
-    assert!(service.image.build[0].run.contains("createdb sqlx_build"), "{:?}", service.image.build);
+    assert!(service.image.build[0].run.contains("createdb -h /tmp -U root sqlx_build"), "{:?}", service.image.build);
     assert!(service.language_version.value.as_str() >= "1.85", "{:?}", service.language_version);
 }
 
