@@ -9,7 +9,7 @@
 //! is in [`BLOCKED`] with the reason this machine (not the kit) stops it,
 //! and that reason is what verify reports. Every kit must pass `check`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Instant;
 
@@ -50,16 +50,6 @@ const BUILT_HERE: &[&str] = &["node", "python", "rust"];
 
 const HEADER: &str = "| app | service | stack | port | health path | start command | migration | required variables | check findings | build | start | health | seconds |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
 
-fn apps_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/apps");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "{} is missing in CI", dir.display());
-    eprintln!("skipped: {} is absent (the real applications live beside the repository)", dir.display());
-    None
-}
-
 fn shipshape(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shipshape")).args(args).current_dir(dir).output().expect("shipshape runs")
 }
@@ -87,19 +77,10 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 
 /// Paths of the files under `root`, relative to it.
 fn files_under(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                stack.push(path);
-            } else if let Ok(relative) = path.strip_prefix(root) {
-                out.push(relative.to_string_lossy().into_owned());
-            }
-        }
-    }
-    out
+    shipshape_testkit::files_under(root)
+        .iter()
+        .filter_map(|p| p.strip_prefix(root).ok().map(|r| r.to_string_lossy().into_owned()))
+        .collect()
 }
 
 /// Delivery files an app ships, which `init` is to write anew.
@@ -134,9 +115,8 @@ fn strip_delivery_files(dir: &Path) -> std::io::Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            if DELIVERY_DIRS.contains(&name.as_str()) {
-                std::fs::remove_dir_all(&path)?;
-            } else if name == "workflows" && dir.file_name().is_some_and(|n| n == ".github") {
+            let workflows = name == "workflows" && dir.file_name().is_some_and(|n| n == ".github");
+            if DELIVERY_DIRS.contains(&name.as_str()) || workflows {
                 std::fs::remove_dir_all(&path)?;
             } else if name == ".github" {
                 let _ = std::fs::remove_file(path.join("dependabot.yml"));
@@ -352,7 +332,7 @@ fn verify_service(root: &Path, service: &Value) -> Value {
 /// Plans, writes, checks and (for Node, Python and Rust) verifies the kit of
 /// one app; prints its rows and fails on what the kit got wrong.
 fn run_app(app: &str) {
-    let Some(apps) = apps_dir() else { return };
+    let Some(apps) = shipshape_testkit::shared_apps() else { return };
     let have_tools = on_path("bwrap") && on_path("node") && on_path("python3") && on_path("cargo");
     assert!(have_tools || std::env::var_os("CI").is_none(), "bwrap, node, python3 or cargo is missing in CI");
     let started = Instant::now();
