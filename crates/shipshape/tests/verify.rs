@@ -165,6 +165,93 @@ fn rust_axum_builds_starts_and_answers() {
     }
 }
 
+/// The app's own delivery files, removed so that `init` writes the whole kit.
+const OWN_DELIVERY_FILES: &[&str] = &[
+    "Dockerfile",
+    ".dockerignore",
+    "docker-compose.yml",
+    "docker-compose.images.yml",
+    "docker-stack.yml",
+    "k8s-specifications",
+    ".github",
+];
+
+/// A copy of `../shared/apps/<name>` without its delivery files (also in
+/// folders two levels down), or `None`
+/// (with a message) when the shared apps are absent outside CI.
+fn shared_app(name: &str) -> Option<tempfile::TempDir> {
+    let src = repo_root().join("../shared/apps").join(name);
+    if !src.is_dir() {
+        assert!(std::env::var_os("CI").is_none(), "{} is missing in CI", src.display());
+        eprintln!("skipped: {} is absent (the shared material is not beside the repository)", src.display());
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let copied = Command::new("cp").arg("-r").arg(src.join(".")).arg(dir.path()).status().expect("cp runs");
+    assert!(copied.success(), "copying {}", src.display());
+    let subfolders = |parent: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(parent)
+            .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+            .unwrap_or_default()
+    };
+    for folder in subfolders(dir.path()).into_iter().flat_map(|f| std::iter::once(f.clone()).chain(subfolders(&f))) {
+        for own in ["Dockerfile", ".dockerignore", "docker-compose.yml"] {
+            let _ = std::fs::remove_file(folder.join(own));
+        }
+    }
+    for own in OWN_DELIVERY_FILES {
+        let path = dir.path().join(own);
+        let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+    }
+    Some(dir)
+}
+
+/// The voting app's services live in first-level folders with no root
+/// manifest: `init` plans each, and its Python and Node kits start.
+#[test]
+fn voting_app_services_build_start_and_answer() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("python3", "Python 3") || !have("node", "Node.js 20") {
+        return;
+    }
+    let Some(dir) = shared_app("dockersamples+example-voting-app") else { return };
+    let init = shipshape(&["init", "."], dir.path());
+    assert_eq!(init.status.code(), Some(0), "init failed: {}", String::from_utf8_lossy(&init.stderr));
+    for (service, path) in [("vote", "/"), ("result", "/")] {
+        let args = ["verify", ".", "--mode", "host", "--format", "json", "--timeout", "90", "--service", service];
+        let output = shipshape(&args, dir.path());
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+            panic!("{service}: no JSON report; stderr: {}", String::from_utf8_lossy(&output.stderr))
+        });
+        assert_eq!(output.status.code(), Some(0), "{service}: verify failed: {report:#}");
+        assert_answers(&report, path);
+        assert_eq!(step(&report, "healthcheck")["status"], "passed", "{report}");
+    }
+}
+
+/// The store demo's services live under `src/`; its Playwright project in
+/// `tests/` is not one. The Python service's kit starts.
+#[test]
+fn store_demo_python_service_builds_starts_and_answers() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("python3", "Python 3") {
+        return;
+    }
+    let Some(dir) = shared_app("Azure-Samples+aks-store-demo") else { return };
+    let init = shipshape(&["init", "."], dir.path());
+    let stderr = String::from_utf8_lossy(&init.stderr);
+    assert_eq!(init.status.code(), Some(0), "init failed: {stderr}");
+    assert!(stderr.contains("`tests`"), "the Playwright project is reported as skipped: {stderr}");
+    for service in ["ai-service", "order-service", "product-service", "store-front", "makeline-service"] {
+        assert!(dir.path().join("src").join(service).join("Dockerfile").is_file(), "{service} has no Dockerfile");
+    }
+    assert!(!dir.path().join("tests/Dockerfile").exists());
+    let args = ["verify", ".", "--mode", "host", "--format", "json", "--timeout", "90", "--service", "ai-service"];
+    let output = shipshape(&args, dir.path());
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("no JSON report; stderr: {}", String::from_utf8_lossy(&output.stderr)));
+    assert_eq!(output.status.code(), Some(0), "verify failed: {report:#}");
+    assert_answers(&report, "/health");
+}
+
 #[test]
 fn verify_without_a_kit_is_a_usage_error() {
     let dir = tempfile::tempdir().expect("temp dir");

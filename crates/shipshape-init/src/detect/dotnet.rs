@@ -190,8 +190,14 @@ impl Provider for Dotnet {
         dotnet_warnings(dir, facts)
     }
 
+    /// A project file at the folder's top, or a solution there naming the
+    /// projects below; a project deeper down alone is another folder's app.
     fn matches(&self, dir: &ServiceDir) -> Option<Evidence> {
-        project(dir).map(|p| dir.evidence(&p, None, "project file is present"))
+        let project = project(dir)?;
+        if !project.contains('/') {
+            return Some(dir.evidence(&project, None, "project file is present"));
+        }
+        solution(dir).map(|s| dir.evidence(&s, None, format!("solution with project {project}")))
     }
 
     fn name_hint(&self, dir: &ServiceDir) -> Option<String> {
@@ -355,15 +361,6 @@ fn dotnet_warnings(dir: &ServiceDir, facts: &StackFacts) -> Vec<String> {
         out.push(format!(
             "{} ({}): the app runs in {DATA_DIR}, an emptyDir volume, so the database is lost when the pod restarts; use a PersistentVolumeClaim or a database server in production",
             evidence.detail, evidence.file
-        ));
-    }
-    if facts.framework.is_none()
-        && facts.health_path.value.is_none()
-        && facts.port.origin == crate::plan::Origin::Default
-    {
-        out.push(format!(
-            "no web SDK and no listening port found: if this is a background worker, its TCP probes on port {} will fail; give it an HTTP health endpoint or remove the probes",
-            facts.port.value
         ));
     }
     out

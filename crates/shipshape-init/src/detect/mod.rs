@@ -4,6 +4,7 @@
 mod app_metrics;
 mod common;
 mod dotnet;
+mod fixed_hosts;
 mod go;
 mod java;
 mod node;
@@ -18,7 +19,9 @@ use std::path::{Component, Path};
 
 use repo::ServiceDir;
 
-use crate::plan::{AppMetrics, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, ServicePlan, Stack};
+use crate::plan::{
+    AppMetrics, CiCommands, Detected, EnvVar, Evidence, ImageRecipe, Migration, Origin, ServicePlan, Stack,
+};
 
 /// What a provider finds in one service folder.
 pub(crate) struct StackFacts {
@@ -140,6 +143,10 @@ pub(crate) fn service_dirs(
                 warnings.push(format!("`{rel}` {why}; skipped"));
                 continue;
             }
+            if let Some(why) = not_a_service(root, &rel) {
+                warnings.push(why);
+                continue;
+            }
             let dir = ServiceDir::new(root, &rel);
             if let Some((provider, evidence)) = matching_provider(&dir, forced) {
                 out.push((dir, provider, evidence));
@@ -154,6 +161,14 @@ pub(crate) fn service_dirs(
             }
         }
     }
+    if out.is_empty() && own_manifest(root).is_none() && forced.is_none() {
+        for rel in folder_services(root, warnings) {
+            let dir = ServiceDir::new(root, &rel);
+            if let Some((provider, evidence)) = matching_provider(&dir, forced) {
+                out.push((dir, provider, evidence));
+            }
+        }
+    }
     if out.is_empty() {
         let dir = ServiceDir::new(root, ".");
         if let Some((provider, evidence)) = matching_provider(&dir, forced) {
@@ -161,6 +176,160 @@ pub(crate) fn service_dirs(
         }
     }
     out
+}
+
+/// Files that make a folder an app (or a workspace) of its own.
+const MANIFESTS: &[&str] = &[
+    "package.json",
+    "pyproject.toml",
+    "requirements.txt",
+    "Pipfile",
+    "setup.py",
+    "manage.py",
+    "go.mod",
+    "Cargo.toml",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "Gemfile",
+    "composer.json",
+    "index.php",
+];
+const PROJECT_FILES: &[&str] = &[".csproj", ".fsproj", ".sln", ".slnx"];
+
+/// The manifest at the top of `dir`, if any.
+fn own_manifest(dir: &Path) -> Option<String> {
+    if let Some(found) = MANIFESTS.iter().find(|m| dir.join(m).is_file()) {
+        return Some((*found).to_string());
+    }
+    let mut projects: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| PROJECT_FILES.iter().any(|ext| name.ends_with(ext)))
+        .collect();
+    projects.sort();
+    projects.into_iter().next()
+}
+
+/// Folder names of test, example, documentation and tooling projects.
+const NON_SERVICE_FOLDERS: &[&str] = &[
+    "test",
+    "tests",
+    "e2e",
+    "integration-tests",
+    "docs",
+    "doc",
+    "documentation",
+    "example",
+    "examples",
+    "sample",
+    "samples",
+    "scripts",
+    "tools",
+    "hack",
+    "bench",
+    "benches",
+    "benchmarks",
+    "fixtures",
+    "load-test",
+    "load-tests",
+    "loadtest",
+    "loadtests",
+    "perf",
+];
+const NON_SERVICE_SUFFIXES: &[&str] = &["-test", "-tests", "_test", "_tests", "-e2e", "_e2e"];
+/// Dependencies that drive browsers or load: a package that needs only
+/// them (and types or helpers) is a test project.
+const TEST_RUNNERS: &[&str] = &[
+    "@playwright/test",
+    "playwright",
+    "cypress",
+    "puppeteer",
+    "selenium-webdriver",
+    "webdriverio",
+    "testcafe",
+    "nightwatch",
+    "k6",
+    "artillery",
+];
+const APP_SCRIPTS: &[&str] = &["start", "build", "dev", "serve", "preview"];
+
+/// True when the folder `name` names a test, example or tooling project.
+fn non_service_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    NON_SERVICE_FOLDERS.contains(&name.as_str()) || NON_SERVICE_SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
+/// The test runner the package.json of `dir` is made for, when it runs
+/// tests only: it depends on a browser or load test runner, has no script
+/// that builds or starts anything and no `main` file.
+fn test_only_package(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("package.json")).ok()?;
+    let pkg: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let has_app_script =
+        pkg.get("scripts").and_then(|s| s.as_object()).is_some_and(|s| APP_SCRIPTS.iter().any(|k| s.contains_key(*k)));
+    let has_main = pkg.get("main").and_then(|m| m.as_str()).is_some_and(|m| dir.join(m).is_file());
+    if has_app_script || has_main {
+        return None;
+    }
+    let deps: Vec<&str> = ["dependencies", "devDependencies"]
+        .iter()
+        .filter_map(|k| pkg.get(*k).and_then(|d| d.as_object()))
+        .flat_map(|d| d.keys().map(String::as_str))
+        .collect();
+    TEST_RUNNERS.iter().find(|r| deps.contains(r)).map(|r| (*r).to_string())
+}
+
+/// Services of a repository whose root has no manifest: first-level
+/// folders and `src/*` folders holding one, minus test, example and
+/// documentation projects (each skipped with a warning).
+fn folder_services(root: &Path, warnings: &mut Vec<String>) -> Vec<String> {
+    let subfolders = |parent: &str| -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(if parent.is_empty() { root.to_path_buf() } else { root.join(parent) })
+        else {
+            return Vec::new();
+        };
+        let mut dirs: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.') && !matches!(name.as_str(), "node_modules" | "vendor" | "target"))
+            .map(|name| if parent.is_empty() { name } else { format!("{parent}/{name}") })
+            .collect();
+        dirs.sort();
+        dirs
+    };
+    let mut out = Vec::new();
+    for rel in subfolders("").into_iter().chain(subfolders("src")) {
+        if confined(root, &rel).is_err() {
+            continue;
+        }
+        if own_manifest(&root.join(&rel)).is_none() {
+            continue;
+        }
+        match not_a_service(root, &rel) {
+            Some(why) => warnings.push(why),
+            None => out.push(rel),
+        }
+    }
+    out
+}
+
+/// Why the folder `rel`, holding a manifest, is a test, example or tooling
+/// project rather than a service, if it is one.
+fn not_a_service(root: &Path, rel: &str) -> Option<String> {
+    let manifest = own_manifest(&root.join(rel))?;
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if non_service_name(name) {
+        return Some(format!(
+            "`{rel}` holds {manifest} but its name says it is a test, example or tooling project: not planned as a service"
+        ));
+    }
+    test_only_package(&root.join(rel)).map(|runner| {
+        format!("`{rel}/package.json` only runs tests ({runner}, no start or build script): not planned as a service")
+    })
 }
 
 /// Why the folder `rel` is not inside `root`: an absolute path, a `..`
@@ -398,7 +567,14 @@ pub(crate) fn detect_services(
             let mut config_env = provider.config_env(&dir, &facts);
             config_env.retain(|v| seen.insert(v.value.name.clone()));
             let metrics = provider.metrics(&dir, &facts);
-            let service_warnings = provider.warnings(&dir, &facts);
+            let mut service_warnings = provider.warnings(&dir, &facts);
+            service_warnings.extend(fixed_hosts::warnings(&dir));
+            if facts.framework.is_none() && facts.health_path.value.is_none() && facts.port.origin == Origin::Default {
+                service_warnings.push(format!(
+                    "no web framework and no listening port found: if this is a background worker, its TCP probes on port {} will fail; give it an HTTP health endpoint or remove the probes",
+                    facts.port.value
+                ));
+            }
             let liveness_path = provider.liveness_path(&dir, &facts);
             let build_context = provider.build_context(&dir);
             ServicePlan {

@@ -1016,6 +1016,19 @@ impl Provider for Node {
         if let Err(why) = test_commands(dir, &pkg, &facts.package_manager.value) {
             warnings.push(why);
         }
+        let unset = node_env::unset_reads(dir, SOURCES, &ENV_READ);
+        if !unset.is_empty() {
+            warnings.push(format!(
+                "the code reads these variables with no default and the kit sets none of them (add the ones the app needs to the ConfigMap): {}",
+                unset.join(", ")
+            ));
+        }
+        if let Some(builder) = static_front_end(&pkg) {
+            warnings.push(format!(
+                "this looks like a static front-end (`{builder}`, no server dependency, no start script): the kit's image starts `{}`, which the build does not produce; serve the built files with a web server image (for example nginx with the app's own configuration) and set the start command, or keep the app's own Dockerfile",
+                facts.start_command.value.join(" ")
+            ));
+        }
         if let Some(lock) = root_lockfile(dir)
             .filter(|_| node_workspace(dir).is_none())
             .filter(|_| !["package-lock.json", "pnpm-lock.yaml", "yarn.lock"].iter().any(|f| dir.has(f)))
@@ -1049,6 +1062,32 @@ impl Provider for Node {
         }
         warnings
     }
+}
+
+/// Builds whose output is a static site.
+const STATIC_BUILDERS: &[&str] =
+    &["vite build", "vue-cli-service build", "react-scripts build", "ng build", "parcel build"];
+/// Dependencies that serve HTTP from Node.
+const SERVER_DEPENDENCIES: &[&str] = &[
+    "express",
+    "fastify",
+    "koa",
+    "next",
+    "nuxt",
+    "@nestjs/core",
+    "@hapi/hapi",
+    "@remix-run/serve",
+    "hono",
+    "@sveltejs/kit",
+];
+
+/// The static-site build a package runs, when it has no server to start.
+fn static_front_end(pkg: &Value) -> Option<&'static str> {
+    let scripts = pkg.get("scripts").and_then(Value::as_object)?;
+    if scripts.contains_key("start") || SERVER_DEPENDENCIES.iter().any(|d| has_prod_dependency(pkg, d)) {
+        return None;
+    }
+    STATIC_BUILDERS.iter().copied().find(|b| scripts.values().filter_map(Value::as_str).any(|s| s.contains(b)))
 }
 
 fn node_healthcheck(node: &str, port: u16, path: Option<&str>) -> Vec<String> {

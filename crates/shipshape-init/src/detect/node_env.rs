@@ -165,3 +165,30 @@ pub(crate) fn public_build_env(dir: &ServiceDir) -> Vec<(String, String)> {
     names.dedup();
     names.into_iter().map(|n| (n.clone(), example.get(&n).map(|(v, _)| v.clone()).unwrap_or_default())).collect()
 }
+
+/// Non-secret variables the code reads without a default that the kit
+/// gives no value: the app decides what their absence means.
+pub(crate) fn unset_reads(dir: &ServiceDir, sources: &[&str], env_read: &Regex) -> Vec<String> {
+    let configured: Vec<String> = config_env(dir, sources, env_read).into_iter().map(|v| v.value.name).collect();
+    let defaults: Vec<String> = dir
+        .grep(sources, &ENV_DEFAULT)
+        .into_iter()
+        .filter_map(|h| h.group(1).or(h.group(2)).map(str::to_string))
+        .collect();
+    let mut out: Vec<String> = dir
+        .grep(sources, env_read)
+        .into_iter()
+        .filter(|h| !h.file.split('/').any(|p| matches!(p, "test" | "tests" | "__tests__" | "e2e" | "node_modules")))
+        .filter_map(|h| h.group(1).or(h.group(2)).map(str::to_string))
+        .filter(|name| {
+            !PROVIDED.contains(&name.as_str())
+                && !is_secret_env(name)
+                && !name.starts_with("NEXT_PUBLIC_")
+                && !configured.contains(name)
+                && !defaults.contains(name)
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}

@@ -24,8 +24,11 @@ static APP_RUN_PORT: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:\.run|uvicorn\.run|web\.run_app)\([^)]*\bport\s*=\s*(\d{2,5})"));
 static ENV_PORT_DEFAULT: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?:environ\.get|getenv)\(\s*['"]PORT['"]\s*,\s*['"]?(\d{2,5})"#));
-static CLI_PORT: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(?:--port[= ]|--bind[= ]\S*:|-b\s+\S*:|bind\s*=\s*['"][^'"]*:)(\d{2,5})"#));
+static CLI_PORT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?:--port(?:[= ]|["']\s*,\s*["'])|(?:--bind|-b)(?:[= ]\s*|["']\s*,\s*["'])[^\s"']*:|bind\s*=\s*['"][^'"]*:)(\d{2,5})"#,
+    )
+});
 static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r#"(?:os\.environ(?:\.get)?\s*[\[(]\s*|os\.getenv\(\s*|env(?:\.str|\.int)?\(\s*|config\(\s*)['"]([A-Z][A-Z0-9_]*)['"]"#,
@@ -433,6 +436,23 @@ fn routed_health(dir: &ServiceDir) -> Option<Detected<Option<String>>> {
     Some(Detected::found(Some(path), evidence))
 }
 
+/// The app's own `/` route answering GET, when it has no health route.
+fn root_route(dir: &ServiceDir) -> Option<Detected<Option<String>>> {
+    let sources: Vec<(String, String)> =
+        dir.files_ending(SOURCES).into_iter().filter_map(|f| dir.read(f).map(|t| (f.to_string(), t))).collect();
+    let hit = dir.grep(SOURCES, &ROUTE_DECORATOR).into_iter().find(|hit| {
+        let (Some(router), Some("/")) = (hit.group(1), hit.group(2)) else { return false };
+        let line = sources
+            .iter()
+            .find(|(f, _)| *f == hit.file)
+            .and_then(|(_, t)| t.lines().nth(hit.line.saturating_sub(1)))
+            .unwrap_or("");
+        let answers_get = !line.contains("methods") || line.contains("GET");
+        answers_get && mounted_path(&hit.file, router, "/", &sources, 0).is_some_and(|p| p.trim_matches('/').is_empty())
+    })?;
+    Some(Detected::found(Some("/".to_string()), dir.evidence(&hit.file, Some(hit.line), "the app answers `/`")))
+}
+
 static SETTINGS_CLASS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^class\s+\w+\s*\(\s*(?:\w+\.)?BaseSettings\s*\)\s*:"));
 static SETTINGS_FIELD: LazyLock<Regex> = LazyLock::new(|| re(r"^(\s+)([A-Za-z]\w*)\s*:\s*([^=#]+?)\s*(?:=\s*(.*))?$"));
@@ -797,8 +817,12 @@ impl Provider for Python {
             );
             start = start_command(dir, &deps, framework_name.as_deref(), port.value);
         }
-        let health_path =
-            overrides.health_path(routed_health(dir).or_else(|| health_route(dir, SOURCES)).unwrap_or_else(tcp_health));
+        let health_path = overrides.health_path(
+            routed_health(dir)
+                .or_else(|| health_route(dir, SOURCES))
+                .or_else(|| root_route(dir))
+                .unwrap_or_else(tcp_health),
+        );
         let workspace = uv_workspace(dir);
         let Install { files: dependency_files, install, build, mut ci_install, ci_run } =
             install_commands(&manager.value, dir, workspace.as_ref());
