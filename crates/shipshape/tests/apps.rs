@@ -40,9 +40,8 @@ const BLOCKED: &[(&str, &str, &str, &str)] = &[
 
 /// Apps whose Node, Python and Rust services are verified and shown but do
 /// not fail the test yet: (app, why).
-const NOT_YET_ASSERTED: &[(&str, &str)] = &[
-    ("Azure-Samples+aks-store-demo", "its services need RabbitMQ, MongoDB and OpenAI, which verify does not start"),
-];
+const NOT_YET_ASSERTED: &[(&str, &str)] =
+    &[("Azure-Samples+aks-store-demo", "its services need RabbitMQ, MongoDB and OpenAI, which verify does not start")];
 
 /// Stacks whose images host mode builds here (their registries are reachable).
 const BUILT_HERE: &[&str] = &["node", "python", "rust"];
