@@ -333,6 +333,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stage_records_keep_regular_files_and_name_submodules() {
+        let object = "0".repeat(40);
+        let records = [
+            format!("100644 {object} 0\tk8s/deploy.yaml"),
+            format!("100755 {object} 0\tbin/run.sh"),
+            format!("120000 {object} 0\tlink"),
+            format!("160000 {object} 0\tvendor/lib"),
+            format!("100644 {object} 1\tboth.yaml"),
+            format!("100644 {object} 2\tboth.yaml"),
+        ];
+        let mut bytes = Vec::new();
+        for record in &records {
+            bytes.extend_from_slice(record.as_bytes());
+            bytes.push(0);
+        }
+        let index = parse_stage(&bytes);
+        assert_eq!(index.files, ["k8s/deploy.yaml", "bin/run.sh", "both.yaml"]);
+        assert_eq!(index.submodules, ["vendor/lib"]);
+    }
+
+    #[test]
     fn dockerfile_names() {
         for name in
             ["Dockerfile", "Dockerfile.prod", "api.Dockerfile", "Containerfile", "dockerfile", "Dockerfile-windows"]
