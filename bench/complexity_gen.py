@@ -103,6 +103,65 @@ def objects(count, out):
     return count
 
 
+def fit(text, size):
+    # Whole lines, at most `size` bytes.
+    return text[: text.rfind("\n", 0, size) + 1] if len(text) > size else text
+
+
+def many_stages(size, out):
+    # Global ARGs and as many `FROM ${ARG}` stages as fit.
+    n = max(1, size // 46)
+    lines = ["ARG A%d=debian:12\n" % i for i in range(n)]
+    lines += ["FROM ${A%d} AS s%d\nRUN echo %d\n" % (i % 10, i, i) for i in range(n)]
+    open(os.path.join(out, "Dockerfile"), "w").write(fit("".join(lines), size))
+    return n
+
+
+def shared_parent(size, out):
+    # One stage with many ENVs that as many stages are built FROM.
+    n = max(1, size // 40)
+    lines = ["FROM debian:12 AS base\n"] + ["ENV E%d=v%d\n" % (i, i) for i in range(n)]
+    lines += ["FROM base AS s%d\nENV X%d=1\n" % (i, i) for i in range(n)]
+    open(os.path.join(out, "Dockerfile"), "w").write(fit("".join(lines), size))
+    return n
+
+
+def suppressions(size, out):
+    # Standalone suppression comments above one long multi-line RUN.
+    n = max(1, size // 90)
+    text = "FROM debian:12\n" + "# shipshape: ignore[apt-get-upgrade] a reason\n" * n
+    text += "RUN apt-get update && \\\n" + "".join("  echo %d && \\\n" % i for i in range(n)) + "  true\n"
+    open(os.path.join(out, "Dockerfile"), "w").write(text)
+    return n
+
+
+def policies(count, out):
+    # Workloads, PDBs, HPAs, NetworkPolicies, Services and ServiceAccounts
+    # that all share one label and one namespace: every pair is related.
+    kinds = {
+        "deployments": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d%d, namespace: ns}\nspec:\n"
+        "  replicas: 3\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n"
+        "    spec:\n      serviceAccountName: sa%d\n      containers: [{name: c, image: 'nginx:1.25', ports: [{containerPort: 80}]}]\n",
+        "pdbs": "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p%d, namespace: ns}\n"
+        "spec: {minAvailable: 1, selector: {matchLabels: {app: a}}}\n",
+        "hpas": "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h%d, namespace: ns}\n"
+        "spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: d%d}, minReplicas: 2, maxReplicas: 3}\n",
+        "policies": "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n%d, namespace: ns}\n"
+        "spec: {podSelector: {matchLabels: {app: a}}, policyTypes: [Ingress]}\n",
+        "services": "apiVersion: v1\nkind: Service\nmetadata: {name: s%d, namespace: ns}\n"
+        "spec: {selector: {app: a}, ports: [{port: 80, targetPort: 80}]}\n",
+        "accounts": "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa%d, namespace: ns}\n",
+    }
+    os.makedirs(os.path.join(out, "deploy"))
+    per_file = 1000
+    for name, template in kinds.items():
+        docs = [template.replace("%d", str(i)) for i in range(count)]
+        for start in range(0, count, per_file):
+            path = os.path.join(out, "deploy", "%s%d.yaml" % (name, start // per_file))
+            open(path, "w").write("---\n".join(docs[start:start + per_file]))
+    return count
+
+
 def tree(count, out):
     # Folders of 10 files: a Dockerfile, a Deployment of the image built
     # from it (named like the folder) and 8 text files.
@@ -155,7 +214,11 @@ FAMILIES = {
     "yaml-aliases": (yaml_aliases, "size"),
     "github-expression": (github_expression, "size"),
     "gitlab-script": (gitlab_script, "size"),
+    "many-stages": (many_stages, "size"),
+    "shared-parent-stage": (shared_parent, "size"),
+    "suppression-comments": (suppressions, "size"),
     "deployments-services": (objects, "objects"),
+    "related-policies": (policies, "objects"),
     "file-tree": (tree, "files"),
 }
 

@@ -90,6 +90,9 @@ pub struct Stage {
     pub platform: Option<String>,
     /// Indices of this stage's instructions, the `FROM` included.
     pub instructions: std::ops::Range<usize>,
+    /// Index of the nearest earlier stage named as this stage's image: the
+    /// stage it is built `FROM`.
+    pub parent: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +111,8 @@ pub struct Dockerfile {
     /// Global `ARG` defaults by name (the last declaration wins), computed
     /// once so that expanding every `FROM` stays linear.
     pub global_arg_defaults: std::collections::HashMap<String, Option<String>>,
+    /// Stage index by lower-cased stage name (the first stage of a name).
+    pub stage_names: std::collections::HashMap<String, usize>,
 }
 
 struct Line<'a> {
@@ -154,7 +159,18 @@ fn strip_continuation(piece: &str, escape: char) -> Option<&str> {
 
 impl Dockerfile {
     pub fn stage_of(&self, instruction: usize) -> Option<&Stage> {
-        self.stages.iter().find(|s| s.instructions.contains(&instruction))
+        let after = self.stages.partition_point(|s| s.instructions.start <= instruction);
+        self.stages.get(after.checked_sub(1)?).filter(|s| s.instructions.contains(&instruction))
+    }
+
+    /// The first stage named `name` (case-insensitive).
+    pub fn stage_named(&self, name: &str) -> Option<&Stage> {
+        self.stages.get(*self.stage_names.get(&name.to_ascii_lowercase())?)
+    }
+
+    /// The earlier stage `stage` is built `FROM`, if any.
+    pub fn parent(&self, stage: &Stage) -> Option<&Stage> {
+        self.stages.get(stage.parent?)
     }
 
     pub fn final_stage(&self) -> Option<&Stage> {
@@ -375,6 +391,7 @@ pub fn parse(source: &str) -> Dockerfile {
         stages: Vec::new(),
         errors: Vec::new(),
         global_arg_defaults: std::collections::HashMap::new(),
+        stage_names: std::collections::HashMap::new(),
     };
     let mut directives_allowed = true;
     let mut i = 0;
@@ -524,6 +541,7 @@ fn build_stages(file: &mut Dockerfile) {
             span: stray.keyword_span,
         });
     }
+    let mut nearest_named: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (index, &from) in froms.iter().enumerate() {
         let end = froms.get(index + 1).copied().unwrap_or(file.instructions.len());
         let instruction = &file.instructions[from];
@@ -537,6 +555,13 @@ fn build_stages(file: &mut Dockerfile) {
             _ => None,
         };
         let platform = instruction.flag("platform").and_then(|f| f.value.clone());
-        file.stages.push(Stage { index: file.stages.len(), from, image, name, platform, instructions: from..end });
+        let parent = nearest_named.get(&image.value.to_ascii_lowercase()).copied();
+        let index = file.stages.len();
+        if let Some(name) = &name {
+            let key = name.value.to_ascii_lowercase();
+            file.stage_names.entry(key.clone()).or_insert(index);
+            nearest_named.insert(key, index);
+        }
+        file.stages.push(Stage { index, from, image, name, platform, instructions: from..end, parent });
     }
 }

@@ -80,6 +80,7 @@ impl K8sObject {
 pub struct ObjectSet {
     pub objects: Vec<K8sObject>,
     by_kind: OnceLock<HashMap<String, Vec<usize>>>,
+    by_name: OnceLock<HashMap<(String, String), Vec<usize>>>,
     by_label: OnceLock<LabelIndex>,
 }
 
@@ -95,6 +96,13 @@ pub(crate) struct LabelIndex {
     pub workload_folders: HashMap<String, Vec<usize>>,
     /// Services by the `(key, value)` pairs of their `spec.selector`.
     pub service_selectors: HashMap<(String, String), Vec<usize>>,
+    /// HorizontalPodAutoscalers by the `(kind, name)` they scale.
+    pub autoscalers: HashMap<(String, String), Vec<usize>>,
+    /// PodDisruptionBudgets and NetworkPolicies by `(kind, key, value)`
+    /// of their selector's plain `matchLabels`.
+    pub policies: HashMap<(String, String, String), Vec<usize>>,
+    /// Those whose selector has no plain `matchLabels`, by kind.
+    pub unindexed_policies: HashMap<String, Vec<usize>>,
 }
 
 impl ObjectSet {
@@ -106,6 +114,7 @@ impl ObjectSet {
     pub fn extend(&mut self, objects: Vec<K8sObject>) {
         self.objects.extend(objects);
         self.by_kind = OnceLock::new();
+        self.by_name = OnceLock::new();
         self.by_label = OnceLock::new();
     }
 
@@ -113,6 +122,7 @@ impl ObjectSet {
     pub fn retain(&mut self, keep: impl FnMut(&K8sObject) -> bool) {
         self.objects.retain(keep);
         self.by_kind = OnceLock::new();
+        self.by_name = OnceLock::new();
         self.by_label = OnceLock::new();
     }
 
@@ -135,6 +145,26 @@ impl ObjectSet {
             index
         });
         index.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// Objects of `kind` named `name` that may share `object`'s namespace and build.
+    pub fn named<'a>(
+        &'a self,
+        object: &'a K8sObject,
+        kind: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a K8sObject> + 'a {
+        let index = self.by_name.get_or_init(|| {
+            let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
+            for (i, o) in self.objects.iter().enumerate() {
+                if let Some(name) = &o.name {
+                    index.entry((o.kind.clone(), name.clone())).or_default().push(i);
+                }
+            }
+            index
+        });
+        let found = index.get(&(kind.to_string(), name.to_string())).map_or(&[][..], Vec::as_slice);
+        found.iter().filter_map(move |i| self.near(object, *i))
     }
 
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a K8sObject> + 'a {

@@ -20,7 +20,7 @@ use crate::registry;
 use crate::roles::YamlRole;
 use crate::rule::{redact, Domain, Reporter, Rule, RuleMeta, Violation};
 use crate::rules::general::{InputBudgetExceeded, ParseError, SuppressionWithoutReason};
-use crate::suppression::{self, Suppression};
+use crate::suppression::{self, SuppressedLines, Suppression};
 
 /// Files up to this size are parsed; larger ones are scanned for secrets only.
 pub const PARSE_LIMIT: u64 = 2 * 1024 * 1024;
@@ -181,6 +181,7 @@ struct FileResult {
     violations: Vec<Violation>,
     objects: Vec<K8sObject>,
     suppressions: Vec<Suppression>,
+    suppressed_lines: SuppressedLines,
     dockerfile: Option<Dockerfile>,
     /// Documents kept for repository-wide rules (not manifests: their objects are kept).
     documents: Vec<Document>,
@@ -516,6 +517,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                     .collect();
                 Suppression::widen(&mut suppressions, &lines);
             }
+            let suppressed_lines = SuppressedLines::new(&suppressions);
             if let Some(progress) = &settings.progress {
                 progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
@@ -528,6 +530,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                 violations,
                 objects,
                 suppressions,
+                suppressed_lines,
                 dockerfile: kept_dockerfile,
                 documents: kept_documents,
             }
@@ -678,6 +681,11 @@ fn resolve(
     let mut suppressed = 0;
     let mut line_texts: HashMap<(usize, usize), String> = HashMap::new();
     let budget_severity = settings.severity_of(InputBudgetExceeded::META.id);
+    // A finding, and its first line's text for the fingerprint.
+    let mut record = |file_id: usize, finding: Finding| {
+        line_texts.insert((file_id, finding.line), finding.snippet.first().cloned().unwrap_or_default());
+        findings.push((file_id, finding));
+    };
     for (file_id, result) in results.iter().enumerate() {
         let secrets = Secrets::new(result.violations.iter().filter_map(|v| v.secret).collect());
         let file = ResolvedFile { result, secrets: &secrets };
@@ -693,12 +701,11 @@ fn resolve(
                 continue;
             }
             let finding = file.finding(violation.rule, severity, violation.span, &violation.message);
-            if result.suppressions.iter().any(|s| s.covers(violation.rule.id, finding.line)) {
+            if result.suppressed_lines.covers(violation.rule.id, finding.line) {
                 suppressed += 1;
                 continue;
             }
-            line_texts.insert((file_id, finding.line), finding.snippet.first().cloned().unwrap_or_default());
-            findings.push((file_id, finding));
+            record(file_id, finding);
         }
         if let Some(severity) = budget_severity {
             let mut over: Vec<((&str, usize), usize)> =
@@ -712,8 +719,7 @@ fn resolve(
                 );
                 let span = Span::new(start, start);
                 let finding = file.finding(&InputBudgetExceeded::META, severity, span, &message);
-                line_texts.insert((file_id, finding.line), finding.snippet.first().cloned().unwrap_or_default());
-                findings.push((file_id, finding));
+                record(file_id, finding);
             }
         }
         if let Some(severity) = settings.severity_of(SuppressionWithoutReason::META.id) {
@@ -728,8 +734,7 @@ fn resolve(
                     continue;
                 };
                 let finding = file.finding(&SuppressionWithoutReason::META, severity, s.span, &message);
-                line_texts.insert((file_id, finding.line), finding.snippet.first().cloned().unwrap_or_default());
-                findings.push((file_id, finding));
+                record(file_id, finding);
             }
         }
     }

@@ -51,9 +51,7 @@ pub fn resolved_base_image(dockerfile: &Dockerfile, stage: &Stage) -> Option<Str
     if reference.is_empty() || is_placeholder(&reference) || reference.eq_ignore_ascii_case("scratch") {
         return None;
     }
-    let names_earlier_stage = dockerfile.stages[..stage.index]
-        .iter()
-        .any(|s| s.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(&reference)));
+    let names_earlier_stage = dockerfile.stage_named(&reference).is_some_and(|s| s.index < stage.index);
     (!names_earlier_stage).then_some(reference)
 }
 

@@ -364,6 +364,23 @@ fn label_index(set: &ObjectSet) -> LabelIndex {
         for pair in found {
             index.nested.entry(pair).or_default().push(i);
         }
+        if let Some((_, path)) = POLICY_SELECTORS.iter().find(|(kind, _)| *kind == object.kind) {
+            let match_labels = object.root.path(path).and_then(|s| s.get("matchLabels"));
+            let pairs = labels_of(match_labels);
+            if pairs.is_empty() || pairs.iter().any(|(_, v)| v.contains(['$', '{'])) {
+                index.unindexed_policies.entry(object.kind.clone()).or_default().push(i);
+            } else {
+                for (k, v) in pairs.into_iter().collect::<HashSet<_>>() {
+                    index.policies.entry((object.kind.clone(), k.to_string(), v.to_string())).or_default().push(i);
+                }
+            }
+        }
+        if object.kind == "HorizontalPodAutoscaler" {
+            let target = |key: &str| object.root.str_at(&["spec", "scaleTargetRef", key]).map(str::to_string);
+            if let (Some(kind), Some(name)) = (target("kind"), target("name")) {
+                index.autoscalers.entry((kind, name)).or_default().push(i);
+            }
+        }
         if object.kind == "Service" {
             let selector: HashSet<(&str, &str)> =
                 labels_of(object.root.path(&["spec", "selector"])).into_iter().collect();
@@ -434,6 +451,63 @@ pub fn templates_selected_by<'a>(
     found.into_iter().map(|(_, _, t)| t).collect()
 }
 
+/// The workloads near `object`, in the order of [`workloads_near`], whose
+/// pod template may be picked by the `LabelSelector` `selector`: those
+/// carrying the rarest of its plain `matchLabels` pairs (every workload
+/// near when it has none). A superset: callers still evaluate it.
+pub fn workload_candidates<'a>(set: &'a ObjectSet, object: &'a K8sObject, selector: &Node) -> Vec<&'a K8sObject> {
+    let pairs = labels_of(selector.get("matchLabels"));
+    if pairs.is_empty() || pairs.iter().any(|(_, v)| v.contains(['$', '{'])) {
+        return workloads_near(set, object).collect();
+    }
+    let mut found: Vec<(usize, usize, &K8sObject)> = rarest(&set.label_index(label_index).templates, &pairs)
+        .iter()
+        .filter_map(|i| Some((*i, set.near(object, *i)?)))
+        .filter_map(|(i, o)| Some((WORKLOAD_KINDS.iter().position(|k| *k == o.kind)?, i, o)))
+        .collect();
+    found.sort_by_key(|(rank, i, _)| (*rank, *i));
+    found.into_iter().map(|(_, _, o)| o).collect()
+}
+
+/// Kinds whose label selector picks pods, and where it is.
+const POLICY_SELECTORS: &[(&str, &[&str])] =
+    &[("PodDisruptionBudget", &["spec", "selector"]), ("NetworkPolicy", &["spec", "podSelector"])];
+
+/// The objects of `kind` (PodDisruptionBudget or NetworkPolicy) near
+/// `object` whose selector may pick pods labelled `labels`: those whose
+/// plain `matchLabels` name one of the labels, and those without plain
+/// `matchLabels`. A superset, in scan order: callers still evaluate the
+/// selector.
+pub fn policies_for<'a>(
+    set: &'a ObjectSet,
+    object: &'a K8sObject,
+    kind: &str,
+    labels: &[(&str, &str)],
+) -> Vec<&'a K8sObject> {
+    let index = set.label_index(label_index);
+    let mut found: Vec<usize> = index.unindexed_policies.get(kind).cloned().unwrap_or_default();
+    for (k, v) in labels {
+        if let Some(listed) = index.policies.get(&(kind.to_string(), k.to_string(), v.to_string())) {
+            found.extend(listed);
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found.into_iter().filter_map(|i| set.near(object, i)).collect()
+}
+
+/// True when some pod template [`templates_selected_by`] would return
+/// exists; stops at the first.
+pub fn selects_any_template(set: &ObjectSet, object: &K8sObject, selector: &[(&str, &str)]) -> bool {
+    let selector: Vec<(&str, &str)> = selector.iter().copied().filter(|(k, _)| !is_controller_label(k)).collect();
+    rarest(&set.label_index(label_index).templates, &selector)
+        .iter()
+        .filter_map(|i| set.near(object, *i))
+        .filter(|o| WORKLOAD_KINDS.contains(&o.kind.as_str()))
+        .filter_map(|o| effective_pod_template(set, o))
+        .any(|t| selector_matches(&selector, &t.labels()))
+}
+
 /// True when some object of the scan other than a Service-like consumer
 /// of labels carries all the `selector` labels in any `labels` mapping:
 /// a custom resource (a `Prometheus`, an Argo Rollouts experiment, a
@@ -495,10 +569,13 @@ pub fn related(a: &K8sObject, b: &K8sObject) -> bool {
 
 /// The HorizontalPodAutoscalers of the scan that target `object`.
 pub fn autoscalers_of<'a>(set: &'a ObjectSet, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
-    set.same_namespace_of_kind(object, "HorizontalPodAutoscaler").filter(move |o| {
-        o.root.str_at(&["spec", "scaleTargetRef", "kind"]) == Some(object.kind.as_str())
-            && o.root.str_at(&["spec", "scaleTargetRef", "name"]) == object.name.as_deref()
-    })
+    let index = set.label_index(label_index);
+    let found = object
+        .name
+        .as_ref()
+        .and_then(|name| index.autoscalers.get(&(object.kind.clone(), name.clone())))
+        .map_or(&[][..], Vec::as_slice);
+    found.iter().filter_map(move |i| set.near(object, *i))
 }
 
 /// The number of pods a workload runs at least: its `spec.replicas`, or

@@ -3,6 +3,7 @@
 //! A suppression applies to its own line when it trails code, and to the
 //! next line that is not a comment when it stands alone on its line.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -34,11 +35,55 @@ impl Suppression {
     /// Extends suppressions that target the first line of a multi-line
     /// construct (`lines` holds 1-based first and last lines) to all of it.
     pub fn widen(suppressions: &mut [Suppression], lines: &[(usize, usize)]) {
+        let last_by_first: HashMap<usize, usize> = lines.iter().copied().collect();
         for s in suppressions.iter_mut() {
-            if let Some((_, last)) = lines.iter().find(|(first, _)| *first == s.target_line) {
+            if let Some(last) = last_by_first.get(&s.target_line) {
                 s.last_line = s.last_line.max(*last);
             }
         }
+    }
+}
+
+/// The rules suppressed on each line of a file. Suppressions that cover
+/// the same lines are merged first, so building and asking stay linear in
+/// the file however many suppressions it holds.
+#[derive(Debug, Default)]
+pub struct SuppressedLines {
+    ranges: Vec<SuppressedRange>,
+    by_line: HashMap<usize, Vec<usize>>,
+}
+
+#[derive(Debug, Default)]
+struct SuppressedRange {
+    all: bool,
+    rules: HashSet<String>,
+}
+
+impl SuppressedLines {
+    pub fn new(suppressions: &[Suppression]) -> Self {
+        let mut index: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut out = SuppressedLines::default();
+        for s in suppressions {
+            let range = (s.target_line, s.last_line.max(s.target_line));
+            let id = *index.entry(range).or_insert_with(|| {
+                out.ranges.push(SuppressedRange::default());
+                for line in range.0..=range.1 {
+                    out.by_line.entry(line).or_default().push(out.ranges.len() - 1);
+                }
+                out.ranges.len() - 1
+            });
+            if let Some(merged) = out.ranges.get_mut(id) {
+                merged.all |= s.rules.iter().any(|r| r == "all");
+                merged.rules.extend(s.rules.iter().cloned());
+            }
+        }
+        out
+    }
+
+    pub fn covers(&self, rule: &str, line: usize) -> bool {
+        self.by_line.get(&line).is_some_and(|ids| {
+            ids.iter().filter_map(|id| self.ranges.get(*id)).any(|r| r.all || r.rules.contains(rule))
+        })
     }
 }
 
@@ -52,6 +97,9 @@ pub fn find(text: &str, index: &LineIndex) -> Vec<Suppression> {
         return Vec::new();
     }
     let mut out = Vec::new();
+    // The line after the last run of comment lines scanned: a later comment
+    // inside that run targets the same line, so no run is scanned twice.
+    let mut scanned_to = 0;
     for caps in SUPPRESSION.captures_iter(text) {
         let (Some(all), Some(ids), Some(reason)) = (caps.get(0), caps.get(1), caps.get(2)) else {
             continue;
@@ -59,10 +107,11 @@ pub fn find(text: &str, index: &LineIndex) -> Vec<Suppression> {
         let line = index.line_of(all.start()) + 1;
         let own_line = index.line_text(text, line);
         let target_line = if is_comment_only(own_line) {
-            let mut next = line + 1;
+            let mut next = (line + 1).max(scanned_to);
             while next <= index.line_count() && is_comment_only(index.line_text(text, next)) {
                 next += 1;
             }
+            scanned_to = next;
             next
         } else {
             line
@@ -95,5 +144,19 @@ mod tests {
         let mut found = found;
         Suppression::widen(&mut found, &[(4, 6)]);
         assert!(found[1].covers("y", 6) && !found[1].covers("y", 7) && !found[0].covers("x", 2));
+        let lines = SuppressedLines::new(&found);
+        assert!(lines.covers("x", 1) && lines.covers("y", 5) && lines.covers("z", 6));
+        assert!(!lines.covers("x", 4) && !lines.covers("y", 7) && !lines.covers("y", 1));
+    }
+
+    #[test]
+    fn comment_runs_share_their_target() {
+        let text = "# shipshape: ignore[a] r\n# shipshape: ignore[b] r\n\n# plain\n# shipshape: ignore[all] r\nx: 1\n";
+        let index = LineIndex::new(text);
+        let found = find(text, &index);
+        let targets: Vec<usize> = found.iter().map(|s| s.target_line).collect();
+        assert_eq!(targets, [3, 3, 6]);
+        let lines = SuppressedLines::new(&found);
+        assert!(lines.covers("a", 3) && lines.covers("b", 3) && lines.covers("anything", 6));
     }
 }

@@ -144,8 +144,8 @@ impl Rule for GlobalArgNotRedeclared {
                     let name = reference.name;
                     if reference.has_default
                         || !globals.contains(&name)
-                        || state.env.contains_key(&name)
-                        || state.declared_args.contains(&name)
+                        || state.env.contains_key(name.as_str())
+                        || state.declared_args.contains(name.as_str())
                         || reported.contains(&name)
                         || BASE_IMAGE_ENV.contains(&name.as_str())
                         || (keyword == "RUN" && assigns(&script, &name))

@@ -1,7 +1,8 @@
 //! What the Dockerfile rules share: the shell commands a `RUN` executes,
 //! how stages relate, `--mount` options, and variable expansion.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use shipshape_dockerfile::shell::{self, Command};
 use shipshape_dockerfile::{Args, Dockerfile, Heredoc, Instruction, MappedText, Stage, Word};
@@ -150,22 +151,27 @@ pub(crate) fn body<'a>(dockerfile: &'a Dockerfile, stage: &Stage) -> impl Iterat
 
 /// The stage named `name` (stage names are case-insensitive).
 pub(crate) fn stage_named<'a>(dockerfile: &'a Dockerfile, name: &str) -> Option<&'a Stage> {
-    dockerfile.stages.iter().find(|s| s.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(name)))
+    dockerfile.stage_named(name)
 }
 
 /// The earlier stage a stage is built `FROM`, if any.
 pub(crate) fn parent<'a>(dockerfile: &'a Dockerfile, stage: &Stage) -> Option<&'a Stage> {
-    let earlier = dockerfile.stages.get(..stage.index)?;
-    earlier.iter().rev().find(|s| s.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(&stage.image.value)))
+    dockerfile.parent(stage)
 }
 
 /// The stage and the earlier stages it is built on, nearest first.
 pub(crate) fn chain<'a>(dockerfile: &'a Dockerfile, stage: &'a Stage) -> Vec<&'a Stage> {
-    let mut out = vec![stage];
-    let mut current = stage;
-    while let Some(p) = parent(dockerfile, current) {
-        out.push(p);
-        current = p;
+    chain_until(dockerfile, stage, |_| false)
+}
+
+/// The stage and the earlier stages it is built on, nearest first, up to
+/// (not including) the first for which `stop` holds.
+fn chain_until<'a>(dockerfile: &'a Dockerfile, stage: &'a Stage, stop: impl Fn(&Stage) -> bool) -> Vec<&'a Stage> {
+    let mut out = Vec::new();
+    let mut current = Some(stage);
+    while let Some(s) = current.filter(|s| !stop(s)) {
+        out.push(s);
+        current = parent(dockerfile, s);
     }
     out
 }
@@ -251,7 +257,8 @@ pub(crate) fn shipped_stages(dockerfile: &Dockerfile) -> Vec<bool> {
     let mut shipped = vec![false; count];
     for stage in &dockerfile.stages {
         if stage.index + 1 == count || !referenced.get(stage.index).copied().unwrap_or(false) {
-            for s in chain(dockerfile, stage) {
+            // A stage already marked has its whole chain marked.
+            for s in chain_until(dockerfile, stage, |s| shipped.get(s.index).copied().unwrap_or(true)) {
                 if let Some(flag) = shipped.get_mut(s.index) {
                     *flag = true;
                 }
@@ -289,14 +296,15 @@ const MAX_EXPANDED: usize = 4096;
 
 /// What is in effect before an instruction: `ARG`/`ENV` values, the
 /// `SHELL`, the `WORKDIR` and a few facts rules ask about. A stage starts
-/// from the state its parent stage ended with (`ARG`s excepted).
+/// from the state its parent stage ended with (`ARG`s excepted). The maps
+/// are persistent, so handing a state to many child stages costs nothing.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct State {
-    globals: HashMap<String, String>,
-    pub env: HashMap<String, String>,
-    pub args: HashMap<String, String>,
+    globals: imbl::HashMap<Arc<str>, Arc<str>>,
+    pub env: imbl::HashMap<Arc<str>, Arc<str>>,
+    pub args: imbl::HashMap<Arc<str>, Arc<str>>,
     /// `ARG` names declared in the current stage, with or without a value.
-    pub declared_args: HashSet<String>,
+    pub declared_args: imbl::HashSet<Arc<str>>,
     pub shell: Option<Vec<String>>,
     pub workdir: Option<String>,
     /// The image the stage chain starts from, as written.
@@ -312,7 +320,7 @@ pub(crate) struct State {
 
 impl State {
     fn lookup(&self, name: &str) -> Option<String> {
-        self.env.get(name).or_else(|| self.args.get(name)).cloned()
+        self.env.get(name).or_else(|| self.args.get(name)).map(|v| v.to_string())
     }
 
     /// Expands `$NAME`/`${NAME}` with the values in effect; `None` when a
@@ -345,21 +353,22 @@ impl State {
             "ARG" | "ENV" => {
                 let is_arg = instruction.keyword == "ARG";
                 for (key, value) in instruction.key_values() {
+                    let name: Arc<str> = key.value.into();
                     if is_arg {
-                        self.declared_args.insert(key.value.clone());
+                        self.declared_args.insert(Arc::clone(&name));
                     }
-                    let value = match value {
-                        Some(v) => self.expand(&v.value).filter(|e| e.len() <= MAX_EXPANDED).unwrap_or(v.value),
-                        None if is_arg => match self.globals.get(&key.value) {
-                            Some(g) => g.clone(),
+                    let value: Arc<str> = match value {
+                        Some(v) => self.expand(&v.value).filter(|e| e.len() <= MAX_EXPANDED).unwrap_or(v.value).into(),
+                        None if is_arg => match self.globals.get(&name) {
+                            Some(g) => Arc::clone(g),
                             None => continue,
                         },
                         None => continue,
                     };
                     if is_arg {
-                        self.args.insert(key.value, value);
+                        self.args.insert(name, value);
                     } else {
-                        self.env.insert(key.value, value);
+                        self.env.insert(name, value);
                     }
                 }
             }
@@ -398,19 +407,6 @@ impl State {
     }
 }
 
-/// For each stage, the index of the earlier stage it is built `FROM`.
-pub(crate) fn parents(dockerfile: &Dockerfile) -> Vec<Option<usize>> {
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::with_capacity(dockerfile.stages.len());
-    for stage in &dockerfile.stages {
-        out.push(by_name.get(&stage.image.value.to_ascii_lowercase()).copied());
-        if let Some(name) = &stage.name {
-            by_name.insert(name.value.to_ascii_lowercase(), stage.index);
-        }
-    }
-    out
-}
-
 /// Calls `visit` with every instruction of every stage (each `FROM`
 /// excluded), in order, and the state in effect before it.
 pub(crate) fn walk<'a>(dockerfile: &'a Dockerfile, mut visit: impl FnMut(&'a Stage, usize, &'a Instruction, &State)) {
@@ -419,18 +415,16 @@ pub(crate) fn walk<'a>(dockerfile: &'a Dockerfile, mut visit: impl FnMut(&'a Sta
         globals.apply(instruction);
     }
     let globals = globals.args;
-    let parents = parents(dockerfile);
     // How many later stages still start from each stage's end state.
     let mut children = vec![0usize; dockerfile.stages.len()];
-    for p in parents.iter().flatten() {
-        if let Some(c) = children.get_mut(*p) {
+    for p in dockerfile.stages.iter().filter_map(|s| s.parent) {
+        if let Some(c) = children.get_mut(p) {
             *c += 1;
         }
     }
     let mut ended: Vec<Option<State>> = Vec::with_capacity(dockerfile.stages.len());
     for stage in &dockerfile.stages {
-        let parent = parents.get(stage.index).copied().flatten();
-        let inherited = parent.and_then(|p| {
+        let inherited = stage.parent.and_then(|p| {
             let remaining = children.get_mut(p)?;
             *remaining = remaining.saturating_sub(1);
             let slot = ended.get_mut(p)?;

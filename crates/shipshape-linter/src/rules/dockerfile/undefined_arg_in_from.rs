@@ -55,6 +55,8 @@ impl Rule for UndefinedArgInFrom {
         let df = cx.dockerfile;
         let declared: std::collections::HashSet<String> =
             df.global_args().flat_map(|i| i.key_values()).map(|(k, _)| k.value).collect();
+        // Names declared by any `ARG`, computed once: only for the hint.
+        let mut declared_anywhere: Option<std::collections::HashSet<String>> = None;
         for stage in &df.stages {
             let Some(from) = df.instructions.get(stage.from) else { continue };
             let mut checked = vec![(stage.image.value.clone(), stage.image.span)];
@@ -72,10 +74,16 @@ impl Rule for UndefinedArgInFrom {
                     {
                         continue;
                     }
-                    let in_stage = df
-                        .instructions
-                        .iter()
-                        .any(|i| i.keyword == "ARG" && i.key_values().iter().any(|(k, _)| k.value == reference.name));
+                    let in_stage = declared_anywhere
+                        .get_or_insert_with(|| {
+                            df.instructions
+                                .iter()
+                                .filter(|i| i.keyword == "ARG")
+                                .flat_map(|i| i.key_values())
+                                .map(|(k, _)| k.value)
+                                .collect()
+                        })
+                        .contains(&reference.name);
                     let hint = if in_stage {
                         "it is declared after the first `FROM`, where `FROM` cannot see it; move that `ARG` above the first `FROM`"
                     } else {

@@ -52,7 +52,7 @@ impl Rule for HpaTargetMissing {
             if !k8s::SCALABLE_KINDS.contains(&kind) || !k8s::folder_has_workloads(set, hpa) {
                 continue;
             }
-            if set.same_namespace_of_kind(hpa, kind).any(|o| o.name.as_deref() == Some(name)) {
+            if set.named(hpa, kind, name).next().is_some() {
                 continue;
             }
             report.report(

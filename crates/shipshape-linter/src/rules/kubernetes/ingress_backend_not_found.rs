@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use shipshape_yaml::Node;
 
 use crate::context::{K8sObject, ObjectSet};
@@ -88,19 +90,53 @@ fn check_port(ingress: &K8sObject, service: &K8sObject, port: &Node, report: &mu
     }
 }
 
+/// The folders that hold a Service, by kustomize build and namespace, so
+/// that asking whether an Ingress's folder has one costs no scan.
+#[derive(Default)]
+struct ServiceFolders<'a> {
+    any_namespace: HashSet<(&'a str, Option<u32>)>,
+    unset_namespace: HashSet<(&'a str, Option<u32>)>,
+    by_namespace: HashSet<(&'a str, Option<u32>, &'a str)>,
+}
+
+impl<'a> ServiceFolders<'a> {
+    fn new(set: &'a ObjectSet) -> Self {
+        let mut folders = Self::default();
+        for service in set.of_kind("Service") {
+            let key = (k8s::folder(service), service.kustomize.build);
+            folders.any_namespace.insert(key);
+            match &service.namespace {
+                None => folders.unset_namespace.insert(key),
+                Some(ns) => folders.by_namespace.insert((key.0, key.1, ns.as_str())),
+            };
+        }
+        folders
+    }
+
+    /// True when a Service that may share `object`'s namespace and build lies in its folder.
+    fn near(&self, object: &K8sObject) -> bool {
+        let key = (k8s::folder(object), object.kustomize.build);
+        self.unset_namespace.contains(&key)
+            || match &object.namespace {
+                None => self.any_namespace.contains(&key),
+                Some(ns) => self.by_namespace.contains(&(key.0, key.1, ns.as_str())),
+            }
+    }
+}
+
 impl Rule for IngressBackendNotFound {
     fn check_objects(&self, set: &ObjectSet, report: &mut Reporter<'_>) {
+        let folders = ServiceFolders::new(set);
         for ingress in set.of_kind("Ingress") {
             let Some(spec) = ingress.spec() else { continue };
-            let services: Vec<&K8sObject> = set.same_namespace_of_kind(ingress, "Service").collect();
-            let folder_has_services = services.iter().any(|s| k8s::folder(s) == k8s::folder(ingress));
+            let folder_has_services = folders.near(ingress);
             for (name_node, port) in backends(spec) {
                 let Some(name) = name_node.as_str().filter(|n| !n.contains(['$', '{'])) else { continue };
                 // AWS load balancer controller actions are not Services.
                 if port.and_then(Node::as_str) == Some("use-annotation") {
                     continue;
                 }
-                let named: Vec<&&K8sObject> = services.iter().filter(|s| s.name.as_deref() == Some(name)).collect();
+                let named: Vec<&K8sObject> = set.named(ingress, "Service", name).collect();
                 match named.iter().find(|s| k8s::related(ingress, s)) {
                     Some(service) => {
                         if let Some(port) = port {

@@ -55,7 +55,7 @@ impl Rule for MissingNetworkPolicy {
             }
             let Some(template) = k8s::pod_template(object).filter(|t| t.complete) else { continue };
             let labels = template.labels();
-            let selected = set.same_namespace_of_kind(object, "NetworkPolicy").any(|policy| {
+            let selected = k8s::policies_for(set, object, "NetworkPolicy", &labels).into_iter().any(|policy| {
                 let folder = k8s::folder(policy);
                 let nearby = k8s::related(policy, object)
                     || folder.is_empty()

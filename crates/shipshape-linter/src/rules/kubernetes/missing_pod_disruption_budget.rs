@@ -63,7 +63,7 @@ impl Rule for MissingPodDisruptionBudget {
             let Some(replicas) = k8s::minimum_replicas(set, object).filter(|r| *r > 1) else { continue };
             let Some(template) = k8s::effective_pod_template(set, object).filter(|t| t.complete) else { continue };
             let labels = template.labels();
-            let covered = set.same_namespace_of_kind(object, "PodDisruptionBudget").any(|pdb| {
+            let covered = k8s::policies_for(set, object, "PodDisruptionBudget", &labels).into_iter().any(|pdb| {
                 let Some(selector) = pdb.root.path(&["spec", "selector"]) else { return false };
                 if k8s::selector_is_empty(selector) {
                     // policy/v1 reads an empty selector as every pod of the namespace.

@@ -1,4 +1,8 @@
-use crate::context::ObjectSet;
+use std::collections::HashMap;
+
+use shipshape_yaml::Node;
+
+use crate::context::{K8sObject, ObjectSet};
 use crate::declare_rule;
 use crate::k8s::{self, IntOrPercent};
 use crate::rule::{Reporter, Rule};
@@ -41,8 +45,52 @@ declare_rule! {
     }
 }
 
+/// Where a PodDisruptionBudget's selector is evaluated: PDBs with the same
+/// selector in the same place select the same workloads.
+type Place<'a> = (String, Option<&'a str>, &'a str, Option<u32>);
+
+/// The scalable workload a PDB selects that runs the fewest pods (the
+/// first in scan order on a tie): a `minAvailable` that blocks any of
+/// them blocks that one, since fewer pods are more easily all required.
+fn fewest_pods<'a>(set: &'a ObjectSet, pdb: &'a K8sObject, selector: &Node) -> Option<(i64, &'a K8sObject)> {
+    let mut fewest: Option<(i64, &K8sObject)> = None;
+    for workload in k8s::workload_candidates(set, pdb, selector) {
+        if !k8s::SCALABLE_KINDS.contains(&workload.kind.as_str()) || !k8s::related(pdb, workload) {
+            continue;
+        }
+        let Some(replicas) = k8s::minimum_replicas(set, workload).filter(|r| *r > 0) else { continue };
+        if fewest.is_some_and(|(least, _)| least <= replicas) {
+            continue;
+        }
+        let Some(template) = k8s::effective_pod_template(set, workload) else { continue };
+        if k8s::label_selector_matches(selector, &template.labels()) == Some(true) {
+            fewest = Some((replicas, workload));
+        }
+    }
+    fewest
+}
+
+/// A text that is the same for selectors that select the same pods.
+fn selector_key(selector: &Node) -> String {
+    let mut pairs = k8s::labels_of(selector.get("matchLabels"));
+    pairs.sort_unstable();
+    let expressions: Vec<String> = selector
+        .get("matchExpressions")
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .map(|e| {
+            let values: Vec<&str> =
+                e.get("values").map(Node::items).unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
+            format!("{:?} {:?} {values:?}", e.str_at(&["key"]), e.str_at(&["operator"]))
+        })
+        .collect();
+    format!("{pairs:?} {expressions:?}")
+}
+
 impl Rule for PdbBlocksEviction {
     fn check_objects(&self, set: &ObjectSet, report: &mut Reporter<'_>) {
+        let mut seen: HashMap<Place<'_>, Option<(i64, &K8sObject)>> = HashMap::new();
         for pdb in set.of_kind("PodDisruptionBudget") {
             let Some(spec) = pdb.spec() else { continue };
             if let Some(node) = spec.get("maxUnavailable") {
@@ -73,15 +121,9 @@ impl Rule for PdbBlocksEviction {
                 }
             }
             let Some(selector) = spec.get("selector").filter(|s| !k8s::selector_is_empty(s)) else { continue };
-            for workload in k8s::workloads_near(set, pdb) {
-                if !k8s::SCALABLE_KINDS.contains(&workload.kind.as_str()) || !k8s::related(pdb, workload) {
-                    continue;
-                }
-                let Some(replicas) = k8s::minimum_replicas(set, workload).filter(|r| *r > 0) else { continue };
-                let Some(template) = k8s::effective_pod_template(set, workload) else { continue };
-                if k8s::label_selector_matches(selector, &template.labels()) != Some(true) {
-                    continue;
-                }
+            let place = (selector_key(selector), pdb.namespace.as_deref(), k8s::folder(pdb), pdb.kustomize.build);
+            let fewest = *seen.entry(place).or_insert_with(|| fewest_pods(set, pdb, selector));
+            if let Some((replicas, workload)) = fewest {
                 let needed = min.resolve(replicas, true);
                 if needed >= replicas {
                     report.report(
@@ -94,7 +136,6 @@ impl Rule for PdbBlocksEviction {
                             workload.display_name()
                         ),
                     );
-                    break;
                 }
             }
         }

@@ -63,10 +63,9 @@ impl Rule for ServiceAccountTokenAutomounted {
                 Some((name, key)) => (name, Some(key)),
                 None => ("default", None),
             };
-            let decided_by_account = set.same_namespace_of_kind(object, "ServiceAccount").any(|o| {
-                o.name.as_deref() == Some(account)
-                    && o.root.get("automountServiceAccountToken").is_some_and(|n| !n.is_null())
-            });
+            let decided_by_account = set
+                .named(object, "ServiceAccount", account)
+                .any(|o| o.root.get("automountServiceAccountToken").is_some_and(|n| !n.is_null()));
             if decided_by_account {
                 continue;
             }

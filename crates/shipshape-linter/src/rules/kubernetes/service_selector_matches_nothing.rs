@@ -61,7 +61,7 @@ impl Rule for ServiceSelectorMatchesNothing {
             }
             if service.namespace.as_deref() == Some("kube-system")
                 || !k8s::folder_has_workloads(set, service)
-                || !k8s::templates_selected_by(set, service, &selector).is_empty()
+                || k8s::selects_any_template(set, service, &selector)
                 || k8s::labels_defined_elsewhere(set, service, &selector)
             {
                 continue;

@@ -1,4 +1,7 @@
-use crate::context::ObjectSet;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use crate::context::{K8sObject, ObjectSet};
 use crate::declare_rule;
 use crate::k8s;
 use crate::rule::{Reporter, Rule};
@@ -49,29 +52,64 @@ declare_rule! {
     }
 }
 
+/// The ports the serving containers of the pods a Service selects declare.
+#[derive(Default)]
+struct DeclaredPorts<'a> {
+    containers: usize,
+    any_declared: bool,
+    numbers: HashSet<i64>,
+    names: HashSet<&'a str>,
+}
+
+impl<'a> DeclaredPorts<'a> {
+    fn of(set: &'a ObjectSet, service: &'a K8sObject, selector: &[(&'a str, &'a str)]) -> Self {
+        let mut declared = Self::default();
+        let templates = k8s::templates_selected_by(set, service, selector);
+        for container in
+            templates.iter().filter(|t| k8s::related(service, t.object)).flat_map(|t| t.serving_containers())
+        {
+            declared.containers += 1;
+            for (name, number) in container.ports() {
+                declared.any_declared = true;
+                declared.numbers.extend(number);
+                declared.names.extend(name);
+            }
+        }
+        declared
+    }
+}
+
 impl Rule for ServiceTargetPortNotDeclared {
     fn check_objects(&self, set: &ObjectSet, report: &mut Reporter<'_>) {
+        // Services with the same selector in the same place select the same pods.
+        type Place<'a> = (Vec<(&'a str, &'a str)>, Option<&'a str>, &'a str, Option<u32>);
+        let mut seen: HashMap<Place<'_>, Rc<DeclaredPorts<'_>>> = HashMap::new();
         for service in set.of_kind("Service") {
             let Some(spec) = service.spec() else { continue };
-            let selector = k8s::labels_of(spec.get("selector"));
+            let mut selector = k8s::labels_of(spec.get("selector"));
             if selector.is_empty() {
                 continue;
             }
-            let templates: Vec<_> = k8s::templates_selected_by(set, service, &selector)
-                .into_iter()
-                .filter(|t| k8s::related(service, t.object))
-                .collect();
-            let containers: Vec<_> = templates.iter().flat_map(|t| t.serving_containers()).collect();
-            if containers.is_empty() {
+            selector.sort_unstable();
+            let place = (selector, service.namespace.as_deref(), k8s::folder(service), service.kustomize.build);
+            let declared = match seen.get(&place) {
+                Some(declared) => Rc::clone(declared),
+                None => {
+                    let declared = Rc::new(DeclaredPorts::of(set, service, &place.0));
+                    seen.insert(place, Rc::clone(&declared));
+                    declared
+                }
+            };
+            if declared.containers == 0 {
                 continue;
             }
-            let any_declared = containers.iter().any(|c| !c.ports().is_empty());
+            let any_declared = declared.any_declared;
             for port in spec.get("ports").map(|p| p.items()).unwrap_or(&[]) {
                 let Some(target) = port.get("targetPort").or_else(|| port.get("port")) else { continue };
                 let explicit = port.get("targetPort").is_some();
                 let text = target.as_str().unwrap_or("");
                 let problem = match target.as_i64().or_else(|| text.parse().ok()) {
-                    Some(number) if any_declared && !containers.iter().any(|c| c.declares_port_number(number)) => {
+                    Some(number) if any_declared && !declared.numbers.contains(&number) => {
                         Some(if explicit {
                             format!("targets port {number}, which no selected container declares")
                         } else {
@@ -80,7 +118,7 @@ impl Rule for ServiceTargetPortNotDeclared {
                     }
                     Some(_) => None,
                     None if text.is_empty() || text.contains(['$', '{']) => None,
-                    None => (!containers.iter().any(|c| c.declares_port_name(text)))
+                    None => (!declared.names.contains(text))
                         .then(|| format!("targets the port name `{text}`, which no selected container declares")),
                 };
                 if let Some(problem) = problem {
