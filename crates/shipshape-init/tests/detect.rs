@@ -217,7 +217,7 @@ fn python_uv_workspace_member_with_router_prefixes_and_required_settings() {
         "{:?}",
         service.image.install
     );
-    assert_eq!(service.image.build[0].run, "uv sync --frozen --no-dev --package app");
+    assert_eq!(service.image.build[0].run, "/opt/uv/bin/uv sync --frozen --no-dev --package app");
     let secrets: Vec<&str> = service.secret_env.iter().map(|s| s.value.as_str()).collect();
     assert_eq!(secrets, ["SECRET_KEY"]);
     let config: Vec<(&str, Option<&str>)> =
@@ -281,7 +281,7 @@ fn rust_clap_env_sqlx_that_migrates_itself_without_offline_data() {
     assert!(service.warnings.iter().any(|w| w.contains("cargo sqlx prepare")), "{:?}", service.warnings);
     assert!(service.image.build_env.iter().all(|(k, _)| k != "SQLX_OFFLINE"));
     assert!(service.image.install.iter().any(|c| c.run.contains("libssl-dev")), "{:?}", service.image.install);
-    assert!(service.image.build[0].run.contains("createdb sqlx_build"), "{:?}", service.image.build);
+    assert!(service.image.build[0].run.contains("createdb -h /tmp -U root sqlx_build"), "{:?}", service.image.build);
     assert!(service.language_version.value.as_str() >= "1.85", "{:?}", service.language_version);
 }
 

@@ -73,6 +73,18 @@ pub fn expand_fake_secrets(text: &str, seed: u64) -> String {
     out
 }
 
+/// The real applications beside the repository (`../shared/apps`), or
+/// None with a message when they are absent; absent under `CI` fails.
+pub fn shared_apps() -> Option<PathBuf> {
+    let apps = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/apps");
+    if apps.is_dir() {
+        return Some(apps);
+    }
+    assert!(std::env::var_os("CI").is_none(), "{} is absent and CI is set", apps.display());
+    eprintln!("skipped: {} is absent (the shared material is not beside the repository)", apps.display());
+    None
+}
+
 /// Every file under `dir` (or `dir` itself), sorted.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     if dir.is_file() {

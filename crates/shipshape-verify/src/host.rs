@@ -15,6 +15,26 @@ use crate::VerifyError;
 
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+/// Where `RUN` steps find the stand-ins for commands a sandbox cannot run
+/// (`apt-get`, `runuser`), and the host's package database they read.
+const SHIM_DIR: &str = "/.shipshape/bin";
+const DPKG_DIR: &str = "/.shipshape/dpkg";
+const SHIMS: &[(&str, &str)] =
+    &[("apt-get", include_str!("shims/apt-get")), ("runuser", include_str!("shims/runuser"))];
+
+/// Writes the shims under `work`, executable.
+fn write_shims(work: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = work.join("shims");
+    std::fs::create_dir_all(&dir)?;
+    for (name, text) in SHIMS {
+        let path = dir.join(name);
+        std::fs::write(&path, text)?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(dir)
+}
+
 /// `name` found on the host's `PATH`.
 pub fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -38,8 +58,10 @@ pub struct HostTools {
     pub path_dirs: Vec<String>,
 }
 
+/// `program`'s output, run from `/`: version shims (pyenv, asdf) pick a
+/// version from the current folder, which is the app's, not the machine's.
 fn output(program: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new(program).args(args).stdin(Stdio::null()).output().ok()?;
+    let out = Command::new(program).args(args).current_dir("/").stdin(Stdio::null()).output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
     (out.status.success() && !text.is_empty()).then_some(text)
 }
@@ -117,6 +139,37 @@ pub fn image_tool(image: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// A base image whose toolchain version the host's does not match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionMismatch {
+    /// The host's version, as its tools print it (`3.11.7`).
+    pub host: String,
+    pub note: String,
+}
+
+/// The leading `1.2.3` of `text`.
+fn leading_version(text: &str) -> String {
+    let version: String = text.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    version.trim_end_matches('.').to_string()
+}
+
+/// The image's toolchain version (from its tag) when the host's differs.
+pub fn version_mismatch(image: &str, tool: &Tool) -> Option<VersionMismatch> {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let tag = without_digest.rsplit_once(':').map(|(_, t)| t).filter(|t| !t.contains('/'))?;
+    let wanted = leading_version(tag);
+    let host = tool
+        .version
+        .split_whitespace()
+        .map(|word| leading_version(word.trim_start_matches('v')))
+        .find(|v| !v.is_empty())?;
+    let matches = host == wanted || host.starts_with(&format!("{wanted}."));
+    (!wanted.is_empty() && !matches).then(|| VersionMismatch {
+        note: format!("the image's {} {wanted} is not on this machine ({} stands in)", tool.name, tool.version),
+        host,
+    })
 }
 
 /// Environment a base image sets that builds rely on.
@@ -258,9 +311,19 @@ fn expand_source(root: &Path, source: &str) -> Vec<PathBuf> {
 /// How a stage's build went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StageOutcome {
-    Built { notes: Vec<String> },
+    Built {
+        notes: Vec<String>,
+    },
+    /// Failed where the host differs from the image: its toolchain version.
+    NotEmulated {
+        detail: String,
+        log: String,
+    },
     Skipped(String),
-    Failed { detail: String, log: String },
+    Failed {
+        detail: String,
+        log: String,
+    },
 }
 
 /// One emulated build.
@@ -344,30 +407,49 @@ impl<'a> HostBuild<'a> {
         }
     }
 
+    /// The image a stage starts from, through the stages it builds on.
+    fn base_image(&self, stage: &Stage) -> Option<&'a str> {
+        let mut current = self.recipe.stages.get(stage.index)?;
+        for _ in 0..self.recipe.stages.len() {
+            match &current.base {
+                Base::Image(image) => return Some(image.as_str()),
+                Base::Stage(i) => current = self.recipe.stages.get(*i)?,
+                Base::Scratch => return None,
+            }
+        }
+        None
+    }
+
     fn ready(&self, index: usize) -> bool {
         matches!(self.outcomes.get(index), Some(Some(StageOutcome::Built { .. })))
     }
 
     fn build_stage(&mut self, stage: &Stage) -> StageOutcome {
         let root = self.stage_root(stage.index);
-        let failed = stage
-            .needs()
-            .into_iter()
-            .find(|i| matches!(self.outcomes.get(*i), Some(Some(StageOutcome::Failed { .. }))));
-        if let Some(i) = failed {
+        let failed = stage.needs().into_iter().find_map(|i| match self.outcomes.get(i) {
+            Some(Some(StageOutcome::Failed { .. })) => Some((i, "failed")),
+            Some(Some(StageOutcome::NotEmulated { .. })) => Some((i, "host mode could not build")),
+            _ => None,
+        });
+        if let Some((i, why)) = failed {
             let label = self.recipe.stages.get(i).map_or_else(|| i.to_string(), Stage::label);
-            return StageOutcome::Skipped(format!("needs stage `{label}`, which failed"));
+            return StageOutcome::Skipped(format!("needs stage `{label}`, which {why}"));
         }
         let mut notes = Vec::new();
+        let mut other_version = None;
         let image_env = match &stage.base {
             Base::Image(image) => {
                 if let Some(tool) = image_tool(image) {
                     match self.tools.find(tool) {
                         None => return StageOutcome::Skipped(format!("not emulated: {tool} not on this machine")),
-                        Some(found) => notes.push(format!(
-                            "base image `{image}`: its files are not emulated; the host's /usr, /etc and {} ({}) stand in",
-                            found.name, found.version
-                        )),
+                        Some(found) => {
+                            notes.push(format!(
+                                "base image `{image}`: its files are not emulated; the host's /usr, /etc and {} ({}) stand in",
+                                found.name, found.version
+                            ));
+                            other_version = version_mismatch(image, found);
+                            notes.extend(other_version.as_ref().map(|m| m.note.clone()));
+                        }
                     }
                 } else {
                     notes.push(format!(
@@ -407,7 +489,16 @@ impl<'a> HostBuild<'a> {
             };
             if let Err(detail) = result {
                 let log = std::fs::read_to_string(&log).unwrap_or_default();
-                return StageOutcome::Failed { detail, log };
+                // The failure is the version's when the last lines name it.
+                let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+                let last = lines[lines.len().saturating_sub(5)..].join("\n");
+                return match &other_version {
+                    Some(m) if last.contains(&m.host) => StageOutcome::NotEmulated {
+                        detail: format!("host-mode limitation: {}; the step failed on it: {detail}", m.note),
+                        log,
+                    },
+                    _ => StageOutcome::Failed { detail, log },
+                };
             }
         }
         StageOutcome::Built { notes }
@@ -488,6 +579,24 @@ impl<'a> HostBuild<'a> {
             .iter()
             .map(|b| Bind { source: b.clone(), dest: b.display().to_string(), writable: false })
             .collect();
+        let script = argv.last().map(String::as_str).unwrap_or("");
+        let shimmed: Vec<&str> =
+            SHIMS.iter().map(|(name, _)| *name).filter(|name| script.contains(&format!("{name} "))).collect();
+        if !shimmed.is_empty() {
+            let dir = write_shims(self.work).map_err(|e| format!("host-mode shims: {e}"))?;
+            binds.push(Bind { source: dir, dest: SHIM_DIR.into(), writable: false });
+            if Path::new("/var/lib/dpkg").is_dir() {
+                binds.push(Bind { source: "/var/lib/dpkg".into(), dest: DPKG_DIR.into(), writable: false });
+            }
+            for name in &shimmed {
+                notes.push(match *name {
+                    "apt-get" => {
+                        "`apt-get install`: the host's Debian packages stand in (version pins not checked)".into()
+                    }
+                    other => format!("`{other}`: emulated with a nested sandbox"),
+                });
+            }
+        }
         let mut tmpfs = Vec::new();
         let mut scratch = Vec::new();
         for mount in mounts {
@@ -529,8 +638,26 @@ impl<'a> HostBuild<'a> {
             full_env.push((key.clone(), value.clone()));
         }
         finish_env(&mut full_env, self.tools, uid);
+        for key in NETWORK_ENV {
+            if let (Ok(value), false) = (std::env::var(key), full_env.iter().any(|(k, _)| k == key)) {
+                full_env.push((key.to_string(), value));
+            }
+        }
+        if !shimmed.is_empty() {
+            if let Some((_, path)) = full_env.iter_mut().find(|(k, _)| k == "PATH") {
+                *path = format!("{SHIM_DIR}:{path}");
+            }
+        }
         let mut owned = self.owned(stage);
         owned.extend(binds.iter().map(|b| b.dest.clone()));
+        if self.base_image(stage).and_then(image_tool) == Some("node") {
+            // The node images' global prefix: `npm install -g` writes there,
+            // into the image, not into the host's read-only /usr.
+            owned.push("/usr/local".into());
+            if !full_env.iter().any(|(k, _)| k == "npm_config_prefix") {
+                full_env.push(("npm_config_prefix".into(), "/usr/local".into()));
+            }
+        }
         let sandbox = Sandbox {
             root: root.to_path_buf(),
             root_writable: true,
@@ -562,6 +689,10 @@ impl<'a> HostBuild<'a> {
         for dir in scratch {
             let _ = std::fs::remove_dir_all(dir);
         }
+        if !shimmed.is_empty() {
+            // The mount points the shims needed, not part of the image.
+            let _ = std::fs::remove_dir_all(root.join(".shipshape"));
+        }
         let status = status?;
         if !status.success() {
             let shown = argv.last().map(String::as_str).unwrap_or("");
@@ -571,14 +702,35 @@ impl<'a> HostBuild<'a> {
     }
 }
 
+/// This machine's proxy and certificate settings, which downloads in `RUN`
+/// steps need as a Docker engine's builds get them from its configuration.
+const NETWORK_ENV: &[&str] = &[
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "NODE_EXTRA_CA_CERTS",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "PIP_CERT",
+];
+
 /// Adds `HOME` and the host toolchains to `PATH`.
 fn finish_env(env: &mut Vec<(String, String)>, tools: &HostTools, uid: u32) {
     let path =
         env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone()).unwrap_or_else(|| DEFAULT_PATH.to_string());
     let mut parts: Vec<String> = path.split(':').map(str::to_string).collect();
+    // Official images keep their toolchain in /usr/local/bin: the host's
+    // stand in there, ahead of the system's own (often older) ones.
+    let mut at = parts.iter().position(|p| p == "/usr/local/bin").unwrap_or(parts.len());
     for dir in &tools.path_dirs {
         if !parts.contains(dir) {
-            parts.push(dir.clone());
+            parts.insert(at, dir.clone());
+            at += 1;
         }
     }
     env.retain(|(k, _)| k != "PATH");
@@ -702,6 +854,18 @@ mod tests {
         assert_eq!(image_tool("mcr.microsoft.com/dotnet/sdk:8.0"), Some("dotnet"));
         assert_eq!(image_tool("gcr.io/distroless/cc-debian12:nonroot"), None);
         assert_eq!(image_tool("localhost:5000/rust:1.82"), Some("cargo"));
+    }
+
+    #[test]
+    fn other_toolchain_versions_are_noticed() {
+        let python = Tool { name: "python3", path: "/usr/bin/python3".into(), version: "Python 3.11.7".into() };
+        let mismatch = version_mismatch("python:3.14-slim-bookworm", &python);
+        assert_eq!(mismatch.map(|m| m.host), Some("3.11.7".to_string()));
+        assert_eq!(version_mismatch("python:3.11-slim-bookworm", &python), None);
+        let node = Tool { name: "node", path: "/usr/bin/node".into(), version: "v20.20.2".into() };
+        assert_eq!(version_mismatch("node:20-bookworm-slim", &node), None);
+        assert!(version_mismatch("node:22-bookworm-slim", &node).is_some());
+        assert_eq!(version_mismatch("node:lts", &node), None);
     }
 
     #[test]

@@ -246,7 +246,12 @@ fn run_host(
                 final_built |= index == last.index;
             }
             Some(host::StageOutcome::Skipped(reason)) => report.steps.push(Step::skipped(&name, reason)),
+            Some(host::StageOutcome::NotEmulated { detail, log }) => report.steps.push(Step {
+                log_tail: report::tail(&log, secrets),
+                ..Step::skipped(&name, report::mask(&detail, secrets))
+            }),
             Some(host::StageOutcome::Failed { detail, log }) => {
+                let detail = report::with_network_cause(&detail, &log);
                 report.steps.push(Step::failed(&name, report::mask(&detail, secrets), report::tail(&log, secrets)))
             }
             None => {}
@@ -405,7 +410,9 @@ fn run_docker(
     match status {
         Ok(true) => report.steps.push(Step::passed("build", format!("docker build {}", docker::image_tag(&kit.name)))),
         Ok(false) => {
-            report.steps.push(Step::failed("build", "docker build failed", read_log(&log, secrets)));
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            let detail = report::with_network_cause("docker build failed", &text);
+            report.steps.push(Step::failed("build", detail, read_log(&log, secrets)));
             return report;
         }
         Err(e) => {

@@ -114,9 +114,60 @@ pub fn mask(text: &str, secrets: &[String]) -> String {
     out
 }
 
+/// Where a tool names the host it could not resolve, and how the host ends.
+const RESOLVE_FAILURES: &[(&str, &str)] = &[
+    ("getaddrinfo ENOTFOUND ", " "),
+    ("getaddrinfo EAI_AGAIN ", " "),
+    ("Could not resolve host: ", " "),
+    ("Could not resolve '", "'"),
+    ("dial tcp: lookup ", " "),
+    ("HTTPSConnectionPool(host='", "'"),
+    ("HTTPConnectionPool(host='", "'"),
+];
+
+/// The host a failed log could not resolve: a download this machine's
+/// network blocks, not a defect of the kit.
+pub fn unreachable_host(log: &str) -> Option<String> {
+    let lines: Vec<&str> = log.lines().collect();
+    let recent = &lines[lines.len().saturating_sub(LOG_TAIL_LINES)..];
+    recent.iter().rev().find_map(|line| {
+        RESOLVE_FAILURES.iter().find_map(|(marker, end)| {
+            let rest = &line[line.find(marker)? + marker.len()..];
+            let host = rest.split(end).next().unwrap_or(rest).trim_end_matches([':', ',', '.']);
+            let plausible = host.contains('.') && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:".contains(c));
+            plausible.then(|| host.to_string())
+        })
+    })
+}
+
+/// `detail` with the unreachable host named, when the log shows one.
+pub fn with_network_cause(detail: &str, log: &str) -> String {
+    match unreachable_host(log) {
+        Some(host) => {
+            format!("{detail}; cause: {host} cannot be resolved from this machine (its network, not the kit)")
+        }
+        None => detail.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unresolved_hosts_are_named() {
+        let node =
+            "npm warn x\nError: request to https://a.example.sh/x failed, reason: getaddrinfo ENOTFOUND a.example.sh\n";
+        assert_eq!(unreachable_host(node).as_deref(), Some("a.example.sh"));
+        assert_eq!(
+            unreachable_host("curl: (6) Could not resolve host: b.example.com").as_deref(),
+            Some("b.example.com")
+        );
+        let pip = "Retrying (Retry(total=4)) after connection broken by 'NewConnectionError(...)': HTTPSConnectionPool(host='c.example.org', port=443)";
+        assert_eq!(unreachable_host(pip).as_deref(), Some("c.example.org"));
+        assert_eq!(unreachable_host("error: linking failed"), None);
+        assert!(with_network_cause("RUN x exited with 1", node).contains("a.example.sh cannot be resolved"));
+    }
 
     #[test]
     fn tails_mask_secrets_and_keep_the_last_lines() {

@@ -149,21 +149,11 @@ fn bytes_under(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-fn shared_apps() -> Option<PathBuf> {
-    let apps = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/apps");
-    if apps.is_dir() {
-        return Some(apps);
-    }
-    assert!(std::env::var_os("CI").is_none(), "{} is absent and CI is set", apps.display());
-    eprintln!("skipped: {} is absent (the shared material is not beside the repository)", apps.display());
-    None
-}
-
 /// Real apps that ship their own files, planned at a folder of each: every
 /// kept file stays byte for byte, and each is listed with a reason.
 #[test]
 fn real_apps_keep_their_own_files() {
-    let Some(apps) = shared_apps() else { return };
+    let Some(apps) = shipshape_testkit::shared_apps() else { return };
     let cases = [
         ("dockersamples+example-voting-app", "."),
         ("dockersamples+example-voting-app", "result"),

@@ -621,16 +621,22 @@ fn test_extras(dir: &ServiceDir) -> Vec<String> {
 
 fn install_commands(manager: &str, dir: &ServiceDir, workspace: Option<&UvWorkspace>) -> Install {
     let venv = "python -m venv /opt/venv";
+    // uv in a venv of its own, left out of the runtime: the system Python
+    // may be externally managed, and the app's venv stays the app's.
+    let uv = format!("python -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir {UV}");
     match (manager, workspace) {
         ("uv", Some(workspace)) => {
             let package = &workspace.package;
             Install {
                 files: vec!["pyproject.toml".into(), "uv.lock".into()],
                 install: vec![CachedCommand::new(
-                    format!("pip install --no-cache-dir {UV} && uv sync --frozen --no-dev --no-install-workspace --package {package}"),
+                    format!("{uv} && /opt/uv/bin/uv sync --frozen --no-dev --no-install-workspace --package {package}"),
                     &[],
                 )],
-                build: vec![CachedCommand::new(format!("uv sync --frozen --no-dev --package {package}"), &[])],
+                build: vec![CachedCommand::new(
+                    format!("/opt/uv/bin/uv sync --frozen --no-dev --package {package}"),
+                    &[],
+                )],
                 ci_install: vec![format!("pip install {UV}"), format!("uv sync --frozen --package {package}")],
                 ci_run: "uv run --frozen ",
             }
@@ -638,10 +644,10 @@ fn install_commands(manager: &str, dir: &ServiceDir, workspace: Option<&UvWorksp
         ("uv", None) => Install {
             files: vec!["pyproject.toml".into(), "uv.lock".into()],
             install: vec![CachedCommand::new(
-                format!("pip install --no-cache-dir {UV} && uv sync --frozen --no-dev --no-install-project"),
+                format!("{uv} && /opt/uv/bin/uv sync --frozen --no-dev --no-install-project"),
                 &[],
             )],
-            build: vec![CachedCommand::new("uv sync --frozen --no-dev", &[])],
+            build: vec![CachedCommand::new("/opt/uv/bin/uv sync --frozen --no-dev", &[])],
             ci_install: vec![format!("pip install {UV}"), "uv sync --frozen".into()],
             ci_run: "uv run --frozen ",
         },

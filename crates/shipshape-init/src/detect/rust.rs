@@ -137,9 +137,13 @@ fn sqlx_build_database(dir: &ServiceDir, manifest: &toml::Value) -> Option<Strin
         return None;
     }
     Some(
-        "pg_ctlcluster 15 main start && runuser -u postgres -- createuser --superuser root && createdb sqlx_build \
- && for f in migrations/*.sql; do case \"$f\" in *.down.sql) continue ;; esac; psql -q -v ON_ERROR_STOP=1 -d sqlx_build -f \"$f\" || exit 1; done \
- && export DATABASE_URL='postgres://root@localhost/sqlx_build?host=/var/run/postgresql' \
+        // The server runs as `postgres` from a folder under /tmp: no cluster
+        // wrapper, no service manager, nothing left in the image.
+        "runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D /tmp/sqlx-db -A trust -U root -E UTF8 --locale=C.UTF-8 >/dev/null \
+ && runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/sqlx-db -l /tmp/sqlx-db.log -o \"-c listen_addresses='' -k /tmp\" -w start >/dev/null \
+ && createdb -h /tmp -U root sqlx_build \
+ && for f in migrations/*.sql; do case \"$f\" in *.down.sql) continue ;; esac; psql -q -v ON_ERROR_STOP=1 -h /tmp -U root -d sqlx_build -f \"$f\" || exit 1; done \
+ && export DATABASE_URL='postgres://root@localhost/sqlx_build?host=/tmp' \
  && "
             .into(),
     )
