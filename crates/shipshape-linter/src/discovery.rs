@@ -1,5 +1,6 @@
 //! Walks a path and classifies what it finds.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
@@ -108,6 +109,24 @@ pub fn discover(root: &Path, options: &DiscoveryOptions<'_>) -> Result<Discovery
         Err(source) => return Err(DiscoveryError::Unreadable { path: root.display().to_string(), source }),
     }
     let base = if root.is_file() { root.parent().unwrap_or(root) } else { root };
+    // Git never ignores what it tracks: in a work tree, the index adds back
+    // tracked files that `.gitignore` would hide, and submodules are skipped.
+    let git = if options.respect_ignore_files && root.is_dir() { git_index(root) } else { None };
+    let mut found = Discovery::default();
+    let index = match git {
+        Some(Ok(index)) => Some(index),
+        Some(Err(message)) => {
+            found.errors.push(WalkError {
+                path: ".".to_string(),
+                message: format!("git ls-files failed ({message}): .gitignore applied to tracked files too"),
+                io: false,
+            });
+            None
+        }
+        None => None,
+    };
+    let submodules: HashSet<PathBuf> =
+        index.as_ref().map(|i| i.submodules.iter().map(|s| root.join(s)).collect()).unwrap_or_default();
     let mut walker = ignore::WalkBuilder::new(root);
     walker
         .hidden(false)
@@ -117,8 +136,7 @@ pub fn discover(root: &Path, options: &DiscoveryOptions<'_>) -> Result<Discovery
         .ignore(options.respect_ignore_files)
         .parents(options.respect_ignore_files)
         .require_git(false)
-        .filter_entry(|entry| entry.file_name() != ".git");
-    let mut found = Discovery::default();
+        .filter_entry(move |entry| entry.file_name() != ".git" && !submodules.contains(entry.path()));
     for entry in walker.build() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -138,9 +156,101 @@ pub fn discover(root: &Path, options: &DiscoveryOptions<'_>) -> Result<Discovery
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         found.files.push(DiscoveredFile { kind: classify(&name), path, relative });
     }
+    if let Some(index) = index {
+        add_tracked(&mut found, base, index.files, options.exclude);
+    }
     found.files.sort_by(|a, b| a.relative.cmp(&b.relative));
     found.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(found)
+}
+
+/// What git tracks under a scan root, relative to it.
+struct GitIndex {
+    /// Regular files (symlinks and submodules left out).
+    files: Vec<String>,
+    /// Submodule folders: not descended.
+    submodules: Vec<String>,
+}
+
+/// True when `root` or a folder above it holds `.git`.
+fn in_git_work_tree(root: &Path) -> bool {
+    let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    absolute.ancestors().any(|dir| dir.join(".git").exists())
+}
+
+/// The index under `root`, from one `git ls-files` run; `None` outside a git
+/// work tree, an error message when git is missing or fails.
+fn git_index(root: &Path) -> Option<Result<GitIndex, String>> {
+    if !in_git_work_tree(root) {
+        return None;
+    }
+    // The work tree's own index, never a hook's, and no fsmonitor hook run.
+    let output = std::process::Command::new("git")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .arg("-C")
+        .arg(root)
+        .args(["-c", "core.fsmonitor=false", "ls-files", "-z", "--stage"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output();
+    let output = match output {
+        Ok(output) => output,
+        Err(e) => return Some(Err(format!("git: {e}"))),
+    };
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let reason = stderr.lines().next().unwrap_or("").trim().to_string();
+        // A folder git ignores inside a work tree is not a work tree of its own.
+        if reason.contains("not a git repository") {
+            return None;
+        }
+        return Some(Err(if reason.is_empty() { output.status.to_string() } else { reason }));
+    }
+    Some(Ok(parse_stage(&output.stdout)))
+}
+
+/// Parses `git ls-files -z --stage`: `MODE OBJECT STAGE\tPATH\0` records.
+fn parse_stage(bytes: &[u8]) -> GitIndex {
+    let mut files = Vec::new();
+    let mut submodules = Vec::new();
+    for record in bytes.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+        let Some(tab) = record.iter().position(|b| *b == b'\t') else { continue };
+        let (mode, path) = (&record[..tab], String::from_utf8_lossy(&record[tab + 1..]).into_owned());
+        match mode.get(..6) {
+            Some(b"160000") => submodules.push(path),
+            Some(b"100644" | b"100755") => files.push(path),
+            _ => {}
+        }
+    }
+    files.dedup();
+    GitIndex { files, submodules }
+}
+
+/// Adds the tracked files the walk left out (ignored ones); tracked files
+/// deleted from disk or no longer regular files are skipped.
+fn add_tracked(found: &mut Discovery, base: &Path, tracked: Vec<String>, exclude: &GlobSet) {
+    let Ok(canonical_base) = base.canonicalize() else { return };
+    let seen: HashSet<String> = found.files.iter().map(|f| f.relative.clone()).collect();
+    for relative in tracked {
+        if seen.contains(&relative) || exclude.is_match(&relative) {
+            continue;
+        }
+        if relative.split('/').any(|part| part == ".git") {
+            continue;
+        }
+        let path = base.join(&relative);
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        // No way out of the root through a folder replaced by a symlink.
+        if !path.canonicalize().is_ok_and(|p| p.starts_with(&canonical_base)) {
+            continue;
+        }
+        let name = relative.rsplit('/').next().unwrap_or(&relative);
+        found.files.push(DiscoveredFile { kind: classify(name), path, relative });
+    }
 }
 
 fn walk_error(base: &Path, root: &Path, error: &ignore::Error) -> WalkError {
@@ -221,6 +331,27 @@ pub fn is_helm_template(root: &Path, relative: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stage_records_keep_regular_files_and_name_submodules() {
+        let object = "0".repeat(40);
+        let records = [
+            format!("100644 {object} 0\tk8s/deploy.yaml"),
+            format!("100755 {object} 0\tbin/run.sh"),
+            format!("120000 {object} 0\tlink"),
+            format!("160000 {object} 0\tvendor/lib"),
+            format!("100644 {object} 1\tboth.yaml"),
+            format!("100644 {object} 2\tboth.yaml"),
+        ];
+        let mut bytes = Vec::new();
+        for record in &records {
+            bytes.extend_from_slice(record.as_bytes());
+            bytes.push(0);
+        }
+        let index = parse_stage(&bytes);
+        assert_eq!(index.files, ["k8s/deploy.yaml", "bin/run.sh", "both.yaml"]);
+        assert_eq!(index.submodules, ["vendor/lib"]);
+    }
 
     #[test]
     fn dockerfile_names() {
