@@ -186,3 +186,14 @@ pub fn replay_fuzz_regressions(target: &str, replay: impl Fn(&str)) {
         replay(&String::from_utf8_lossy(&bytes));
     }
 }
+
+/// `verify` runs start apps on the ports their kits declare: one at a time
+/// per test process, so that two tests never race for a port.
+static ONE_VERIFY_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs the `shipshape` binary `bin` with `args` in `dir`.
+pub fn run_shipshape(bin: &str, args: &[&str], dir: &Path) -> std::process::Output {
+    let _turn = (args.first() == Some(&"verify"))
+        .then(|| ONE_VERIFY_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    std::process::Command::new(bin).args(args).current_dir(dir).output().expect("shipshape runs")
+}

@@ -10,7 +10,7 @@
 //! and that reason is what verify reports. Every kit must pass `check`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Instant;
 
 use serde_json::Value;
@@ -49,7 +49,7 @@ const BUILT_HERE: &[&str] = &["node", "python", "rust"];
 const HEADER: &str = "| app | service | stack | port | health path | start command | migration | required variables | check findings | build | start | health | seconds |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
 
 fn shipshape(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shipshape")).args(args).current_dir(dir).output().expect("shipshape runs")
+    shipshape_testkit::run_shipshape(env!("CARGO_BIN_EXE_shipshape"), args, dir)
 }
 
 fn on_path(program: &str) -> bool {

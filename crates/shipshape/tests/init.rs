@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -18,7 +18,7 @@ fn example_apps() -> Vec<PathBuf> {
 }
 
 fn shipshape(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shipshape")).args(args).current_dir(dir).output().expect("shipshape runs")
+    shipshape_testkit::run_shipshape(env!("CARGO_BIN_EXE_shipshape"), args, dir)
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -4,13 +4,13 @@
 //! and whether the file meets it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 use shipshape_testkit::{read_tree, write_tree};
 
 fn shipshape(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shipshape")).args(args).current_dir(dir).output().expect("shipshape runs")
+    shipshape_testkit::run_shipshape(env!("CARGO_BIN_EXE_shipshape"), args, dir)
 }
 
 fn stderr(output: &Output) -> String {

@@ -17,11 +17,7 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn shipshape(args: &[&str], dir: &Path) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_shipshape"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("shipshape runs")
+    shipshape_testkit::run_shipshape(env!("CARGO_BIN_EXE_shipshape"), args, dir)
 }
 
 fn stderr(output: &Output) -> String {

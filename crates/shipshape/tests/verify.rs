@@ -12,7 +12,7 @@ fn repo_root() -> PathBuf {
 }
 
 fn shipshape(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shipshape")).args(args).current_dir(dir).output().expect("shipshape runs")
+    shipshape_testkit::run_shipshape(env!("CARGO_BIN_EXE_shipshape"), args, dir)
 }
 
 fn on_path(program: &str) -> bool {
