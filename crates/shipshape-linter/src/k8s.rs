@@ -438,17 +438,31 @@ pub fn templates_selected_by<'a>(
     selector: &[(&str, &str)],
 ) -> Vec<PodTemplate<'a>> {
     let selector: Vec<(&str, &str)> = selector.iter().copied().filter(|(k, _)| !is_controller_label(k)).collect();
-    let candidates = rarest(&set.label_index(label_index).templates, &selector);
-    let mut found: Vec<(usize, usize, PodTemplate<'a>)> = candidates
-        .iter()
-        .filter_map(|i| Some((*i, set.near(object, *i)?)))
-        .filter_map(|(i, o)| Some((WORKLOAD_KINDS.iter().position(|k| *k == o.kind)?, i, o)))
+    let found = workloads_carrying_rarest(set, object, &selector)
         .filter_map(|(rank, i, o)| Some((rank, i, effective_pod_template(set, o)?)))
         .filter(|(_, _, t)| selector_matches(&selector, &t.labels()))
         .collect();
-    // In the order of `workloads_near`: by kind, then scan order.
+    in_workload_order(found)
+}
+
+/// The workloads near `object` whose pod template carries the rarest of
+/// the `pairs`, each with its kind's rank in [`WORKLOAD_KINDS`] and its
+/// index in the scan.
+fn workloads_carrying_rarest<'a>(
+    set: &'a ObjectSet,
+    object: &'a K8sObject,
+    pairs: &[(&str, &str)],
+) -> impl Iterator<Item = (usize, usize, &'a K8sObject)> + 'a {
+    rarest(&set.label_index(label_index).templates, pairs)
+        .iter()
+        .filter_map(move |i| Some((*i, set.near(object, *i)?)))
+        .filter_map(|(i, o)| Some((WORKLOAD_KINDS.iter().position(|k| *k == o.kind)?, i, o)))
+}
+
+/// The items in the order of [`workloads_near`]: by kind, then scan order.
+fn in_workload_order<T>(mut found: Vec<(usize, usize, T)>) -> Vec<T> {
     found.sort_by_key(|(rank, i, _)| (*rank, *i));
-    found.into_iter().map(|(_, _, t)| t).collect()
+    found.into_iter().map(|(_, _, item)| item).collect()
 }
 
 /// The workloads near `object`, in the order of [`workloads_near`], whose
@@ -460,13 +474,7 @@ pub fn workload_candidates<'a>(set: &'a ObjectSet, object: &'a K8sObject, select
     if pairs.is_empty() || pairs.iter().any(|(_, v)| v.contains(['$', '{'])) {
         return workloads_near(set, object).collect();
     }
-    let mut found: Vec<(usize, usize, &K8sObject)> = rarest(&set.label_index(label_index).templates, &pairs)
-        .iter()
-        .filter_map(|i| Some((*i, set.near(object, *i)?)))
-        .filter_map(|(i, o)| Some((WORKLOAD_KINDS.iter().position(|k| *k == o.kind)?, i, o)))
-        .collect();
-    found.sort_by_key(|(rank, i, _)| (*rank, *i));
-    found.into_iter().map(|(_, _, o)| o).collect()
+    in_workload_order(workloads_carrying_rarest(set, object, &pairs).collect())
 }
 
 /// Kinds whose label selector picks pods, and where it is.
@@ -500,11 +508,8 @@ pub fn policies_for<'a>(
 /// exists; stops at the first.
 pub fn selects_any_template(set: &ObjectSet, object: &K8sObject, selector: &[(&str, &str)]) -> bool {
     let selector: Vec<(&str, &str)> = selector.iter().copied().filter(|(k, _)| !is_controller_label(k)).collect();
-    rarest(&set.label_index(label_index).templates, &selector)
-        .iter()
-        .filter_map(|i| set.near(object, *i))
-        .filter(|o| WORKLOAD_KINDS.contains(&o.kind.as_str()))
-        .filter_map(|o| effective_pod_template(set, o))
+    workloads_carrying_rarest(set, object, &selector)
+        .filter_map(|(_, _, o)| effective_pod_template(set, o))
         .any(|t| selector_matches(&selector, &t.labels()))
 }
 
