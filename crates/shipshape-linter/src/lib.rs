@@ -7,6 +7,7 @@ mod context;
 pub mod discovery;
 pub mod docs;
 mod engine;
+pub mod file_context;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod images;
