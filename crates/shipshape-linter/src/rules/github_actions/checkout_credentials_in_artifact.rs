@@ -11,8 +11,10 @@ declare_rule! {
     /// the workspace (`.`, `${{ github.workspace }}`, `**`), a folder
     /// around the checkout's `path`, or `.git` itself. Since
     /// `upload-artifact` v4.4 hidden files are left out unless
-    /// `include-hidden-files: true`, so a folder upload with a newer
-    /// version does not leak; an explicit `.git` path always does, and an
+    /// `include-hidden-files: true`, so a folder upload with a version
+    /// known to be newer (`v4.4.0`, `v5`, a `# v4.6.1` comment after a SHA,
+    /// or `include-hidden-files: false`) does not leak; the moving `v4`
+    /// tag is not relied on. An explicit `.git` path always leaks, and an
     /// exclusion `!.git` prevents it. Uploads of build output (`dist/`)
     /// are not flagged (`checkout-persists-credentials` still advises).
     ///

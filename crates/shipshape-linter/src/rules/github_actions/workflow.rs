@@ -753,12 +753,11 @@ impl<'a> Workflow<'a> {
             return None;
         }
         // Since v4.4, hidden files (`.git` among them) are left out unless
-        // `include-hidden-files: true`.
+        // `include-hidden-files: true`; a moving `v4` tag is not relied on.
         let hidden = match step.with("include-hidden-files") {
             Some(value) => is_true(value),
             None => uses.version(self.text, self.base).is_none_or(|v| match v.as_slice() {
                 [major, ..] if *major > 4 => false,
-                [4] => false,
                 [4, minor, ..] => *minor < 4,
                 _ => true,
             }),
