@@ -36,14 +36,13 @@ pub(crate) fn fails_on_empty_input(command: &Command) -> bool {
                     !v.starts_with('-') && v.chars().all(|c| c.is_ascii_alphabetic()) && v.contains(['x', 't'])
                 })
         }
-        "gunzip" | "zcat" | "unxz" | "xzcat" | "bunzip2" | "bzcat" | "unzstd" | "zstdcat" | "lzcat" | "unlzma" => {
-            true
-        }
+        "gunzip" | "zcat" | "unxz" | "xzcat" | "bunzip2" | "bzcat" | "unzstd" | "zstdcat" | "lzcat" | "unlzma" => true,
         "gzip" | "xz" | "bzip2" | "zstd" | "lzma" => command.has_flag(Some('d'), &["decompress", "uncompress"]),
         "gpg" | "gpg2" => command.has_flag(None, &["dearmor", "dearmour", "import", "verify"]),
         "apt-key" => command.subcommand().is_some_and(|w| w.value == "add"),
-        "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" | "md5sum" | "b2sum" | "shasum"
-        | "cksum" => command.has_flag(Some('c'), &["check"]),
+        "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" | "md5sum" | "b2sum" | "shasum" | "cksum" => {
+            command.has_flag(Some('c'), &["check"])
+        }
         "grep" | "egrep" | "fgrep" => true,
         _ => false,
     }

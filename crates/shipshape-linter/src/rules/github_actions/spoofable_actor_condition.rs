@@ -96,8 +96,7 @@ fn mentions(expr: &Expr, contexts: &[&str]) -> bool {
 /// while the other side checks `github.actor` (a re-run by someone else
 /// changes the triggering actor).
 fn pins_author(side: &Expr, other: &Expr) -> bool {
-    mentions(side, AUTHOR)
-        || (mentions(side, &["github.triggering_actor"]) && mentions(other, &["github.actor"]))
+    mentions(side, AUTHOR) || (mentions(side, &["github.triggering_actor"]) && mentions(other, &["github.actor"]))
 }
 
 /// True when the actor is compared somewhere that no `&&` with an author

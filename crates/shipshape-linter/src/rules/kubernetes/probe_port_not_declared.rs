@@ -57,7 +57,9 @@ impl Rule for ProbePortNotDeclared {
                         .as_str()
                         .filter(|name| port.as_i64().is_none() && name.parse::<i64>().is_err())
                         .filter(|name| !name.contains(['$', '{']) && !container.declares_port_name(name))
-                        .map(|name| format!("port `{name}`, which it does not declare, so the probe can never succeed"));
+                        .map(|name| {
+                            format!("port `{name}`, which it does not declare, so the probe can never succeed")
+                        });
                     if let Some(problem) = problem {
                         report.report(
                             port.span,

@@ -102,8 +102,9 @@ impl Rule for ServiceTargetPortNotDeclared {
                 let text = target.as_str().unwrap_or("");
                 // Numbers reach the container whether declared or not; only a name must be declared.
                 let numeric = target.as_i64().is_some() || text.parse::<i64>().is_ok();
-                let problem = (!numeric && !text.is_empty() && !text.contains(['$', '{']) && !declared.names.contains(text))
-                    .then(|| format!("targets the port name `{text}`, which no selected container declares"));
+                let problem =
+                    (!numeric && !text.is_empty() && !text.contains(['$', '{']) && !declared.names.contains(text))
+                        .then(|| format!("targets the port name `{text}`, which no selected container declares"));
                 if let Some(problem) = problem {
                     let label = port
                         .str_at(&["name"])
