@@ -569,7 +569,8 @@ fn is_camel_identifier(value: &str) -> bool {
 /// `API_KEY = "api-key"`), ignoring case and separators: a key, a
 /// constant or an enum value, not a credential.
 pub fn spells_name(name: &str, value: &str) -> bool {
-    let compact = |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase() };
+    let compact =
+        |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase() };
     let (name, value) = (compact(name), compact(value));
     !value.is_empty() && (name == value || (value.len() >= 6 && name.ends_with(&value)))
 }
@@ -605,8 +606,7 @@ pub fn is_reference(value: &str) -> bool {
         "doppler://",
         "infisical://",
     ];
-    PREFIXES.iter().any(|p| lower.starts_with(p))
-        || ["${{", "{{", "{%", "${", "$("].iter().any(|t| value.contains(t))
+    PREFIXES.iter().any(|p| lower.starts_with(p)) || ["${{", "{{", "{%", "${", "$("].iter().any(|t| value.contains(t))
 }
 
 /// True for values that look machine-generated (an API token, a key):
@@ -801,7 +801,9 @@ mod tests {
 
     #[test]
     fn identifiers_and_names() {
-        for value in ["authorizedKeySecretName1", "SecretStr", "pkcs12KeyPass", "clientSecretValue", "AccessTokenProvider"] {
+        for value in
+            ["authorizedKeySecretName1", "SecretStr", "pkcs12KeyPass", "clientSecretValue", "AccessTokenProvider"]
+        {
             assert!(is_camel_identifier(value), "{value}");
             assert!(!looks_like_secret_value(value), "{value}");
         }

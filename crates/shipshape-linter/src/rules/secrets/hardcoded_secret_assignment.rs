@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 use shipshape_diagnostics::Span;
 
+use super::evidence::{report_found, Evidence, LazyContext};
 use super::provider_secrets;
 use super::scanner::{case_variants, compile, decode_base64, Literals};
 use crate::context::TextContext;
@@ -14,7 +15,6 @@ use crate::secret_values::{
     is_credential_for_name, is_example_value, is_reference, is_secret_name, looks_like_password,
     looks_like_secret_value, spells_name,
 };
-use super::evidence::{report_found, Evidence, LazyContext};
 
 declare_rule! {
     /// ## What it does
@@ -664,7 +664,8 @@ impl<'a> LineScan<'a> {
         if !value.quoted && value.text.contains(['(', '[', '{']) {
             return;
         }
-        let in_string = matches!(before, Some(b';' | b'?' | b'&')) || (matches!(before, Some(b'"' | b'\'')) && !key_quoted);
+        let in_string =
+            matches!(before, Some(b';' | b'?' | b'&')) || (matches!(before, Some(b'"' | b'\'')) && !key_quoted);
         if !value.quoted && self.kind.code && !in_string {
             // In program source a bare word is an identifier, unless inside a string
             // (`"Server=db;Password=…;"`); `"apiKey": apiKey` is a quoted key.
@@ -841,11 +842,7 @@ impl<'a> LineScan<'a> {
         let Some(caps) = value_line.captures(next) else { return };
         let Some(value) = value_of(&caps, "val", next_start) else { return };
         if is_credential(key.as_str(), value.text) && !value.text.contains("://") {
-            self.out.push(Candidate {
-                message: assigned(key.as_str()),
-                span: value.span,
-                signal: named(key.as_str()),
-            });
+            self.out.push(Candidate { message: assigned(key.as_str()), span: value.span, signal: named(key.as_str()) });
         }
     }
 }

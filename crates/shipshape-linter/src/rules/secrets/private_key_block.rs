@@ -143,7 +143,12 @@ fn pem_at(text: &str, hit_start: usize, hit_end: usize) -> Option<Found> {
     let footer_len = footer.get(..footer.len().min(60)).and_then(|f| f.find("-----")).map_or(0, |p| p + 5);
     let secret = Span::new(begin, end + "-----END ".len() + footer_len);
     let kind = format!("{}{}", label, text.get(hit_start..header_end - 5).unwrap_or("PRIVATE KEY"));
-    Some(Found { span: Span::new(begin, header_end), secret, kind: kind_of(&kind), form: "a PEM private-key block with a key body" })
+    Some(Found {
+        span: Span::new(begin, header_end),
+        secret,
+        kind: kind_of(&kind),
+        form: "a PEM private-key block with a key body",
+    })
 }
 
 fn floor_char_boundary(text: &str, at: usize) -> usize {

@@ -13,9 +13,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 use shipshape_diagnostics::Span;
 
+use super::evidence::{report_found, Evidence, LazyContext};
 use crate::context::TextContext;
 use crate::rule::Reporter;
-use super::evidence::{report_found, Evidence, LazyContext};
 use crate::secret_values::{is_documented_example, shannon_entropy};
 
 /// The scanner of a family of provider patterns, the rule hook that runs
