@@ -125,26 +125,17 @@ impl<'a> Reporter<'a> {
 
     /// Reports a secret; `secret` is redacted wherever the line is shown.
     pub fn report_secret(&mut self, span: Span, secret: Span, message: impl Into<String>) {
-        let (span, secret) = (span.shift(self.base), secret.shift(self.base));
-        self.out.push(Violation {
-            rule: self.rule,
-            span,
-            message: message.into(),
-            secret: Some(secret),
-            severity_cap: None,
-        });
+        self.push_secret(span, secret, message.into(), None);
     }
 
     /// Reports a secret at no more than `cap` (see [`Violation::severity_cap`]).
     pub fn report_secret_capped(&mut self, span: Span, secret: Span, message: impl Into<String>, cap: Severity) {
+        self.push_secret(span, secret, message.into(), Some(cap));
+    }
+
+    fn push_secret(&mut self, span: Span, secret: Span, message: String, severity_cap: Option<Severity>) {
         let (span, secret) = (span.shift(self.base), secret.shift(self.base));
-        self.out.push(Violation {
-            rule: self.rule,
-            span,
-            message: message.into(),
-            secret: Some(secret),
-            severity_cap: Some(cap),
-        });
+        self.out.push(Violation { rule: self.rule, span, message, secret: Some(secret), severity_cap });
     }
 }
 
