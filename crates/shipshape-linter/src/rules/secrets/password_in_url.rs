@@ -10,7 +10,7 @@ use super::scanner::line_bounds;
 use crate::context::TextContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
-use crate::secret_values::{is_example_value, is_placeholder};
+use crate::secret_values::{is_placeholder, looks_generated};
 
 declare_rule! {
     /// ## What it does
@@ -156,7 +156,8 @@ impl Rule for PasswordInUrl {
                 continue;
             }
             let password = text.get(credential.password.start..credential.password.end).unwrap_or("");
-            if is_comment(line) && is_example_value(password) {
+            // Commented-out configuration is usually an example.
+            if is_comment(line) && !looks_generated(password) {
                 continue;
             }
             let whom = if credential.user.is_empty() { String::new() } else { format!(" for `{}`", credential.user) };
