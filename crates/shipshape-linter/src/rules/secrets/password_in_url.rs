@@ -130,8 +130,12 @@ fn credential_at(text: &str, at: usize) -> Option<Credential<'_>> {
     if !host.starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '[' | '$' | '{')) {
         return None;
     }
+    // `redis://:redis@redis`: a local service's default, named after it.
+    let host_name = host.split([':', '.']).next().unwrap_or(host);
     if is_placeholder(password)
         || password.eq_ignore_ascii_case(user)
+        || password.eq_ignore_ascii_case(host_name)
+        || password.eq_ignore_ascii_case(scheme)
         || is_variable_name(password)
         || is_documentation_host(host)
     {
@@ -193,6 +197,8 @@ mod tests {
             "https://user:Wq7vLx92@example.com/x",
             "https://user:Wq7vLx92@db.example/x",
             "amqp://guest:guest@rabbit:5672",
+            "tcp://:redis@redis:6379",
+            "postgres://app:postgres@db/app",
             "https://github.com/org/repo",
             "ssh://git@github.com/org/repo",
             "postgres://app:DB_PASSWORD@db/app",
