@@ -1,3 +1,5 @@
+use shipshape_yaml::Node;
+
 use super::workflow::Workflow;
 use crate::context::YamlFileContext;
 use crate::declare_rule;
@@ -5,12 +7,14 @@ use crate::rule::{Reporter, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a workflow without a top-level `permissions:` block (at its
-    /// first line) and each of its jobs that has none either, since they run
-    /// with the default permissions of the `GITHUB_TOKEN`. Jobs of a
-    /// workflow that can only be called by other workflows
+    /// Flags a workflow without a top-level `permissions:` block when some
+    /// of its jobs have none either, since they run with the default
+    /// permissions of the `GITHUB_TOKEN`. One finding per workflow, at its
+    /// first line, naming those jobs: one missing block is one cause. Jobs
+    /// of a workflow that can only be called by other workflows
     /// (`on: workflow_call`) take their caller's permissions and are not
-    /// flagged, but jobs that call a reusable workflow are.
+    /// counted, but jobs that call a reusable workflow are; jobs disabled
+    /// with `if: false` never run and are not counted.
     ///
     /// ## Why is this bad?
     /// The default permissions are set per repository or organisation, and
@@ -52,6 +56,17 @@ declare_rule! {
     }
 }
 
+/// `if: false` (or `${{ false }}`): a job that never runs.
+fn is_always_false(condition: &Node) -> bool {
+    if condition.as_bool() == Some(false) {
+        return true;
+    }
+    let Some(text) = condition.as_str() else { return false };
+    let text = text.trim();
+    let inner = text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")).unwrap_or(text);
+    inner.trim() == "false"
+}
+
 impl Rule for DefaultTokenPermissions {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         let Some(workflow) = Workflow::of(cx) else { return };
@@ -60,28 +75,26 @@ impl Rule for DefaultTokenPermissions {
         }
         let reusable_only =
             !workflow.triggers.is_empty() && workflow.triggers.iter().all(|t| t.name == "workflow_call");
-        let bare: Vec<_> = workflow
+        let bare: Vec<String> = workflow
             .jobs
             .iter()
             .filter(|job| job.get("permissions").is_none() && !(reusable_only && job.get("uses").is_none()))
+            .filter(|job| !job.get("if").is_some_and(is_always_false))
+            .map(|job| format!("`{}`", job.id))
             .collect();
-        if !bare.is_empty() {
-            report.report(
-                workflow.root.head_span(),
-                format!(
-                    "the workflow has no top-level `permissions:`, so {} of its jobs get the repository's default token permissions",
-                    bare.len()
-                ),
-            );
+        if bare.is_empty() {
+            return;
         }
-        for job in bare {
-            report.report(
-                job.key.span,
-                format!(
-                    "job `{}` runs with the repository's default token permissions; add a `permissions:` block to the workflow or the job",
-                    job.id
-                ),
-            );
-        }
+        let jobs = match bare.as_slice() {
+            [one] => format!("job {one} runs"),
+            many => format!("jobs {} run", many.join(", ")),
+        };
+        report.report(
+            workflow.root.head_span(),
+            format!(
+                "{jobs} with the repository's default token permissions (no `permissions:` on the workflow or the job); \
+                 add a top-level `permissions:` block"
+            ),
+        );
     }
 }
