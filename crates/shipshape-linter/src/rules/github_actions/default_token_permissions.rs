@@ -9,8 +9,10 @@ declare_rule! {
     /// ## What it does
     /// Flags a workflow without a top-level `permissions:` block when some
     /// of its jobs have none either, since they run with the default
-    /// permissions of the `GITHUB_TOKEN`. One finding per workflow, at its
-    /// first line, naming those jobs: one missing block is one cause. Jobs
+    /// permissions of the `GITHUB_TOKEN`. One finding per cause: when no
+    /// job sets `permissions:`, one finding at the workflow's first line
+    /// naming them; when some jobs set their own, one at each job that
+    /// does not. Jobs
     /// of a workflow that can only be called by other workflows
     /// (`on: workflow_call`) take their caller's permissions and are not
     /// counted, but jobs that call a reusable workflow are; jobs disabled
@@ -75,26 +77,41 @@ impl Rule for DefaultTokenPermissions {
         }
         let reusable_only =
             !workflow.triggers.is_empty() && workflow.triggers.iter().all(|t| t.name == "workflow_call");
-        let bare: Vec<String> = workflow
+        let counted: Vec<_> = workflow
             .jobs
             .iter()
-            .filter(|job| job.get("permissions").is_none() && !(reusable_only && job.get("uses").is_none()))
+            .filter(|job| !(reusable_only && job.get("uses").is_none()))
             .filter(|job| !job.get("if").is_some_and(is_always_false))
-            .map(|job| format!("`{}`", job.id))
             .collect();
+        let bare: Vec<_> = counted.iter().filter(|job| job.get("permissions").is_none()).collect();
         if bare.is_empty() {
             return;
         }
-        let jobs = match bare.as_slice() {
-            [one] => format!("job {one} runs"),
-            many => format!("jobs {} run", many.join(", ")),
-        };
-        report.report(
-            workflow.root.head_span(),
-            format!(
-                "{jobs} with the repository's default token permissions (no `permissions:` on the workflow or the job); \
-                 add a top-level `permissions:` block"
-            ),
-        );
+        // One finding per cause: the missing top-level block when no job
+        // sets its own, else each job that does not follow the others.
+        if bare.len() == counted.len() && !reusable_only {
+            let names: Vec<String> = bare.iter().map(|job| format!("`{}`", job.id)).collect();
+            let jobs = match names.as_slice() {
+                [one] => format!("job {one} runs"),
+                many => format!("jobs {} run", many.join(", ")),
+            };
+            report.report(
+                workflow.root.head_span(),
+                format!(
+                    "{jobs} with the repository's default token permissions (no `permissions:` on the workflow or the job); \
+                     add a top-level `permissions:` block"
+                ),
+            );
+            return;
+        }
+        for job in bare {
+            report.report(
+                job.key.span,
+                format!(
+                    "job `{}` runs with the repository's default token permissions; add a `permissions:` block to the job or the workflow",
+                    job.id
+                ),
+            );
+        }
     }
 }

@@ -33,6 +33,7 @@ pub(crate) struct Trigger<'a> {
 
 pub(crate) struct Job<'a> {
     pub id: &'a str,
+    pub key: &'a Node,
     pub node: &'a Node,
     pub steps: Vec<Step<'a>>,
 }
@@ -235,7 +236,7 @@ impl<'a> Workflow<'a> {
                         continue;
                     }
                     let steps = steps_of(entry.value.get("steps"));
-                    workflow.jobs.push(Job { id, node: &entry.value, steps });
+                    workflow.jobs.push(Job { id, key: &entry.key, node: &entry.value, steps });
                 }
             }
         } else {
