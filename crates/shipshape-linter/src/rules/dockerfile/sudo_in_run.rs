@@ -53,7 +53,8 @@ impl Rule for SudoInRun {
                 if program.value.rsplit('/').next() != Some("sudo") {
                     continue;
                 }
-                let drops_to_user = target_user(&command).is_some_and(|u| !support::is_root_user(u.trim_start_matches('#')));
+                let drops_to_user =
+                    target_user(&command).is_some_and(|u| !support::is_root_user(u.trim_start_matches('#')));
                 if !(drops_to_user && runs_as_root(df, stage, index)) {
                     report.report(
                         program.span,
