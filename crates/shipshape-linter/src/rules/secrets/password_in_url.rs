@@ -3,13 +3,14 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use shipshape_diagnostics::Span;
 
+use super::evidence::{report_found, Evidence, LazyContext};
 use super::hardcoded_secret_assignment::is_comment;
 use super::provider_covers;
 use super::scanner::line_bounds;
 use crate::context::TextContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
-use crate::secret_values::{is_example_value, is_placeholder};
+use crate::secret_values::{is_placeholder, looks_generated};
 
 declare_rule! {
     /// ## What it does
@@ -32,6 +33,12 @@ declare_rule! {
     ///
     /// Tokens that a provider rule recognises (a GitHub token in a Git
     /// remote URL) are reported by that rule instead.
+    ///
+    /// The message names the signal (the name, option or header, and the
+    /// value's entropy in bits per character). In tests, fixtures,
+    /// documentation and examples only values that look generated (16
+    /// characters or more, varied, not words) are reported, as a note that
+    /// says where they sit; chosen passwords there are examples.
     ///
     /// ## Why is this bad?
     /// The password is readable by everyone who can read the file and its
@@ -123,8 +130,12 @@ fn credential_at(text: &str, at: usize) -> Option<Credential<'_>> {
     if !host.starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '[' | '$' | '{')) {
         return None;
     }
+    // `redis://:redis@redis`: a local service's default, named after it.
+    let host_name = host.split([':', '.']).next().unwrap_or(host);
     if is_placeholder(password)
         || password.eq_ignore_ascii_case(user)
+        || password.eq_ignore_ascii_case(host_name)
+        || password.eq_ignore_ascii_case(scheme)
         || is_variable_name(password)
         || is_documentation_host(host)
     {
@@ -138,6 +149,7 @@ impl Rule for PasswordInUrl {
     fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
         let text = cx.text;
         let Some(separator) = SEPARATOR.as_ref() else { return };
+        let mut context = LazyContext::new(cx.path, text);
         for found in separator.find_iter(text) {
             let at = found.start();
             let Some(credential) = credential_at(text, at) else { continue };
@@ -148,18 +160,18 @@ impl Rule for PasswordInUrl {
                 continue;
             }
             let password = text.get(credential.password.start..credential.password.end).unwrap_or("");
-            if is_comment(line) && is_example_value(password) {
+            // Commented-out configuration is usually an example.
+            if is_comment(line) && !looks_generated(password) {
                 continue;
             }
             let whom = if credential.user.is_empty() { String::new() } else { format!(" for `{}`", credential.user) };
-            report.report_secret(
-                credential.password,
-                credential.password,
-                format!(
-                    "Password{whom} in a `{}://` URL: take it out of the URL and load it from a secret at run time",
-                    credential.scheme
-                ),
+            let message = format!(
+                "Password{whom} in a `{}://` URL: take it out of the URL and load it from a secret at run time",
+                credential.scheme
             );
+            let evidence = Evidence::keyword("the user-info of a URL", password);
+            let context = context.at(credential.password.start);
+            report_found(report, &context, credential.password, credential.password, &message, &evidence);
         }
     }
 }
@@ -185,6 +197,8 @@ mod tests {
             "https://user:Wq7vLx92@example.com/x",
             "https://user:Wq7vLx92@db.example/x",
             "amqp://guest:guest@rabbit:5672",
+            "tcp://:redis@redis:6379",
+            "postgres://app:postgres@db/app",
             "https://github.com/org/repo",
             "ssh://git@github.com/org/repo",
             "postgres://app:DB_PASSWORD@db/app",
