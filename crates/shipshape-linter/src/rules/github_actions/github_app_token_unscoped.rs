@@ -90,7 +90,8 @@ impl Rule for GithubAppTokenUnscoped {
                      inputs the job needs",
                 );
             }
-            let repository_scoped = permissions.is_empty() || permissions.iter().any(|p| !is_organization_permission(p));
+            let repository_scoped =
+                permissions.is_empty() || permissions.iter().any(|p| !is_organization_permission(p));
             if let Some(owner) = with.entry("owner") {
                 if with.get("repositories").is_none() && repository_scoped {
                     report.report(
