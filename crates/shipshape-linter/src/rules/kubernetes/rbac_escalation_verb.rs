@@ -1,3 +1,4 @@
+use super::rbac_wildcard::{strings, written_rbac_rules};
 use crate::context::K8sObject;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
@@ -68,20 +69,9 @@ const VERBS: &[(&str, &[&str], &[&str], &str)] = &[
     ),
 ];
 
-fn strings(node: Option<&shipshape_yaml::Node>) -> Vec<&str> {
-    node.map(|n| n.items()).unwrap_or(&[]).iter().filter_map(|n| n.as_str()).collect()
-}
-
 impl Rule for RbacEscalationVerb {
     fn check_object(&self, object: &K8sObject, report: &mut Reporter<'_>) {
-        if !matches!(object.kind.as_str(), "Role" | "ClusterRole") || !object.group().starts_with("rbac.authorization")
-        {
-            return;
-        }
-        if object.root.get("aggregationRule").is_some() {
-            return;
-        }
-        for rule in object.root.get("rules").map(|r| r.items()).unwrap_or(&[]) {
+        for rule in written_rbac_rules(object) {
             let groups = strings(rule.get("apiGroups"));
             let resources = strings(rule.get("resources"));
             for verb in rule.get("verbs").map(|v| v.items()).unwrap_or(&[]) {
