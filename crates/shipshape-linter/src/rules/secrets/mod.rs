@@ -9,6 +9,7 @@ mod ai_service_key;
 mod aws_access_key;
 mod chat_service_token;
 mod cloud_provider_credential;
+pub(crate) mod evidence;
 mod github_token;
 mod gitlab_token;
 mod hardcoded_secret_assignment;
