@@ -339,7 +339,7 @@ pub fn is_password_name(name: &str) -> bool {
 }
 
 /// SHA-256 (hex) of credentials that providers publish as examples, so the
-/// repository holds no credential-shaped string: AWS's `AKIAIOSFODNN7EXAMPLE`
+/// repository holds no credential-shaped string: AWS's `AKIA…EXAMPLE`
 /// family, GitHub's token-format examples (`ghp_16C7e42F…` and its `gho_`,
 /// `ghu_`, `ghs_`, `ghr_` forms), Stripe's test keys from its API reference,
 /// and jwt.io's example token (whole, its payload and its signature, which
@@ -498,12 +498,34 @@ pub fn is_not_a_credential(value: &str) -> bool {
     if lower.starts_with("ref+") || value.starts_with("ENC[") || value.starts_with("AgA") && value.len() > 300 {
         return true;
     }
+    if is_regex_like(value) || is_rule_list(value) {
+        return true;
+    }
     // 2006-01-02T15:04:05Z
     let bytes = value.as_bytes();
     if bytes.len() >= 10 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-' && bytes[7] == b'-' {
         return true;
     }
     false
+}
+
+/// `([a-zA-Z0-9-_.]{115})`, `^\\d{6}$`: a pattern a test matches a
+/// credential against, not one.
+fn is_regex_like(value: &str) -> bool {
+    const MARKERS: &[&str] = &["a-z", "A-Z", "0-9", "]{", "]+", "]*", "(?:", "(?i", "\\d", "\\w", "\\s", ".*", ".+"];
+    MARKERS.iter().any(|m| value.contains(m))
+}
+
+/// `required|string|min:6|confirmed`: validation rules or flags joined by
+/// `|`, each a word with optional `:parameters`.
+fn is_rule_list(value: &str) -> bool {
+    let rule = |part: &str| {
+        let (word, parameters) = part.split_once(':').unwrap_or((part, ""));
+        word.len() >= 2
+            && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            && parameters.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '_' | '-'))
+    };
+    value.contains('|') && value.split('|').all(rule)
 }
 
 /// `db-credentials`, `app_secret_key`: names of resources or keys.
@@ -814,6 +836,17 @@ mod tests {
         assert!(spells_name("API_KEY", "api-key"));
         assert!(spells_name("authorizedKeySecretName1", "authorizedKeySecretName1"));
         assert!(!spells_name("DB_PASSWORD", "hunter2hunter2"));
+    }
+
+    #[test]
+    fn patterns_and_rule_lists() {
+        for value in
+            ["([a-zA-Z0-9-_.]{115})", "^[A-Za-z0-9]{40}$", "required|string|min:6|confirmed", "sometimes|min:6"]
+        {
+            assert!(is_not_a_credential(value), "{value}");
+            assert!(!looks_like_password(value), "{value}");
+        }
+        assert!(!is_not_a_credential("Wq7v|Lx92-k"));
     }
 
     #[test]

@@ -19,7 +19,16 @@ declare_rule! {
     /// Empty values, placeholders (`changeme`, `${DB_PASSWORD}`, `<token>`,
     /// also when base64 encoded), SOPS-encrypted files (`ENC[…]` values or
     /// a `sops:` block) and service-account-token Secrets are not flagged.
-    /// The value is redacted in the output.
+    /// References resolved at deploy or run time are not flagged either:
+    /// 1Password (`op://vault/item/field`), vals (`ref+vault://…`,
+    /// `ref+awssm://…`), Bank-Vaults (`vault:secret/…`), Azure Key Vault
+    /// (`akv://…`), AWS Secrets Manager and SSM ARNs, `${{ secrets.X }}` and
+    /// Helm or Jinja templates. The value is redacted in the output.
+    ///
+    /// The message names the signal (the key's name and the value's entropy,
+    /// a private key, a provider's token). In tests, fixtures, documentation
+    /// and examples only private keys, provider tokens and values that look
+    /// generated are reported, as a note that says where they sit.
     ///
     /// ## Why is this bad?
     /// Base64 is an encoding, not encryption: a Secret manifest in a
@@ -152,6 +161,7 @@ impl Rule for SecretDataInManifest {
                     Some(text) => {
                         !text.is_empty()
                             && !is_placeholder_value(text)
+                            && (text.contains("PRIVATE KEY") || !secret_values::is_placeholder(text))
                             && !secret_values::is_reference(text)
                             && is_credential(key, text)
                     }

@@ -48,13 +48,25 @@ declare_rule! {
     /// `__X__`), placeholders (`changeme`, `<password>`, `xxxx`, `****`,
     /// `your-token-here`, `example`…), AWS's documented example keys,
     /// commit SHAs and digests, paths, URLs (see `password-in-url`),
-    /// numbers, booleans, names of variables and resources. In program
+    /// numbers, booleans, names of variables and resources, values that
+    /// spell their own name (`"apiKey": apiKey`,
+    /// `const tokenName = "tokenName"`), identifiers, types and enum values
+    /// (`authorizedKeySecretName1`, `SecretStr`), regular expressions and
+    /// validation rules (`required|min:6`), and references resolved
+    /// elsewhere (`op://vault/item/field`, `ref+vault://…`, `vault:…`,
+    /// `akv://…`, `ENC[AES256_GCM,…]`, secrets-manager ARNs). In program
     /// source, only quoted strings count as literals (`password =
     /// os.environ["PW"]` is not flagged).
     ///
     /// Secrets that a provider rule recognises (`ghp_…`, `AKIA…`) are
     /// reported by that rule, and Dockerfile `ENV` / `ARG` by
     /// `secret-in-arg-or-env`, not twice.
+    ///
+    /// The message names the signal (the name, option or header, and the
+    /// value's entropy in bits per character). In tests, fixtures,
+    /// documentation and examples only values that look generated (16
+    /// characters or more, varied, not words) are reported, as a note that
+    /// says where they sit; chosen passwords there are examples.
     ///
     /// ## Why is this bad?
     /// A secret in a file is readable by everyone who can read the

@@ -34,6 +34,12 @@ declare_rule! {
     /// Tokens that a provider rule recognises (a GitHub token in a Git
     /// remote URL) are reported by that rule instead.
     ///
+    /// The message names the signal (the name, option or header, and the
+    /// value's entropy in bits per character). In tests, fixtures,
+    /// documentation and examples only values that look generated (16
+    /// characters or more, varied, not words) are reported, as a note that
+    /// says where they sit; chosen passwords there are examples.
+    ///
     /// ## Why is this bad?
     /// The password is readable by everyone who can read the file and its
     /// history, and URLs travel further than other settings: they are logged

@@ -23,6 +23,11 @@ declare_rule! {
     /// Only blocks with a real body are flagged: a header followed by `...`,
     /// a template expression or a placeholder is documentation, not a key.
     ///
+    /// The message names the signal (a PEM block with a key body, its base64
+    /// form, or a PuTTY key file). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `_testdata/`").
+    ///
     /// ## Why is this bad?
     /// A private key proves identity: whoever copies it can log in to every
     /// host that trusts it, impersonate the TLS server, sign releases or
