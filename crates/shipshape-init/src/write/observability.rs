@@ -101,6 +101,10 @@ pub(crate) fn prometheus_rule(plan: &Plan, service: &ServicePlan) -> String {
             "replicas-unavailable",
         ),
     ];
+    // A worker serves no requests: its alerts are its pods'.
+    if service.is_worker() {
+        rules.drain(..2);
+    }
     if plan.delivery.strategy.value != Strategy::Rolling {
         rules.push(alert(
             &format!("{}RolloutAborted", camel(name)),
@@ -180,6 +184,9 @@ pub(crate) fn dashboard(service: &ServicePlan) -> String {
             "targets": [{ "refId": "A", "expr": expr, "legendFormat": "{{canary}}" }]
         })
     };
+    if service.is_worker() {
+        return worker_dashboard(service, &panel);
+    }
     let selector = format!("exported_namespace=\"$namespace\", ingress=\"{}\"", layout::ingress(service));
     let requests = "nginx_ingress_controller_requests";
     let dashboard = json!({
@@ -200,6 +207,36 @@ pub(crate) fn dashboard(service: &ServicePlan) -> String {
             panel(2, "Error ratio (5xx)", format!("{by_version}(rate({requests}{{{selector}, status=~\"5..\"}}[2m])) / {by_version}(rate({requests}{{{selector}}}[2m]))"), "percentunit", 12, 0),
             panel(3, "p95 latency", format!("histogram_quantile(0.95, sum by (le, canary) (rate(nginx_ingress_controller_request_duration_seconds_bucket{{{selector}}}[2m])))"), "s", 0, 8),
             panel(4, "Ready pods", format!("sum by (namespace) (kube_pod_status_ready{{namespace=\"$namespace\", pod=~\"{name}-.*\", condition=\"true\"}})"), "short", 12, 8)
+        ]
+    });
+    serde_json::to_string_pretty(&dashboard).unwrap_or_default() + "\n"
+}
+
+/// A worker's dashboard: its pods, from kube-state-metrics and cAdvisor.
+fn worker_dashboard(
+    service: &ServicePlan,
+    panel: &dyn Fn(u32, &str, String, &str, u32, u32) -> serde_json::Value,
+) -> String {
+    let name = &service.name;
+    let pods = format!("namespace=\"$namespace\", pod=~\"{name}-.*\"");
+    let dashboard = json!({
+        "title": format!("{name}: worker pods"),
+        "uid": format!("shipshape-{name}"),
+        "tags": ["shipshape", name],
+        "timezone": "browser",
+        "schemaVersion": 39,
+        "refresh": "30s",
+        "time": { "from": "now-3h", "to": "now" },
+        "templating": { "list": [
+            { "name": "datasource", "type": "datasource", "query": "prometheus" },
+            { "name": "namespace", "type": "query", "datasource": { "type": "prometheus", "uid": "${datasource}" },
+              "query": format!("label_values(kube_pod_container_status_restarts_total{{container=\"{name}\"}}, namespace)"), "refresh": 2 }
+        ]},
+        "panels": [
+            panel(1, "Ready pods", format!("sum(kube_pod_status_ready{{{pods}, condition=\"true\"}})"), "short", 0, 0),
+            panel(2, "Restarts (15m)", format!("sum by (pod) (increase(kube_pod_container_status_restarts_total{{{pods}, container=\"{name}\"}}[15m]))"), "short", 12, 0),
+            panel(3, "CPU (cores)", format!("sum by (pod) (rate(container_cpu_usage_seconds_total{{{pods}, container=\"{name}\"}}[2m]))"), "short", 0, 8),
+            panel(4, "Memory (working set)", format!("sum by (pod) (container_memory_working_set_bytes{{{pods}, container=\"{name}\"}})"), "bytes", 12, 8)
         ]
     });
     serde_json::to_string_pretty(&dashboard).unwrap_or_default() + "\n"
