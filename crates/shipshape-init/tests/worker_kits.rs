@@ -7,11 +7,7 @@ use shipshape_init::{make_plan, write, PlanOptions};
 
 fn plan_of(files: &[(&str, &str)]) -> Plan {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        std::fs::write(full, text).expect("write");
-    }
+    shipshape_testkit::write_tree(dir.path(), files);
     make_plan(dir.path(), &PlanOptions::default()).expect("a plan")
 }
 
