@@ -53,6 +53,7 @@ const SHARED_AUDITS: &[(&str, &[&str])] = &[
     ("dependabot-cooldown", &["dependabot-cooldown-missing"]),
     ("dependabot-execution", &["dependabot-external-code-execution"]),
     ("bot-conditions", &["spoofable-actor-condition"]),
+    ("github-app", &["github-app-token-unscoped"]),
 ];
 
 /// Floors for the recall over all shared audits.
