@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use crate::context::{
     DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
 };
 use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind, WalkError};
+use crate::file_context::{self, FileContextInfo};
 use crate::kustomize;
 use crate::redaction;
 use crate::registry;
@@ -691,6 +693,7 @@ fn resolve(
         let file = ResolvedFile { result, secrets: &secrets };
         // Findings of one rule per line: past the budget, one finding says how many more.
         let mut per_line: HashMap<(&str, usize), usize> = HashMap::new();
+        let mut context = None;
         for violation in &result.violations {
             let Some(severity) = settings.severity_of(violation.rule.id) else {
                 continue;
@@ -700,7 +703,9 @@ fn resolve(
             if *count > FINDINGS_PER_LINE {
                 continue;
             }
-            let finding = file.finding(violation.rule, severity, violation.span, &violation.message);
+            let info = context.get_or_insert_with(|| file_context::context_of(&result.relative, &result.text));
+            let (severity, message) = lowered_in_context(violation, severity, info);
+            let finding = file.finding(violation.rule, severity, violation.span, &message);
             if result.suppressed_lines.covers(violation.rule.id, finding.line) {
                 suppressed += 1;
                 continue;
@@ -745,6 +750,21 @@ fn resolve(
     let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
     assign_fingerprints(&mut findings, &lines);
     LintOutcome { findings, skipped, files_scanned, suppressed }
+}
+
+/// Findings in tests, fixtures, docs, examples and development-only files
+/// are reported as info when their rule's kind says so, and say why.
+fn lowered_in_context<'v>(
+    violation: &'v Violation,
+    severity: Severity,
+    info: &FileContextInfo,
+) -> (Severity, Cow<'v, str>) {
+    let at = info.at(violation.span.start);
+    if severity == Severity::Info || !violation.rule.kind.lowered_in(at.context) {
+        return (severity, Cow::Borrowed(&violation.message));
+    }
+    let message = format!("{} (info here: {}, by {})", violation.message, at.context.described(), at.reason);
+    (Severity::Info, Cow::Owned(message))
 }
 
 /// A scanned file with the secrets found in it, turning violations into
