@@ -153,7 +153,7 @@ const ENVIRONMENT_PARENTS: &[&str] = &[
     "deploy",
     "deployments",
 ];
-const DOCS_EXTENSIONS: &[&str] = &[".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".txt", ".mdx"];
+const DOCS_EXTENSIONS: &[&str] = &[".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".mdx"];
 
 /// Test files by their name, per language.
 fn test_file_marker(name: &str) -> Option<&'static str> {
