@@ -18,6 +18,41 @@ fn is_interpreter(command: &Command) -> bool {
     })
 }
 
+/// True when `command`, the last of a pipeline, exits non-zero on empty
+/// input, so that a failure on the left of the pipe (which sends nothing,
+/// or a truncated stream) still fails the pipeline without `pipefail`:
+/// archive extraction and listing, decompression, `gpg --dearmor` and
+/// key imports, checksum verification, and `grep` (nothing selected).
+/// Interpreters (`sh`, `python`) and filters (`sed`, `tee`, `jq`) succeed
+/// on empty input.
+pub(crate) fn fails_on_empty_input(command: &Command) -> bool {
+    let Some(name) = command.name() else { return false };
+    match name {
+        "tar" | "bsdtar" => {
+            command.has_flag(Some('x'), &["extract", "get", "list"])
+                || command.has_flag(Some('t'), &[])
+                || command.args().first().is_some_and(|w| {
+                    let v = w.value.as_str();
+                    !v.starts_with('-') && v.chars().all(|c| c.is_ascii_alphabetic()) && v.contains(['x', 't'])
+                })
+        }
+        "gunzip" | "zcat" | "unxz" | "xzcat" | "bunzip2" | "bzcat" | "unzstd" | "zstdcat" | "lzcat" | "unlzma" => true,
+        "gzip" | "xz" | "bzip2" | "zstd" | "lzma" => command.has_flag(Some('d'), &["decompress", "uncompress"]),
+        "gpg" | "gpg2" => command.has_flag(None, &["dearmor", "dearmour", "import", "verify"]),
+        "apt-key" => command.subcommand().is_some_and(|w| w.value == "add"),
+        "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" | "md5sum" | "b2sum" | "shasum" | "cksum" => {
+            command.has_flag(Some('c'), &["check"])
+        }
+        "grep" | "egrep" | "fgrep" => true,
+        _ => false,
+    }
+}
+
+/// The last command of the pipeline that `commands[at]` is part of.
+pub(crate) fn pipeline_end(commands: &[Command], at: usize) -> Option<&Command> {
+    commands.iter().skip(at).find(|c| c.separator != Some(Separator::Pipe))
+}
+
 /// Reports downloads piped into an interpreter (`curl … | sh`) and
 /// interpreters run on a fetched script (`sh -c "$(curl …)"`).
 pub(crate) fn report_unverified_downloads(commands: &[Command], report: &mut Reporter<'_>) {

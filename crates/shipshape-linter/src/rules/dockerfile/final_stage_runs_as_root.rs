@@ -15,7 +15,10 @@ declare_rule! {
     /// `…-unprivileged`, `…-chiseled`, Chainguard and Bitnami images) count
     /// as setting a user. An image without `USER` that installs `gosu`,
     /// `su-exec` or `setpriv` (the official-image pattern of an entrypoint
-    /// that drops to an unprivileged user at start) is not flagged either.
+    /// that drops to an unprivileged user at start) is not flagged either,
+    /// nor a wrapper built `FROM ${BASE_IMAGE}` whose base is unknown (an
+    /// `ARG` without a default, or with one that is itself unresolved): the
+    /// user is then the unknown base image's.
     ///
     /// ## Why is this bad?
     /// A process running as root inside the container is root on the
@@ -96,8 +99,11 @@ impl Rule for FinalStageRunsAsRoot {
             return;
         }
         let root_stage = chain.last().copied().unwrap_or(last);
-        if images::resolved_base_image(df, root_stage).is_some_and(|r| base_runs_unprivileged(&r)) {
-            return;
+        match images::resolved_base_image(df, root_stage) {
+            Some(reference) if base_runs_unprivileged(&reference) => return,
+            // `FROM ${BASE_IMAGE}` that the file does not resolve: its user is unknown.
+            None if root_stage.image.value.contains('$') => return,
+            _ => {}
         }
         let name = last.name.as_ref().map_or(String::new(), |n| format!(" `{}`", n.value));
         report.report(

@@ -5,6 +5,7 @@ use crate::context::DockerfileContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
 use crate::rules::dockerfile::support;
+use crate::shell_checks;
 
 declare_rule! {
     /// ## What it does
@@ -12,23 +13,28 @@ declare_rule! {
     /// `pipefail` set: neither a `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`
     /// in effect nor a `set -o pipefail` earlier in the same script. A pipe
     /// whose left side cannot fail (`echo`, `printf`, `yes`, `true`) is not
-    /// flagged; one finding is reported per `RUN`, on its first such pipe.
+    /// flagged, nor one whose last command fails on empty or truncated
+    /// input anyway (`tar -x`, `gunzip`, `gpg --dearmor`, `apt-key add -`,
+    /// `sha256sum -c`, `grep`): a failure on the left still fails the
+    /// `RUN`. `curl … | sh` stays flagged: a shell reading nothing runs
+    /// nothing and succeeds. One finding is reported per `RUN`, on its
+    /// first such pipe.
     ///
     /// ## Why is this bad?
     /// A pipeline's exit status is that of its last command, so
-    /// `RUN curl -fsSL https://example.com/key | gpg --dearmor -o key.gpg`
-    /// succeeds when the download fails: the build goes on with an empty
-    /// or partial file and breaks later, or ships a broken image.
+    /// `RUN curl -fsSL https://example.com/install.sh | sh` succeeds when
+    /// the download fails: the build goes on without what the script
+    /// installs and breaks later, or ships a broken image.
     ///
     /// ## Example
     /// ```dockerfile
-    /// RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin
+    /// RUN curl -fsSL https://example.com/install.sh | sh
     /// ```
     ///
     /// Use instead:
     /// ```dockerfile
     /// SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-    /// RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin
+    /// RUN curl -fsSL https://example.com/install.sh | sh
     /// ```
     /// On Alpine (busybox `ash`), use `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]`.
     pub struct PipeWithoutPipefail {
@@ -53,7 +59,7 @@ impl Rule for PipeWithoutPipefail {
             }
             'scripts: for script in support::scripts(instruction) {
                 let mut pipefail = false;
-                for command in &script {
+                for (at, command) in script.iter().enumerate() {
                     if command.name() == Some("set") && command.args().iter().any(|w| w.value == "pipefail") {
                         pipefail = !command.args().iter().any(|w| w.value.starts_with('+'));
                     }
@@ -62,6 +68,10 @@ impl Rule for PipeWithoutPipefail {
                     }
                     let Some(name) = command.name() else { continue };
                     if CANNOT_FAIL.contains(&name) {
+                        continue;
+                    }
+                    // The pipeline fails anyway when its end rejects empty input.
+                    if shell_checks::pipeline_end(&script, at).is_some_and(shell_checks::fails_on_empty_input) {
                         continue;
                     }
                     report.report(

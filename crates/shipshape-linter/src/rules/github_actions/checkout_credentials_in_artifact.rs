@@ -6,7 +6,17 @@ use crate::rule::{Reporter, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags an `actions/checkout` step without `persist-credentials: false`
-    /// in a workflow that uploads an artifact.
+    /// when a later step of the same job uploads, with
+    /// `actions/upload-artifact`, a path that holds the checkout's `.git`:
+    /// the workspace (`.`, `${{ github.workspace }}`, `**`), a folder
+    /// around the checkout's `path`, or `.git` itself. Since
+    /// `upload-artifact` v4.4 hidden files are left out unless
+    /// `include-hidden-files: true`, so a folder upload with a version
+    /// known to be newer (`v4.4.0`, `v5`, a `# v4.6.1` comment after a SHA,
+    /// or `include-hidden-files: false`) does not leak; the moving `v4`
+    /// tag is not relied on. An explicit `.git` path always leaks, and an
+    /// exclusion `!.git` prevents it. Uploads of build output (`dist/`)
+    /// are not flagged (`checkout-persists-credentials` still advises).
     ///
     /// ## Why is this bad?
     /// By default `actions/checkout` writes the job's token into
@@ -51,13 +61,13 @@ declare_rule! {
 impl Rule for CheckoutCredentialsInArtifact {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         let Some(workflow) = Workflow::of(cx) else { return };
-        if workflow.artifact_upload().is_none() {
-            return;
-        }
-        for span in workflow.persisting_checkouts() {
+        for (span, uploaded) in workflow.checkouts_in_artifacts() {
             report.report(
                 span,
-                "the checkout keeps the token in `.git/config` and this workflow uploads artifacts; set `persist-credentials: false`",
+                format!(
+                    "the checkout keeps the token in `.git/config` and a later step uploads `{uploaded}`, which holds \
+                     that `.git`; set `persist-credentials: false`"
+                ),
             );
         }
     }

@@ -6,8 +6,8 @@ use crate::rule::{Reporter, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags an `actions/checkout` step without `persist-credentials: false`
-    /// in a workflow that uploads no artifact (with an upload,
-    /// `checkout-credentials-in-artifact` reports it instead).
+    /// unless a later step uploads its `.git` as an artifact
+    /// (`checkout-credentials-in-artifact` reports that one instead).
     ///
     /// ## Why is this bad?
     /// The token stays in `.git/config` for the rest of the job, where every
@@ -40,10 +40,8 @@ declare_rule! {
 impl Rule for CheckoutPersistsCredentials {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         let Some(workflow) = Workflow::of(cx) else { return };
-        if workflow.artifact_upload().is_some() {
-            return;
-        }
-        for span in workflow.persisting_checkouts() {
+        let uploaded: Vec<_> = workflow.checkouts_in_artifacts().into_iter().map(|(span, _)| span).collect();
+        for span in workflow.persisting_checkouts().into_iter().filter(|span| !uploaded.contains(span)) {
             report.report(
                 span,
                 "the checkout keeps the token in `.git/config` for every later step; set `persist-credentials: false`",

@@ -9,7 +9,11 @@ declare_rule! {
     /// Flags an `if:` that trusts a run because of who triggered it
     /// (`github.actor == 'dependabot[bot]'`, `github.triggering_actor == …`)
     /// in a workflow triggered by `pull_request_target`, `workflow_run`,
-    /// `issue_comment` or `pull_request_review(_comment)`.
+    /// `issue_comment` or `pull_request_review(_comment)`. A condition that
+    /// also requires, with `&&`, the author of the pull request, issue,
+    /// comment or review (`github.event.pull_request.user.login`, …), or
+    /// requires both `github.actor` and `github.triggering_actor`, is not
+    /// flagged: a re-run or another user's event no longer passes it.
     ///
     /// ## Why is this bad?
     /// `github.actor` is whoever caused the latest event, not the author of
@@ -63,6 +67,54 @@ fn compares_actor(expr: &Expr) -> bool {
     }
 }
 
+/// Who wrote the pull request, issue, comment or review: not changed by
+/// whoever causes a later event.
+const AUTHOR: &[&str] = &[
+    "github.event.pull_request.user.login",
+    "github.event.pull_request.user.id",
+    "github.event.issue.user.login",
+    "github.event.issue.user.id",
+    "github.event.comment.user.login",
+    "github.event.comment.user.id",
+    "github.event.review.user.login",
+    "github.event.review.user.id",
+    "github.event.workflow_run.head_commit.author.email",
+];
+
+fn mentions(expr: &Expr, contexts: &[&str]) -> bool {
+    match expr {
+        Expr::Context(path) => contexts.contains(&path.to_ascii_lowercase().as_str()),
+        Expr::Compare(a, b) | Expr::And(a, b) | Expr::Or(a, b) => mentions(a, contexts) || mentions(b, contexts),
+        Expr::Call(_, args) => args.iter().any(|a| mentions(a, contexts)),
+        Expr::Not(inner) | Expr::Member(inner) => mentions(inner, contexts),
+        Expr::Literal => false,
+    }
+}
+
+/// True when `side` is a check that pins the run to an author: a
+/// comparison with an author context, or with `github.triggering_actor`
+/// while the other side checks `github.actor` (a re-run by someone else
+/// changes the triggering actor).
+fn pins_author(side: &Expr, other: &Expr) -> bool {
+    mentions(side, AUTHOR) || (mentions(side, &["github.triggering_actor"]) && mentions(other, &["github.actor"]))
+}
+
+/// True when the actor is compared somewhere that no `&&` with an author
+/// check guards.
+fn trusts_actor(expr: &Expr) -> bool {
+    match expr {
+        Expr::And(a, b) => {
+            if pins_author(a, b) || pins_author(b, a) {
+                return false;
+            }
+            trusts_actor(a) || trusts_actor(b)
+        }
+        Expr::Or(a, b) => trusts_actor(a) || trusts_actor(b),
+        Expr::Not(inner) => trusts_actor(inner),
+        other => compares_actor(other),
+    }
+}
+
 impl Rule for SpoofableActorCondition {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         let Some(workflow) = Workflow::of(cx) else { return };
@@ -88,7 +140,7 @@ impl Rule for SpoofableActorCondition {
             } else {
                 found.iter().filter_map(|(s, e)| text.get(s + 3..e - 2)).collect()
             };
-            let trusts_actor = expressions.into_iter().filter_map(expr::parse).any(|e| compares_actor(&e));
+            let trusts_actor = expressions.into_iter().filter_map(expr::parse).any(|e| trusts_actor(&e));
             if trusts_actor {
                 report.report(
                     condition.span,

@@ -107,10 +107,22 @@ impl<'a> Uses<'a> {
     /// The major version of the ref (`v4`, `v4.1.0`), or of a `# v4.1.0`
     /// comment after a SHA.
     pub fn major_version(&self, text: &str, base: usize) -> Option<u32> {
-        let from = |s: &str| -> Option<u32> {
+        self.version(text, base).and_then(|v| v.first().copied())
+    }
+
+    /// The numbers of the version the ref (`v4`, `v4.1.0`) or a `# v4.1.0`
+    /// comment after a SHA names: `[4]`, `[4, 1, 0]`.
+    pub fn version(&self, text: &str, base: usize) -> Option<Vec<u32>> {
+        let from = |s: &str| -> Option<Vec<u32>> {
             let s = s.trim().trim_start_matches(['v', 'V']);
-            let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse().ok()
+            let numbers: Vec<u32> = s
+                .split(|c: char| !c.is_ascii_digit() && c != '.')
+                .next()
+                .unwrap_or("")
+                .split('.')
+                .map_while(|part| part.parse().ok())
+                .collect();
+            (!numbers.is_empty()).then_some(numbers)
         };
         if let Some(version) = self.git_ref().and_then(from) {
             if !is_full_sha(self.git_ref().unwrap_or("")) {
@@ -673,8 +685,14 @@ impl<'a> Workflow<'a> {
     /// `actions/checkout` steps that leave the token in `.git/config`
     /// (`persist-credentials` not set to false), as the spans to report.
     pub fn persisting_checkouts(&self) -> Vec<Span> {
+        self.persisting_checkout_steps().into_iter().map(|(_, span)| span).collect()
+    }
+
+    /// The checkouts that keep the token, by step index in their job (or
+    /// in the composite action), with where to report them.
+    fn persisting_checkout_steps(&self) -> Vec<(StepAt, Span)> {
         let mut out = Vec::new();
-        for (_, step) in self.steps() {
+        for (at, step) in self.indexed_steps() {
             let Some(uses) = step.uses() else { continue };
             if !uses.is("actions/checkout") {
                 continue;
@@ -685,16 +703,113 @@ impl<'a> Workflow<'a> {
             // Only a literal `false` is known to turn persistence off.
             match step.with("persist-credentials") {
                 Some(value) if is_false(value) => {}
-                _ => out.push(self.step_span(step, uses.node)),
+                _ => out.push((at, self.step_span(step, uses.node))),
             }
         }
         out
     }
 
-    /// The first step that uploads an artifact.
-    pub fn artifact_upload(&self) -> Option<&'a Node> {
-        self.steps().filter_map(|(_, s)| s.uses()).find(|u| u.is("actions/upload-artifact")).map(|u| u.node)
+    fn indexed_steps(&self) -> Vec<(StepAt, &Step<'a>)> {
+        let jobs = self.jobs.iter().enumerate().flat_map(|(j, job)| {
+            job.steps.iter().enumerate().map(move |(i, s)| (StepAt { job: Some(j), index: i }, s))
+        });
+        let action = self.action_steps.iter().enumerate().map(|(i, s)| (StepAt { job: None, index: i }, s));
+        jobs.chain(action).collect()
     }
+
+    /// Checkouts that keep the token and a later step of the same job
+    /// uploads their `.git` as an artifact: the checkout's span, and the
+    /// uploaded path that holds `.git`.
+    pub fn checkouts_in_artifacts(&self) -> Vec<(Span, &'a str)> {
+        let steps = self.indexed_steps();
+        let mut out = Vec::new();
+        for (at, span) in self.persisting_checkout_steps() {
+            let Some(checkout) = steps.iter().find(|(a, _)| *a == at).map(|(_, s)| *s) else { continue };
+            let checkout_dir = normalize_upload_path(checkout.with_str("path").unwrap_or(""));
+            let leak = steps
+                .iter()
+                .filter(|(a, _)| a.job == at.job && a.index > at.index)
+                .find_map(|(_, step)| self.uploaded_git(step, checkout_dir.as_deref()));
+            if let Some(path) = leak {
+                out.push((span, path));
+            }
+        }
+        out
+    }
+
+    /// The line of the `path:` of an `actions/upload-artifact` step that uploads the
+    /// `.git` folder of a checkout at `checkout_dir` (relative to the
+    /// workspace; `None` when it cannot be read).
+    fn uploaded_git(&self, step: &Step<'a>, checkout_dir: Option<&str>) -> Option<&'a str> {
+        let uses = step.uses()?;
+        if !uses.is("actions/upload-artifact") {
+            return None;
+        }
+        let path = step.with("path")?;
+        let lines: Vec<&str> =
+            path.as_str()?.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let excluded = lines.iter().filter_map(|l| l.strip_prefix('!')).any(|l| l.split('/').any(|c| c == ".git"));
+        if excluded {
+            return None;
+        }
+        // Since v4.4, hidden files (`.git` among them) are left out unless
+        // `include-hidden-files: true`; a moving `v4` tag is not relied on.
+        let hidden = match step.with("include-hidden-files") {
+            Some(value) => is_true(value),
+            None => uses.version(self.text, self.base).is_none_or(|v| match v.as_slice() {
+                [major, ..] if *major > 4 => false,
+                [4, minor, ..] => *minor < 4,
+                _ => true,
+            }),
+        };
+        lines.into_iter().filter(|l| !l.starts_with('!')).find(|line| {
+            let Some(normalized) = normalize_upload_path(line) else { return false };
+            if normalized.split('/').any(|c| matches!(c, ".git" | ".git*" | ".*")) {
+                return true;
+            }
+            let Some(checkout_dir) = checkout_dir else { return false };
+            let holds_checkout = normalized.is_empty()
+                || checkout_dir == normalized
+                || checkout_dir.starts_with(&format!("{normalized}/"));
+            hidden && holds_checkout
+        })
+    }
+}
+
+/// A step's place: its job's index (`None` in a composite action) and its
+/// index among the job's steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StepAt {
+    job: Option<usize>,
+    index: usize,
+}
+
+/// An upload path relative to the workspace, without `./`, a trailing `/`
+/// or a trailing `**` / `*` glob; `""` for the workspace itself. `None` for
+/// a path outside the workspace or computed by an expression.
+fn normalize_upload_path(path: &str) -> Option<String> {
+    let mut p = path.trim();
+    for root in ["${{ github.workspace }}", "${{github.workspace}}", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}"] {
+        if let Some(rest) = p.strip_prefix(root) {
+            p = rest.trim_start_matches('/');
+        }
+    }
+    if p.contains("${{") || p.starts_with('/') || p.starts_with('~') || p.starts_with("..") {
+        return None;
+    }
+    loop {
+        let before = p;
+        p = p.strip_prefix("./").unwrap_or(p);
+        p = p.strip_suffix("/**").or_else(|| p.strip_suffix("/*")).unwrap_or(p);
+        p = p.trim_end_matches('/');
+        if p == "." || p == "**" || p == "*" {
+            p = "";
+        }
+        if p == before {
+            break;
+        }
+    }
+    Some(p.to_string())
 }
 
 impl<'a> Job<'a> {

@@ -12,11 +12,13 @@ use crate::rule::{Reporter, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags a Flux `Kustomization` that deploys workloads (Deployments,
-    /// StatefulSets, DaemonSets, Jobs, Argo Rollouts, HelmReleases) but has
-    /// neither `wait: true` nor `healthChecks`. What it deploys is read
-    /// from its `path` in the scanned repository, following the
-    /// kustomizations there to their bases; a Kustomization whose path the
-    /// scan does not show is not judged.
+    /// StatefulSets, DaemonSets, Jobs, Argo Rollouts) but sets neither
+    /// `wait` nor `healthChecks`. What it deploys is read from its `path`
+    /// in the scanned repository, following the kustomizations there to
+    /// their bases; a Kustomization whose path the scan does not show is
+    /// not judged. `wait: false` written out is a deliberate choice and is
+    /// respected. HelmReleases are not counted: the helm-controller waits
+    /// for the release and reports its health on the HelmRelease itself.
     ///
     /// ## Why is this bad?
     /// Without health checks a Kustomization is `Ready` as soon as the
@@ -112,7 +114,8 @@ impl Rule for FluxKustomizationWithoutHealthChecks {
         let resolver = Resolver::new(repo, &refs);
         for r in refs.iter().filter(|r| r.object.kind == "Kustomization") {
             let Some(spec) = r.object.spec() else { continue };
-            let waits = spec.get("wait").and_then(Node::as_bool) == Some(true);
+            // `wait: true` checks everything; `wait: false` is a choice.
+            let waits = spec.get("wait").and_then(Node::as_bool).is_some();
             let checks = spec.get("healthChecks").is_some_and(|h| !h.items().is_empty() || h.as_str().is_some());
             if waits || checks || r.object.kustomize.patch {
                 continue;
@@ -120,8 +123,7 @@ impl Rule for FluxKustomizationWithoutHealthChecks {
             let Located::Found { scan_dir: Some(dir), .. } = resolver.locate(r) else { continue };
             let (dirs, files) = deployed_from(repo, &dir);
             let workload = repo.objects.objects.iter().find(|o| {
-                let deploys = (k8s::is_workload_kind(&o.kind) && o.kind != "Pod")
-                    || (o.kind == "HelmRelease" && o.group().starts_with("helm.toolkit"));
+                let deploys = k8s::is_workload_kind(&o.kind) && o.kind != "Pod";
                 let folder = k8s::folder(o);
                 deploys
                     && (files.contains(&o.path)
@@ -131,7 +133,7 @@ impl Rule for FluxKustomizationWithoutHealthChecks {
             report.report(
                 r.object.root.key_span("spec"),
                 format!(
-                    "{} deploys {} (from `{}`) but has no `wait: true` or `healthChecks`: it turns Ready before \
+                    "{} deploys {} (from `{}`) but has no `wait` or `healthChecks`: it turns Ready before \
                      its workloads run, and a failed rollout goes unreported; set `wait: true`",
                     r.object.display_name(),
                     workload.display_name(),

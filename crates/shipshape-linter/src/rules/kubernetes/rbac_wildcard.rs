@@ -51,20 +51,31 @@ impl Rule for RbacWildcard {
             return;
         }
         for rule in object.root.get("rules").map(|r| r.items()).unwrap_or(&[]) {
-            let all_groups =
-                rule.get("apiGroups").map(|g| g.items()).unwrap_or(&[]).iter().any(|g| g.as_str() == Some("*"));
-            for (field, what) in [
-                ("verbs", "every verb, including `escalate`, `bind` and `impersonate`"),
-                (
-                    "resources",
-                    if all_groups {
-                        "every resource of every API group"
-                    } else {
-                        "every resource of its API groups, Secrets included"
-                    },
-                ),
-                ("nonResourceURLs", "every non-resource URL"),
-            ] {
+            let groups: Vec<&str> =
+                rule.get("apiGroups").map(|g| g.items()).unwrap_or(&[]).iter().filter_map(|g| g.as_str()).collect();
+            let all_groups = groups.contains(&"*");
+            let core = groups.contains(&"");
+            let rbac = groups.iter().any(|g| *g == "rbac.authorization.k8s.io");
+            let verbs = if all_groups || (core && rbac) {
+                "every verb, including `escalate`, `bind` and `impersonate`"
+            } else if rbac {
+                "every verb, including `escalate` and `bind`"
+            } else if core {
+                "every verb, including `impersonate` of service accounts"
+            } else {
+                "every verb, including `delete` and `deletecollection`"
+            };
+            // Secrets are in the core group (`""`).
+            let resources = if all_groups {
+                "every resource of every API group, Secrets included"
+            } else if core {
+                "every resource of the core API group, Secrets included"
+            } else {
+                "every resource of its API groups, custom resources installed later included"
+            };
+            for (field, what) in
+                [("verbs", verbs), ("resources", resources), ("nonResourceURLs", "every non-resource URL")]
+            {
                 let items = rule.get(field).map(|n| n.items()).unwrap_or(&[]);
                 if let Some(star) = items.iter().find(|i| matches!(i.as_str(), Some("*" | "*/*"))) {
                     report.report(

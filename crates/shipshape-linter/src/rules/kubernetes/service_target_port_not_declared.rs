@@ -9,9 +9,9 @@ use crate::rule::{Reporter, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags a Service port whose `targetPort` (or `port`, when
-    /// `targetPort` is unset) the selected pods do not declare: a port name
-    /// that no container of any selected pod template names, or a number
-    /// that none of their `containerPort`s has while they declare ports.
+    /// `targetPort` is unset) names a port that no container of any
+    /// selected pod template names. A port number is not flagged: traffic
+    /// reaches a container port whether or not `containerPort` declares it.
     /// Only pod templates read from the Service's folder or its explicit
     /// namespace are compared, so that two applications of a monorepo that
     /// share labels are not mixed up.
@@ -19,9 +19,7 @@ declare_rule! {
     /// ## Why is this bad?
     /// A named `targetPort` that no container declares gives the Service no
     /// endpoints for that port: connections fail although the pods are
-    /// healthy. A number that no container declares usually means the
-    /// application's port changed and the Service was not updated, or that
-    /// `targetPort` was left out and defaults to the Service `port`.
+    /// healthy.
     ///
     /// ## Example
     /// ```yaml
@@ -57,8 +55,6 @@ declare_rule! {
 #[derive(Default)]
 struct DeclaredPorts<'a> {
     containers: usize,
-    any_declared: bool,
-    numbers: HashSet<i64>,
     names: HashSet<&'a str>,
 }
 
@@ -70,9 +66,7 @@ impl<'a> DeclaredPorts<'a> {
             templates.iter().filter(|t| k8s::related(service, t.object)).flat_map(|t| t.serving_containers())
         {
             declared.containers += 1;
-            for (name, number) in container.ports() {
-                declared.any_declared = true;
-                declared.numbers.extend(number);
+            for (name, _) in container.ports() {
                 declared.names.extend(name);
             }
         }
@@ -104,24 +98,14 @@ impl Rule for ServiceTargetPortNotDeclared {
             if declared.containers == 0 {
                 continue;
             }
-            let any_declared = declared.any_declared;
             for port in spec.get("ports").map(|p| p.items()).unwrap_or(&[]) {
                 let Some(target) = port.get("targetPort").or_else(|| port.get("port")) else { continue };
-                let explicit = port.get("targetPort").is_some();
                 let text = target.as_str().unwrap_or("");
-                let problem = match target.as_i64().or_else(|| text.parse().ok()) {
-                    Some(number) if any_declared && !declared.numbers.contains(&number) => {
-                        Some(if explicit {
-                            format!("targets port {number}, which no selected container declares")
-                        } else {
-                            format!("has no `targetPort`, so it targets port {number}, which no selected container declares")
-                        })
-                    }
-                    Some(_) => None,
-                    None if text.is_empty() || text.contains(['$', '{']) => None,
-                    None => (!declared.names.contains(text))
-                        .then(|| format!("targets the port name `{text}`, which no selected container declares")),
-                };
+                // Numbers reach the container whether declared or not; only a name must be declared.
+                let numeric = target.as_i64().is_some() || text.parse::<i64>().is_ok();
+                let problem =
+                    (!numeric && !text.is_empty() && !text.contains(['$', '{']) && !declared.names.contains(text))
+                        .then(|| format!("targets the port name `{text}`, which no selected container declares"));
                 if let Some(problem) = problem {
                     let label = port
                         .str_at(&["name"])
