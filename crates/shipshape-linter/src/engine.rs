@@ -698,6 +698,7 @@ fn resolve(
             let Some(severity) = settings.severity_of(violation.rule.id) else {
                 continue;
             };
+            let severity = violation.severity_cap.map_or(severity, |cap| severity.min(cap));
             let count = per_line.entry((violation.rule.id, result.index.line_of(violation.span.start))).or_insert(0);
             *count += 1;
             if *count > FINDINGS_PER_LINE {

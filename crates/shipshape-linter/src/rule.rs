@@ -124,6 +124,9 @@ pub struct Violation {
     pub message: String,
     /// A secret that must never be printed whole.
     pub secret: Option<Span>,
+    /// The highest severity this finding may have (a note for what sits in
+    /// tests, fixtures, docs or examples), whatever the rule's severity.
+    pub severity_cap: Option<Severity>,
 }
 
 /// Collects the violations of one rule.
@@ -144,13 +147,22 @@ impl<'a> Reporter<'a> {
     /// Reports at `span` (of the file being checked, or a YAML node of any file).
     pub fn report(&mut self, span: Span, message: impl Into<String>) {
         let span = span.shift(self.base);
-        self.out.push(Violation { rule: self.rule, span, message: message.into(), secret: None });
+        self.out.push(Violation { rule: self.rule, span, message: message.into(), secret: None, severity_cap: None });
     }
 
     /// Reports a secret; `secret` is redacted wherever the line is shown.
     pub fn report_secret(&mut self, span: Span, secret: Span, message: impl Into<String>) {
+        self.push_secret(span, secret, message.into(), None);
+    }
+
+    /// Reports a secret at no more than `cap` (see [`Violation::severity_cap`]).
+    pub fn report_secret_capped(&mut self, span: Span, secret: Span, message: impl Into<String>, cap: Severity) {
+        self.push_secret(span, secret, message.into(), Some(cap));
+    }
+
+    fn push_secret(&mut self, span: Span, secret: Span, message: String, severity_cap: Option<Severity>) {
         let (span, secret) = (span.shift(self.base), secret.shift(self.base));
-        self.out.push(Violation { rule: self.rule, span, message: message.into(), secret: Some(secret) });
+        self.out.push(Violation { rule: self.rule, span, message, secret: Some(secret), severity_cap });
     }
 }
 

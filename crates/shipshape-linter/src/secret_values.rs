@@ -1,6 +1,8 @@
 //! Shared judgement of names and values that look like credentials, used by
 //! the secrets rules and by rules that look at `ENV`, `ARG` and `env:`.
 
+use sha2::{Digest, Sha256};
+
 /// Words that make a variable name a credential's name.
 const SECRET_NAME_WORDS: &[&str] = &[
     "password",
@@ -336,6 +338,44 @@ pub fn is_password_name(name: &str) -> bool {
         && (PASSWORD_NAME_WORDS.iter().any(|w| compact.contains(w)) || has_short_password_word(&normal))
 }
 
+/// SHA-256 (hex) of credentials that providers publish as examples, so the
+/// repository holds no credential-shaped string: AWS's `AKIA…EXAMPLE`
+/// family, GitHub's token-format examples (`ghp_16C7e42F…` and its `gho_`,
+/// `ghu_`, `ghs_`, `ghr_` forms), Stripe's test keys from its API reference,
+/// and jwt.io's example token (whole, its payload and its signature, which
+/// tutorials reuse with other payloads). Slack's and Twilio's documented
+/// examples are masked (`XXXX…`, `T00000000`) and caught as made up.
+const DOCUMENTED_EXAMPLES: &[&str] = &[
+    "1a5d44a2dca19669d72edf4c4f1c27c4c1ca4b4408fbb17f6ce4ad452d78ddb3",
+    "78314b11be2e581549ac1c4f616563fad3fdf0c3b71678f6e2299182080e0598",
+    "c6ea27c534f993d31f0aef882e3d200e7b87470c379ae79c8f9b19d3bd363dc9",
+    "e21b597ba6b9cafa59d9ebc4d65c0385f5eb3fa56abab2607fa76589ad849a33",
+    "3543c50b0cb9cea8e55eb1f529b79f043cb250d485fde7b66cabbb5183add7da",
+    "bc3ae723f57c6b9e3fd80b699fcc420f6074b0b1718039669d22631d508ac0a7",
+    "82e74299544e00738f9c0acb69b1eb348b3e20ffcfabcb34779bd37590fead6c",
+    "797c0ce414586cc8eb6929afe947c720e3e4d351dd070a6fe39f630beaab3054",
+    "0cecafe4ec4766065c64799e2d0fc466059f86526e0a45b883de0fb856435236",
+    "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
+    "b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b",
+    "f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397",
+    "5895b89c8fb33402a5bfc23aad5aaf863fbb438a51e1a0bb02b0ce618c8fdf9d",
+    "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
+    "051d093c4bdedbf23f905ad01d9c6111414d54e2170e1d7f76657c4e76e3e65b",
+    "3373cfa8cfd3d25622125d01af103fd4727b8d44648999185b68346ab5f4d59d",
+];
+
+fn sha256_hex(value: &str) -> String {
+    Sha256::digest(value.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// True for a credential published in a provider's documentation (see
+/// [`DOCUMENTED_EXAMPLES`]), whole or, for dotted tokens such as JWTs, by
+/// one of its parts.
+pub fn is_documented_example(value: &str) -> bool {
+    let known = |v: &str| DOCUMENTED_EXAMPLES.contains(&sha256_hex(v).as_str());
+    known(value) || (value.contains('.') && value.split('.').filter(|part| part.len() >= 20).any(known))
+}
+
 /// True for values that stand in for a secret: empty, variables and
 /// templates, `changeme`, `<password>`, `xxxx`, documented example keys.
 pub fn is_placeholder(value: &str) -> bool {
@@ -361,7 +401,7 @@ pub fn is_placeholder(value: &str) -> bool {
     if trimmed.starts_with("__") && trimmed.ends_with("__") {
         return true;
     }
-    false
+    trimmed.len() >= 20 && is_documented_example(trimmed)
 }
 
 /// True for hex strings of the lengths of commit SHAs and digests, and for
@@ -458,12 +498,34 @@ pub fn is_not_a_credential(value: &str) -> bool {
     if lower.starts_with("ref+") || value.starts_with("ENC[") || value.starts_with("AgA") && value.len() > 300 {
         return true;
     }
+    if is_regex_like(value) || is_rule_list(value) {
+        return true;
+    }
     // 2006-01-02T15:04:05Z
     let bytes = value.as_bytes();
     if bytes.len() >= 10 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-' && bytes[7] == b'-' {
         return true;
     }
     false
+}
+
+/// `([a-zA-Z0-9-_.]{115})`, `^\\d{6}$`: a pattern a test matches a
+/// credential against, not one.
+fn is_regex_like(value: &str) -> bool {
+    const MARKERS: &[&str] = &["a-z", "A-Z", "0-9", "]{", "]+", "]*", "(?:", "(?i", "\\d", "\\w", "\\s", ".*", ".+"];
+    MARKERS.iter().any(|m| value.contains(m))
+}
+
+/// `required|string|min:6|confirmed`: validation rules or flags joined by
+/// `|`, each a word with optional `:parameters`.
+fn is_rule_list(value: &str) -> bool {
+    let rule = |part: &str| {
+        let (word, parameters) = part.split_once(':').unwrap_or((part, ""));
+        word.len() >= 2
+            && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            && parameters.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '_' | '-'))
+    };
+    value.contains('|') && value.split('|').all(rule)
 }
 
 /// `db-credentials`, `app_secret_key`: names of resources or keys.
@@ -489,7 +551,96 @@ fn is_identifier(value: &str) -> bool {
             w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
                 && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         });
-    lowercase_words || words || dotted
+    lowercase_words || words || dotted || is_camel_identifier(value)
+}
+
+/// `authorizedKeySecretName1`, `SecretStr`, `pkcs12KeyPass`: a camelCase
+/// or PascalCase sequence of word-like parts (two letters or more, a vowel
+/// in the long ones, digits only at a part's end), as opposed to the case mix of a
+/// generated value (`NwMHeoJBYjKavU`).
+fn is_camel_identifier(value: &str) -> bool {
+    if !value.starts_with(|c: char| c.is_ascii_alphabetic()) || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let body = value.trim_end_matches(|c: char| c.is_ascii_digit());
+    if value.len() - body.len() > 3 {
+        return false;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut previous: Option<char> = None;
+    for c in body.chars() {
+        let boundary = c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+        match parts.last_mut() {
+            Some(part) if !boundary => part.push(c),
+            _ => parts.push(c.to_string()),
+        }
+        previous = Some(c);
+    }
+    let wordlike = |part: &String| {
+        let letters = part.trim_end_matches(|c: char| c.is_ascii_digit());
+        let tail_upper = letters.chars().skip(1).any(|c| c.is_ascii_uppercase());
+        letters.len() >= 2
+            && !tail_upper
+            && letters.chars().all(|c| c.is_ascii_alphabetic())
+            && (letters.len() < 5 || letters.to_ascii_lowercase().contains(['a', 'e', 'i', 'o', 'u', 'y']))
+    };
+    parts.len() >= 2 && parts.iter().all(wordlike) && parts.iter().any(|p| p.len() >= 4)
+}
+
+/// True when `value` spells `name` (`"pkcs12keyPass": pkcs12keyPass`,
+/// `API_KEY = "api-key"`), ignoring case and separators: a key, a
+/// constant or an enum value, not a credential.
+pub fn spells_name(name: &str, value: &str) -> bool {
+    let compact =
+        |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase() };
+    let (name, value) = (compact(name), compact(value));
+    !value.is_empty() && (name == value || (value.len() >= 6 && name.ends_with(&value)))
+}
+
+/// True for references resolved elsewhere at deploy or run time: 1Password
+/// (`op://vault/item/field`), vals (`ref+vault://…`, `ref+awssm://…`),
+/// Bank-Vaults (`vault:secret/data/x#key`), Azure Key Vault (`akv://`),
+/// SOPS (`ENC[AES256_GCM,…]`), Ansible Vault, AWS Secrets Manager and
+/// SSM Parameter Store ARNs and paths, and templates (`${{ secrets.X }}`,
+/// Helm and Jinja `{{ … }}`, `${VAR}`).
+pub fn is_reference(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']).trim();
+    let lower = value.to_ascii_lowercase();
+    const PREFIXES: &[&str] = &[
+        "op://",
+        "ref+",
+        "vault:",
+        "vault://",
+        "akv://",
+        "azkv://",
+        "keyvault://",
+        "gcpsm://",
+        "awssm://",
+        "awsssm://",
+        "secretsmanager:",
+        "ssm:",
+        "arn:aws:secretsmanager:",
+        "arn:aws:ssm:",
+        "enc[",
+        "$ansible_vault;",
+        "sm://",
+        "bws://",
+        "doppler://",
+        "infisical://",
+    ];
+    PREFIXES.iter().any(|p| lower.starts_with(p)) || ["${{", "{{", "{%", "${", "$("].iter().any(|t| value.contains(t))
+}
+
+/// True for values that look machine-generated (an API token, a key):
+/// long, varied and not words, unlike a password a person chose. Only
+/// such values are reported by name alone in tests, docs and examples.
+pub fn looks_generated(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    value.len() >= 16
+        && looks_like_secret_value(value)
+        && !is_example_value(value)
+        && shannon_entropy(value) >= 3.5
+        && (char_classes(value) >= 3 || value.len() >= 24)
 }
 
 /// True when a literal value assigned to a credential-named variable looks
@@ -643,6 +794,86 @@ mod tests {
             assert!(is_example_value(value), "{value}");
         }
         assert!(!is_example_value("hunter2hunter2"));
+    }
+
+    #[test]
+    fn documented_examples_by_hash() {
+        // Assembled at run time: the repository holds only hashes.
+        let aws = ["AKIAIOSFODNN7", "EXAMPLE"].concat();
+        let github = ["ghp_16C7e42F292c6912E", "7710c838347Ae178B4a"].concat();
+        let stripe = ["sk_test_4eC39HqLy", "jWDarjtT1zdp7dc"].concat();
+        let jwt_signature = ["SflKxwRJSMeKKF2QT4fwpMeJf36P", "Ok6yJV_adQssw5c"].concat();
+        for value in [aws.as_str(), &github, &stripe] {
+            assert!(is_documented_example(value), "{value}");
+        }
+        let header = "eyJhbGciOiJIUzI1NiJ9";
+        let payload = "eyJzdWIiOiJzdmMtZGVwbG95IiwiaWF0IjoxNzE0NTYzMjg3fQ";
+        assert!(is_documented_example(&format!("{header}.{payload}.{jwt_signature}")));
+        assert!(!is_documented_example(&["ghp_16C7e42F292c6912E", "7710c838347Ae178B4b"].concat()));
+        assert!(!is_documented_example(&format!("{header}.{payload}")));
+    }
+
+    #[test]
+    fn hashes_are_sha256_hex() {
+        for hash in DOCUMENTED_EXAMPLES {
+            assert_eq!(hash.len(), 64);
+            assert!(hash.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        }
+    }
+
+    #[test]
+    fn identifiers_and_names() {
+        for value in
+            ["authorizedKeySecretName1", "SecretStr", "pkcs12KeyPass", "clientSecretValue", "AccessTokenProvider"]
+        {
+            assert!(is_camel_identifier(value), "{value}");
+            assert!(!looks_like_secret_value(value), "{value}");
+        }
+        for value in ["NwMHeoJBYjKavU", "hunter2hunter2", "Xk9pQw2Lm7Rt", "aB3dE5fG7hJ9"] {
+            assert!(!is_camel_identifier(value), "{value}");
+        }
+        assert!(spells_name("pkcs12keyPass", "pkcs12keyPass"));
+        assert!(spells_name("API_KEY", "api-key"));
+        assert!(spells_name("authorizedKeySecretName1", "authorizedKeySecretName1"));
+        assert!(!spells_name("DB_PASSWORD", "hunter2hunter2"));
+    }
+
+    #[test]
+    fn patterns_and_rule_lists() {
+        for value in
+            ["([a-zA-Z0-9-_.]{115})", "^[A-Za-z0-9]{40}$", "required|string|min:6|confirmed", "sometimes|min:6"]
+        {
+            assert!(is_not_a_credential(value), "{value}");
+            assert!(!looks_like_password(value), "{value}");
+        }
+        assert!(!is_not_a_credential("Wq7v|Lx92-k"));
+    }
+
+    #[test]
+    fn references() {
+        for value in [
+            "op://prod/db/password",
+            "ref+vault://secret/db#/password",
+            "ref+awssm://prod/db",
+            "vault:secret/data/db#password",
+            "akv://kv-prod/db-password",
+            "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
+            "${{ secrets.DB_PASSWORD }}",
+            "{{ .Values.db.password }}",
+        ] {
+            assert!(is_reference(value), "{value}");
+        }
+        assert!(!is_reference("hunter2hunter2"));
+    }
+
+    #[test]
+    fn generated_values() {
+        let token = ["q8Zr2LkPwX9mVt4Y", "b7NcJ1dHs6Ga5Fe0"].concat();
+        assert!(looks_generated(&token));
+        for value in ["P@ssw0rd", "hunter2hunter2", "SuperSecret123!", "changeme-please-now"] {
+            assert!(!looks_generated(value), "{value}");
+        }
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn no_format_prints_a_control_character_or_an_injected_line() {
 #[test]
 fn findings_exit_one_even_when_the_reader_stops_early() {
     let lines: String = (0..4000).map(|i| format!("key{i}: https://u:Qx7mW2pZ9vLk{i}@db.corp.internal/x\n")).collect();
-    let dir = tree(&[("config.txt", lines)]);
+    let dir = tree(&[("config.ini", lines)]);
     let mut child = shipshape()
         .args(["check", "."])
         .current_dir(dir.path())

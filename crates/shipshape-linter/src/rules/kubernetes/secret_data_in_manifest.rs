@@ -3,7 +3,10 @@ use shipshape_yaml::Node;
 use super::secret_literal_in_env::is_placeholder_value;
 use crate::context::K8sObject;
 use crate::declare_rule;
+use crate::file_context::context_of_path;
 use crate::rule::{Reporter, Rule};
+use crate::rules::secrets::evidence::{report_found, Evidence};
+use crate::rules::secrets::provider_secrets;
 use crate::secret_values;
 
 declare_rule! {
@@ -16,7 +19,16 @@ declare_rule! {
     /// Empty values, placeholders (`changeme`, `${DB_PASSWORD}`, `<token>`,
     /// also when base64 encoded), SOPS-encrypted files (`ENC[…]` values or
     /// a `sops:` block) and service-account-token Secrets are not flagged.
-    /// The value is redacted in the output.
+    /// References resolved at deploy or run time are not flagged either:
+    /// 1Password (`op://vault/item/field`), vals (`ref+vault://…`,
+    /// `ref+awssm://…`), Bank-Vaults (`vault:secret/…`), Azure Key Vault
+    /// (`akv://…`), AWS Secrets Manager and SSM ARNs, `${{ secrets.X }}` and
+    /// Helm or Jinja templates. The value is redacted in the output.
+    ///
+    /// The message names the signal (the key's name and the value's entropy,
+    /// a private key, a provider's token). In tests, fixtures, documentation
+    /// and examples only private keys, provider tokens and values that look
+    /// generated are reported, as a note that says where they sit.
     ///
     /// ## Why is this bad?
     /// Base64 is an encoding, not encryption: a Secret manifest in a
@@ -105,6 +117,21 @@ fn is_credential(key: &str, value: &str) -> bool {
     secret_values::is_secret_name(key) || CREDENTIAL_KEY_ENDINGS.iter().any(|e| lower.ends_with(e))
 }
 
+/// What made the value of `key` a credential: a private key, a provider's
+/// token, or the key's name (live only for a value that looks generated).
+fn evidence_of(key: &str, value: Option<&str>) -> Evidence {
+    let Some(value) = value else {
+        return Evidence { signal: format!("the key `{key}` holding binary data"), live: false };
+    };
+    if value.contains("PRIVATE KEY") {
+        return Evidence::private_key("a private-key block in the value");
+    }
+    if provider_secrets(value).first().is_some() {
+        return Evidence::provider(value);
+    }
+    Evidence::keyword(&format!("the key `{key}`"), value)
+}
+
 impl Rule for SecretDataInManifest {
     fn check_object(&self, object: &K8sObject, report: &mut Reporter<'_>) {
         if object.kind != "Secret" || object.api_version != "v1" || object.root.get("sops").is_some() {
@@ -113,11 +140,12 @@ impl Rule for SecretDataInManifest {
         if object.root.str_at(&["type"]) == Some("kubernetes.io/service-account-token") {
             return;
         }
+        let context = context_of_path(&object.path);
         for (section, encoded) in [("data", true), ("stringData", false)] {
             for entry in object.root.get(section).map(Node::entries).unwrap_or_default() {
                 let (Some(key), Some(raw)) = (entry.key.as_str(), entry.value.as_str()) else { continue };
                 let raw = raw.trim();
-                if raw.is_empty() || raw.starts_with("ENC[") || (is_placeholder_value(raw) && !encoded) {
+                if raw.is_empty() || secret_values::is_reference(raw) || (is_placeholder_value(raw) && !encoded) {
                     continue;
                 }
                 // Binary data (a keystore, a raw key) is judged by its key alone.
@@ -130,7 +158,13 @@ impl Rule for SecretDataInManifest {
                     None => Some(raw),
                 };
                 let credential = match value {
-                    Some(text) => !text.is_empty() && !is_placeholder_value(text) && is_credential(key, text),
+                    Some(text) => {
+                        !text.is_empty()
+                            && !is_placeholder_value(text)
+                            && (text.contains("PRIVATE KEY") || !secret_values::is_placeholder(text))
+                            && !secret_values::is_reference(text)
+                            && is_credential(key, text)
+                    }
                     None => is_credential(key, ""),
                 };
                 if !credential {
@@ -141,14 +175,19 @@ impl Rule for SecretDataInManifest {
                 let multi_line = entry.value.scalar().is_some_and(|s| {
                     matches!(s.style, shipshape_yaml::ScalarStyle::Literal | shipshape_yaml::ScalarStyle::Folded)
                 });
-                report.report_secret(
+                let message = format!(
+                    "{} commits the credential `{key}` ({how}); commit a SealedSecret, SOPS file or \
+                     ExternalSecret instead and rotate it",
+                    object.display_name()
+                );
+                let evidence = evidence_of(key, value);
+                report_found(
+                    report,
+                    &context,
                     if multi_line { entry.key.span } else { entry.value.span },
                     entry.value.span,
-                    format!(
-                        "{} commits the credential `{key}` ({how}); commit a SealedSecret, SOPS file or \
-                         ExternalSecret instead and rotate it",
-                        object.display_name()
-                    ),
+                    &message,
+                    &evidence,
                 );
             }
         }

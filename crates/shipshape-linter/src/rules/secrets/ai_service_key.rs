@@ -9,6 +9,14 @@ declare_rule! {
     /// (`pplx-…`), Replicate (`r8_…`), xAI (`xai-…`), Cohere, LangSmith
     /// (`lsv2_…`) and Pinecone (`pcsk_…`).
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// These keys are billed per use and are actively harvested from public
     /// repositories to resell model access; a leaked key can run up a large

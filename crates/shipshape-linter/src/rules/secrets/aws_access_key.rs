@@ -12,6 +12,14 @@ declare_rule! {
     /// AWS's documented example keys (ending in `EXAMPLE` / `EXAMPLEKEY`) and
     /// keys that are visibly made up are not flagged.
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// An access key pair signs API calls as the IAM user or role it belongs
     /// to. Keys pushed to public repositories are found and used by scanners

@@ -10,6 +10,14 @@ declare_rule! {
     /// Telegram bot tokens; Microsoft Teams incoming webhooks; Google Chat
     /// webhooks.
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// A webhook URL *is* its secret: whoever has it can post messages as
     /// your integration, which makes convincing phishing inside your own

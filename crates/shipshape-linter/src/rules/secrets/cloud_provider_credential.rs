@@ -14,6 +14,14 @@ declare_rule! {
     ///
     /// AWS credentials have their own rule, `aws-access-key`.
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// These credentials control infrastructure: whoever reads the file can
     /// create or delete resources, read storage accounts and databases, or

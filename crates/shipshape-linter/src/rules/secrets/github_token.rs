@@ -9,6 +9,14 @@ declare_rule! {
     /// refresh tokens (`ghr_…`). Tokens that are visibly made up
     /// (`ghp_xxxx…`, counting runs, too little variety) are not flagged.
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// A token in a repository is readable by everyone who can read the
     /// repository, its forks, clones and CI logs, forever: deleting it in a

@@ -10,6 +10,14 @@ declare_rule! {
     /// (`glptt-…`), CI/CD job tokens (`glcbt-…`), feed, incoming-mail,
     /// Kubernetes-agent, OAuth-application, SCIM and feature-flag tokens.
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// Anyone who reads the file can use the token: an access token reads and
     /// pushes code with its owner's rights, a runner token lets a machine pose

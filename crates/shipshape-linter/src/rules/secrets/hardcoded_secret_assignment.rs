@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 use shipshape_diagnostics::Span;
 
+use super::evidence::{report_found, Evidence, LazyContext};
 use super::provider_secrets;
 use super::scanner::{case_variants, compile, decode_base64, Literals};
 use crate::context::TextContext;
@@ -11,7 +12,8 @@ use crate::declare_rule;
 use crate::discovery::is_dockerfile_name;
 use crate::rule::{Reporter, Rule};
 use crate::secret_values::{
-    is_credential_for_name, is_example_value, is_secret_name, looks_like_password, looks_like_secret_value,
+    is_credential_for_name, is_example_value, is_reference, is_secret_name, looks_like_password,
+    looks_like_secret_value, spells_name,
 };
 
 declare_rule! {
@@ -46,13 +48,25 @@ declare_rule! {
     /// `__X__`), placeholders (`changeme`, `<password>`, `xxxx`, `****`,
     /// `your-token-here`, `example`…), AWS's documented example keys,
     /// commit SHAs and digests, paths, URLs (see `password-in-url`),
-    /// numbers, booleans, names of variables and resources. In program
+    /// numbers, booleans, names of variables and resources, values that
+    /// spell their own name (`"apiKey": apiKey`,
+    /// `const tokenName = "tokenName"`), identifiers, types and enum values
+    /// (`authorizedKeySecretName1`, `SecretStr`), regular expressions and
+    /// validation rules (`required|min:6`), and references resolved
+    /// elsewhere (`op://vault/item/field`, `ref+vault://…`, `vault:…`,
+    /// `akv://…`, `ENC[AES256_GCM,…]`, secrets-manager ARNs). In program
     /// source, only quoted strings count as literals (`password =
     /// os.environ["PW"]` is not flagged).
     ///
     /// Secrets that a provider rule recognises (`ghp_…`, `AKIA…`) are
     /// reported by that rule, and Dockerfile `ENV` / `ARG` by
     /// `secret-in-arg-or-env`, not twice.
+    ///
+    /// The message names the signal (the name, option or header, and the
+    /// value's entropy in bits per character). In tests, fixtures,
+    /// documentation and examples only values that look generated (16
+    /// characters or more, varied, not words) are reported, as a note that
+    /// says where they sit; chosen passwords there are examples.
     ///
     /// ## Why is this bad?
     /// A secret in a file is readable by everyone who can read the
@@ -381,6 +395,11 @@ fn is_credential(key: &str, value: &str) -> bool {
     if value.contains("\\n") || value.contains("\\u") {
         return false;
     }
+    // `"pkcs12keyPass": pkcs12keyPass`, `op://vault/item/field`: a name or a
+    // reference resolved elsewhere.
+    if spells_name(key, value) || is_reference(value) {
+        return false;
+    }
     // A long base64 blob that is not text: data encrypted for a Sealed
     // Secret or a KMS, a certificate, not a credential typed into a file.
     let base64 = value.trim_end_matches('=').bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
@@ -465,6 +484,12 @@ fn is_basic_pair(pair: &str) -> bool {
 struct Candidate {
     message: String,
     span: Span,
+    /// What named it a credential: "the name `DB_PASSWORD`".
+    signal: String,
+}
+
+fn named(name: &str) -> String {
+    format!("the name `{name}`")
 }
 
 fn assigned(name: &str) -> String {
@@ -534,7 +559,7 @@ impl<'a> LineScan<'a> {
         self.text.get(self.start..self.end).unwrap_or("")
     }
 
-    fn push(&mut self, message: String, span: Span) {
+    fn push(&mut self, message: String, span: Span, signal: String) {
         if is_comment(self.line()) {
             // Commented-out configuration is usually an example: only values
             // that look generated count there.
@@ -550,7 +575,7 @@ impl<'a> LineScan<'a> {
         if providers.iter().any(|s| s.start < relative.end && relative.start < s.end) || !self.seen.insert(span) {
             return;
         }
-        self.out.push(Candidate { message, span });
+        self.out.push(Candidate { message, span, signal });
     }
 
     /// Assignments whose key contains one of `anchors` (offsets in the
@@ -651,9 +676,11 @@ impl<'a> LineScan<'a> {
         if !value.quoted && value.text.contains(['(', '[', '{']) {
             return;
         }
-        if !value.quoted && self.kind.code && !matches!(before, Some(b';' | b'?' | b'&' | b'"' | b'\'')) {
+        let in_string =
+            matches!(before, Some(b';' | b'?' | b'&')) || (matches!(before, Some(b'"' | b'\'')) && !key_quoted);
+        if !value.quoted && self.kind.code && !in_string {
             // In program source a bare word is an identifier, unless inside a string
-            // (`"Server=db;Password=…;"`).
+            // (`"Server=db;Password=…;"`); `"apiKey": apiKey` is a quoted key.
             return;
         }
         // `checksum/secret: <sha256>`: the whole key says what the value is.
@@ -662,7 +689,7 @@ impl<'a> LineScan<'a> {
         });
         let full_key = line.get(key.start() - prefix_len..key.end()).unwrap_or(key.as_str());
         if is_credential(full_key, value.text) {
-            self.push(assigned(key.as_str()), value.span);
+            self.push(assigned(key.as_str()), value.span, named(key.as_str()));
         }
     }
 
@@ -682,6 +709,7 @@ impl<'a> LineScan<'a> {
                         key.as_str()
                     ),
                     value.span,
+                    format!("the option `--{}`", key.as_str()),
                 );
             }
         }
@@ -702,7 +730,7 @@ impl<'a> LineScan<'a> {
                     } else {
                         format!("Literal password passed to `{command} login -p`: use `--password-stdin` with a secret")
                     };
-                    self.push(message, value.span);
+                    self.push(message, value.span, format!("the password option of `{command}`"));
                 }
             }
         }
@@ -714,6 +742,7 @@ impl<'a> LineScan<'a> {
                         "Literal password in a command or server option: read it from a file or the environment"
                             .to_string(),
                         value.span,
+                        "a password option".to_string(),
                     );
                 }
             }
@@ -728,6 +757,7 @@ impl<'a> LineScan<'a> {
                         "Literal password in `curl -u user:password`: read it from a netrc file or the environment"
                             .to_string(),
                         span,
+                        "`curl -u user:password`".to_string(),
                     );
                 }
             }
@@ -749,6 +779,7 @@ impl<'a> LineScan<'a> {
                         "Literal credential in an `Authorization` header: read it from the environment at run time"
                             .to_string(),
                         value.span,
+                        format!("an `Authorization: {}` header", scheme.as_str()),
                     );
                 }
             }
@@ -764,6 +795,7 @@ impl<'a> LineScan<'a> {
                             self.push(
                                 format!("Literal password in `{word}` of a netrc file: use a credential helper"),
                                 span,
+                                format!("a netrc `{word}` entry"),
                             );
                         }
                     }
@@ -782,7 +814,7 @@ impl<'a> LineScan<'a> {
                 }
                 let Some(value) = value_of(&caps, "val", self.start) else { continue };
                 if is_credential(key.as_str(), value.text) {
-                    self.push(assigned(key.as_str()), value.span);
+                    self.push(assigned(key.as_str()), value.span, named(key.as_str()));
                 }
             }
         }
@@ -794,7 +826,7 @@ impl<'a> LineScan<'a> {
                 let Some(key) = caps.name("key") else { continue };
                 let Some(value) = value_of(&caps, "val", self.start) else { continue };
                 if is_secret_name(key.as_str()) && is_credential(key.as_str(), value.text) {
-                    self.push(assigned(key.as_str()), value.span);
+                    self.push(assigned(key.as_str()), value.span, named(key.as_str()));
                 }
             }
         }
@@ -822,7 +854,7 @@ impl<'a> LineScan<'a> {
         let Some(caps) = value_line.captures(next) else { return };
         let Some(value) = value_of(&caps, "val", next_start) else { return };
         if is_credential(key.as_str(), value.text) && !value.text.contains("://") {
-            self.out.push(Candidate { message: assigned(key.as_str()), span: value.span });
+            self.out.push(Candidate { message: assigned(key.as_str()), span: value.span, signal: named(key.as_str()) });
         }
     }
 }
@@ -913,8 +945,13 @@ impl Rule for HardcodedSecretAssignment {
             }
         }
         candidates.sort_by_key(|c| c.span.start);
+        let mut context = LazyContext::new(cx.path, text);
         for candidate in candidates {
-            report.report_secret(candidate.span, candidate.span, candidate.message);
+            let value = text.get(candidate.span.start..candidate.span.end).unwrap_or("");
+            let value = decoded_text(value).unwrap_or_else(|| value.to_string());
+            let evidence = Evidence::keyword(&candidate.signal, &value);
+            let context = context.at(candidate.span.start);
+            report_found(report, &context, candidate.span, candidate.span, &candidate.message, &evidence);
         }
     }
 }

@@ -15,6 +15,14 @@ declare_rule! {
     /// anonymous use (`"role": "anon"`, like Supabase's public anon key),
     /// and the well-known documentation token of jwt.io.
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// A JWT is a bearer credential: whoever holds it is whoever it names,
     /// until it expires. Tokens committed to a repository often never expire

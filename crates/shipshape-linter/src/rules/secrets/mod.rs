@@ -9,6 +9,7 @@ mod ai_service_key;
 mod aws_access_key;
 mod chat_service_token;
 mod cloud_provider_credential;
+pub(crate) mod evidence;
 mod github_token;
 mod gitlab_token;
 mod hardcoded_secret_assignment;
@@ -158,6 +159,38 @@ mod tests {
             assert!(rules.contains(&rule), "{rule} did not fire: {rules:?}");
         }
         assert!(rules.iter().filter(|r| **r == "aws-access-key").count() == 2, "{rules:?}");
+    }
+
+    /// In tests, fixtures and docs only live-looking secrets are reported,
+    /// as notes that say where they sit; documented examples never are.
+    #[test]
+    fn tests_fixtures_and_docs_hold_notes_at_most() {
+        const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let documented = ["ghp_16C7e42F292c6912E", "7710c838347Ae178B4a"].concat();
+        let live = format!("{}{}", "ghp_", random(31, 36, ALNUM));
+        let body: Vec<String> = (0..3).map(|i| random(40 + i, 64, ALNUM)).collect();
+        let pem = format!(
+            "-----BEGIN RSA {}-----\n{}\n-----END RSA {}-----\n",
+            "PRIVATE KEY",
+            body.join("\n"),
+            "PRIVATE KEY"
+        );
+        let files = vec![
+            ("client_test.go".to_string(), format!("const doc = \"{documented}\"\nconst live = \"{live}\"\n")),
+            ("README.md".to_string(), "Join the call.\n\n```\npassword: Weekly-Call-2024\n```\n".to_string()),
+            ("pkg/certs/_testdata/key.pem".to_string(), pem),
+            ("deploy/app.env".to_string(), format!("GITHUB_TOKEN={documented}\n")),
+        ];
+        let outcome = lint_sources(&LintSettings::new("context"), files);
+        let secrets: Vec<_> = outcome.findings.iter().filter(|f| RULES.iter().any(|r| r.meta().id == f.rule)).collect();
+        assert_eq!(secrets.len(), 2, "{secrets:#?}");
+        for finding in &secrets {
+            assert_eq!(finding.severity, shipshape_diagnostics::Severity::Info, "{finding:#?}");
+        }
+        assert!(secrets.iter().any(|f| f.path == "client_test.go" && f.message.contains("in a test")));
+        assert!(secrets
+            .iter()
+            .any(|f| f.path.ends_with("key.pem") && f.message.contains("in a fixture: the folder `_testdata/`")));
     }
 
     /// Windows line endings, odd bytes and truncated constructs neither

@@ -19,6 +19,14 @@ declare_rule! {
     /// `.npmrc` lines that read the token from the environment
     /// (`_authToken=${NPM_TOKEN}`) are not flagged.
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// A publish token lets anyone push a new version of your package or image,
     /// which every consumer then installs: the classic supply-chain attack.

@@ -3,6 +3,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use shipshape_diagnostics::Span;
 
+use super::evidence::{report_found, Evidence, LazyContext};
 use super::hardcoded_secret_assignment::is_comment;
 use super::provider_covers;
 use super::scanner::line_bounds;
@@ -32,6 +33,12 @@ declare_rule! {
     ///
     /// Tokens that a provider rule recognises (a GitHub token in a Git
     /// remote URL) are reported by that rule instead.
+    ///
+    /// The message names the signal (the name, option or header, and the
+    /// value's entropy in bits per character). In tests, fixtures,
+    /// documentation and examples only values that look generated (16
+    /// characters or more, varied, not words) are reported, as a note that
+    /// says where they sit; chosen passwords there are examples.
     ///
     /// ## Why is this bad?
     /// The password is readable by everyone who can read the file and its
@@ -138,6 +145,7 @@ impl Rule for PasswordInUrl {
     fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
         let text = cx.text;
         let Some(separator) = SEPARATOR.as_ref() else { return };
+        let mut context = LazyContext::new(cx.path, text);
         for found in separator.find_iter(text) {
             let at = found.start();
             let Some(credential) = credential_at(text, at) else { continue };
@@ -152,14 +160,13 @@ impl Rule for PasswordInUrl {
                 continue;
             }
             let whom = if credential.user.is_empty() { String::new() } else { format!(" for `{}`", credential.user) };
-            report.report_secret(
-                credential.password,
-                credential.password,
-                format!(
-                    "Password{whom} in a `{}://` URL: take it out of the URL and load it from a secret at run time",
-                    credential.scheme
-                ),
+            let message = format!(
+                "Password{whom} in a `{}://` URL: take it out of the URL and load it from a secret at run time",
+                credential.scheme
             );
+            let evidence = Evidence::keyword("the user-info of a URL", password);
+            let context = context.at(credential.password.start);
+            report_found(report, &context, credential.password, credential.password, &message, &evidence);
         }
     }
 }

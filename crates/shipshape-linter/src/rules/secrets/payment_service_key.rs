@@ -15,6 +15,14 @@ declare_rule! {
     /// money and are often published on purpose in examples. Publishable keys
     /// (`pk_live_…`) are public by design.
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// A live payment key can issue refunds and payouts, read customers' data
     /// and card metadata, and change the account's settings. A leaked webhook

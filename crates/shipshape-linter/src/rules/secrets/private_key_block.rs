@@ -3,6 +3,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use shipshape_diagnostics::Span;
 
+use super::evidence::{report_found, Evidence, LazyContext};
 use super::scanner::{decode_base64, line_bounds};
 use crate::context::TextContext;
 use crate::declare_rule;
@@ -21,6 +22,11 @@ declare_rule! {
     ///
     /// Only blocks with a real body are flagged: a header followed by `...`,
     /// a template expression or a placeholder is documentation, not a key.
+    ///
+    /// The message names the signal (a PEM block with a key body, its base64
+    /// form, or a PuTTY key file). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `_testdata/`").
     ///
     /// ## Why is this bad?
     /// A private key proves identity: whoever copies it can log in to every
@@ -72,6 +78,8 @@ struct Found {
     /// The body, redacted wherever shown.
     secret: Span,
     kind: String,
+    /// The signal that found it, for the message.
+    form: &'static str,
 }
 
 /// "RSA private key" from the label `RSA PRIVATE KEY`.
@@ -140,7 +148,12 @@ fn pem_at(text: &str, hit_start: usize, hit_end: usize) -> Option<Found> {
     let footer_len = footer.get(..footer.len().min(60)).and_then(|f| f.find("-----")).map_or(0, |p| p + 5);
     let secret = Span::new(begin, end + "-----END ".len() + footer_len);
     let kind = format!("{}{}", label, text.get(hit_start..header_end - 5).unwrap_or("PRIVATE KEY"));
-    Some(Found { span: Span::new(begin, header_end), secret, kind: kind_of(&kind) })
+    Some(Found {
+        span: Span::new(begin, header_end),
+        secret,
+        kind: kind_of(&kind),
+        form: "a PEM private-key block with a key body",
+    })
 }
 
 fn floor_char_boundary(text: &str, at: usize) -> usize {
@@ -167,7 +180,12 @@ fn base64_pem_at(text: &str, hit_start: usize) -> Option<Found> {
     let hit = decoded.find("PRIVATE KEY")?;
     let found = pem_at(&decoded, hit, hit + "PRIVATE KEY".len())?;
     let span = Span::new(hit_start, hit_start + len);
-    Some(Found { span, secret: span, kind: format!("Base64-encoded {}", found.kind.to_lowercase()) })
+    Some(Found {
+        span,
+        secret: span,
+        kind: format!("Base64-encoded {}", found.kind.to_lowercase()),
+        form: "a base64-encoded PEM private-key block",
+    })
 }
 
 fn putty_at(text: &str, hit_start: usize) -> Option<Found> {
@@ -188,6 +206,7 @@ fn putty_at(text: &str, hit_start: usize) -> Option<Found> {
         span: Span::new(line_start, line_end),
         secret: Span::new(secret_start, secret_start + body_text.trim_end().len()),
         kind: "PuTTY private key".to_string(),
+        form: "a PuTTY key file's private lines",
     })
 }
 
@@ -195,6 +214,7 @@ impl Rule for PrivateKeyBlock {
     fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
         let Some(keywords) = KEYWORDS.as_ref() else { return };
         let service_account = cx.text.contains("\"service_account\"");
+        let mut context = LazyContext::new(cx.path, cx.text);
         let mut covered_until = 0;
         for hit in keywords.find_iter(cx.text) {
             if hit.start() < covered_until {
@@ -213,11 +233,9 @@ impl Rule for PrivateKeyBlock {
             } else {
                 found.kind
             };
-            report.report_secret(
-                found.span,
-                found.secret,
-                format!("{kind} in plain text: replace the key and load it from a secret store at run time"),
-            );
+            let message = format!("{kind} in plain text: replace the key and load it from a secret store at run time");
+            let context = context.at(found.span.start);
+            report_found(report, &context, found.span, found.secret, &message, &Evidence::private_key(found.form));
         }
     }
 }

@@ -19,6 +19,14 @@ declare_rule! {
     /// name (a Datadog API key is 32 hex digits) are flagged only when that
     /// name is on the same line.
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// Whoever reads the file acts as your account on that service: sends
     /// e-mail and SMS from your domain and number, reads monitoring data and

@@ -13,9 +13,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 use shipshape_diagnostics::Span;
 
+use super::evidence::{report_found, Evidence, LazyContext};
 use crate::context::TextContext;
 use crate::rule::Reporter;
-use crate::secret_values::shannon_entropy;
+use crate::secret_values::{is_documented_example, shannon_entropy};
 
 /// The scanner of a family of provider patterns, the rule hook that runs
 /// it over every text file, and a test that its patterns compile.
@@ -262,9 +263,13 @@ impl Scanner {
 
     /// Reports every secret of the file.
     pub fn report_all(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
+        let mut context = LazyContext::new(cx.path, cx.text);
         for hit in self.scan(cx.text) {
             let Some(pattern) = self.patterns.get(hit.pattern) else { continue };
-            report.report_secret(hit.secret, hit.secret, found_message(pattern.name));
+            let value = cx.text.get(hit.secret.start..hit.secret.end).unwrap_or("");
+            let evidence = Evidence::provider(value);
+            let context = context.at(hit.secret.start);
+            report_found(report, &context, hit.secret, hit.secret, &found_message(pattern.name), &evidence);
         }
     }
 }
@@ -343,10 +348,10 @@ const FAKE_MARKERS: &[&str] = &[
     "00000000",
 ];
 
-/// True for tokens that are visibly made up: `ghp_xxxx…`, `AKIA…EXAMPLE`,
-/// `sk_live_1234567890abcdef…`.
+/// True for tokens that are visibly made up (`ghp_xxxx…`, `AKIA…EXAMPLE`,
+/// `sk_live_1234567890abcdef…`) or published as a provider's example.
 pub(crate) fn looks_fake(secret: &str) -> bool {
-    FAKE_MARKERS.iter().any(|m| secret.contains(m))
+    FAKE_MARKERS.iter().any(|m| secret.contains(m)) || is_documented_example(secret)
 }
 
 /// Standard base64 or base64url decoding (padding optional); `None` when

@@ -10,6 +10,14 @@ declare_rule! {
     /// and account secret keys (`A3-…`), and age secret keys
     /// (`AGE-SECRET-KEY-1…`, which decrypt SOPS files).
     ///
+    /// The message names the signal (the provider's pattern and the value's
+    /// entropy in bits per character). In tests, fixtures, documentation and
+    /// examples a finding is a note that says where it sits ("in a fixture:
+    /// the folder `testdata/`"). Credentials that providers publish as
+    /// examples (AWS's `AKIA…EXAMPLE` keys, GitHub's token-format
+    /// examples, Stripe's documented test keys, jwt.io's token) are never
+    /// flagged: they are recognised by their SHA-256.
+    ///
     /// ## Why is this bad?
     /// These are the keys to every other secret: a Vault or Doppler token
     /// reads whatever its policy allows, an age key decrypts every file
