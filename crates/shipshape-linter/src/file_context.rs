@@ -41,7 +41,7 @@ impl FileContext {
         match self {
             FileContext::Source => "source",
             FileContext::Test => "a test",
-            FileContext::Fixture => "a test fixture",
+            FileContext::Fixture => "a fixture",
             FileContext::Docs => "documentation",
             FileContext::Example => "an example",
             FileContext::Dev => "a development-only file",
