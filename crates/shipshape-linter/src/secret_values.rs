@@ -342,8 +342,9 @@ pub fn is_password_name(name: &str) -> bool {
 /// repository holds no credential-shaped string: AWS's `AKIA…EXAMPLE`
 /// family, GitHub's token-format examples (`ghp_16C7e42F…` and its `gho_`,
 /// `ghu_`, `ghs_`, `ghr_` forms), Stripe's test keys from its API reference,
-/// and jwt.io's example token (whole, its payload and its signature, which
-/// tutorials reuse with other payloads). Slack's and Twilio's documented
+/// jwt.io's example token (whole, its payload and its signature, which
+/// tutorials reuse with other payloads), and kubeadm's example bootstrap
+/// token. Slack's and Twilio's documented
 /// examples are masked (`XXXX…`, `T00000000`) and caught as made up.
 const DOCUMENTED_EXAMPLES: &[&str] = &[
     "1a5d44a2dca19669d72edf4c4f1c27c4c1ca4b4408fbb17f6ce4ad452d78ddb3",
@@ -362,6 +363,7 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
     "051d093c4bdedbf23f905ad01d9c6111414d54e2170e1d7f76657c4e76e3e65b",
     "3373cfa8cfd3d25622125d01af103fd4727b8d44648999185b68346ab5f4d59d",
+    "a4b8b245ab28bc4f72dcaa0d9ba9f73d6488fa758a2a5cb55ecb11511f002f80",
 ];
 
 fn sha256_hex(value: &str) -> String {
@@ -803,7 +805,8 @@ mod tests {
         let github = ["ghp_16C7e42F292c6912E", "7710c838347Ae178B4a"].concat();
         let stripe = ["sk_test_4eC39HqLy", "jWDarjtT1zdp7dc"].concat();
         let jwt_signature = ["SflKxwRJSMeKKF2QT4fwpMeJf36P", "Ok6yJV_adQssw5c"].concat();
-        for value in [aws.as_str(), &github, &stripe] {
+        let kubeadm = ["abcdef.", "0123456789abcdef"].concat();
+        for value in [aws.as_str(), &github, &stripe, &kubeadm] {
             assert!(is_documented_example(value), "{value}");
         }
         let header = "eyJhbGciOiJIUzI1NiJ9";

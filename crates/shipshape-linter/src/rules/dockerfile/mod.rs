@@ -13,6 +13,7 @@ mod base_image_not_pinned_by_digest;
 mod cd_in_run;
 mod copy_all_before_dependency_install;
 mod copy_from_unknown_stage;
+mod copy_to_relative_path_without_workdir;
 mod copy_without_chown_into_user_home;
 mod curl_piped_to_shell;
 mod debian_frontend_set_in_env;
@@ -57,6 +58,7 @@ pub use base_image_not_pinned_by_digest::BaseImageNotPinnedByDigest;
 pub use cd_in_run::CdInRun;
 pub use copy_all_before_dependency_install::CopyAllBeforeDependencyInstall;
 pub use copy_from_unknown_stage::CopyFromUnknownStage;
+pub use copy_to_relative_path_without_workdir::CopyToRelativePathWithoutWorkdir;
 pub use copy_without_chown_into_user_home::CopyWithoutChownIntoUserHome;
 pub use curl_piped_to_shell::CurlPipedToShell;
 pub use debian_frontend_set_in_env::DebianFrontendSetInEnv;
@@ -131,6 +133,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ExposeInvalidPort,
     &CdInRun,
     &RelativeWorkdir,
+    &CopyToRelativePathWithoutWorkdir,
     &MaintainerInstruction,
 ];
 

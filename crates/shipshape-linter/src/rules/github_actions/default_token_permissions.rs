@@ -1,3 +1,5 @@
+use shipshape_yaml::Node;
+
 use super::workflow::Workflow;
 use crate::context::YamlFileContext;
 use crate::declare_rule;
@@ -5,12 +7,16 @@ use crate::rule::{Reporter, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a workflow without a top-level `permissions:` block (at its
-    /// first line) and each of its jobs that has none either, since they run
-    /// with the default permissions of the `GITHUB_TOKEN`. Jobs of a
-    /// workflow that can only be called by other workflows
+    /// Flags a workflow without a top-level `permissions:` block when some
+    /// of its jobs have none either, since they run with the default
+    /// permissions of the `GITHUB_TOKEN`. One finding per cause: when no
+    /// job sets `permissions:`, one finding at the workflow's first line
+    /// naming them; when some jobs set their own, one at each job that
+    /// does not. Jobs
+    /// of a workflow that can only be called by other workflows
     /// (`on: workflow_call`) take their caller's permissions and are not
-    /// flagged, but jobs that call a reusable workflow are.
+    /// counted, but jobs that call a reusable workflow are; jobs disabled
+    /// with `if: false` never run and are not counted.
     ///
     /// ## Why is this bad?
     /// The default permissions are set per repository or organisation, and
@@ -52,6 +58,17 @@ declare_rule! {
     }
 }
 
+/// `if: false` (or `${{ false }}`): a job that never runs.
+fn is_always_false(condition: &Node) -> bool {
+    if condition.as_bool() == Some(false) {
+        return true;
+    }
+    let Some(text) = condition.as_str() else { return false };
+    let text = text.trim();
+    let inner = text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")).unwrap_or(text);
+    inner.trim() == "false"
+}
+
 impl Rule for DefaultTokenPermissions {
     fn check_yaml(&self, cx: &YamlFileContext<'_>, report: &mut Reporter<'_>) {
         let Some(workflow) = Workflow::of(cx) else { return };
@@ -60,25 +77,38 @@ impl Rule for DefaultTokenPermissions {
         }
         let reusable_only =
             !workflow.triggers.is_empty() && workflow.triggers.iter().all(|t| t.name == "workflow_call");
-        let bare: Vec<_> = workflow
+        let counted: Vec<_> = workflow
             .jobs
             .iter()
-            .filter(|job| job.get("permissions").is_none() && !(reusable_only && job.get("uses").is_none()))
+            .filter(|job| !(reusable_only && job.get("uses").is_none()))
+            .filter(|job| !job.get("if").is_some_and(is_always_false))
             .collect();
-        if !bare.is_empty() {
+        let bare: Vec<_> = counted.iter().filter(|job| job.get("permissions").is_none()).collect();
+        if bare.is_empty() {
+            return;
+        }
+        // One finding per cause: the missing top-level block when no job
+        // sets its own, else each job that does not follow the others.
+        if bare.len() == counted.len() && !reusable_only {
+            let names: Vec<String> = bare.iter().map(|job| format!("`{}`", job.id)).collect();
+            let jobs = match names.as_slice() {
+                [one] => format!("job {one} runs"),
+                many => format!("jobs {} run", many.join(", ")),
+            };
             report.report(
                 workflow.root.head_span(),
                 format!(
-                    "the workflow has no top-level `permissions:`, so {} of its jobs get the repository's default token permissions",
-                    bare.len()
+                    "{jobs} with the repository's default token permissions (no `permissions:` on the workflow or the job); \
+                     add a top-level `permissions:` block"
                 ),
             );
+            return;
         }
         for job in bare {
             report.report(
                 job.key.span,
                 format!(
-                    "job `{}` runs with the repository's default token permissions; add a `permissions:` block to the workflow or the job",
+                    "job `{}` runs with the repository's default token permissions; add a `permissions:` block to the job or the workflow",
                     job.id
                 ),
             );

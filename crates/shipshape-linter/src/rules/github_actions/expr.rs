@@ -477,14 +477,19 @@ const ATTACKER_OBJECTS: &[&str] = &[
     "committer",
     "pages",
     "workflow_run",
-    "release",
-    "label",
-    "labels",
 ];
+
+/// Objects written only by people with triage or write access (labels,
+/// milestones, releases, the repository's own settings): their text is not
+/// attacker-controlled, unless reached through a fork's `head`.
+const MAINTAINER_OBJECTS: &[&str] = &["label", "labels", "milestone", "release", "repository", "organization"];
 
 /// Fields of `github.event` objects that are free text anyone can write.
 const ATTACKER_FIELDS: &[&str] =
     &["title", "body", "message", "head_ref", "head_branch", "display_title", "page_name", "email", "description"];
+
+/// Fields a fork's owner writes on the fork (`pull_request.head.repo.*`).
+const FORK_FIELDS: &[&str] = &["default_branch", "description", "homepage"];
 
 /// The trust of a `github.event.…` path (segments after `github.event`).
 fn event_trust(segments: &[&str]) -> Trust {
@@ -493,17 +498,27 @@ fn event_trust(segments: &[&str]) -> Trust {
     if segments.first() == Some(&"inputs") || segments.first() == Some(&"client_payload") {
         return Trust::Indirect;
     }
-    if ATTACKER_FIELDS.contains(last)
-        || (*last == "ref" && previous == "head")
+    let through_fork = segments.iter().any(|s| matches!(*s, "head" | "head_repository"));
+    if (*last == "ref" && previous == "head")
         || (*last == "label" && previous == "head")
-        || (*last == "name" && matches!(previous, "author" | "committer" | "pusher" | "labels" | "label" | "*"))
-        || (*last == "default_branch" && segments.contains(&"head"))
-        || (*last == "*" && matches!(previous, "commits" | "labels" | "pages"))
+        || (FORK_FIELDS.contains(last) && through_fork)
     {
         return Trust::Attacker;
     }
-    if ATTACKER_OBJECTS.contains(last) {
-        return Trust::Attacker;
+    // `changes.<field>.from`: the text before an edit.
+    let field = if *last == "from" { previous } else { last };
+    let free_text = ATTACKER_FIELDS.contains(&field)
+        || (*last == "name" && matches!(previous, "author" | "committer" | "pusher"))
+        || (*last == "*" && matches!(previous, "commits" | "pages"))
+        || ATTACKER_OBJECTS.contains(last);
+    if free_text {
+        let maintainer_written = !through_fork && segments.iter().any(|s| MAINTAINER_OBJECTS.contains(s));
+        return if maintainer_written { Trust::Indirect } else { Trust::Attacker };
+    }
+    // Label, milestone and release names are text, written by triage/write users.
+    let named_by_maintainers = *last == "name" && segments.iter().any(|s| matches!(*s, "label" | "labels" | "release"));
+    if named_by_maintainers || matches!(*last, "label" | "labels" | "milestone" | "release") {
+        return Trust::Indirect;
     }
     // Branch and tag names other than a fork's head are chosen by people
     // who can push.
@@ -619,6 +634,17 @@ mod tests {
         assert_eq!(context_trust("github.event.pull_request.head.ref"), Trust::Attacker);
         assert_eq!(context_trust("github.head_ref"), Trust::Attacker);
         assert_eq!(context_trust("github.event.head_commit.author.name"), Trust::Attacker);
+        assert_eq!(context_trust("github.event.pull_request.head.label"), Trust::Attacker);
+        assert_eq!(context_trust("github.event.pull_request.head.repo.description"), Trust::Attacker);
+        assert_eq!(context_trust("github.event.changes.body.from"), Trust::Attacker);
+        // Labels, milestones and releases are written by triage/write users.
+        assert_eq!(context_trust("github.event.label.name"), Trust::Indirect);
+        assert_eq!(context_trust("github.event.pull_request.labels.*.name"), Trust::Indirect);
+        assert_eq!(context_trust("github.event.issue.milestone.title"), Trust::Indirect);
+        assert_eq!(context_trust("github.event.release.body"), Trust::Indirect);
+        assert_eq!(context_trust("github.event.repository.description"), Trust::Indirect);
+        assert_eq!(context_trust("github.event.repository.name"), Trust::Fixed);
+        assert_eq!(context_trust("github.event.repository.html_url"), Trust::Fixed);
         assert_eq!(context_trust("github.event.pull_request.number"), Trust::Fixed);
         assert_eq!(context_trust("github.event.pull_request.head.sha"), Trust::Fixed);
         assert_eq!(context_trust("github.event.pull_request.base.ref"), Trust::Indirect);

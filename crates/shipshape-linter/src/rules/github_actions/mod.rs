@@ -4,6 +4,7 @@ pub(crate) mod expr;
 pub(crate) mod workflow;
 
 mod action_not_pinned_to_sha;
+mod action_on_deprecated_node_runtime;
 mod always_true_condition;
 mod cache_in_release_workflow;
 mod checkout_credentials_in_artifact;
@@ -17,6 +18,7 @@ mod docker_uses_not_pinned_by_digest;
 mod duplicate_workflow_job;
 mod expression_in_run;
 mod first_party_action_not_pinned;
+mod github_app_token_unscoped;
 mod invalid_workflow_cron;
 mod privileged_trigger;
 mod read_all_permissions;
@@ -39,6 +41,7 @@ mod workflow_needs_unknown_job;
 mod write_all_permissions;
 
 pub use action_not_pinned_to_sha::ActionNotPinnedToSha;
+pub use action_on_deprecated_node_runtime::ActionOnDeprecatedNodeRuntime;
 pub use always_true_condition::AlwaysTrueCondition;
 pub use cache_in_release_workflow::CacheInReleaseWorkflow;
 pub use checkout_credentials_in_artifact::CheckoutCredentialsInArtifact;
@@ -52,6 +55,7 @@ pub use docker_uses_not_pinned_by_digest::DockerUsesNotPinnedByDigest;
 pub use duplicate_workflow_job::DuplicateWorkflowJob;
 pub use expression_in_run::ExpressionInRun;
 pub use first_party_action_not_pinned::FirstPartyActionNotPinned;
+pub use github_app_token_unscoped::GithubAppTokenUnscoped;
 pub use invalid_workflow_cron::InvalidWorkflowCron;
 pub use privileged_trigger::PrivilegedTrigger;
 pub use read_all_permissions::ReadAllPermissions;
@@ -93,11 +97,13 @@ pub static RULES: &[&dyn Rule] = &[
     &SecretExposedInRun,
     &SecretsContextExposed,
     &SecretsInherit,
+    &GithubAppTokenUnscoped,
     &CheckoutCredentialsInArtifact,
     &CheckoutPersistsCredentials,
     // Supply chain.
     &ActionNotPinnedToSha,
     &FirstPartyActionNotPinned,
+    &ActionOnDeprecatedNodeRuntime,
     &DockerUsesNotPinnedByDigest,
     &WorkflowImageLatestTag,
     &WorkflowImageNotPinnedByDigest,

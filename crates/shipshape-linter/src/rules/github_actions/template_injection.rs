@@ -20,8 +20,9 @@ declare_rule! {
     ///
     /// Pass the value through `env:` and read it as a shell variable (quoted):
     /// the shell then treats it as data. Values written by people with
-    /// write access (`inputs.*`, step outputs, branch names) are reported
-    /// by `expression-in-run` instead.
+    /// write access (`inputs.*`, step outputs, branch names, and the names
+    /// and text of labels, milestones and releases, which only triage or
+    /// write users can set) are reported by `expression-in-run` instead.
     ///
     /// ## Example
     /// ```yaml

@@ -18,6 +18,11 @@ declare_rule! {
     /// `tfsec`, `kics`, `zap`, `gemnasium`, `dependency-check`, `sonarqube`,
     /// `govulncheck`, `audit`, `security`, `scan`…
     ///
+    /// A manual job (`when: manual`, on the job or in the `rules:` entry
+    /// that sets `allow_failure: true`) is not reported: there
+    /// `allow_failure: true` is what keeps the pipeline from waiting on
+    /// the button of an optional run, not a scan whose result is ignored.
+    ///
     /// ## Why is this bad?
     /// A scan that may fail never stops anything: a vulnerable dependency, a
     /// committed credential or a critical image CVE turns the job orange and
@@ -110,16 +115,30 @@ fn is_scan(config: &Config<'_>, job: &Job<'_>) -> bool {
     names_scanner(stage) || names_scanner(image.rsplit('/').next().unwrap_or(image).split(':').next().unwrap_or(""))
 }
 
+/// `when: manual`: the job waits for someone to start it.
+fn is_manual(when: &Node) -> bool {
+    when.as_str() == Some("manual")
+}
+
 impl Rule for GitlabSecurityScanAllowedToFail {
     fn check_repository(&self, repo: &RepositoryContext<'_>, report: &mut Reporter<'_>) {
         let pipelines = support::pipelines(repo);
         let mut seen = HashSet::new();
         for (config, job) in support::reported_jobs(&pipelines) {
-            let mut allowing: Vec<&Node> =
-                config.lookup(&job, "allow_failure").filter(|a| a.as_bool() == Some(true)).into_iter().collect();
+            let job_is_manual = config.lookup(&job, "when").is_some_and(is_manual);
+            let mut allowing: Vec<&Node> = config
+                .lookup(&job, "allow_failure")
+                .filter(|a| a.as_bool() == Some(true) && !job_is_manual)
+                .into_iter()
+                .collect();
             if let Some(rules) = config.lookup(&job, "rules") {
                 allowing.extend(
-                    rules.items().iter().filter_map(|r| r.get("allow_failure")).filter(|a| a.as_bool() == Some(true)),
+                    rules
+                        .items()
+                        .iter()
+                        .filter(|r| !r.get("when").is_some_and(is_manual))
+                        .filter_map(|r| r.get("allow_failure"))
+                        .filter(|a| a.as_bool() == Some(true)),
                 );
             }
             if allowing.is_empty() || !is_scan(config, &job) {

@@ -18,6 +18,7 @@ mod hpa_target_missing;
 mod hpa_target_sets_replicas;
 mod image_pull_policy_mismatch;
 mod ingress_backend_not_found;
+mod ingress_nginx_snippet_annotation;
 mod ingress_without_tls;
 mod invalid_field_type;
 mod liveness_probe_same_as_readiness;
@@ -33,6 +34,7 @@ mod pdb_blocks_eviction;
 mod privilege_escalation_allowed;
 mod privileged_container;
 mod probe_port_not_declared;
+mod rbac_escalation_verb;
 mod rbac_wildcard;
 mod resource_request_exceeds_limit;
 mod rolling_update_all_unavailable;
@@ -68,6 +70,7 @@ pub use hpa_target_missing::HpaTargetMissing;
 pub use hpa_target_sets_replicas::HpaTargetSetsReplicas;
 pub use image_pull_policy_mismatch::ImagePullPolicyMismatch;
 pub use ingress_backend_not_found::IngressBackendNotFound;
+pub use ingress_nginx_snippet_annotation::IngressNginxSnippetAnnotation;
 pub use ingress_without_tls::IngressWithoutTls;
 pub use invalid_field_type::InvalidFieldType;
 pub use liveness_probe_same_as_readiness::LivenessProbeSameAsReadiness;
@@ -83,6 +86,7 @@ pub use pdb_blocks_eviction::PdbBlocksEviction;
 pub use privilege_escalation_allowed::PrivilegeEscalationAllowed;
 pub use privileged_container::PrivilegedContainer;
 pub use probe_port_not_declared::ProbePortNotDeclared;
+pub use rbac_escalation_verb::RbacEscalationVerb;
 pub use rbac_wildcard::RbacWildcard;
 pub use resource_request_exceeds_limit::ResourceRequestExceedsLimit;
 pub use rolling_update_all_unavailable::RollingUpdateAllUnavailable;
@@ -141,8 +145,10 @@ pub static RULES: &[&dyn Rule] = &[
     &ServiceTypeNodeport,
     &IngressWithoutTls,
     &IngressBackendNotFound,
+    &IngressNginxSnippetAnnotation,
     &MissingNetworkPolicy,
     &RbacWildcard,
+    &RbacEscalationVerb,
     &ClusterAdminBoundToBroadSubject,
     &UnknownField,
     &InvalidFieldType,

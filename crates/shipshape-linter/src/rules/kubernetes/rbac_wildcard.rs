@@ -1,3 +1,5 @@
+use shipshape_yaml::Node;
+
 use crate::context::K8sObject;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
@@ -41,18 +43,27 @@ declare_rule! {
     }
 }
 
+/// The rules of a Role or ClusterRole written by hand (an aggregated
+/// ClusterRole's rules are filled in by the control plane); none for other
+/// objects.
+pub(crate) fn written_rbac_rules(object: &K8sObject) -> &[Node] {
+    let is_role =
+        matches!(object.kind.as_str(), "Role" | "ClusterRole") && object.group().starts_with("rbac.authorization");
+    if !is_role || object.root.get("aggregationRule").is_some() {
+        return &[];
+    }
+    object.root.get("rules").map(|r| r.items()).unwrap_or(&[])
+}
+
+/// The strings of a list field (`apiGroups`, `resources`, `verbs`).
+pub(crate) fn strings(node: Option<&Node>) -> Vec<&str> {
+    node.map(|n| n.items()).unwrap_or(&[]).iter().filter_map(|n| n.as_str()).collect()
+}
+
 impl Rule for RbacWildcard {
     fn check_object(&self, object: &K8sObject, report: &mut Reporter<'_>) {
-        if !matches!(object.kind.as_str(), "Role" | "ClusterRole") || !object.group().starts_with("rbac.authorization")
-        {
-            return;
-        }
-        if object.root.get("aggregationRule").is_some() {
-            return;
-        }
-        for rule in object.root.get("rules").map(|r| r.items()).unwrap_or(&[]) {
-            let groups: Vec<&str> =
-                rule.get("apiGroups").map(|g| g.items()).unwrap_or(&[]).iter().filter_map(|g| g.as_str()).collect();
+        for rule in written_rbac_rules(object) {
+            let groups = strings(rule.get("apiGroups"));
             let all_groups = groups.contains(&"*");
             let core = groups.contains(&"");
             let rbac = groups.iter().any(|g| *g == "rbac.authorization.k8s.io");

@@ -12,7 +12,7 @@ use crate::declare_rule;
 use crate::discovery::is_dockerfile_name;
 use crate::rule::{Reporter, Rule};
 use crate::secret_values::{
-    is_credential_for_name, is_example_value, is_reference, is_secret_name, looks_like_password,
+    is_credential_for_name, is_reference, is_secret_name, looks_generated, looks_like_password,
     looks_like_secret_value, spells_name,
 };
 
@@ -562,10 +562,10 @@ impl<'a> LineScan<'a> {
     fn push(&mut self, message: String, span: Span, signal: String) {
         if is_comment(self.line()) {
             // Commented-out configuration is usually an example: only values
-            // that look generated count there.
+            // that look generated (a token, not a chosen password) count there.
             let value = self.text.get(span.start..span.end).unwrap_or("");
             let value = decoded_text(value).unwrap_or_else(|| value.to_string());
-            if is_example_value(&value) || !looks_like_secret_value(&value) {
+            if !looks_generated(&value) {
                 return;
             }
         }

@@ -10,7 +10,7 @@ use super::scanner::line_bounds;
 use crate::context::TextContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
-use crate::secret_values::{is_example_value, is_placeholder};
+use crate::secret_values::{is_placeholder, looks_generated};
 
 declare_rule! {
     /// ## What it does
@@ -130,8 +130,12 @@ fn credential_at(text: &str, at: usize) -> Option<Credential<'_>> {
     if !host.starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '[' | '$' | '{')) {
         return None;
     }
+    // `redis://:redis@redis`: a local service's default, named after it.
+    let host_name = host.split([':', '.']).next().unwrap_or(host);
     if is_placeholder(password)
         || password.eq_ignore_ascii_case(user)
+        || password.eq_ignore_ascii_case(host_name)
+        || password.eq_ignore_ascii_case(scheme)
         || is_variable_name(password)
         || is_documentation_host(host)
     {
@@ -156,7 +160,8 @@ impl Rule for PasswordInUrl {
                 continue;
             }
             let password = text.get(credential.password.start..credential.password.end).unwrap_or("");
-            if is_comment(line) && is_example_value(password) {
+            // Commented-out configuration is usually an example.
+            if is_comment(line) && !looks_generated(password) {
                 continue;
             }
             let whom = if credential.user.is_empty() { String::new() } else { format!(" for `{}`", credential.user) };
@@ -192,6 +197,8 @@ mod tests {
             "https://user:Wq7vLx92@example.com/x",
             "https://user:Wq7vLx92@db.example/x",
             "amqp://guest:guest@rabbit:5672",
+            "tcp://:redis@redis:6379",
+            "postgres://app:postgres@db/app",
             "https://github.com/org/repo",
             "ssh://git@github.com/org/repo",
             "postgres://app:DB_PASSWORD@db/app",
