@@ -7,9 +7,9 @@ use shipshape_diagnostics::Span;
 use super::evidence::{report_found, Evidence, LazyContext};
 use super::provider_secrets;
 use super::scanner::{case_variants, compile, decode_base64, Literals};
+use crate::classify::{Kind, Templating};
 use crate::context::TextContext;
 use crate::declare_rule;
-use crate::discovery::is_dockerfile_name;
 use crate::rule::{Reporter, Rule};
 use crate::secret_values::{
     is_credential_for_name, is_reference, is_secret_name, looks_generated, looks_like_password,
@@ -54,7 +54,8 @@ declare_rule! {
     /// (`authorizedKeySecretName1`, `SecretStr`), regular expressions and
     /// validation rules (`required|min:6`), and references resolved
     /// elsewhere (`op://vault/item/field`, `ref+vault://…`, `vault:…`,
-    /// `akv://…`, `ENC[AES256_GCM,…]`, secrets-manager ARNs). In program
+    /// `akv://…`, `ENC[AES256_GCM,…]`, secrets-manager ARNs), and the
+    /// passcodes of meeting invitation links (`zoom.us/j/…?pwd=…`). In program
     /// source, only quoted strings count as literals (`password =
     /// os.environ["PW"]` is not flagged).
     ///
@@ -346,11 +347,11 @@ fn file_kind(cx: &TextContext<'_>) -> FileKind {
     let name = cx.path.rsplit('/').next().unwrap_or(cx.path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let yaml = extension == "yaml" || extension == "yml";
-    let top_level = |key: &str| cx.text.starts_with(key) || cx.text.contains(&format!("\n{key}"));
-    let manifest = yaml && top_level("apiVersion:") && top_level("kind:") && !shipshape_yaml::is_templated(cx.text);
+    let class = cx.class;
+    let manifest = yaml && class.declares_objects && !class.templated.is_some_and(Templating::breaks_syntax);
     FileKind {
         code: CODE_EXTENSIONS.contains(&extension.as_str()) || name == "Jenkinsfile",
-        dockerfile: is_dockerfile_name(name),
+        dockerfile: class.kind == Kind::Dockerfile,
         netrc: matches!(name, ".netrc" | "_netrc" | ".authinfo"),
         manifest,
         secret_data: if yaml { secret_data_ranges(cx.text) } else { Vec::new() },
@@ -468,6 +469,28 @@ fn is_public_key_name(key: &str) -> bool {
         ]
         .iter()
         .any(|s| lower.ends_with(s))
+}
+
+/// Video-meeting hosts whose invitation links carry the meeting's passcode
+/// (`https://zoom.us/j/123?pwd=…`): published with the invitation, not a
+/// credential.
+const MEETING_HOSTS: &[&str] = &[
+    "zoom.us",
+    "zoom.com",
+    "webex.com",
+    "teams.microsoft.com",
+    "meet.google.com",
+    "gotomeeting.com",
+    "whereby.com",
+    "jit.si",
+];
+
+/// True when the URL that `before` ends inside points at a meeting host.
+fn is_meeting_link(before: &str) -> bool {
+    let Some(start) = before.rfind("://") else { return false };
+    let rest = &before[start + 3..];
+    let host = rest.split(['/', '?', ':', '#']).next().unwrap_or("").to_ascii_lowercase();
+    MEETING_HOSTS.iter().any(|m| host == *m || host.ends_with(&format!(".{m}")))
 }
 
 /// A `user:password` pair (from `curl -u` or a Basic header) with a real
@@ -655,6 +678,9 @@ impl<'a> LineScan<'a> {
         }
         let Some(mut value) = value_of(caps, "val", self.start) else { return };
         if matches!(before, Some(b'?' | b'&')) && !value.quoted {
+            if is_meeting_link(line.get(..key.start()).unwrap_or("")) {
+                return;
+            }
             // `?user=app&password=…&ssl=true`: the value ends at the next parameter.
             if let Some(cut) = value.text.find(['&', '#']) {
                 value.text = &value.text[..cut];
@@ -993,6 +1019,13 @@ mod tests {
             assert!(regex.is_some());
         }
         assert!(!LITERALS.chunks_is_empty());
+    }
+
+    #[test]
+    fn meeting_links() {
+        assert!(is_meeting_link("Join: https://us02web.zoom.us/j/85512345678?"));
+        assert!(is_meeting_link("https://acme.webex.com/meet/j.php?MTID=m1&"));
+        assert!(!is_meeting_link("jdbc:postgresql://db:5432/app?"));
     }
 
     #[test]
