@@ -4,6 +4,7 @@ mod apparmor_unconfined;
 mod capabilities_not_dropped;
 mod cluster_admin_bound_to_broad_subject;
 mod container_may_run_as_root;
+mod container_runs_as_low_uid;
 mod dangerous_capabilities_added;
 mod default_namespace;
 mod deprecated_api_version;
@@ -55,6 +56,7 @@ pub use apparmor_unconfined::ApparmorUnconfined;
 pub use capabilities_not_dropped::CapabilitiesNotDropped;
 pub use cluster_admin_bound_to_broad_subject::ClusterAdminBoundToBroadSubject;
 pub use container_may_run_as_root::ContainerMayRunAsRoot;
+pub use container_runs_as_low_uid::ContainerRunsAsLowUid;
 pub use dangerous_capabilities_added::DangerousCapabilitiesAdded;
 pub use default_namespace::DefaultNamespace;
 pub use deprecated_api_version::DeprecatedApiVersion;
@@ -109,6 +111,7 @@ pub static RULES: &[&dyn Rule] = &[
     &PrivilegedContainer,
     &PrivilegeEscalationAllowed,
     &ContainerMayRunAsRoot,
+    &ContainerRunsAsLowUid,
     &DangerousCapabilitiesAdded,
     &CapabilitiesNotDropped,
     &WritableRootFilesystem,
