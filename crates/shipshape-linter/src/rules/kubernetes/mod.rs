@@ -41,6 +41,7 @@ mod resource_request_exceeds_limit;
 mod rolling_update_all_unavailable;
 mod schema;
 mod secret_data_in_manifest;
+mod secret_in_env_var;
 mod secret_literal_in_env;
 mod service_account_token_automounted;
 mod service_selector_matches_nothing;
@@ -93,6 +94,7 @@ pub use rbac_wildcard::RbacWildcard;
 pub use resource_request_exceeds_limit::ResourceRequestExceedsLimit;
 pub use rolling_update_all_unavailable::RollingUpdateAllUnavailable;
 pub use secret_data_in_manifest::SecretDataInManifest;
+pub use secret_in_env_var::SecretInEnvVar;
 pub use secret_literal_in_env::SecretLiteralInEnv;
 pub use service_account_token_automounted::ServiceAccountTokenAutomounted;
 pub use service_selector_matches_nothing::ServiceSelectorMatchesNothing;
@@ -125,6 +127,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UnsafeSysctl,
     &ServiceAccountTokenAutomounted,
     &SecretLiteralInEnv,
+    &SecretInEnvVar,
     &SecretDataInManifest,
     &DuplicateEnvVar,
     &MissingResourceRequests,
