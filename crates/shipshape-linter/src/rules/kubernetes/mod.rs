@@ -43,6 +43,7 @@ mod schema;
 mod secret_data_in_manifest;
 mod secret_in_env_var;
 mod secret_literal_in_env;
+mod service_account_can_read_secrets;
 mod service_account_token_automounted;
 mod service_selector_matches_nothing;
 mod service_target_port_not_declared;
@@ -96,6 +97,7 @@ pub use rolling_update_all_unavailable::RollingUpdateAllUnavailable;
 pub use secret_data_in_manifest::SecretDataInManifest;
 pub use secret_in_env_var::SecretInEnvVar;
 pub use secret_literal_in_env::SecretLiteralInEnv;
+pub use service_account_can_read_secrets::ServiceAccountCanReadSecrets;
 pub use service_account_token_automounted::ServiceAccountTokenAutomounted;
 pub use service_selector_matches_nothing::ServiceSelectorMatchesNothing;
 pub use service_target_port_not_declared::ServiceTargetPortNotDeclared;
@@ -156,6 +158,7 @@ pub static RULES: &[&dyn Rule] = &[
     &RbacWildcard,
     &RbacEscalationVerb,
     &ClusterAdminBoundToBroadSubject,
+    &ServiceAccountCanReadSecrets,
     &UnknownField,
     &InvalidFieldType,
     &DeprecatedApiVersion,
