@@ -225,6 +225,13 @@ pub struct StaticSite {
     pub nginx_config: Option<String>,
 }
 
+/// What marks a service as a worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Worker {
+    /// What the sources do instead of serving, e.g. `no server in the sources`.
+    pub reason: String,
+}
+
 /// Everything detected about one service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServicePlan {
@@ -261,6 +268,11 @@ pub struct ServicePlan {
     /// The app's own Prometheus metrics, when its instrumentation is detected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Detected<AppMetrics>>,
+    /// A background process that listens on no port (a queue consumer, a
+    /// load generator): it gets no Service, Ingress or probes, a canary by
+    /// replicas, and `verify` checks that it stays up. `port` is then unused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<Detected<Worker>>,
     /// What detection could not determine or had to change for this
     /// service, printed by `init` and listed in DEPLOYMENT.md.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -271,6 +283,13 @@ pub struct ServicePlan {
     pub build_context: Option<String>,
     pub image: ImageRecipe,
     pub ci: CiCommands,
+}
+
+impl ServicePlan {
+    /// True when the service listens on no port.
+    pub fn is_worker(&self) -> bool {
+        self.worker.is_some()
+    }
 }
 
 /// Deployment choices shared by every service.

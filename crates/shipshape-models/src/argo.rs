@@ -27,7 +27,10 @@ pub struct RolloutStrategy {
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CanaryStrategy {
+    /// Empty for a canary by replicas (a worker takes no traffic).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub canary_service: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub stable_service: String,
     pub max_surge: String,
     pub max_unavailable: u32,

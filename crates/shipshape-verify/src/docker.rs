@@ -39,7 +39,8 @@ pub struct RunOptions<'a> {
     pub read_only_root: bool,
     pub writable: &'a [String],
     pub env_names: Vec<&'a str>,
-    pub port: u16,
+    /// The port to publish; `None` for a worker.
+    pub port: Option<u16>,
     /// Share the host's network (a throwaway database listens on its loopback).
     pub host_network: bool,
 }
@@ -68,9 +69,9 @@ pub fn run_args(service: &str, options: &RunOptions<'_>) -> Vec<String> {
     if options.host_network {
         args.push("--network".into());
         args.push("host".into());
-    } else {
+    } else if let Some(port) = options.port {
         args.push("--publish".into());
-        args.push(format!("127.0.0.1:{0}:{0}", options.port));
+        args.push(format!("127.0.0.1:{port}:{port}"));
     }
     args.push(image_tag(service));
     args
@@ -96,7 +97,7 @@ mod tests {
             read_only_root: true,
             writable: &writable,
             env_names: vec!["PORT", "DATABASE_URL"],
-            port: 8080,
+            port: Some(8080),
             host_network: false,
         };
         assert_eq!(

@@ -30,6 +30,8 @@ pub struct ServiceKit {
     pub secret_env: Vec<String>,
     /// Where the workload came from, for messages.
     pub manifest: Option<String>,
+    /// A worker listens on no port: it is proven by staying up.
+    pub worker: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +169,7 @@ pub fn read(root: &Path) -> Result<Vec<ServiceKit>, VerifyError> {
             config_env: Vec::new(),
             secret_env: service.secret_env.iter().map(|s| s.value.clone()).collect(),
             manifest: None,
+            worker: service.is_worker(),
         };
         apply_manifests(&mut kit, &docs, &base);
         out.push(kit);

@@ -284,7 +284,7 @@ fn run_host(
         return report;
     }
     let (sandbox, binds) = host::runtime_sandbox(&build, last, &spec, &mut [&mut command, &mut healthcheck]);
-    if probe::port_open(kit.port) {
+    if !kit.worker && probe::port_open(kit.port) {
         report.steps.push(Step::failed(
             "start",
             format!("port {} is already in use on this machine; stop what listens there", kit.port),
@@ -309,6 +309,13 @@ fn run_host(
             if kit.writable.is_empty() { "none".to_string() } else { kit.writable.join(", ") }
         ),
     ));
+    if kit.worker {
+        let step = stay_up_step(timeout, &mut || child_exit(&mut child), &|| read_log(&log, secrets));
+        report.steps.push(step);
+        report.steps.push(Step::skipped("healthcheck", "a worker has no HEALTHCHECK"));
+        host::stop(&mut child);
+        return report;
+    }
     let mut exited = || child_exited(&mut child);
     let steps = probe_steps(kit.port, kit.readiness_path.as_deref(), timeout, &mut exited, &|| read_log(&log, secrets));
     let answered = steps.iter().any(|s| s.name == "port" && s.status == Status::Passed);
@@ -337,6 +344,56 @@ fn site_step(command: &[String], port: u16, answered: bool, log: &dyn Fn() -> Ve
         Ok(code) => Step::failed("site", format!("GET / answered {code}"), log()),
         Err(e) => Step::failed("site", format!("GET /: {e}"), log()),
     })
+}
+
+/// How long a worker must run without exiting non-zero.
+pub const WORKER_STAY_UP: Duration = Duration::from_secs(15);
+
+/// How a process ended: whether it succeeded, and its status in words.
+type Exit = (bool, String);
+
+/// A worker listens on nothing, so it is proven by running: it must not
+/// exit non-zero within [`WORKER_STAY_UP`] (or `timeout`, when shorter).
+fn stay_up_step(timeout: Duration, exit: &mut dyn FnMut() -> Option<Exit>, log: &dyn Fn() -> Vec<String>) -> Step {
+    let window = WORKER_STAY_UP.min(timeout);
+    let started = Instant::now();
+    loop {
+        match exit() {
+            Some((true, status)) => {
+                return Step::passed(
+                    report::STAYED_UP,
+                    format!(
+                        "a worker (no port): it finished ({status}) after {}s without an error; a Deployment restarts it, so a one-off task belongs in a Job",
+                        started.elapsed().as_secs()
+                    ),
+                )
+            }
+            Some((false, status)) => {
+                return Step::failed(
+                    report::STAYED_UP,
+                    format!("a worker (no port): it exited ({status}) after {}s", started.elapsed().as_secs()),
+                    log(),
+                )
+            }
+            None if started.elapsed() >= window => {
+                return Step::passed(
+                    report::STAYED_UP,
+                    format!(
+                        "a worker (no port, nothing to request): it started and stayed up for {}s without exiting",
+                        window.as_secs()
+                    ),
+                )
+            }
+            None => std::thread::sleep(Duration::from_millis(250)),
+        }
+    }
+}
+
+fn child_exit(child: &mut Child) -> Option<Exit> {
+    match child.try_wait() {
+        Ok(Some(status)) => Some((status.success(), status.to_string())),
+        _ => None,
+    }
 }
 
 fn child_exited(child: &mut Child) -> Option<String> {
@@ -443,7 +500,7 @@ fn run_docker(
         read_only_root: kit.read_only_root,
         writable: &kit.writable,
         env_names: env.iter().map(|(k, _)| k.as_str()).collect(),
-        port: kit.port,
+        port: (!kit.worker).then_some(kit.port),
         host_network,
     };
     let mut run = Command::new("docker");
@@ -461,6 +518,25 @@ fn run_docker(
         let _ = logged(Command::new("docker").args(["logs", &container]), &app_log);
         read_log(&app_log, secrets)
     };
+    if kit.worker {
+        let mut exit = || {
+            let out = Command::new("docker")
+                .args(["inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", &container])
+                .output()
+                .ok()?;
+            let state = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            let code = state.strip_prefix("false ")?;
+            Some((code == "0", format!("exit status: {code}")))
+        };
+        report.steps.push(stay_up_step(timeout, &mut exit, &capture));
+        report.steps.push(Step::skipped("healthcheck", "a worker has no HEALTHCHECK"));
+        let _ = Command::new("docker")
+            .args(["rm", "--force", &container])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        return report;
+    }
     let mut exited = || {
         let out =
             Command::new("docker").args(["inspect", "--format", "{{.State.Running}}", &container]).output().ok()?;

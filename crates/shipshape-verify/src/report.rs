@@ -3,6 +3,9 @@
 use serde::Serialize;
 
 pub const REPORT_VERSION: u32 = 1;
+/// The step proving a worker (a service with no port): it started and did
+/// not exit non-zero for a while.
+pub const STAYED_UP: &str = "stayed-up";
 /// Lines of a log shown for a failed step.
 pub const LOG_TAIL_LINES: usize = 30;
 
@@ -57,10 +60,11 @@ pub struct ServiceReport {
 }
 
 impl ServiceReport {
-    /// True when the service answered over TCP and no step failed.
+    /// True when no step failed and the service answered over TCP or,
+    /// for a worker, stayed up.
     pub fn ok(&self) -> bool {
         self.steps.iter().all(|s| s.status != Status::Failed)
-            && self.steps.iter().any(|s| s.name == "port" && s.status == Status::Passed)
+            && self.steps.iter().any(|s| (s.name == "port" || s.name == STAYED_UP) && s.status == Status::Passed)
     }
 }
 

@@ -277,6 +277,9 @@ fn build_outcome(service: &Value) -> String {
 }
 
 fn health_outcome(service: &Value) -> String {
+    if let Some(stayed) = step(service, "stayed-up") {
+        return outcome(stayed);
+    }
     match (step(service, "readiness"), step(service, "port")) {
         (Some(readiness), _) if readiness["status"] != "skipped" => outcome(readiness),
         (_, Some(port)) => outcome(port),
@@ -284,8 +287,9 @@ fn health_outcome(service: &Value) -> String {
     }
 }
 
+/// It answered over TCP or, for a worker (no port), stayed up.
 fn answered(service: &Value) -> bool {
-    step(service, "port").is_some_and(|s| s["status"] == "passed")
+    ["port", "stayed-up"].iter().any(|name| step(service, name).is_some_and(|s| s["status"] == "passed"))
         && step(service, "readiness").is_none_or(|s| s["status"] != "failed")
         && !service["steps"].as_array().into_iter().flatten().any(|s| s["status"] == "failed")
 }
@@ -376,8 +380,13 @@ fn run_app(app: &str) {
         let service_started = Instant::now();
         let name = service["name"].as_str().unwrap_or("?");
         let stack = value(&service["stack"]).as_str().unwrap_or("?");
-        let port = value(&service["port"]).to_string();
-        let health = value(&service["health_path"]).as_str().unwrap_or("TCP").to_string();
+        let worker = service["worker"].is_object();
+        let port = if worker { "none (worker)".to_string() } else { value(&service["port"]).to_string() };
+        let health = match value(&service["health_path"]).as_str() {
+            _ if worker => "stays up".to_string(),
+            Some(path) => path.to_string(),
+            None => "TCP".to_string(),
+        };
         let start: Vec<&str> =
             value(&service["start_command"]).as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         let migration = service["migration"]

@@ -345,6 +345,31 @@ fn input_series(query: &str, healthy: bool) -> Value {
     Value::Array(list)
 }
 
+/// A promtool test of an analysis query: empty without data, over `limit`
+/// on the `broken` series, not over it on the `healthy` ones.
+fn analysis_test(query: &str, limit: &str, broken: Value, healthy: Value) -> Value {
+    let judged = format!("({query}) > bool {limit}");
+    json!({
+        "rule_files": [],
+        "evaluation_interval": "1m",
+        "tests": [
+            { "interval": "1m", "input_series": [], "promql_expr_test": [{ "expr": query, "eval_time": "10m", "exp_samples": [] }] },
+            { "interval": "1m", "input_series": broken, "promql_expr_test": [{ "expr": judged, "eval_time": "10m", "exp_samples": [{ "labels": "{}", "value": 1 }] }] },
+            { "interval": "1m", "input_series": healthy, "promql_expr_test": [{ "expr": judged, "eval_time": "10m", "exp_samples": [{ "labels": "{}", "value": 0 }] }] }
+        ]
+    })
+}
+
+/// Runs `init` in `dir`; the AnalysisTemplate it wrote, as text and parsed.
+fn analysis_template_of(dir: &Path, what: &str) -> (String, Value) {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_shipshape")).args(["init", "."]).current_dir(dir).output().expect("runs");
+    assert!(output.status.success(), "{what}: {}", String::from_utf8_lossy(&output.stderr));
+    let text = std::fs::read_to_string(dir.join("deploy/base/analysistemplate.yaml")).expect("template");
+    let template: Value = serde_saphyr::from_str(&text).expect("YAML");
+    (text, template)
+}
+
 /// Every metric of every AnalysisTemplate, under `promtool test rules`:
 /// no data gives an empty result (which the conditions call neither
 /// success nor failure: Inconclusive), a broken version crosses the
@@ -355,14 +380,7 @@ fn every_analysis_metric_is_inconclusive_without_data_under_promtool() {
     let mut failures = Vec::new();
     let mut app_metrics = 0;
     for (what, dir) in instrumented_apps() {
-        let output = Command::new(env!("CARGO_BIN_EXE_shipshape"))
-            .args(["init", "."])
-            .current_dir(dir.path())
-            .output()
-            .expect("runs");
-        assert!(output.status.success(), "{what}: {}", String::from_utf8_lossy(&output.stderr));
-        let text = std::fs::read_to_string(dir.path().join("deploy/base/analysistemplate.yaml")).expect("template");
-        let template: Value = serde_saphyr::from_str(&text).expect("YAML");
+        let (text, template) = analysis_template_of(dir.path(), what);
         let metrics = template["spec"]["metrics"].as_array().cloned().unwrap_or_default();
         let own: Vec<&Value> =
             metrics.iter().filter(|m| m["name"].as_str().is_some_and(|n| n.starts_with("app-"))).collect();
@@ -382,16 +400,7 @@ fn every_analysis_metric_is_inconclusive_without_data_under_promtool() {
                 .replace("{{args.namespace}}", NAMESPACE)
                 .replace("{{args.ingress}}", "shop")
                 .replace("{{args.new-version-hash}}", "6c9f8d7b5");
-            let judged = format!("({query}) > bool {limit}");
-            let test = json!({
-                "rule_files": [],
-                "evaluation_interval": "1m",
-                "tests": [
-                    { "interval": "1m", "input_series": [], "promql_expr_test": [{ "expr": query, "eval_time": "10m", "exp_samples": [] }] },
-                    { "interval": "1m", "input_series": input_series(&query, false), "promql_expr_test": [{ "expr": judged, "eval_time": "10m", "exp_samples": [{ "labels": "{}", "value": 1 }] }] },
-                    { "interval": "1m", "input_series": input_series(&query, true), "promql_expr_test": [{ "expr": judged, "eval_time": "10m", "exp_samples": [{ "labels": "{}", "value": 0 }] }] }
-                ]
-            });
+            let test = analysis_test(&query, &limit, input_series(&query, false), input_series(&query, true));
             let work = tempfile::tempdir().expect("temp dir");
             std::fs::write(work.path().join("analysis.test.json"), test.to_string()).expect("write test");
             let out = Command::new(&promtool)
@@ -410,4 +419,41 @@ fn every_analysis_metric_is_inconclusive_without_data_under_promtool() {
     }
     assert!(app_metrics >= 5, "the instrumented apps' own metrics are in their analysis");
     assert!(failures.is_empty(), "promtool:\n{}", failures.join("\n"));
+}
+
+/// A worker's analysis under promtool: no data is an empty result
+/// (Inconclusive), a restart of the new version's pods crosses the limit,
+/// pods that keep running do not, and the old version's restarts are not
+/// counted.
+#[test]
+fn worker_restarts_fail_its_canary_under_promtool() {
+    let Some(promtool) = promtool_or_skip() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    shipshape_testkit::materialize(&repo_root().join("examples/python-worker"), dir.path()).expect("copy the app");
+    let (text, template) = analysis_template_of(dir.path(), "python-worker");
+    let metric = &template["spec"]["metrics"][0];
+    assert_eq!(metric["name"], "restarts", "{text}");
+    let limit = metric["failureCondition"].as_str().unwrap_or_default().rsplit('>').next().unwrap_or_default().trim();
+    let query = metric["provider"]["prometheus"]["query"]
+        .as_str()
+        .unwrap_or_default()
+        .replace("{{args.namespace}}", NAMESPACE)
+        .replace("{{args.new-version-hash}}", "6c9f8d7b5");
+    let name = template["metadata"]["labels"]["app.kubernetes.io/name"].as_str().unwrap_or_default().to_string();
+    let restarts = |hash: &str, values: &str| json!({ "series": format!("kube_pod_container_status_restarts_total{{namespace=\"{NAMESPACE}\", pod=\"{name}-{hash}-x1\", container=\"{name}\"}}"), "values": values });
+    let broken = json!([restarts("6c9f8d7b5", "0 0 0 0 0 0 0 0 1 1 2")]);
+    let healthy = json!([restarts("6c9f8d7b5", "0x10"), restarts("5b8e7c6a4", "0 1 2 3 4 5 6 7 8 9 10")]);
+    let test = analysis_test(&query, limit, broken, healthy);
+    std::fs::write(dir.path().join("worker.test.json"), test.to_string()).expect("write test");
+    let out = Command::new(&promtool)
+        .args(["test", "rules", "worker.test.json"])
+        .current_dir(dir.path())
+        .output()
+        .expect("promtool runs");
+    assert!(
+        out.status.success(),
+        "{query}\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

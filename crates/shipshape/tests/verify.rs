@@ -135,6 +135,25 @@ fn plain_node_app_builds_starts_and_answers() {
     assert!(notes.contains("distroless/nodejs"), "the base image is reported as not emulated: {notes}");
 }
 
+/// A worker (no port): proven by starting and staying up, in text and JSON.
+#[test]
+fn python_worker_builds_starts_and_stays_up() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("python3", "python3") {
+        return;
+    }
+    let report = verify_example("python-worker", &[]);
+    let stayed = step(&report, "stayed-up");
+    assert_eq!(stayed["status"], "passed", "{report}");
+    assert!(stayed["detail"].as_str().is_some_and(|d| d.contains("a worker") && d.contains("stayed up")), "{report}");
+    assert!(report["services"][0]["steps"].as_array().is_some_and(|s| !s.iter().any(|s| s["name"] == "port")));
+    let dir = tempfile::tempdir().expect("temp dir");
+    shipshape_testkit::materialize(&repo_root().join("examples/python-worker"), dir.path()).expect("copy");
+    assert_eq!(shipshape(&["init", "."], dir.path()).status.code(), Some(0));
+    let text = shipshape(&["verify", ".", "--mode", "host", "--timeout", "90"], dir.path());
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(text.contains("stayed-up") && text.contains("): ok"), "{text}");
+}
+
 /// A static front-end without dependencies: its build copies the page into
 /// `dist/` with node; the kit serves it with nginx as UID 101 on a
 /// read-only root.

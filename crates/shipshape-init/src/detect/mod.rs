@@ -15,6 +15,7 @@ pub(crate) mod repo;
 mod ruby;
 mod rust;
 mod static_site;
+mod worker;
 
 use std::path::{Component, Path};
 
@@ -575,9 +576,14 @@ pub(crate) fn detect_services(
             let static_site = provider.static_site(&dir);
             let mut service_warnings = provider.warnings(&dir, &facts);
             service_warnings.extend(fixed_hosts::warnings(&dir));
-            if facts.framework.is_none() && facts.health_path.value.is_none() && facts.port.origin == Origin::Default {
+            let worker = worker::detect(&dir, &facts, static_site.is_some() || metrics.is_some());
+            if worker.is_some() {
+                // Nothing to probe: no HEALTHCHECK and no probe binary.
+                facts.image.healthcheck.clear();
+                facts.image.static_probe = false;
+            } else if facts.framework.is_none() && facts.health_path.value.is_none() && facts.port.origin == Origin::Default {
                 service_warnings.push(format!(
-                    "no web framework and no listening port found: if this is a background worker, its TCP probes on port {} will fail; give it an HTTP health endpoint or remove the probes",
+                    "no web framework and no listening port found: its TCP probes assume port {}; set `port` in shipshape.toml if it listens elsewhere",
                     facts.port.value
                 ));
             }
@@ -600,6 +606,7 @@ pub(crate) fn detect_services(
                 config_env,
                 static_site,
                 metrics,
+                worker,
                 warnings: service_warnings,
                 build_context,
                 image: facts.image,

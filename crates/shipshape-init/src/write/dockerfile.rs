@@ -60,6 +60,8 @@ pub(crate) enum Instruction {
         retries: u8,
         command: Vec<String>,
     },
+    /// `HEALTHCHECK NONE`: a worker has nothing to probe.
+    HealthcheckNone,
     Entrypoint(Vec<String>),
 }
 
@@ -124,6 +126,7 @@ impl Instruction {
                 "HEALTHCHECK --interval={interval} --timeout={timeout} --start-period={start_period} --retries={retries} \\\n    CMD {}",
                 json_array(command)
             ),
+            Instruction::HealthcheckNone => writeln!(out, "HEALTHCHECK NONE"),
             Instruction::Entrypoint(command) => writeln!(out, "ENTRYPOINT {}", json_array(command)),
         };
     }
@@ -291,14 +294,19 @@ pub(crate) fn dockerfile(plan: &Plan, service: &ServicePlan) -> DockerfileAst {
         });
     }
     ast.push(Instruction::User(format!("{uid}:{uid}", uid = recipe.uid)));
-    ast.push(Instruction::Expose(service.port.value));
-    ast.push(Instruction::Healthcheck {
-        interval: "30s",
-        timeout: "5s",
-        start_period: "30s",
-        retries: 3,
-        command: recipe.healthcheck.clone(),
-    });
+    if service.is_worker() {
+        // Nothing listens: nothing to expose or probe.
+        ast.push(Instruction::HealthcheckNone);
+    } else {
+        ast.push(Instruction::Expose(service.port.value));
+        ast.push(Instruction::Healthcheck {
+            interval: "30s",
+            timeout: "5s",
+            start_period: "30s",
+            retries: 3,
+            command: recipe.healthcheck.clone(),
+        });
+    }
     ast.push(Instruction::Entrypoint(recipe.command.clone()));
     ast
 }

@@ -44,13 +44,18 @@ fn detected_table(out: &mut String, service: &ServicePlan) {
     if let Some(framework) = &service.framework {
         row("framework", framework.value.clone(), framework.origin, framework.evidence.first());
     }
-    row("port", service.port.value.to_string(), service.port.origin, service.port.evidence.first());
-    row(
-        "health check",
-        service.health_path.value.clone().map_or_else(|| "TCP port".to_string(), |p| format!("`{p}`")),
-        service.health_path.origin,
-        service.health_path.evidence.first(),
-    );
+    if let Some(worker) = &service.worker {
+        row("port", "none: a worker".into(), worker.origin, worker.evidence.first());
+        row("health check", "none: the process must stay up".into(), worker.origin, worker.evidence.first());
+    } else {
+        row("port", service.port.value.to_string(), service.port.origin, service.port.evidence.first());
+        row(
+            "health check",
+            service.health_path.value.clone().map_or_else(|| "TCP port".to_string(), |p| format!("`{p}`")),
+            service.health_path.origin,
+            service.health_path.evidence.first(),
+        );
+    }
     match &service.migration {
         Some(m) => row(
             "migrations",
@@ -100,7 +105,12 @@ pub fn checklist(plan: &Plan) -> Vec<String> {
         "Secret store: the ExternalSecrets read the `{SECRET_STORE}` ClusterSecretStore of External Secrets Operator; create it (Vault, a cloud secret manager…) or change `secretStoreRef`."
     ));
     for service in &plan.services {
-        if service.health_path.value.is_none() {
+        if service.is_worker() {
+            items.push(format!(
+                "{}: a worker (it listens on no port): no Service, Ingress, probes or HEALTHCHECK; Kubernetes restarts it when it exits, and its canary fails when the new pods restart. A hung process is not detected: if it can hang, have it touch a file as it works and add an exec liveness probe on that file's age. `shipshape verify` checks that it starts and stays up. If it does listen, set `port` under `[[init.services]]` in shipshape.toml.",
+                service.name
+            ));
+        } else if service.health_path.value.is_none() {
             items.push(format!(
                 "{}: no HTTP health route found: the probes only open the TCP port and CI only checks that the service answers; set `health-path` under `[[init.services]]` in shipshape.toml.",
                 service.name
@@ -131,6 +141,9 @@ pub fn checklist(plan: &Plan) -> Vec<String> {
                 service.name,
                 keys.join(", ")
             ));
+        }
+        if service.is_worker() {
+            continue;
         }
         items.push(format!(
             "{}: the Ingress answers on `{}` (`{}` in staging, …), placeholders; set the real hosts and a TLS certificate in `{}-tls` (cert-manager or your own).",
@@ -202,6 +215,9 @@ fn deployment_md(plan: &Plan) -> String {
         }
     );
     if strategy != Strategy::Rolling {
+        for service in plan.services.iter().filter(|s| s.is_worker()) {
+            let _ = writeln!(out, "`{}` is a worker with no traffic to measure: its canary moves by replicas (25% → 50% → all of the pods run the new version), and the analysis reads kube-state-metrics: any restart of the new version's pods (`kube_pod_container_status_restarts_total`) fails it; no data is Inconclusive.\n", service.name);
+        }
         for service in &plan.services {
             if let Some(line) = app_metrics_line(service) {
                 let _ = writeln!(out, "{line}\n");
@@ -281,16 +297,33 @@ fn runbook_md(plan: &Plan) -> String {
         let name = &service.name;
         let health = service.health_path.value.clone().unwrap_or_else(|| "(TCP port)".into());
         let _ = writeln!(out, "## {name}\n");
-        let _ = writeln!(out, "Objects: workload `{}/{name}`, Services `{name}`{}, HorizontalPodAutoscaler `{name}`, PodDisruptionBudget `{name}`, ConfigMap `{name}-config`{}{}. Namespaces: {}.\n",
+        let services = match strategy {
+            _ if service.is_worker() => "no Service (a worker)".to_string(),
+            Strategy::Canary => format!("Services `{name}` and `{}`", layout::canary_service(service)),
+            Strategy::BlueGreen => format!("Services `{name}` and `{}`", layout::preview_service(service)),
+            Strategy::Rolling => format!("Service `{name}`"),
+        };
+        let _ = writeln!(out, "Objects: workload `{}/{name}`, {services}, HorizontalPodAutoscaler `{name}`, PodDisruptionBudget `{name}`, ConfigMap `{name}-config`{}{}. Namespaces: {}.\n",
             if strategy == Strategy::Rolling { "Deployment" } else { "Rollout" },
-            match strategy { Strategy::Canary => format!(" and `{}`", layout::canary_service(service)), Strategy::BlueGreen => format!(" and `{}`", layout::preview_service(service)), Strategy::Rolling => String::new() },
             if service.secret_env.is_empty() { String::new() } else { format!(", Secret `{}` (from an ExternalSecret)", layout::secret_name(service)) },
             if service.migration.is_some() { format!(", Job `{}`", layout::migration_job(service)) } else { String::new() },
             ENVIRONMENTS.iter().map(|e| format!("`{}`", layout::namespace(plan, e))).collect::<Vec<_>>().join(", "),
         );
         let ns = layout::namespace(plan, &ENVIRONMENTS[2]);
-        let _ = writeln!(out, "### Check health\n\n```sh\nkubectl -n {ns} get pods -l app.kubernetes.io/name={name}\nkubectl -n {ns} port-forward svc/{name} 8080:80 & curl -fsS localhost:8080{health}\n{}```\n",
-            if strategy == Strategy::Rolling { format!("kubectl -n {ns} rollout status deployment/{name}\n") } else { format!("kubectl argo rollouts -n {ns} get rollout {name}\n") });
+        let forward = if service.is_worker() {
+            format!("kubectl -n {ns} logs -l app.kubernetes.io/name={name} --tail 50\n")
+        } else {
+            format!("kubectl -n {ns} port-forward svc/{name} 8080:80 & curl -fsS localhost:8080{health}\n")
+        };
+        let _ = writeln!(
+            out,
+            "### Check health\n\n```sh\nkubectl -n {ns} get pods -l app.kubernetes.io/name={name}\n{forward}{}```\n",
+            if strategy == Strategy::Rolling {
+                format!("kubectl -n {ns} rollout status deployment/{name}\n")
+            } else {
+                format!("kubectl argo rollouts -n {ns} get rollout {name}\n")
+            }
+        );
         out.push_str("Dashboard: import `");
         let _ = writeln!(out, "{}/observability/{name}-dashboard.json` into Grafana; it shows rate, errors and p95 latency per version.\n", layout::deploy_dir(plan, service));
         let _ = writeln!(out, "### Roll back\n");

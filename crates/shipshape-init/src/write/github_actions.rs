@@ -223,6 +223,31 @@ fn digest_wait(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
     }
 }
 
+/// Seconds a worker's new pods must run without a restart after they serve.
+pub(crate) const WORKER_STAY_UP_SECONDS: u32 = 120;
+
+/// A worker answers nothing: after the new digest runs, its pods must stay
+/// up (no restart) for a while.
+fn stays_up(plan: &Plan, service: &ServicePlan, env_name: &str) -> Step {
+    let namespace = ENVIRONMENTS
+        .iter()
+        .find(|e| e.name == env_name)
+        .map_or_else(|| env_name.to_string(), |e| layout::namespace(plan, e));
+    Step {
+        name: "Check that the new pods stay up".into(),
+        env: env(&[("NAMESPACE", &namespace), ("APP", &service.name)]),
+        run: Some(format!(
+            "set -eu
+             export KUBECONFIG=\"$RUNNER_TEMP/kubeconfig\"\n\
+             sleep {WORKER_STAY_UP_SECONDS}\n\
+             restarts=\"$(kubectl -n \"$NAMESPACE\" get pods -l \"app.kubernetes.io/name=$APP\" -o jsonpath='{{range .items[*]}}{{.status.containerStatuses[0].restartCount}}{{\"\\n\"}}{{end}}' | awk '{{s += $1}} END {{print s + 0}}')\"\n\
+             if [ \"$restarts\" -gt 0 ]; then echo \"::error::$APP restarted $restarts time(s) in $NAMESPACE\"; exit 1; fi\n\
+             echo \"$APP ran {WORKER_STAY_UP_SECONDS}s without a restart\"\n"
+        )),
+        ..Step::default()
+    }
+}
+
 /// The path verification requests: the health path, or, for a service
 /// probed over TCP, the root (any answer, even 404, shows it serves).
 fn verify_path(service: &ServicePlan) -> (String, &'static str) {
@@ -408,6 +433,9 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
             steps.push(argocd_sync(service, serving));
         }
         steps.push(digest_wait(plan, service, serving));
+        if service.is_worker() {
+            steps.push(stays_up(plan, service, serving));
+        }
         let mut job = job(name, needs, &[("contents", "write")], steps);
         job.timeout_minutes = ROLLOUT_WAIT_MINUTES + 10;
         job.environment =
@@ -423,24 +451,31 @@ pub(crate) fn workflow(plan: &Plan, service: &ServicePlan) -> Workflow {
         "deploy-staging".to_string(),
         deploy("Deploy to dev and staging (GitOps)", &["package"], "staging", &["dev", "staging"], "STAGING_URL"),
     );
-    let mut smoke =
-        job("Integration test on staging", &["deploy-staging"], &[], vec![health_poll(service, "STAGING_URL")]);
-    smoke.condition = Some(on_main(plan));
-    jobs.insert("integration-test".to_string(), smoke);
+    // A worker has no URL to request: its deploy jobs check that the new
+    // pods stay up instead.
+    let staged = if service.is_worker() { "deploy-staging" } else { "integration-test" };
+    if !service.is_worker() {
+        let mut smoke =
+            job("Integration test on staging", &["deploy-staging"], &[], vec![health_poll(service, "STAGING_URL")]);
+        smoke.condition = Some(on_main(plan));
+        jobs.insert("integration-test".to_string(), smoke);
+    }
     jobs.insert(
         "deploy-production".to_string(),
         deploy(
             "Approve and deploy to production (GitOps)",
-            &["package", "integration-test"],
+            &["package", staged],
             "production",
             &["prod"],
             "PRODUCTION_URL",
         ),
     );
-    let mut verify =
-        job("Verify production", &["deploy-production"], &[], vec![health_poll(service, "PRODUCTION_URL")]);
-    verify.condition = Some(on_main(plan));
-    jobs.insert("verify".to_string(), verify);
+    if !service.is_worker() {
+        let mut verify =
+            job("Verify production", &["deploy-production"], &[], vec![health_poll(service, "PRODUCTION_URL")]);
+        verify.condition = Some(on_main(plan));
+        jobs.insert("verify".to_string(), verify);
+    }
 
     Workflow {
         name: format!("{} delivery", service.name),

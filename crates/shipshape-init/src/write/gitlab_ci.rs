@@ -169,11 +169,15 @@ fn verify_job(
     };
     let target = ENVIRONMENTS.iter().find(|e| e.name == env_name);
     let namespace = target.map_or_else(|| env_name.to_string(), |e| layout::namespace(plan, e));
-    let mut script = vec![
-        format!("test -n \"${url_variable}\" || (echo \"set the CI/CD variable {url_variable}\" && exit 1)"),
+    let mut script = Vec::new();
+    if !service.is_worker() {
+        script
+            .push(format!("test -n \"${url_variable}\" || (echo \"set the CI/CD variable {url_variable}\" && exit 1)"));
+    }
+    script.extend([
         "test -n \"$KUBECONFIG_DATA\" || (echo \"set the CI/CD variable KUBECONFIG_DATA (a read-only kubeconfig) for this environment\" && exit 1)".to_string(),
         "DIGEST=\"$(cat image-digest.txt)\"".to_string(),
-    ];
+    ]);
     if target.is_some_and(|e| !e.automated) && plan.delivery.gitops == GitopsTool::Argocd {
         script.extend([
             "test -n \"$ARGOCD_SERVER\" && test -n \"$ARGOCD_AUTH_TOKEN\" || (echo \"set the CI/CD variables ARGOCD_SERVER and ARGOCD_AUTH_TOKEN\" && exit 1)".to_string(),
@@ -190,8 +194,17 @@ fn verify_job(
             attempts = ROLLOUT_WAIT_MINUTES * 3,
             name = service.name,
         ),
-        format!("curl {fail}--silent --show-error --output /dev/null --write-out '%{{http_code}}\\n' --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"${url_variable}{path}\""),
     ]);
+    // A worker answers nothing: its new pods must stay up without a restart.
+    script.push(if service.is_worker() {
+        format!(
+            "sleep {seconds}; restarts=\"$(kubectl -n {namespace} get pods -l app.kubernetes.io/name={name} -o jsonpath='{{range .items[*]}}{{.status.containerStatuses[0].restartCount}}{{\"\\n\"}}{{end}}' | awk '{{s += $1}} END {{print s + 0}}')\"; [ \"$restarts\" -eq 0 ] || (echo \"{name} restarted $restarts time(s) in {namespace}\" && exit 1)",
+            seconds = super::github_actions::WORKER_STAY_UP_SECONDS,
+            name = service.name,
+        )
+    } else {
+        format!("curl {fail}--silent --show-error --output /dev/null --write-out '%{{http_code}}\\n' --retry 30 --retry-delay 20 --retry-all-errors --max-time 10 \"${url_variable}{path}\"")
+    });
     let mut job = base_job(stage, image_without_entrypoint(KUBECTL_IMAGE), script);
     job.timeout = format!("{}m", ROLLOUT_WAIT_MINUTES + 10);
     job.needs = vec![GitlabNeed { job: needs.to_string(), artifacts: true }];

@@ -84,13 +84,20 @@ pub(crate) fn app_container(plan: &Plan, service: &ServicePlan) -> Container {
 pub(crate) fn pod_template(plan: &Plan, service: &ServicePlan) -> PodTemplateSpec {
     let uid = service.image.uid;
     let mut container = app_container(plan, service);
-    container.ports =
-        vec![ContainerPort { name: HTTP_PORT_NAME.into(), container_port: service.port.value, protocol: "TCP".into() }];
-    let health = service.health_path.value.as_ref();
-    let liveness = service.liveness_path.as_ref().map(|p| &p.value).or(health);
-    container.startup_probe = Some(probe(liveness, 5, 30));
-    container.readiness_probe = Some(probe(health, 10, 3));
-    container.liveness_probe = Some(probe(liveness, 20, 3));
+    // A worker listens on nothing: no port and nothing to probe (Kubernetes
+    // restarts it when it exits).
+    if !service.is_worker() {
+        container.ports = vec![ContainerPort {
+            name: HTTP_PORT_NAME.into(),
+            container_port: service.port.value,
+            protocol: "TCP".into(),
+        }];
+        let health = service.health_path.value.as_ref();
+        let liveness = service.liveness_path.as_ref().map(|p| &p.value).or(health);
+        container.startup_probe = Some(probe(liveness, 5, 30));
+        container.readiness_probe = Some(probe(health, 10, 3));
+        container.liveness_probe = Some(probe(liveness, 20, 3));
+    }
     let mut annotations = BTreeMap::new();
     annotations.insert("kubectl.kubernetes.io/default-container".to_string(), service.name.clone());
     PodTemplateSpec {
@@ -111,6 +118,30 @@ pub(crate) fn pod_template(plan: &Plan, service: &ServicePlan) -> PodTemplateSpe
             ..PodSpec::default()
         },
     }
+}
+
+/// Why a worker's container has no liveness probe, as a suppression on
+/// its name's line (where the finding would be).
+const WORKER_LIVENESS_REASON: &str = "shipshape: ignore[missing-liveness-probe] a worker listens on no port and Kubernetes restarts it when it exits; DEPLOYMENT.md says how to add a heartbeat probe";
+
+/// The written workload, with a worker's missing liveness probe explained.
+pub(crate) fn explain_worker_probes(service: &ServicePlan, written: String) -> String {
+    if !service.is_worker() {
+        return written;
+    }
+    let container_line = format!("- name: {}", service.name);
+    let mut out = String::with_capacity(written.len() + WORKER_LIVENESS_REASON.len());
+    let mut done = false;
+    for line in written.lines() {
+        out.push_str(line);
+        if !done && line.trim_start() == container_line {
+            out.push_str(" # ");
+            out.push_str(WORKER_LIVENESS_REASON);
+            done = true;
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn pod_security(uid: u32) -> PodSecurityContext {
@@ -141,6 +172,10 @@ fn workload_kind(plan: &Plan) -> (&'static str, &'static str) {
 }
 
 fn deployment(plan: &Plan, service: &ServicePlan) -> String {
+    explain_worker_probes(service, deployment_object(plan, service))
+}
+
+fn deployment_object(plan: &Plan, service: &ServicePlan) -> String {
     yaml(&Object {
         api_version: "apps/v1",
         kind: "Deployment",
@@ -235,10 +270,10 @@ fn base_files(plan: &Plan, service: &ServicePlan, dir: &str) -> Vec<GeneratedFil
             body: ServiceAccountBody { automount_service_account_token: false },
         }),
     ));
-    let mut data = BTreeMap::from([
-        ("PORT".to_string(), service.port.value.to_string()),
-        ("LOG_LEVEL".to_string(), "info".to_string()),
-    ]);
+    let mut data = BTreeMap::from([("LOG_LEVEL".to_string(), "info".to_string())]);
+    if !service.is_worker() {
+        data.insert("PORT".into(), service.port.value.to_string());
+    }
     data.insert("APP_NAME".into(), service.name.clone());
     for var in &service.config_env {
         if let Some(value) = &var.value.value {
@@ -269,16 +304,19 @@ fn base_files(plan: &Plan, service: &ServicePlan, dir: &str) -> Vec<GeneratedFil
             files.push(file("analysistemplate.yaml", rollouts::analysis_template(plan, service)));
         }
     }
-    resources.push("service.yaml".into());
-    let mut services = vec![service_object(plan, service, &service.name)];
-    match plan.delivery.strategy.value {
-        Strategy::Canary => services.push(service_object(plan, service, &layout::canary_service(service))),
-        Strategy::BlueGreen => services.push(service_object(plan, service, &layout::preview_service(service))),
-        Strategy::Rolling => {}
+    // A worker takes no traffic: no Service and no Ingress.
+    if !service.is_worker() {
+        resources.push("service.yaml".into());
+        let mut services = vec![service_object(plan, service, &service.name)];
+        match plan.delivery.strategy.value {
+            Strategy::Canary => services.push(service_object(plan, service, &layout::canary_service(service))),
+            Strategy::BlueGreen => services.push(service_object(plan, service, &layout::preview_service(service))),
+            Strategy::Rolling => {}
+        }
+        files.push(file("service.yaml", services.join("---\n")));
+        resources.push("ingress.yaml".into());
+        files.push(file("ingress.yaml", ingresses(plan, service)));
     }
-    files.push(file("service.yaml", services.join("---\n")));
-    resources.push("ingress.yaml".into());
-    files.push(file("ingress.yaml", ingresses(plan, service)));
     resources.extend(["hpa.yaml".to_string(), "pdb.yaml".to_string(), "networkpolicy.yaml".to_string()]);
     files.push(file(
         "hpa.yaml",
@@ -327,9 +365,14 @@ fn base_files(plan: &Plan, service: &ServicePlan, dir: &str) -> Vec<GeneratedFil
                 spec: NetworkPolicySpec {
                     pod_selector: LabelSelector { match_labels: labels(service) },
                     policy_types: vec!["Ingress".into()],
-                    ingress: vec![NetworkPolicyIngressRule {
-                        ports: vec![NetworkPolicyPort { protocol: "TCP".into(), port: service.port.value }],
-                    }],
+                    // A worker accepts no connection at all.
+                    ingress: if service.is_worker() {
+                        Vec::new()
+                    } else {
+                        vec![NetworkPolicyIngressRule {
+                            ports: vec![NetworkPolicyPort { protocol: "TCP".into(), port: service.port.value }],
+                        }]
+                    },
                 },
             },
         }),
@@ -414,7 +457,7 @@ fn overlay_files(plan: &Plan, service: &ServicePlan, env: &Env) -> Vec<Generated
         kustomization.resources.push("../../migrations".into());
     }
     kustomization.images = vec![image_entry(plan, service)];
-    kustomization.patches = vec![
+    let mut patches = vec![
         Patch {
             target: PatchTarget { kind: kind.into(), name: service.name.clone() },
             patch: json_patch(&[
@@ -431,17 +474,23 @@ fn overlay_files(plan: &Plan, service: &ServicePlan, env: &Env) -> Vec<Generated
             ]),
         },
         Patch {
-            target: PatchTarget { kind: "Ingress".into(), name: layout::ingress(service) },
-            patch: json_patch(&[
-                ("/spec/tls/0/hosts/0", layout::ingress_host(service, Some(env))),
-                ("/spec/rules/0/host", layout::ingress_host(service, Some(env))),
-            ]),
-        },
-        Patch {
             target: PatchTarget { kind: "ConfigMap".into(), name: config_name(service) },
             patch: format!("- op: add\n  path: /data/APP_ENV\n  value: {}\n", env.name),
         },
     ];
+    if !service.is_worker() {
+        patches.insert(
+            2,
+            Patch {
+                target: PatchTarget { kind: "Ingress".into(), name: layout::ingress(service) },
+                patch: json_patch(&[
+                    ("/spec/tls/0/hosts/0", layout::ingress_host(service, Some(env))),
+                    ("/spec/rules/0/host", layout::ingress_host(service, Some(env))),
+                ]),
+            },
+        );
+    }
+    kustomization.patches = patches;
     if !service.secret_env.is_empty() {
         kustomization.patches.push(Patch {
             target: PatchTarget { kind: "ExternalSecret".into(), name: layout::secret_name(service) },

@@ -101,6 +101,10 @@ pub(crate) fn prometheus_rule(plan: &Plan, service: &ServicePlan) -> String {
             "replicas-unavailable",
         ),
     ];
+    // A worker serves no requests: its alerts are its pods'.
+    if service.is_worker() {
+        rules.drain(..2);
+    }
     if plan.delivery.strategy.value != Strategy::Rolling {
         rules.push(alert(
             &format!("{}RolloutAborted", camel(name)),
@@ -164,26 +168,25 @@ pub(crate) fn external_secret_env_patch(service: &ServicePlan, env: &Env) -> Str
     out
 }
 
-/// A Grafana dashboard: rate, errors and duration of the stable and the
-/// canary traffic side by side, from the ingress controller.
-pub(crate) fn dashboard(service: &ServicePlan) -> String {
+/// A Grafana timeseries panel, legend by `legend`, on a 2-wide grid.
+fn panel(id: u32, title: &str, expr: String, unit: &str, legend: &str) -> serde_json::Value {
+    json!({
+        "id": id,
+        "type": "timeseries",
+        "title": title,
+        "datasource": { "type": "prometheus", "uid": "${datasource}" },
+        "gridPos": { "h": 8, "w": 12, "x": (id - 1) % 2 * 12, "y": (id - 1) / 2 * 8 },
+        "fieldConfig": { "defaults": { "unit": unit }, "overrides": [] },
+        "targets": [{ "refId": "A", "expr": expr, "legendFormat": legend }]
+    })
+}
+
+/// A Grafana dashboard of a service: its namespace picked from the label
+/// values of `namespaces` (a query), then `panels`.
+fn dashboard_json(service: &ServicePlan, title: &str, namespaces: String, panels: Vec<serde_json::Value>) -> String {
     let name = &service.name;
-    let by_version = "sum by (canary) ";
-    let panel = |id: u32, title: &str, expr: String, unit: &str, x: u32, y: u32| {
-        json!({
-            "id": id,
-            "type": "timeseries",
-            "title": title,
-            "datasource": { "type": "prometheus", "uid": "${datasource}" },
-            "gridPos": { "h": 8, "w": 12, "x": x, "y": y },
-            "fieldConfig": { "defaults": { "unit": unit }, "overrides": [] },
-            "targets": [{ "refId": "A", "expr": expr, "legendFormat": "{{canary}}" }]
-        })
-    };
-    let selector = format!("exported_namespace=\"$namespace\", ingress=\"{}\"", layout::ingress(service));
-    let requests = "nginx_ingress_controller_requests";
     let dashboard = json!({
-        "title": format!("{name}: RED metrics, stable and canary"),
+        "title": format!("{name}: {title}"),
         "uid": format!("shipshape-{name}"),
         "tags": ["shipshape", name],
         "timezone": "browser",
@@ -193,16 +196,72 @@ pub(crate) fn dashboard(service: &ServicePlan) -> String {
         "templating": { "list": [
             { "name": "datasource", "type": "datasource", "query": "prometheus" },
             { "name": "namespace", "type": "query", "datasource": { "type": "prometheus", "uid": "${datasource}" },
-              "query": format!("label_values({requests}{{ingress=\"{}\"}}, exported_namespace)", layout::ingress(service)), "refresh": 2 }
+              "query": namespaces, "refresh": 2 }
         ]},
-        "panels": [
-            panel(1, "Requests per second (canary label empty: stable)", format!("{by_version}(rate({requests}{{{selector}}}[2m]))"), "reqps", 0, 0),
-            panel(2, "Error ratio (5xx)", format!("{by_version}(rate({requests}{{{selector}, status=~\"5..\"}}[2m])) / {by_version}(rate({requests}{{{selector}}}[2m]))"), "percentunit", 12, 0),
-            panel(3, "p95 latency", format!("histogram_quantile(0.95, sum by (le, canary) (rate(nginx_ingress_controller_request_duration_seconds_bucket{{{selector}}}[2m])))"), "s", 0, 8),
-            panel(4, "Ready pods", format!("sum by (namespace) (kube_pod_status_ready{{namespace=\"$namespace\", pod=~\"{name}-.*\", condition=\"true\"}})"), "short", 12, 8)
-        ]
+        "panels": panels
     });
     serde_json::to_string_pretty(&dashboard).unwrap_or_default() + "\n"
+}
+
+/// A Grafana dashboard: rate, errors and duration of the stable and the
+/// canary traffic side by side, from the ingress controller; for a worker,
+/// its pods.
+pub(crate) fn dashboard(service: &ServicePlan) -> String {
+    let name = &service.name;
+    if service.is_worker() {
+        let pods = format!("namespace=\"$namespace\", pod=~\"{name}-.*\"");
+        let container = format!("{pods}, container=\"{name}\"");
+        return dashboard_json(
+            service,
+            "worker pods",
+            format!("label_values(kube_pod_container_status_restarts_total{{container=\"{name}\"}}, namespace)"),
+            vec![
+                panel(
+                    1,
+                    "Ready pods",
+                    format!("sum(kube_pod_status_ready{{{pods}, condition=\"true\"}})"),
+                    "short",
+                    "",
+                ),
+                panel(
+                    2,
+                    "Restarts (15m)",
+                    format!("sum by (pod) (increase(kube_pod_container_status_restarts_total{{{container}}}[15m]))"),
+                    "short",
+                    "{{pod}}",
+                ),
+                panel(
+                    3,
+                    "CPU (cores)",
+                    format!("sum by (pod) (rate(container_cpu_usage_seconds_total{{{container}}}[2m]))"),
+                    "short",
+                    "{{pod}}",
+                ),
+                panel(
+                    4,
+                    "Memory (working set)",
+                    format!("sum by (pod) (container_memory_working_set_bytes{{{container}}})"),
+                    "bytes",
+                    "{{pod}}",
+                ),
+            ],
+        );
+    }
+    let by_version = "sum by (canary) ";
+    let canary = "{{canary}}";
+    let selector = format!("exported_namespace=\"$namespace\", ingress=\"{}\"", layout::ingress(service));
+    let requests = "nginx_ingress_controller_requests";
+    dashboard_json(
+        service,
+        "RED metrics, stable and canary",
+        format!("label_values({requests}{{ingress=\"{}\"}}, exported_namespace)", layout::ingress(service)),
+        vec![
+            panel(1, "Requests per second (canary label empty: stable)", format!("{by_version}(rate({requests}{{{selector}}}[2m]))"), "reqps", canary),
+            panel(2, "Error ratio (5xx)", format!("{by_version}(rate({requests}{{{selector}, status=~\"5..\"}}[2m])) / {by_version}(rate({requests}{{{selector}}}[2m]))"), "percentunit", canary),
+            panel(3, "p95 latency", format!("histogram_quantile(0.95, sum by (le, canary) (rate(nginx_ingress_controller_request_duration_seconds_bucket{{{selector}}}[2m])))"), "s", canary),
+            panel(4, "Ready pods", format!("sum by (namespace) (kube_pod_status_ready{{namespace=\"$namespace\", pod=~\"{name}-.*\", condition=\"true\"}})"), "short", canary),
+        ],
+    )
 }
 
 pub(crate) fn files(plan: &Plan, service: &ServicePlan) -> Vec<GeneratedFile> {

@@ -20,24 +20,41 @@ const INCONCLUSIVE_LIMIT: u32 = 1;
 /// hash the ServiceMonitor copies onto the app's own metrics.
 const NEW_VERSION_ARG: &str = "new-version-hash";
 
+fn new_version_arg() -> AnalysisArg {
+    AnalysisArg {
+        name: NEW_VERSION_ARG.into(),
+        value: None,
+        value_from: Some(ArgValueFrom { field_ref: None, pod_template_hash_value: Some("Latest".into()) }),
+    }
+}
+
+fn namespace_arg() -> AnalysisArg {
+    AnalysisArg {
+        name: "namespace".into(),
+        value: None,
+        value_from: Some(ArgValueFrom {
+            field_ref: Some(FieldRef { field_path: "metadata.namespace".into() }),
+            pod_template_hash_value: None,
+        }),
+    }
+}
+
+/// A worker's analysis: the new version's pods, by their template hash.
+fn worker_analysis(service: &ServicePlan) -> RolloutAnalysis {
+    RolloutAnalysis {
+        templates: vec![AnalysisTemplateRef { template_name: layout::analysis_template(service) }],
+        starting_step: Some(1),
+        args: vec![namespace_arg(), new_version_arg()],
+    }
+}
+
 fn analysis(service: &ServicePlan, ingress: &str, starting_step: Option<u32>) -> RolloutAnalysis {
     let mut args = vec![
         AnalysisArg { name: "ingress".into(), value: Some(ingress.to_string()), value_from: None },
-        AnalysisArg {
-            name: "namespace".into(),
-            value: None,
-            value_from: Some(ArgValueFrom {
-                field_ref: Some(FieldRef { field_path: "metadata.namespace".into() }),
-                pod_template_hash_value: None,
-            }),
-        },
+        namespace_arg(),
     ];
     if app_request_metrics(service).is_some() {
-        args.push(AnalysisArg {
-            name: NEW_VERSION_ARG.into(),
-            value: None,
-            value_from: Some(ArgValueFrom { field_ref: None, pod_template_hash_value: Some("Latest".into()) }),
-        });
+        args.push(new_version_arg());
     }
     RolloutAnalysis {
         templates: vec![AnalysisTemplateRef { template_name: layout::analysis_template(service) }],
@@ -104,8 +121,32 @@ pub(crate) fn app_p95_latency_query(buckets: &str, selector: &str) -> String {
     format!("histogram_quantile(0.95, sum by (le) (rate({buckets}{{{selector}}}[2m])))")
 }
 
+/// A canary by replicas: with no traffic to split, the share of pods
+/// running the new version grows while the analysis watches them.
+fn worker_canary(service: &ServicePlan) -> RolloutStrategy {
+    RolloutStrategy {
+        canary: Some(CanaryStrategy {
+            canary_service: String::new(),
+            stable_service: String::new(),
+            max_surge: "25%".into(),
+            max_unavailable: 0,
+            traffic_routing: None,
+            analysis: worker_analysis(service),
+            steps: vec![
+                CanaryStep::SetWeight(25),
+                CanaryStep::Pause(Pause { duration: Some("5m".into()) }),
+                CanaryStep::SetWeight(50),
+                CanaryStep::Pause(Pause { duration: Some("5m".into()) }),
+            ],
+        }),
+        blue_green: None,
+    }
+}
+
 pub(crate) fn rollout(plan: &Plan, service: &ServicePlan) -> String {
     let strategy = match plan.delivery.strategy.value {
+        // No Service to switch or split: a worker's canary is by replicas.
+        _ if service.is_worker() => worker_canary(service),
         Strategy::BlueGreen => RolloutStrategy {
             canary: None,
             blue_green: Some(BlueGreenStrategy {
@@ -141,7 +182,7 @@ pub(crate) fn rollout(plan: &Plan, service: &ServicePlan) -> String {
             blue_green: None,
         },
     };
-    yaml(&Object {
+    let written = yaml(&Object {
         api_version: "argoproj.io/v1alpha1",
         kind: "Rollout",
         metadata: ObjectMeta::named(&service.name, labels(service)),
@@ -154,7 +195,8 @@ pub(crate) fn rollout(plan: &Plan, service: &ServicePlan) -> String {
                 strategy,
             },
         },
-    })
+    });
+    super::kustomize::explain_worker_probes(service, written)
 }
 
 /// Requests the ingress controller served through `selector`: ingress-nginx
@@ -190,6 +232,18 @@ fn traffic_selector(plan: &Plan) -> &'static str {
     }
 }
 
+/// Container restarts of the new version's pods, from kube-state-metrics:
+/// a worker that crashes or is killed fails its canary.
+pub(crate) fn restarts_query(service: &ServicePlan) -> String {
+    format!(
+        "sum(increase(kube_pod_container_status_restarts_total{{namespace=\"{{{{args.namespace}}}}\", pod=~\"{}-{{{{args.{NEW_VERSION_ARG}}}}}-.*\", container=\"{}\"}}[2m]))",
+        service.name, service.name
+    )
+}
+
+/// Restarts of the new version above which a worker's canary fails.
+pub(crate) const MAX_RESTARTS: &str = "0";
+
 pub(crate) fn analysis_template(plan: &Plan, service: &ServicePlan) -> String {
     let selector = traffic_selector(plan);
     let metric = |name: &str, query: String, limit: &str| {
@@ -206,16 +260,20 @@ pub(crate) fn analysis_template(plan: &Plan, service: &ServicePlan) -> String {
             provider: MetricProvider { prometheus: PrometheusMetric { address: layout::PROMETHEUS_URL.into(), query } },
         }
     };
-    let mut args = vec![
-        AnalysisArg { name: "ingress".into(), value: None, value_from: None },
-        AnalysisArg { name: "namespace".into(), value: None, value_from: None },
-    ];
-    let mut metrics = vec![
-        metric("error-rate", error_rate_query(selector), MAX_ERROR_RATE),
-        metric("latency-p95", p95_latency_query(selector), MAX_P95_SECONDS),
-    ];
+    let arg = |name: &str| AnalysisArg { name: name.into(), value: None, value_from: None };
+    let (mut args, mut metrics) = if service.is_worker() {
+        (vec![arg("namespace"), arg(NEW_VERSION_ARG)], vec![metric("restarts", restarts_query(service), MAX_RESTARTS)])
+    } else {
+        (
+            vec![arg("ingress"), arg("namespace")],
+            vec![
+                metric("error-rate", error_rate_query(selector), MAX_ERROR_RATE),
+                metric("latency-p95", p95_latency_query(selector), MAX_P95_SECONDS),
+            ],
+        )
+    };
     // The app's own request metrics, when its library exports them.
-    if let Some(app) = app_request_metrics(service) {
+    if let Some(app) = app_request_metrics(service).filter(|_| !service.is_worker()) {
         args.push(AnalysisArg { name: NEW_VERSION_ARG.into(), value: None, value_from: None });
         metrics.push(metric("app-error-rate", app_error_rate_query(&app, &app_selector()), MAX_ERROR_RATE));
         if let Some(buckets) = app.duration_buckets {

@@ -54,7 +54,8 @@ declare_rule! {
     /// (`authorizedKeySecretName1`, `SecretStr`), regular expressions and
     /// validation rules (`required|min:6`), and references resolved
     /// elsewhere (`op://vault/item/field`, `ref+vault://…`, `vault:…`,
-    /// `akv://…`, `ENC[AES256_GCM,…]`, secrets-manager ARNs). In program
+    /// `akv://…`, `ENC[AES256_GCM,…]`, secrets-manager ARNs), and the
+    /// passcodes of meeting invitation links (`zoom.us/j/…?pwd=…`). In program
     /// source, only quoted strings count as literals (`password =
     /// os.environ["PW"]` is not flagged).
     ///
@@ -470,6 +471,28 @@ fn is_public_key_name(key: &str) -> bool {
         .any(|s| lower.ends_with(s))
 }
 
+/// Video-meeting hosts whose invitation links carry the meeting's passcode
+/// (`https://zoom.us/j/123?pwd=…`): published with the invitation, not a
+/// credential.
+const MEETING_HOSTS: &[&str] = &[
+    "zoom.us",
+    "zoom.com",
+    "webex.com",
+    "teams.microsoft.com",
+    "meet.google.com",
+    "gotomeeting.com",
+    "whereby.com",
+    "jit.si",
+];
+
+/// True when the URL that `before` ends inside points at a meeting host.
+fn is_meeting_link(before: &str) -> bool {
+    let Some(start) = before.rfind("://") else { return false };
+    let rest = &before[start + 3..];
+    let host = rest.split(['/', '?', ':', '#']).next().unwrap_or("").to_ascii_lowercase();
+    MEETING_HOSTS.iter().any(|m| host == *m || host.ends_with(&format!(".{m}")))
+}
+
 /// A `user:password` pair (from `curl -u` or a Basic header) with a real
 /// password.
 fn is_basic_pair(pair: &str) -> bool {
@@ -655,6 +678,9 @@ impl<'a> LineScan<'a> {
         }
         let Some(mut value) = value_of(caps, "val", self.start) else { return };
         if matches!(before, Some(b'?' | b'&')) && !value.quoted {
+            if is_meeting_link(line.get(..key.start()).unwrap_or("")) {
+                return;
+            }
             // `?user=app&password=…&ssl=true`: the value ends at the next parameter.
             if let Some(cut) = value.text.find(['&', '#']) {
                 value.text = &value.text[..cut];
@@ -993,6 +1019,13 @@ mod tests {
             assert!(regex.is_some());
         }
         assert!(!LITERALS.chunks_is_empty());
+    }
+
+    #[test]
+    fn meeting_links() {
+        assert!(is_meeting_link("Join: https://us02web.zoom.us/j/85512345678?"));
+        assert!(is_meeting_link("https://acme.webex.com/meet/j.php?MTID=m1&"));
+        assert!(!is_meeting_link("jdbc:postgresql://db:5432/app?"));
     }
 
     #[test]
