@@ -16,7 +16,8 @@ declare_rule! {
     /// it). A process that escapes the container keeps its UID on the
     /// node, and with a low one it owns that account's files and processes.
     /// A UID of 10000 or more belongs to no one on the node. This is
-    /// defence in depth, hence a note.
+    /// defence in depth, hence a note, and off by default
+    /// (list it under `enable` in the `[check]` table of `shipshape.toml`).
     ///
     /// ## Example
     /// ```yaml
@@ -39,6 +40,7 @@ declare_rule! {
         severity: Info,
         domains: [Kubernetes],
         summary: "Container runs as a UID below 10000, which the node's own accounts use",
+        enabled_by_default: false,
     }
 }
 

@@ -14,7 +14,8 @@ declare_rule! {
     /// and `env` in a shell, kept in `/proc/<pid>/environ`, and never
     /// updated when the Secret rotates. A Secret mounted as a volume is a
     /// file only the process reads, with permissions you choose, and is
-    /// refreshed in place. This is advice, hence a note.
+    /// refreshed in place. This is advice, hence a note, and off by default
+    /// (list it under `enable` in the `[check]` table of `shipshape.toml`).
     ///
     /// ## Example
     /// ```yaml
@@ -44,6 +45,7 @@ declare_rule! {
         severity: Info,
         domains: [Kubernetes],
         summary: "Container reads a Secret into environment variables instead of a file",
+        enabled_by_default: false,
     }
 }
 
