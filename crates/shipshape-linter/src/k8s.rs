@@ -572,6 +572,16 @@ pub fn related(a: &K8sObject, b: &K8sObject) -> bool {
     folder(a) == folder(b) || (a.namespace.is_some() && a.namespace == b.namespace)
 }
 
+/// True when two objects are applied together, so that a reference by
+/// name from one reaches the other: both rendered by one kustomize build,
+/// or, when neither is rendered, read from one folder.
+pub fn applied_together(a: &K8sObject, b: &K8sObject) -> bool {
+    match (a.kustomize.build, b.kustomize.build) {
+        (None, None) => folder(a) == folder(b),
+        (x, y) => x == y,
+    }
+}
+
 /// The HorizontalPodAutoscalers of the scan that target `object`.
 pub fn autoscalers_of<'a>(set: &'a ObjectSet, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
     let index = set.label_index(label_index);
