@@ -7,9 +7,9 @@ use shipshape_diagnostics::Span;
 use super::evidence::{report_found, Evidence, LazyContext};
 use super::provider_secrets;
 use super::scanner::{case_variants, compile, decode_base64, Literals};
+use crate::classify::{Kind, Templating};
 use crate::context::TextContext;
 use crate::declare_rule;
-use crate::discovery::is_dockerfile_name;
 use crate::rule::{Reporter, Rule};
 use crate::secret_values::{
     is_credential_for_name, is_reference, is_secret_name, looks_generated, looks_like_password,
@@ -349,11 +349,11 @@ fn file_kind(cx: &TextContext<'_>) -> FileKind {
     let name = cx.path.rsplit('/').next().unwrap_or(cx.path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let yaml = extension == "yaml" || extension == "yml";
-    let top_level = |key: &str| cx.text.starts_with(key) || cx.text.contains(&format!("\n{key}"));
-    let manifest = yaml && top_level("apiVersion:") && top_level("kind:") && !shipshape_yaml::is_templated(cx.text);
+    let class = cx.class;
+    let manifest = yaml && class.declares_objects && !class.templated.is_some_and(Templating::breaks_syntax);
     FileKind {
         code: CODE_EXTENSIONS.contains(&extension.as_str()) || name == "Jenkinsfile",
-        dockerfile: is_dockerfile_name(name),
+        dockerfile: class.kind == Kind::Dockerfile,
         netrc: matches!(name, ".netrc" | "_netrc" | ".authinfo"),
         manifest,
         secret_data: if yaml { secret_data_ranges(cx.text) } else { Vec::new() },
