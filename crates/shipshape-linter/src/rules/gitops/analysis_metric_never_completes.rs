@@ -52,6 +52,7 @@ declare_rule! {
         severity: Warning,
         domains: [Gitops],
         summary: "Analysis metric without `count` runs forever in a step the rollout waits for",
+        kind: Defect,
     }
 }
 

@@ -44,6 +44,7 @@ declare_rule! {
         severity: Warning,
         domains: [Gitops],
         summary: "Flagger Canary has no target, or targets a workload that is not in the scan",
+        kind: Defect,
     }
 }
 

@@ -49,6 +49,7 @@ declare_rule! {
         severity: Warning,
         domains: [Gitops],
         summary: "Argo Rollout names a template, Service or Deployment that is not in the scan",
+        kind: Defect,
     }
 }
 

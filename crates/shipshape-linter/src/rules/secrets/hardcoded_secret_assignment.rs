@@ -7,9 +7,9 @@ use shipshape_diagnostics::Span;
 use super::evidence::{report_found, Evidence, LazyContext};
 use super::provider_secrets;
 use super::scanner::{case_variants, compile, decode_base64, Literals};
+use crate::classify::{Kind, Templating};
 use crate::context::TextContext;
 use crate::declare_rule;
-use crate::discovery::is_dockerfile_name;
 use crate::rule::{Reporter, Rule};
 use crate::secret_values::{
     is_credential_for_name, is_reference, is_secret_name, looks_generated, looks_like_password,
@@ -31,9 +31,11 @@ declare_rule! {
     ///   `curl -u user:…`, `keytool -storepass …`, `openssl … pass:…`,
     ///   Redis `requirepass …`;
     /// - HTTP headers: `Authorization: Bearer …` / `Basic …`;
-    /// - every key of the `data` and `stringData` of a Kubernetes `Secret`
-    ///   manifest (except names of public values such as `username`,
-    ///   `host` or `ca.crt`), `data` values being judged base64-decoded.
+    /// - every key of the `data` and `stringData` of a templated Kubernetes
+    ///   `Secret` (a Helm template, which `secret-data-in-manifest` does not
+    ///   parse; plain manifests are left to that rule), except names of
+    ///   public values such as `username`, `host` or `ca.crt`, `data` values
+    ///   being judged base64-decoded.
     ///
     /// The name must be a credential's name (`password`, `DB_PASS`, `secret`,
     /// `token`, `api_key`, `private_key`, `credentials`…) and not where one is
@@ -347,11 +349,11 @@ fn file_kind(cx: &TextContext<'_>) -> FileKind {
     let name = cx.path.rsplit('/').next().unwrap_or(cx.path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let yaml = extension == "yaml" || extension == "yml";
-    let top_level = |key: &str| cx.text.starts_with(key) || cx.text.contains(&format!("\n{key}"));
-    let manifest = yaml && top_level("apiVersion:") && top_level("kind:") && !shipshape_yaml::is_templated(cx.text);
+    let class = cx.class;
+    let manifest = yaml && class.declares_objects && !class.templated.is_some_and(Templating::breaks_syntax);
     FileKind {
         code: CODE_EXTENSIONS.contains(&extension.as_str()) || name == "Jenkinsfile",
-        dockerfile: is_dockerfile_name(name),
+        dockerfile: class.kind == Kind::Dockerfile,
         netrc: matches!(name, ".netrc" | "_netrc" | ".authinfo"),
         manifest,
         secret_data: if yaml { secret_data_ranges(cx.text) } else { Vec::new() },
@@ -956,8 +958,11 @@ impl Rule for HardcodedSecretAssignment {
             scan.run(Some(&anchors));
             candidates.append(&mut scan.out);
         }
-        // Inside a Secret's `data`, every key holds a secret.
-        for &(block_start, block_end) in &kind.secret_data {
+        // Inside a Secret's `data`, every key holds a secret. A manifest the
+        // `kubernetes` rules parse is left to `secret-data-in-manifest`:
+        // one finding per value.
+        let blocks: &[(usize, usize)] = if kind.manifest { &[] } else { &kind.secret_data };
+        for &(block_start, block_end) in blocks {
             let mut start = block_start;
             while start < block_end {
                 let (_, end) = super::scanner::line_bounds(bytes, start);
