@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use crate::context::{
     DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
 };
 use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind, WalkError};
+use crate::file_context::FileContextInfo;
 use crate::kustomize;
 use crate::redaction;
 use crate::registry;
@@ -748,7 +750,8 @@ fn resolve(
             if *count > FINDINGS_PER_LINE {
                 continue;
             }
-            let finding = file.finding(violation.rule, severity, violation.span, &violation.message);
+            let (severity, message) = lowered_in_context(violation, severity, &result.class.context);
+            let finding = file.finding(violation.rule, severity, violation.span, &message);
             if result.suppressed_lines.covers(violation.rule.id, finding.line) {
                 suppressed += 1;
                 continue;
@@ -793,6 +796,21 @@ fn resolve(
     let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
     assign_fingerprints(&mut findings, &lines);
     LintOutcome { findings, skipped, files_scanned, suppressed }
+}
+
+/// Findings in tests, fixtures, docs, examples and development-only files
+/// are reported as info when their rule's kind says so, and say why.
+fn lowered_in_context<'v>(
+    violation: &'v Violation,
+    severity: Severity,
+    info: &FileContextInfo,
+) -> (Severity, Cow<'v, str>) {
+    let at = info.at(violation.span.start);
+    if severity == Severity::Info || !violation.rule.kind.lowered_in(at.context) {
+        return (severity, Cow::Borrowed(&violation.message));
+    }
+    let message = format!("{} (info here: {}, by {})", violation.message, at.context.described(), at.reason);
+    (Severity::Info, Cow::Owned(message))
 }
 
 /// A scanned file with the secrets found in it, turning violations into

@@ -48,6 +48,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kubernetes],
         summary: "Service selector matches no pod template",
+        kind: Defect,
     }
 }
 

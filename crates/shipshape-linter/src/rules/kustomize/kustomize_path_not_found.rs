@@ -45,6 +45,7 @@ declare_rule! {
         severity: Error,
         domains: [Kustomize],
         summary: "Kustomization names a file or folder that does not exist",
+        kind: Defect,
     }
 }
 

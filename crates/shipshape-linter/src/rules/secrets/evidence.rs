@@ -43,17 +43,6 @@ impl Evidence {
     }
 }
 
-/// "in a fixture", "in documentation"…
-fn where_it_sits(context: FileContext) -> &'static str {
-    match context {
-        FileContext::Source => "in shipped code",
-        FileContext::Test => "in a test",
-        FileContext::Fixture => "in a fixture",
-        FileContext::Docs => "in documentation",
-        FileContext::Example => "in an example",
-    }
-}
-
 /// Reports a secret found by `evidence` in a file of `context`: at the
 /// rule's severity in shipped code and configuration; elsewhere as a note
 /// saying why, and only when it looks live.
@@ -69,9 +58,9 @@ pub(crate) fn report_found(
         report.report_secret(span, secret, format!("{message} (found by {})", evidence.signal));
     } else if evidence.live {
         let message = format!(
-            "{message} (found by {}; a note: {}: {})",
+            "{message} (found by {}; a note: in {}: {})",
             evidence.signal,
-            where_it_sits(context.context),
+            context.context.described(),
             context.reason
         );
         report.report_secret_capped(span, secret, message, Severity::Info);

@@ -31,9 +31,11 @@ declare_rule! {
     ///   `curl -u user:…`, `keytool -storepass …`, `openssl … pass:…`,
     ///   Redis `requirepass …`;
     /// - HTTP headers: `Authorization: Bearer …` / `Basic …`;
-    /// - every key of the `data` and `stringData` of a Kubernetes `Secret`
-    ///   manifest (except names of public values such as `username`,
-    ///   `host` or `ca.crt`), `data` values being judged base64-decoded.
+    /// - every key of the `data` and `stringData` of a templated Kubernetes
+    ///   `Secret` (a Helm template, which `secret-data-in-manifest` does not
+    ///   parse; plain manifests are left to that rule), except names of
+    ///   public values such as `username`, `host` or `ca.crt`, `data` values
+    ///   being judged base64-decoded.
     ///
     /// The name must be a credential's name (`password`, `DB_PASS`, `secret`,
     /// `token`, `api_key`, `private_key`, `credentials`…) and not where one is
@@ -956,8 +958,11 @@ impl Rule for HardcodedSecretAssignment {
             scan.run(Some(&anchors));
             candidates.append(&mut scan.out);
         }
-        // Inside a Secret's `data`, every key holds a secret.
-        for &(block_start, block_end) in &kind.secret_data {
+        // Inside a Secret's `data`, every key holds a secret. A manifest the
+        // `kubernetes` rules parse is left to `secret-data-in-manifest`:
+        // one finding per value.
+        let blocks: &[(usize, usize)] = if kind.manifest { &[] } else { &kind.secret_data };
+        for &(block_start, block_end) in blocks {
             let mut start = block_start;
             while start < block_end {
                 let (_, end) = super::scanner::line_bounds(bytes, start);
