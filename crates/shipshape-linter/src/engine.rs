@@ -17,7 +17,7 @@ use crate::context::{
     DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
 };
 use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind, WalkError};
-use crate::file_context::{self, FileContextInfo};
+use crate::file_context::FileContextInfo;
 use crate::kustomize;
 use crate::redaction;
 use crate::registry;
@@ -742,7 +742,6 @@ fn resolve(
         let file = ResolvedFile { result, secrets: &secrets };
         // Findings of one rule per line: past the budget, one finding says how many more.
         let mut per_line: HashMap<(&str, usize), usize> = HashMap::new();
-        let mut context = None;
         for violation in &result.violations {
             let Some(severity) = settings.severity_of(violation.rule.id) else {
                 continue;
@@ -753,8 +752,7 @@ fn resolve(
             if *count > FINDINGS_PER_LINE {
                 continue;
             }
-            let info = context.get_or_insert_with(|| file_context::context_of(&result.relative, &result.text));
-            let (severity, message) = lowered_in_context(violation, severity, info);
+            let (severity, message) = lowered_in_context(violation, severity, &result.class.context);
             let finding = file.finding(violation.rule, severity, violation.span, &message);
             if result.suppressed_lines.covers(violation.rule.id, finding.line) {
                 suppressed += 1;
