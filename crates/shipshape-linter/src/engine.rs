@@ -507,10 +507,8 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                     if role != YamlRole::Manifest {
                         kept_documents = parsed.documents;
                     } else if class.kustomize.patch {
-                        // The render reads a patch's documents; its objects are partial.
-                        for document in &parsed.documents {
-                            collect_objects(id, &source.relative, document.root.clone(), &mut objects);
-                        }
+                        // A patch is audited through the render only: its
+                        // documents are read there, never checked as objects.
                         kept_documents = parsed.documents;
                     } else {
                         // A consumed file without objects is read by the render as it is.
