@@ -414,11 +414,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         for entry in k.list("patches").to_vec() {
             let target = entry.get("target").and_then(Selector::from_node);
             let report = report_span(&entry);
-            let docs = match (entry.get("path"), entry.get("patch")) {
-                (Some(path), _) => self.patch_documents(k, path, Some(true)),
-                (None, Some(inline)) => self.patch_documents(k, inline, Some(false)),
-                _ => Vec::new(),
-            };
+            let docs = self.entry_patch_documents(k, &entry);
             if let Some(operations) = docs.first().filter(|d| d.as_sequence().is_some()) {
                 let operations = operations.clone();
                 self.json_patch(ra, &entry, target.as_ref(), &operations, report, complete);
@@ -461,11 +457,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         for entry in k.list("patchesJson6902").to_vec() {
             let target = entry.get("target").and_then(Selector::from_node);
             let report = report_span(&entry);
-            let docs = match (entry.get("path"), entry.get("patch")) {
-                (Some(path), _) => self.patch_documents(k, path, Some(true)),
-                (None, Some(inline)) => self.patch_documents(k, inline, Some(false)),
-                _ => Vec::new(),
-            };
+            let docs = self.entry_patch_documents(k, &entry);
             if let Some(operations) = docs.first().filter(|d| d.as_sequence().is_some()).cloned() {
                 self.json_patch(ra, &entry, target.as_ref(), &operations, report, complete);
             }
@@ -494,6 +486,16 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             for res in ra.iter_mut() {
                 transform::update_references(res, &renames);
             }
+        }
+    }
+
+    /// The documents of a `patches` / `patchesJson6902` entry: its `path`
+    /// file or its inline `patch`.
+    fn entry_patch_documents(&mut self, k: &Kustomization, entry: &Node) -> Vec<Node> {
+        match (entry.get("path"), entry.get("patch")) {
+            (Some(path), _) => self.patch_documents(k, path, Some(true)),
+            (None, Some(inline)) => self.patch_documents(k, inline, Some(false)),
+            _ => Vec::new(),
         }
     }
 
