@@ -514,7 +514,8 @@ fn nginx_stand_in(
         base = build.recipe.stages.get(parent)?;
     }
     let recipe::Base::Image(image) = &base.base else { return None };
-    let official = ["nginx:", "nginxinc/nginx-unprivileged:", "docker.io/library/nginx:", "nginxinc/nginx-unprivileged@"];
+    let official =
+        ["nginx:", "nginxinc/nginx-unprivileged:", "docker.io/library/nginx:", "nginxinc/nginx-unprivileged@"];
     if !official.iter().any(|prefix| image.starts_with(prefix)) {
         return None;
     }

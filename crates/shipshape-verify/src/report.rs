@@ -205,11 +205,13 @@ mod tests {
     fn locked_packages_the_registry_lacks_are_named() {
         let npm = "npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/amqp-client/-/amqp-client-0.2.0.tgz\nnpm error 404\n";
         assert_eq!(missing_package(npm), Some(("registry.npmjs.org".into(), "amqp-client@0.2.0".into())));
-        let scoped = "npm error 404 Not Found - GET https://registry.npmjs.org/@acme%2fkit/-/kit-1.0.0-rc.1.tgz - Not found\n";
+        let scoped =
+            "npm error 404 Not Found - GET https://registry.npmjs.org/@acme%2fkit/-/kit-1.0.0-rc.1.tgz - Not found\n";
         assert_eq!(missing_package(scoped), Some(("registry.npmjs.org".into(), "@acme/kit@1.0.0-rc.1".into())));
         let pip = "ERROR: Could not find a version that satisfies the requirement flask==9.9 (from versions: 1.0)\nERROR: No matching distribution found for flask==9.9\n";
         assert_eq!(missing_package(pip), Some(("PyPI".into(), "flask==9.9".into())));
-        assert!(with_network_cause("RUN npm ci exited with 1", npm).contains("registry 404: registry.npmjs.org has no amqp-client@0.2.0"));
+        assert!(with_network_cause("RUN npm ci exited with 1", npm)
+            .contains("registry 404: registry.npmjs.org has no amqp-client@0.2.0"));
         assert_eq!(missing_package("npm error code ERESOLVE"), None);
     }
 
