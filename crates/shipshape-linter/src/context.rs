@@ -1,11 +1,12 @@
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use shipshape_diagnostics::Span;
 use shipshape_dockerfile::Dockerfile;
 use shipshape_yaml::{Document, Node};
 
+use crate::classify::FileClass;
 use crate::discovery::FileKind;
 use crate::roles::YamlRole;
 
@@ -17,12 +18,16 @@ pub struct DockerfileContext<'a> {
     pub path: &'a str,
     pub source: &'a str,
     pub dockerfile: &'a Dockerfile,
+    /// What the file is, its context and who consumes it.
+    pub class: &'a FileClass,
 }
 
 pub struct TextContext<'a> {
     pub file: FileId,
     pub path: &'a str,
     pub text: &'a str,
+    /// What the file is, its context and who consumes it.
+    pub class: &'a FileClass,
 }
 
 /// One Kubernetes object: a YAML document (or `List` item) with
@@ -38,6 +43,8 @@ pub struct K8sObject {
     pub namespace: Option<String>,
     /// What the kustomizations of the scan make of this object's file.
     pub kustomize: crate::k8s::KustomizeRole,
+    /// The classification of the file the object was read from.
+    pub class: Arc<FileClass>,
 }
 
 impl K8sObject {
@@ -55,6 +62,7 @@ impl K8sObject {
             name,
             namespace,
             kustomize: crate::k8s::KustomizeRole::default(),
+            class: Arc::default(),
         })
     }
 
@@ -217,6 +225,8 @@ pub struct YamlFileContext<'a> {
     pub documents: &'a [Document],
     /// True when the file did not parse to its end.
     pub parse_failed: bool,
+    /// What the file is, its context and who consumes it.
+    pub class: &'a FileClass,
 }
 
 impl YamlFileContext<'_> {
@@ -237,8 +247,14 @@ pub struct ScannedFile<'a> {
     /// The role of a YAML file; `None` for other files.
     pub role: Option<YamlRole>,
     pub dockerfile: Option<&'a Dockerfile>,
-    /// Parsed documents of workflow, GitLab CI and kustomization files.
+    /// Parsed documents of workflow, GitLab CI and kustomization files,
+    /// and of files a kustomization consumes (patches, and resources
+    /// without objects).
     pub documents: &'a [Document],
+    /// True when `documents` are the whole file (it parsed to its end).
+    pub parsed_whole: bool,
+    /// What the file is, its context and who consumes it.
+    pub class: &'a FileClass,
 }
 
 impl ScannedFile<'_> {

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use globset::GlobSet;
 
 /// What a file is, for choosing rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum FileKind {
     Dockerfile,
     /// A YAML file that may hold Kubernetes objects.
     Yaml,
     /// A file scanned for secrets only.
+    #[default]
     Text,
 }
 

@@ -1,6 +1,8 @@
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::GlobSet;
 use rayon::prelude::*;
@@ -9,11 +11,13 @@ use shipshape_dockerfile::Dockerfile;
 use shipshape_yaml::{Document, NodeKind};
 
 use crate::baseline::assign_fingerprints;
+use crate::classify::{self, FileClass, Kind};
 use crate::config::CheckConfig;
 use crate::context::{
     DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
 };
 use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind, WalkError};
+use crate::file_context::FileContextInfo;
 use crate::kustomize;
 use crate::redaction;
 use crate::registry;
@@ -166,16 +170,13 @@ struct Source {
     relative: String,
     kind: FileKind,
     text: String,
-    /// Why the file is not parsed as Kubernetes YAML / Dockerfile, if so.
-    unparsed_reason: Option<&'static str>,
     /// Larger than [`PARSE_LIMIT`]: `text` holds only the lines with secrets.
     large: bool,
 }
 
 struct FileResult {
     relative: String,
-    kind: FileKind,
-    role: Option<YamlRole>,
+    class: Arc<FileClass>,
     text: String,
     index: LineIndex,
     violations: Vec<Violation>,
@@ -183,8 +184,11 @@ struct FileResult {
     suppressions: Vec<Suppression>,
     suppressed_lines: SuppressedLines,
     dockerfile: Option<Dockerfile>,
-    /// Documents kept for repository-wide rules (not manifests: their objects are kept).
+    /// Documents kept for repository-wide rules and the kustomize render
+    /// (not manifests: their objects are kept).
     documents: Vec<Document>,
+    /// True when `documents` are the whole file.
+    parsed_whole: bool,
 }
 
 /// Scans `settings.root`.
@@ -222,27 +226,25 @@ pub fn lint_sources(settings: &LintSettings, files: Vec<(String, String)>) -> Li
             } else {
                 FileKind::Text
             };
-            let unparsed_reason = unparsed_reason(kind, &text, false);
-            Source { relative, kind, text, unparsed_reason, large: false }
+            Source { relative, kind, text, large: false }
         })
         .collect();
     sources.sort_by(|a, b| a.relative.cmp(&b.relative));
     run(settings, sources, None)
 }
 
-fn unparsed_reason(kind: FileKind, text: &str, helm_template: bool) -> Option<&'static str> {
-    match kind {
-        FileKind::Yaml if helm_template => {
+/// Why a file is not parsed as Kubernetes YAML / Dockerfile, if so.
+fn unparsed_reason(source: &Source, class: &FileClass) -> Option<&'static str> {
+    let templated = class.templated.is_some_and(classify::Templating::breaks_syntax);
+    match source.kind {
+        _ if source.large => Some(LARGE_REASON),
+        FileKind::Yaml if class.kind == Kind::HelmTemplate => {
             Some("Helm chart template: not parsed as Kubernetes YAML, scanned for secrets")
         }
-        FileKind::Yaml if shipshape_yaml::is_templated(text) => {
+        FileKind::Yaml if templated => {
             Some("templated YAML ({{ }}): not parsed as Kubernetes YAML, scanned for secrets")
         }
-        FileKind::Dockerfile
-            if text.lines().any(|l| l.trim_start().starts_with("{{") || l.trim_start().starts_with("{%")) =>
-        {
-            Some("templated Dockerfile ({{ }}): not parsed, scanned for secrets")
-        }
+        FileKind::Dockerfile if templated => Some("templated Dockerfile ({{ }}): not parsed, scanned for secrets"),
         _ => None,
     }
 }
@@ -272,17 +274,14 @@ fn load(
         return Err(skip(SkipKind::TooLarge, reason));
     }
     if size > PARSE_LIMIT {
-        let text = secret_lines(&file.path, &file.relative, secret_rules)
+        let text = secret_lines(&file.path, &file.relative, file.kind, secret_rules)
             .map_err(unreadable)?
             .ok_or_else(|| skip(SkipKind::Binary, "binary file".to_string()))?;
-        let (kind, unparsed_reason) = (FileKind::Text, Some(LARGE_REASON));
-        return Ok(Source { relative: file.relative.clone(), kind, text, unparsed_reason, large: true });
+        return Ok(Source { relative: file.relative.clone(), kind: file.kind, text, large: true });
     }
     let bytes = std::fs::read(&file.path).map_err(unreadable)?;
     let text = text_of(bytes).ok_or_else(|| skip(SkipKind::Binary, "binary file".to_string()))?;
-    let helm = file.kind == FileKind::Yaml && discovery::is_helm_template(base_dir(&settings.root), &file.relative);
-    let unparsed_reason = unparsed_reason(file.kind, &text, helm);
-    Ok(Source { relative: file.relative.clone(), kind: file.kind, text, unparsed_reason, large: false })
+    Ok(Source { relative: file.relative.clone(), kind: file.kind, text, large: false })
 }
 
 /// Bytes that make a file look binary: NUL and control bytes.
@@ -318,7 +317,13 @@ fn repaired(mut bytes: Vec<u8>) -> (String, usize) {
 /// and returns its text with every line that holds no secret blanked: line
 /// numbers stay those of the file and memory stays bounded by the chunk and
 /// what was found. `None` when the file is binary.
-fn secret_lines(path: &Path, relative: &str, rules: &[&'static dyn Rule]) -> std::io::Result<Option<String>> {
+fn secret_lines(
+    path: &Path,
+    relative: &str,
+    kind: FileKind,
+    rules: &[&'static dyn Rule],
+) -> std::io::Result<Option<String>> {
+    let class = classify::large_file_class(relative, kind);
     let mut reader = std::io::BufReader::with_capacity(BINARY_PROBE, std::fs::File::open(path)?);
     if text_of(reader.fill_buf()?.to_vec()).is_none() {
         return Ok(None);
@@ -339,7 +344,7 @@ fn secret_lines(path: &Path, relative: &str, rules: &[&'static dyn Rule]) -> std
         if !end && window_bytes < SCAN_CHUNK {
             continue;
         }
-        mark_secret_lines(&mut window, relative, rules);
+        mark_secret_lines(&mut window, relative, &class, rules);
         let mut carry = 0;
         let mut carry_bytes = 0;
         if !end {
@@ -368,10 +373,10 @@ fn secret_lines(path: &Path, relative: &str, rules: &[&'static dyn Rule]) -> std
 
 /// Marks the lines of `window` that a secret rule reports on, and the line
 /// above each (where a suppression comment may be).
-fn mark_secret_lines(window: &mut [(String, bool)], relative: &str, rules: &[&'static dyn Rule]) {
+fn mark_secret_lines(window: &mut [(String, bool)], relative: &str, class: &FileClass, rules: &[&'static dyn Rule]) {
     let text: String = window.iter().map(|(l, _)| l.as_str()).collect();
     let mut violations = Vec::new();
-    let cx = TextContext { file: 0, path: relative, text: &text };
+    let cx = TextContext { file: 0, path: relative, text: &text, class };
     for rule in rules {
         rule.check_text(&cx, &mut Reporter::new(rule.meta(), 0, &mut violations));
     }
@@ -409,30 +414,45 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
     let secret_rules = all_secret_rules();
     let all_rules: Vec<&'static dyn Rule> = settings.rules.iter().map(|(r, _)| *r).collect();
     let report_parse_errors = settings.is_enabled(ParseError::META.id);
-    let skipped: Vec<SkippedFile> = sources
+    let files_scanned = sources.len();
+    let bases = file_bases(&sources);
+    let inputs: Vec<classify::Input<'_>> = sources
         .iter()
-        .filter_map(|s| {
-            let kind = if s.large { SkipKind::Large } else { SkipKind::Unparsed };
-            s.unparsed_reason.map(|r| SkippedFile { path: s.relative.clone(), reason: r.to_string(), kind })
+        .zip(&bases)
+        .map(|(s, base)| classify::Input {
+            path: &s.relative,
+            text: &s.text,
+            format: s.kind,
+            base: *base,
+            large: s.large,
         })
         .collect();
-    let files_scanned = sources.len();
-    let kustomize_roles = crate::k8s::kustomize_roles(sources.iter().map(|s| (s.relative.as_str(), s.text.as_str())));
-    let roles = crate::roles::classify(
-        sources.iter().filter(|s| s.kind == FileKind::Yaml).map(|s| (s.relative.as_str(), s.text.as_str())),
-    );
-    let bases = file_bases(&sources);
+    let classification = classify::classify(&inputs, root);
+    drop(inputs);
+    let classes: Vec<Arc<FileClass>> = classification.classes.into_iter().map(Arc::new).collect();
+    let unparsed: Vec<Option<&'static str>> =
+        sources.iter().zip(&classes).map(|(s, class)| unparsed_reason(s, class)).collect();
+    let skipped: Vec<SkippedFile> = sources
+        .iter()
+        .zip(&unparsed)
+        .filter_map(|(s, reason)| {
+            let kind = if s.large { SkipKind::Large } else { SkipKind::Unparsed };
+            reason.map(|r| SkippedFile { path: s.relative.clone(), reason: r.to_string(), kind })
+        })
+        .collect();
     let mut results: Vec<FileResult> = sources
         .into_par_iter()
+        .zip(classification.parsed.into_par_iter())
         .enumerate()
-        .map(|(id, source)| {
+        .map(|(id, (source, pre_parsed))| {
             let base = bases.get(id).copied().unwrap_or(0);
-            let role = (source.kind == FileKind::Yaml)
-                .then(|| roles.get(&source.relative).copied().unwrap_or(YamlRole::Manifest));
+            let class = classes.get(id).cloned().unwrap_or_default();
+            let role = class.role.or((source.kind == FileKind::Yaml).then_some(YamlRole::Manifest));
             let mut violations = Vec::new();
             let mut objects = Vec::new();
             let mut kept_dockerfile = None;
             let mut kept_documents = Vec::new();
+            let mut parsed_whole = false;
             // Byte spans of multi-line Dockerfile instructions, for suppressions.
             let mut instruction_spans = Vec::new();
             let parse = |v: &mut Vec<Violation>, span: Span, message: String| {
@@ -440,7 +460,8 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                     Reporter::new(&ParseError::META, base, v).report(span, message);
                 }
             };
-            match (source.kind, source.unparsed_reason) {
+            let unparsed_reason = unparsed.get(id).copied().flatten();
+            match (source.kind, unparsed_reason) {
                 (FileKind::Dockerfile, None) => {
                     let dockerfile = shipshape_dockerfile::parse(&source.text);
                     instruction_spans.extend(dockerfile.instructions.iter().map(|i| i.span));
@@ -452,6 +473,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                         path: &source.relative,
                         source: &source.text,
                         dockerfile: &dockerfile,
+                        class: &class,
                     };
                     for rule in &dockerfile_rules {
                         rule.check_dockerfile(&cx, &mut Reporter::new(rule.meta(), base, &mut violations));
@@ -460,7 +482,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                 }
                 (FileKind::Yaml, None) => {
                     let role = role.unwrap_or(YamlRole::Manifest);
-                    let parsed = shipshape_yaml::parse_at(&source.text, base);
+                    let parsed = pre_parsed.unwrap_or_else(|| shipshape_yaml::parse_at(&source.text, base));
                     if let Some(error) = &parsed.error {
                         parse(
                             &mut violations,
@@ -468,6 +490,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                             format!("{} does not parse: {}", role_noun(role), error.message),
                         );
                     }
+                    parsed_whole = parsed.error.is_none();
                     let cx = YamlFileContext {
                         file: id,
                         path: &source.relative,
@@ -476,19 +499,31 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                         role,
                         documents: &parsed.documents,
                         parse_failed: parsed.error.is_some(),
+                        class: &class,
                     };
                     for rule in &all_rules {
                         rule.check_yaml(&cx, &mut Reporter::new(rule.meta(), 0, &mut violations));
                     }
-                    if role == YamlRole::Manifest {
-                        for document in parsed.documents {
-                            collect_objects(id, &source.relative, document.root, &mut objects);
-                        }
-                    } else {
+                    if role != YamlRole::Manifest {
                         kept_documents = parsed.documents;
+                    } else if class.kustomize.patch {
+                        // A patch is audited through the render only: its
+                        // documents are read there, never checked as objects.
+                        kept_documents = parsed.documents;
+                    } else {
+                        // A consumed file without objects is read by the render as it is.
+                        let keep = !class.uses.is_empty() && !parsed.documents.iter().any(declares_object);
+                        if keep {
+                            kept_documents = parsed.documents;
+                        } else {
+                            for document in parsed.documents {
+                                collect_objects(id, &source.relative, document.root, &mut objects);
+                            }
+                        }
                     }
-                    if let Some(role) = kustomize_roles.get(&source.relative) {
-                        objects.iter_mut().for_each(|o| o.kustomize = *role);
+                    for object in &mut objects {
+                        object.kustomize = class.kustomize;
+                        object.class = class.clone();
                     }
                     // Objects a kustomization consumes are checked once rendered.
                     for object in objects.iter().filter(|o| !o.kustomize.consumed) {
@@ -501,7 +536,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                 }
                 _ => {}
             }
-            let cx = TextContext { file: id, path: &source.relative, text: &source.text };
+            let cx = TextContext { file: id, path: &source.relative, text: &source.text, class: &class };
             for rule in &secret_rules {
                 rule.check_text(&cx, &mut Reporter::new(rule.meta(), base, &mut violations));
             }
@@ -523,8 +558,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
             }
             FileResult {
                 relative: source.relative,
-                kind: source.kind,
-                role,
+                class,
                 text: source.text,
                 index,
                 violations,
@@ -533,6 +567,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                 suppressed_lines,
                 dockerfile: kept_dockerfile,
                 documents: kept_documents,
+                parsed_whole,
             }
         })
         .collect();
@@ -584,13 +619,20 @@ fn repository_pass(
             path: &r.relative,
             text: &r.text,
             base: bases.get(id).copied().unwrap_or(0),
-            kind: r.kind,
-            role: r.role,
+            kind: r.class.format,
+            role: r.class.role.or((r.class.format == FileKind::Yaml).then_some(YamlRole::Manifest)),
             dockerfile: r.dockerfile.as_ref(),
             documents: &r.documents,
+            parsed_whole: r.parsed_whole,
+            class: &r.class,
         })
         .collect();
-    let rendering = kustomize::render(&RepositoryContext { root, files: &files, objects: set, kustomize: None });
+    let mut rendering = kustomize::render(&RepositoryContext { root, files: &files, objects: set, kustomize: None });
+    for object in &mut rendering.objects {
+        if let Some(result) = results.get(object.file) {
+            object.class = result.class.clone();
+        }
+    }
     let per_rule = |check: &(dyn Fn(&'static dyn Rule, &mut Vec<Violation>) + Sync)| -> Vec<Violation> {
         rules
             .par_iter()
@@ -651,6 +693,13 @@ fn file_of(bases: &[usize], offset: usize) -> usize {
     bases.partition_point(|b| *b <= offset).saturating_sub(1)
 }
 
+/// True when a document is a Kubernetes object (or a `List` of them).
+fn declares_object(document: &Document) -> bool {
+    let root = &document.root;
+    root.str_at(&["apiVersion"]).is_some_and(|v| !v.starts_with("kustomize.config.k8s.io/"))
+        && root.str_at(&["kind"]).is_some()
+}
+
 fn collect_objects(file: FileId, path: &str, root: shipshape_yaml::Node, out: &mut Vec<K8sObject>) {
     let is_list = root.str_at(&["kind"]).is_some_and(|k| k == "List" || k.ends_with("List"))
         && root.get("items").is_some_and(|i| matches!(i.kind, NodeKind::Sequence(_)));
@@ -701,7 +750,8 @@ fn resolve(
             if *count > FINDINGS_PER_LINE {
                 continue;
             }
-            let finding = file.finding(violation.rule, severity, violation.span, &violation.message);
+            let (severity, message) = lowered_in_context(violation, severity, &result.class.context);
+            let finding = file.finding(violation.rule, severity, violation.span, &message);
             if result.suppressed_lines.covers(violation.rule.id, finding.line) {
                 suppressed += 1;
                 continue;
@@ -746,6 +796,21 @@ fn resolve(
     let mut findings: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
     assign_fingerprints(&mut findings, &lines);
     LintOutcome { findings, skipped, files_scanned, suppressed }
+}
+
+/// Findings in tests, fixtures, docs, examples and development-only files
+/// are reported as info when their rule's kind says so, and say why.
+fn lowered_in_context<'v>(
+    violation: &'v Violation,
+    severity: Severity,
+    info: &FileContextInfo,
+) -> (Severity, Cow<'v, str>) {
+    let at = info.at(violation.span.start);
+    if severity == Severity::Info || !violation.rule.kind.lowered_in(at.context) {
+        return (severity, Cow::Borrowed(&violation.message));
+    }
+    let message = format!("{} (info here: {}, by {})", violation.message, at.context.described(), at.reason);
+    (Severity::Info, Cow::Owned(message))
 }
 
 /// A scanned file with the secrets found in it, turning violations into
@@ -911,7 +976,7 @@ mod tests {
         let path = std::env::temp_dir().join(format!("shipshape-large-{}.log", std::process::id()));
         std::fs::write(&path, &text).unwrap();
         let rules = all_secret_rules();
-        let sparse = secret_lines(&path, "big.log", &rules).unwrap().unwrap();
+        let sparse = secret_lines(&path, "big.log", FileKind::Text, &rules).unwrap().unwrap();
         let _ = std::fs::remove_file(&path);
         assert_eq!(sparse.lines().count(), text.lines().count());
         assert!(sparse.len() < 200_000, "{}", sparse.len());
@@ -924,7 +989,7 @@ mod tests {
         let path = std::env::temp_dir().join(format!("shipshape-large-{}.bin", std::process::id()));
         std::fs::write(&path, vec![0u8; 100_000]).unwrap();
         let rules = all_secret_rules();
-        let result = secret_lines(&path, "big.bin", &rules).unwrap();
+        let result = secret_lines(&path, "big.bin", FileKind::Text, &rules).unwrap();
         let _ = std::fs::remove_file(&path);
         assert!(result.is_none());
     }

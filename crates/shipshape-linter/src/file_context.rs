@@ -17,8 +17,11 @@ pub enum FileContext {
     Fixture,
     /// Documentation: `docs/`, `README.md`, `*.rst`…
     Docs,
-    /// Examples, samples, demos and tutorials.
+    /// Examples, samples, demos, tutorials and archived material.
     Example,
+    /// Images and manifests for local development only: `Dockerfile.dev`,
+    /// Tilt, devcontainers, `hack/`.
+    Dev,
 }
 
 impl FileContext {
@@ -29,6 +32,19 @@ impl FileContext {
             FileContext::Fixture => "fixture",
             FileContext::Docs => "docs",
             FileContext::Example => "example",
+            FileContext::Dev => "development-only",
+        }
+    }
+
+    /// The context as a noun phrase for messages.
+    pub fn described(self) -> &'static str {
+        match self {
+            FileContext::Source => "source",
+            FileContext::Test => "a test",
+            FileContext::Fixture => "a fixture",
+            FileContext::Docs => "documentation",
+            FileContext::Example => "an example",
+            FileContext::Dev => "a development-only file",
         }
     }
 
@@ -102,6 +118,8 @@ const TEST_DIRS: &[&str] = &[
     "test-infra",
     "cypress",
     "playwright",
+    "test-cases",
+    "testcases",
 ];
 const DOCS_DIRS: &[&str] = &["docs", "doc", "documentation", "website", "mkdocs", "docusaurus", "_docs"];
 const EXAMPLE_DIRS: &[&str] = &[
@@ -116,7 +134,10 @@ const EXAMPLE_DIRS: &[&str] = &[
     "tutorial",
     "tutorials",
     "walkthrough",
+    "_archived",
+    "archived",
 ];
+const DEV_DIRS: &[&str] = &["hack", ".devcontainer", "devcontainer", "dev-tilt", "tilt", ".tilt"];
 /// Folders whose children are deployment environments: `overlays/test` is
 /// a test *environment*, which ships.
 const ENVIRONMENT_PARENTS: &[&str] = &[
@@ -132,7 +153,7 @@ const ENVIRONMENT_PARENTS: &[&str] = &[
     "deploy",
     "deployments",
 ];
-const DOCS_EXTENSIONS: &[&str] = &[".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".txt", ".mdx"];
+const DOCS_EXTENSIONS: &[&str] = &[".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".mdx"];
 
 /// Test files by their name, per language.
 fn test_file_marker(name: &str) -> Option<&'static str> {
@@ -156,6 +177,36 @@ fn test_file_marker(name: &str) -> Option<&'static str> {
         ("test-*.sh", (stem.starts_with("test-") || stem.starts_with("test_")) && lower.ends_with(".sh")),
     ];
     markers.iter().find(|(_, hit)| *hit).map(|(marker, _)| *marker)
+}
+
+/// `charts/<chart>/ci/`: values files that chart-testing installs.
+fn chart_testing_folder(folders: &[String]) -> Option<usize> {
+    (2..folders.len()).find(|&index| folders[index] == "ci" && folders[index - 2] == "charts")
+}
+
+/// Dockerfiles and compose files for local development, by their name.
+fn dev_file_marker(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    let is_build_file = lower.starts_with("dockerfile") || lower.ends_with(".dockerfile") || lower.contains("compose");
+    if !is_build_file && lower != "tiltfile" {
+        return None;
+    }
+    if lower == "tiltfile" {
+        return Some("Tiltfile");
+    }
+    const MARKERS: &[(&str, &str)] = &[
+        (".dev", "*.dev"),
+        ("-dev", "*-dev"),
+        ("_dev", "*_dev"),
+        ("development", "*development*"),
+        (".debug", "*.debug"),
+        ("-debug", "*-debug"),
+        (".tilt", "*.tilt"),
+        (".local", "*.local"),
+        ("devcontainer", "*devcontainer*"),
+    ];
+    let stem = lower.trim_end_matches(".yaml").trim_end_matches(".yml");
+    MARKERS.iter().find(|(needle, _)| stem.contains(needle)).map(|(_, marker)| *marker)
 }
 
 /// The context of a repository-relative path (`/`-separated).
@@ -184,11 +235,23 @@ pub fn context_of_path(path: &str) -> ContextEvidence {
     if let Some((index, _)) = folder_hit(TEST_DIRS) {
         return folder_evidence(FileContext::Test, folders[index]);
     }
+    if let Some(index) = chart_testing_folder(&lower_folders) {
+        return ContextEvidence {
+            context: FileContext::Test,
+            reason: format!("the chart-testing folder `{}/ci/`", folders[index - 1]),
+        };
+    }
     if let Some((index, _)) = folder_hit(EXAMPLE_DIRS) {
         return folder_evidence(FileContext::Example, folders[index]);
     }
     if let Some((index, _)) = folder_hit(DOCS_DIRS) {
         return folder_evidence(FileContext::Docs, folders[index]);
+    }
+    if let Some((index, _)) = folder_hit(DEV_DIRS) {
+        return folder_evidence(FileContext::Dev, folders[index]);
+    }
+    if let Some(marker) = dev_file_marker(name) {
+        return ContextEvidence { context: FileContext::Dev, reason: format!("the development file name `{marker}`") };
     }
     let lower_name = name.to_ascii_lowercase();
     if let Some(extension) = DOCS_EXTENSIONS.iter().find(|ext| lower_name.ends_with(**ext)) {
@@ -244,6 +307,16 @@ mod tests {
         assert_eq!(context(".env.example"), FileContext::Example);
         assert_eq!(context("deploy/k8s/deployment.yaml"), FileContext::Source);
         assert_eq!(context("src/main.rs"), FileContext::Source);
+        assert_eq!(context("tests/test-cases/stage-not-found/.gitlab-ci.yml"), FileContext::Test);
+        assert_eq!(context("charts/node-exporter/ci/tls-values.yaml"), FileContext::Test);
+        assert_eq!(context("_archived/mysql-galera/pxc-node1.yaml"), FileContext::Example);
+        assert_eq!(context("Dockerfile.tilt"), FileContext::Dev);
+        assert_eq!(context("src/cart/Dockerfile.debug"), FileContext::Dev);
+        assert_eq!(context("docker-compose-development.yml"), FileContext::Dev);
+        assert_eq!(context("hack/Dockerfile.dev-tools"), FileContext::Dev);
+        assert_eq!(context("manifests/dev-tilt/ui-deployment.yaml"), FileContext::Dev);
+        assert_eq!(context("Dockerfile"), FileContext::Source);
+        assert_eq!(context("docker-compose.yml"), FileContext::Source);
     }
 
     #[test]

@@ -572,6 +572,16 @@ pub fn related(a: &K8sObject, b: &K8sObject) -> bool {
     folder(a) == folder(b) || (a.namespace.is_some() && a.namespace == b.namespace)
 }
 
+/// True when two objects are applied together, so that a reference by
+/// name from one reaches the other: both rendered by one kustomize build,
+/// or, when neither is rendered, read from one folder.
+pub fn applied_together(a: &K8sObject, b: &K8sObject) -> bool {
+    match (a.kustomize.build, b.kustomize.build) {
+        (None, None) => folder(a) == folder(b),
+        (x, y) => x == y,
+    }
+}
+
 /// The HorizontalPodAutoscalers of the scan that target `object`.
 pub fn autoscalers_of<'a>(set: &'a ObjectSet, object: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> + 'a {
     let index = set.label_index(label_index);
@@ -694,129 +704,9 @@ impl KustomizeRole {
     }
 }
 
-fn is_kustomization_file(path: &str) -> bool {
-    matches!(path.rsplit('/').next(), Some("kustomization.yaml" | "kustomization.yml" | "Kustomization"))
-}
-
-/// Joins a relative reference to a folder, resolving `.` and `..`.
-fn join_path(folder: &str, reference: &str) -> Option<String> {
-    if reference.contains("://") || reference.starts_with('/') || reference.contains('\n') {
-        return None;
-    }
-    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
-    for part in reference.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-struct Kustomization {
-    resources: Vec<String>,
-    patches: Vec<String>,
-    adds_selector_labels: bool,
-}
-
-fn read_kustomization(folder: &str, text: &str) -> Option<Kustomization> {
-    let parsed = shipshape_yaml::parse(text);
-    let root = &parsed.documents.first()?.root;
-    let strings = |key: &str| -> Vec<String> {
-        root.get(key).map(Node::items).unwrap_or(&[]).iter().filter_map(Node::as_str).map(str::to_string).collect()
-    };
-    let mut resources = strings("resources");
-    resources.extend(strings("bases"));
-    resources.extend(strings("components"));
-    let mut patches = strings("patchesStrategicMerge");
-    for key in ["patches", "patchesJson6902"] {
-        for item in root.get(key).map(Node::items).unwrap_or(&[]) {
-            patches.extend(item.str_at(&["path"]).map(str::to_string).or_else(|| item.as_str().map(str::to_string)));
-        }
-    }
-    let common = root.get("commonLabels").is_some_and(|l| !l.entries().is_empty());
-    let labels = root
-        .get("labels")
-        .map(Node::items)
-        .unwrap_or(&[])
-        .iter()
-        .any(|l| l.get("includeSelectors").and_then(Node::as_bool) == Some(true));
-    let resolve = |list: Vec<String>| list.iter().filter_map(|r| join_path(folder, r)).collect();
-    Some(Kustomization {
-        resources: resolve(resources),
-        patches: resolve(patches),
-        adds_selector_labels: common || labels,
-    })
-}
-
-/// Reads every kustomization among `files` (`(relative path, text)`) and
-/// says, per file, whether it is a patch and whether its workloads get
-/// selector labels at build time. Folder references are followed through
-/// their own kustomization.
-pub fn kustomize_roles<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<String, KustomizeRole> {
-    let mut by_folder: HashMap<String, Kustomization> = HashMap::new();
-    for (path, text) in files {
-        if !is_kustomization_file(path) {
-            continue;
-        }
-        let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
-        if let Some(k) = read_kustomization(folder, text) {
-            by_folder.insert(folder.to_string(), k);
-        }
-    }
-    let mut roles: HashMap<String, KustomizeRole> = HashMap::new();
-    for k in by_folder.values() {
-        for patch in &k.patches {
-            let role = roles.entry(patch.clone()).or_default();
-            role.patch = true;
-            role.consumed = true;
-        }
-        for resource in k.resources.iter().filter(|r| !by_folder.contains_key(r.as_str())) {
-            roles.entry(resource.clone()).or_default().consumed = true;
-        }
-        if !k.adds_selector_labels {
-            continue;
-        }
-        let mut stack: Vec<&String> = k.resources.iter().collect();
-        let mut seen: HashSet<&String> = HashSet::new();
-        while let Some(resource) = stack.pop() {
-            if !seen.insert(resource) {
-                continue;
-            }
-            match by_folder.get(resource.as_str()) {
-                Some(inner) => stack.extend(inner.resources.iter()),
-                None => roles.entry(resource.clone()).or_default().selector_labels_added = true,
-            }
-        }
-    }
-    roles
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kustomize_roles_follow_folders() {
-        let files = [
-            ("app/base/kustomization.yaml", "resources: [deployment.yaml, ./service.yaml]\n"),
-            ("app/base/deployment.yaml", ""),
-            (
-                "app/overlays/prod/kustomization.yaml",
-                "resources: [../../base]\ncommonLabels: {team: shop}\npatches:\n  - path: replicas.yaml\n  - patch: |-\n      x\n",
-            ),
-            ("app/other/Kustomization", "patchesStrategicMerge: [../../outside.yaml]\n"),
-        ];
-        let roles = kustomize_roles(files.into_iter());
-        assert_eq!(roles.get("app/overlays/prod/replicas.yaml").map(|r| r.patch), Some(true));
-        assert_eq!(roles.get("app/base/deployment.yaml").map(|r| r.selector_labels_added), Some(true));
-        assert_eq!(roles.get("app/base/service.yaml").map(|r| r.selector_labels_added), Some(true));
-        assert_eq!(roles.get("outside.yaml").map(|r| r.patch), Some(true));
-        assert_eq!(join_path("a/b", "../../../c"), None);
-    }
 
     #[test]
     fn quantities() {

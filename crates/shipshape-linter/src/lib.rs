@@ -2,6 +2,7 @@
 //! suppressions, configuration and baselines.
 
 pub mod baseline;
+pub mod classify;
 pub mod config;
 mod context;
 pub mod discovery;

@@ -1,7 +1,5 @@
-//! What a YAML file is, from its path (and, for GitLab CI, from the files
-//! that include it), so each domain's rules see their own files.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! What a YAML file is from its path, and how GitLab CI files name the
+//! files they include; `classify` follows the includes.
 
 use shipshape_yaml::Node;
 
@@ -82,11 +80,6 @@ pub fn gitlab_local_includes(root: &Node) -> Vec<String> {
         .collect()
 }
 
-/// The folder of a path (`""` at the root).
-fn dir_of(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
-}
-
 /// True when `path` matches a GitLab `include: local` glob: `*` matches
 /// within one folder, `**` across folders.
 pub fn include_glob_matches(pattern: &str, path: &str) -> bool {
@@ -152,56 +145,21 @@ pub fn gitlab_child_pipelines(root: &Node) -> Vec<String> {
     out
 }
 
-/// The role of every file: its path's role, and `GitlabCi` for files that a
-/// GitLab CI file includes locally or runs as a child pipeline (followed
-/// transitively).
-pub fn classify<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeMap<String, YamlRole> {
-    let mut roles = BTreeMap::new();
-    let mut texts = BTreeMap::new();
-    for (path, text) in files {
-        if is_yaml_name(file_name(path)) {
-            roles.insert(path.to_string(), role_of_path(path));
-            texts.insert(path.to_string(), text);
-        }
-    }
-    let paths: Vec<&str> = texts.keys().map(String::as_str).collect();
-    // (file, folder of the `.gitlab-ci.yml` that started the chain); the
-    // stack is popped from the end, so `.gitlab-ci.yml` files go first.
-    let mut queue: Vec<(String, String)> = roles
-        .iter()
-        .filter(|(_, r)| **r == YamlRole::GitlabCi)
-        .map(|(p, _)| (p.clone(), dir_of(p).to_string()))
-        .collect();
-    queue.sort_by_key(|(p, _)| file_name(p) == ".gitlab-ci.yml");
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    while let Some((path, project_dir)) = queue.pop() {
-        if !seen.insert(path.clone()) {
-            continue;
-        }
-        let Some(text) = texts.get(&path) else { continue };
-        if !text.contains("include") {
-            continue;
-        }
-        let parsed = shipshape_yaml::parse(text);
-        for document in &parsed.documents {
-            let mut named = gitlab_local_includes(&document.root);
-            named.extend(gitlab_child_pipelines(&document.root));
-            for included in named {
-                for target in resolve_local_include(&included, &project_dir, &paths) {
-                    if !seen.contains(target) {
-                        roles.insert(target.to_string(), YamlRole::GitlabCi);
-                        queue.push((target.to_string(), project_dir.clone()));
-                    }
-                }
-            }
-        }
-    }
-    roles
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
+    use crate::classify::{self, Input};
+    use crate::discovery::FileKind;
+
+    /// The roles the classification stage gives YAML files.
+    fn classify<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<String, YamlRole> {
+        let inputs: Vec<Input<'_>> =
+            files.map(|(path, text)| Input { path, text, format: FileKind::Yaml, base: 0, large: false }).collect();
+        let classes = classify::classify(&inputs, None).classes;
+        inputs.iter().zip(classes).filter_map(|(i, c)| Some((i.path.to_string(), c.role?))).collect()
+    }
 
     #[test]
     fn roles_from_paths_and_includes() {

@@ -47,6 +47,33 @@ pub struct RuleMeta {
     /// The rule's doc comment, as written.
     pub docs: &'static str,
     pub enabled_by_default: bool,
+    /// What a finding of this rule means, which decides how it is reported
+    /// in tests, fixtures, docs and examples.
+    pub kind: RuleKind,
+}
+
+/// What a finding means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// A working file could be safer or tidier (hardening, pinning,
+    /// hygiene, secrets): reported as info outside shipped source.
+    Posture,
+    /// The file does not do what it says (a broken reference, a key the
+    /// API rejects): kept in docs and examples, which readers copy, and
+    /// reported as info only in tests and fixtures, which may be broken on
+    /// purpose.
+    Defect,
+}
+
+impl RuleKind {
+    /// Whether findings of this kind are reported as info in `context`.
+    pub fn lowered_in(self, context: crate::file_context::FileContext) -> bool {
+        use crate::file_context::FileContext;
+        match self {
+            RuleKind::Posture => context.is_non_production(),
+            RuleKind::Defect => matches!(context, FileContext::Test | FileContext::Fixture),
+        }
+    }
 }
 
 impl RuleMeta {
@@ -169,6 +196,7 @@ macro_rules! declare_rule {
             domains: [$($domain:ident),+ $(,)?],
             summary: $summary:literal,
             $(enabled_by_default: $enabled:literal,)?
+            $(kind: $kind:ident,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -182,6 +210,7 @@ macro_rules! declare_rule {
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
                 enabled_by_default: $crate::declare_rule!(@enabled $($enabled)?),
+                kind: $crate::declare_rule!(@kind $($kind)?),
             };
         }
 
@@ -193,4 +222,6 @@ macro_rules! declare_rule {
     };
     (@enabled) => { true };
     (@enabled $enabled:literal) => { $enabled };
+    (@kind) => { $crate::rule::RuleKind::Posture };
+    (@kind $kind:ident) => { $crate::rule::RuleKind::$kind };
 }

@@ -500,7 +500,7 @@ pub fn is_not_a_credential(value: &str) -> bool {
     if lower.starts_with("ref+") || value.starts_with("ENC[") || value.starts_with("AgA") && value.len() > 300 {
         return true;
     }
-    if is_regex_like(value) || is_rule_list(value) {
+    if is_regex_like(value) || is_rule_list(value) || is_version(value) {
         return true;
     }
     // 2006-01-02T15:04:05Z
@@ -516,6 +516,17 @@ pub fn is_not_a_credential(value: &str) -> bool {
 fn is_regex_like(value: &str) -> bool {
     const MARKERS: &[&str] = &["a-z", "A-Z", "0-9", "]{", "]+", "]*", "(?:", "(?i", "\\d", "\\w", "\\s", ".*", ".+"];
     MARKERS.iter().any(|m| value.contains(m))
+}
+
+/// `v1.0.0-rc.1+build.123`, `2.4.1`: a (semantic) version.
+fn is_version(value: &str) -> bool {
+    let core_end = value.find(['-', '+']).unwrap_or(value.len());
+    let (core, rest) = value.split_at(core_end);
+    let core = core.strip_prefix(['v', 'V']).unwrap_or(core);
+    let numbers: Vec<&str> = core.split('.').collect();
+    numbers.len() >= 2
+        && numbers.iter().all(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
 }
 
 /// `required|string|min:6|confirmed`: validation rules or flags joined by
@@ -850,6 +861,10 @@ mod tests {
             assert!(!looks_like_password(value), "{value}");
         }
         assert!(!is_not_a_credential("Wq7v|Lx92-k"));
+        for value in ["v1.0.0-rc.1+build.123", "2.4.1", "V10.2-beta"] {
+            assert!(is_version(value), "{value}");
+        }
+        assert!(!is_version("Wq7v.Lx92"));
     }
 
     #[test]

@@ -176,7 +176,11 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             return known.clone();
         }
         let parsed = self.files.kustomization_in(dir).and_then(|file| {
-            let root = shipshape_yaml::parse_at(file.text, file.base).documents.into_iter().next()?.root;
+            // The scan parsed it once; a file it did not parse (a template) is read here.
+            let root = match file.documents.first() {
+                Some(document) => document.root.clone(),
+                None => shipshape_yaml::parse_at(file.text, file.base).documents.into_iter().next()?.root,
+            };
             root.is_mapping().then(|| {
                 Rc::new(Kustomization { dir: dir.to_string(), path: file.path.to_string(), file: file.file, root })
             })
@@ -192,7 +196,10 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         if let Some(docs) = self.parsed.get(path) {
             return docs.as_ref().map(|d| (d.clone(), file.file));
         }
-        let docs = if shipshape_yaml::is_templated(file.text) {
+        let docs = if !file.documents.is_empty() {
+            // Parsed by the scan: no second parse.
+            file.parsed_whole.then(|| Rc::new(file.documents.iter().map(|d| d.root.clone()).collect()))
+        } else if shipshape_yaml::is_templated(file.text) {
             None
         } else {
             let parsed = shipshape_yaml::parse_at(file.text, file.base);

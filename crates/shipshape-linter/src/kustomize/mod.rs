@@ -114,25 +114,14 @@ pub fn render(repo: &RepositoryContext<'_>) -> Rendering {
     }
     let mut notes = RenderNotes::default();
     let mut patch_files = HashSet::new();
-    let mut emitted = HashSet::new();
     for usage in builder.patches.values() {
         if let Some((_, file, _)) = &usage.document {
             patch_files.insert(*file);
         }
-        if usage.matched {
-            continue;
-        }
-        if usage.judged {
+        // A patch is audited through the render only: one that never
+        // applied is a note, not an object checked as written.
+        if !usage.matched && usage.judged {
             notes.unmatched_patches.push(Note { span: usage.report, message: usage.message.clone() });
-        }
-        // A patch that never applied is still checked, as a partial object.
-        if let Some((document, file, path)) = &usage.document {
-            if emitted.insert(document.span) {
-                if let Some(mut object) = K8sObject::from_node(*file, path, document.clone()) {
-                    object.kustomize = KustomizeRole { patch: true, ..KustomizeRole::default() };
-                    objects.push(object);
-                }
-            }
         }
     }
     for usage in builder.images.values().filter(|u| u.judged && !u.matched) {
@@ -229,6 +218,7 @@ pub fn merge_findings(
 /// path, text), reading files the list lacks under `root` on disk for
 /// existence only. For tests and tools that compare with `kustomize build`.
 pub fn render_files(files: &[(String, String)], root: Option<&Path>, dir: &str) -> Vec<K8sObject> {
+    let class = crate::classify::FileClass::default();
     let mut scanned = Vec::with_capacity(files.len());
     let mut base = 0;
     for (id, (path, text)) in files.iter().enumerate() {
@@ -242,6 +232,8 @@ pub fn render_files(files: &[(String, String)], root: Option<&Path>, dir: &str) 
             role: yaml.then(|| crate::roles::role_of_path(path)),
             dockerfile: None,
             documents: &[],
+            parsed_whole: false,
+            class: &class,
         });
         base += text.len() + 1;
     }
@@ -263,8 +255,19 @@ pub(crate) enum Reference {
     Resource,
     /// A folder holding a kustomization (`components`).
     Component,
-    /// A file (patches, generator sources, configurations).
+    /// A patch file (`patches`, `patchesStrategicMerge`, `patchesJson6902`).
+    Patch,
+    /// A file a ConfigMap or Secret generator reads.
+    GeneratorInput,
+    /// Another file (configurations, CRD schemas, replacements, OpenAPI).
     File,
+}
+
+impl Reference {
+    /// True when the entry must name a file, not a folder.
+    pub(crate) fn is_file(self) -> bool {
+        matches!(self, Reference::Patch | Reference::GeneratorInput | Reference::File)
+    }
 }
 
 /// The entries of a kustomization that name other files or folders, with
@@ -279,14 +282,19 @@ pub(crate) fn references(root: &Node) -> Vec<(Reference, &Node, String)> {
     }
     out.extend(list("components").iter().filter_map(|n| Some((Reference::Component, n, text(n)?))));
     for item in list("patchesStrategicMerge") {
-        if let Some(path) = text(item).filter(|t| !t.contains('\n') && !t.contains(": ")) {
-            out.push((Reference::File, item, path));
+        if let Some(path) = text(item).filter(|t| is_patch_path(t)) {
+            out.push((Reference::Patch, item, path));
         }
     }
-    for key in ["patches", "patchesJson6902", "replacements"] {
+    for (key, reference) in
+        [("patches", Reference::Patch), ("patchesJson6902", Reference::Patch), ("replacements", Reference::File)]
+    {
         for item in list(key) {
             if let Some(path) = item.get("path") {
-                out.extend(text(path).map(|t| (Reference::File, path, t)));
+                out.extend(text(path).map(|t| (reference, path, t)));
+            } else if let Some(path) = text(item).filter(|t| reference == Reference::Patch && is_patch_path(t)) {
+                // A bare path in `patches` (an older spelling).
+                out.push((reference, item, path));
             }
         }
     }
@@ -295,10 +303,10 @@ pub(crate) fn references(root: &Node) -> Vec<(Reference, &Node, String)> {
             for source in item.get("files").map(Node::items).unwrap_or(&[]) {
                 let Some(entry) = text(source) else { continue };
                 let path = entry.split_once('=').map_or(entry.as_str(), |(_, p)| p).to_string();
-                out.push((Reference::File, source, path));
+                out.push((Reference::GeneratorInput, source, path));
             }
             let envs = item.get("envs").map(Node::items).unwrap_or(&[]).iter().chain(item.get("env"));
-            out.extend(envs.filter_map(|n| Some((Reference::File, n, text(n)?))));
+            out.extend(envs.filter_map(|n| Some((Reference::GeneratorInput, n, text(n)?))));
         }
     }
     for key in ["crds", "configurations"] {
@@ -308,6 +316,11 @@ pub(crate) fn references(root: &Node) -> Vec<(Reference, &Node, String)> {
         out.extend(text(path).map(|t| (Reference::File, path, t)));
     }
     out
+}
+
+/// A patch entry that names a file rather than holding the patch inline.
+fn is_patch_path(text: &str) -> bool {
+    !text.contains('\n') && !text.contains(": ")
 }
 
 #[cfg(test)]

@@ -43,6 +43,7 @@ declare_rule! {
         severity: Warning,
         domains: [CrossFile],
         summary: "Container declares ports that its image's Dockerfile does not `EXPOSE`",
+        kind: Defect,
     }
 }
 

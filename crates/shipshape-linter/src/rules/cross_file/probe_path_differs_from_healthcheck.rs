@@ -39,6 +39,7 @@ declare_rule! {
         severity: Info,
         domains: [CrossFile],
         summary: "Probes request a path other than the image's `HEALTHCHECK`",
+        kind: Defect,
     }
 }
 

@@ -35,6 +35,7 @@ declare_rule! {
         severity: Warning,
         domains: [Dockerfile],
         summary: "`apt-get install` without `-y` stops the build at a prompt",
+        kind: Defect,
     }
 }
 

@@ -40,6 +40,7 @@ declare_rule! {
         severity: Error,
         domains: [Dockerfile],
         summary: "`COPY --from` names no earlier build stage",
+        kind: Defect,
     }
 }
 

@@ -29,6 +29,7 @@ declare_rule! {
         severity: Error,
         domains: [Dockerfile],
         summary: "Two build stages with the same name",
+        kind: Defect,
     }
 }
 

@@ -31,6 +31,7 @@ declare_rule! {
         severity: Warning,
         domains: [Dockerfile],
         summary: "`EXPOSE` of an invalid port",
+        kind: Defect,
     }
 }
 

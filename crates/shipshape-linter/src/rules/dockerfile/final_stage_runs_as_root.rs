@@ -1,3 +1,5 @@
+use shipshape_dockerfile::Stage;
+
 use crate::context::DockerfileContext;
 use crate::declare_rule;
 use crate::images;
@@ -18,7 +20,9 @@ declare_rule! {
     /// that drops to an unprivileged user at start) is not flagged either,
     /// nor a wrapper built `FROM ${BASE_IMAGE}` whose base is unknown (an
     /// `ARG` without a default, or with one that is itself unresolved): the
-    /// user is then the unknown base image's.
+    /// user is then the unknown base image's. Nor is a `FROM scratch` stage
+    /// whose entrypoint is a `.wasm` module, run by a Wasm runtime to which
+    /// a Linux user does not apply.
     ///
     /// ## Why is this bad?
     /// A process running as root inside the container is root on the
@@ -60,6 +64,14 @@ fn base_runs_unprivileged(reference: &str) -> bool {
     let lower = reference.to_ascii_lowercase();
     ["nonroot", "non-root", "unprivileged", "rootless", "chiseled"].iter().any(|w| lower.contains(w))
         || ["cgr.dev/chainguard/", "bitnami/", "docker.io/bitnami/"].iter().any(|p| lower.starts_with(p))
+}
+
+/// A `FROM scratch` stage whose entrypoint is a `.wasm` module: a Wasm
+/// runtime (WasmEdge, wasmtime) runs it, and a Linux `USER` does not apply.
+fn runs_wasm_module(df: &shipshape_dockerfile::Dockerfile, root_stage: &Stage, last: &Stage) -> bool {
+    let entrypoint = support::body(df, last).filter(|(_, i)| matches!(i.keyword.as_str(), "ENTRYPOINT" | "CMD")).last();
+    root_stage.image.value.eq_ignore_ascii_case("scratch")
+        && entrypoint.and_then(|(_, i)| i.words().into_iter().next()).is_some_and(|w| w.value.ends_with(".wasm"))
 }
 
 impl Rule for FinalStageRunsAsRoot {
@@ -104,6 +116,9 @@ impl Rule for FinalStageRunsAsRoot {
             // `FROM ${BASE_IMAGE}` that the file does not resolve: its user is unknown.
             None if root_stage.image.value.contains('$') => return,
             _ => {}
+        }
+        if runs_wasm_module(df, root_stage, last) {
+            return;
         }
         let name = last.name.as_ref().map_or(String::new(), |n| format!(" `{}`", n.value));
         report.report(

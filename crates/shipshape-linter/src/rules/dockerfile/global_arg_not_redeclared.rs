@@ -46,6 +46,7 @@ declare_rule! {
         severity: Warning,
         domains: [Dockerfile],
         summary: "Global `ARG` used in a stage that does not declare it again",
+        kind: Defect,
     }
 }
 

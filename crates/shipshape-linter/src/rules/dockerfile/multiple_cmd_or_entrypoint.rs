@@ -29,6 +29,7 @@ declare_rule! {
         severity: Warning,
         domains: [Dockerfile],
         summary: "More than one `CMD` or `ENTRYPOINT` in a stage",
+        kind: Defect,
     }
 }
 

@@ -36,6 +36,7 @@ declare_rule! {
         severity: Warning,
         domains: [Dockerfile],
         summary: "Variable in `FROM` that no global `ARG` declares",
+        kind: Defect,
     }
 }
 

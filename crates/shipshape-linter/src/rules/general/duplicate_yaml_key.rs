@@ -39,6 +39,7 @@ declare_rule! {
         severity: Warning,
         domains: [General],
         summary: "Key written twice in one mapping of a YAML file",
+        kind: Defect,
     }
 }
 

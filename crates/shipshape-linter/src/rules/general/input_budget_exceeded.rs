@@ -46,6 +46,7 @@ declare_rule! {
         severity: Warning,
         domains: [General, Dockerfile, GithubActions],
         summary: "Part of a file is too large to check in full",
+        kind: Defect,
     }
 }
 

@@ -34,6 +34,7 @@ declare_rule! {
         severity: Error,
         domains: [General],
         summary: "File cannot be parsed",
+        kind: Defect,
     }
 }
 

@@ -37,6 +37,7 @@ declare_rule! {
         severity: Error,
         domains: [GithubActions],
         summary: "`if:` condition is always true because text surrounds its `${{ }}`",
+        kind: Defect,
     }
 }
 

@@ -43,6 +43,7 @@ declare_rule! {
         severity: Error,
         domains: [GithubActions],
         summary: "Job id or step id is defined twice",
+        kind: Defect,
     }
 }
 

@@ -39,6 +39,7 @@ declare_rule! {
         severity: Error,
         domains: [GithubActions],
         summary: "Scheduled trigger has an invalid cron expression",
+        kind: Defect,
     }
 }
 

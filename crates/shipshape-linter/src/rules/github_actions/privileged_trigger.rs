@@ -5,12 +5,15 @@ use crate::rule::{Reporter, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Points at `pull_request_target` and `workflow_run` triggers.
+    /// Points at `pull_request_target`, `workflow_run` and `issue_comment`
+    /// triggers.
     ///
     /// ## Why is this bad?
-    /// Both run in the context of the base repository, with its secrets and
+    /// They run in the context of the base repository, with its secrets and
     /// a token that can write to it, on events that anyone can cause (a pull
-    /// request from a fork, a workflow that such a pull request started).
+    /// request from a fork, a workflow that such a pull request started, a
+    /// comment on an issue or pull request, which ChatOps workflows answer
+    /// by checking out the pull request).
     /// They are safe only as long as nothing in the workflow runs or
     /// interpolates the pull request's content; they are the usual entry
     /// point of supply-chain attacks on repositories. This is advice:
@@ -47,6 +50,13 @@ impl Rule for PrivilegedTrigger {
                     "`{}` runs with the repository's secrets and a write token on events anyone can cause; never run or interpolate the pull request's content",
                     trigger.name
                 ),
+            );
+        }
+        for trigger in workflow.triggers.iter().filter(|t| t.name == "issue_comment") {
+            report.report(
+                trigger.node.span,
+                "`issue_comment` runs with the repository's secrets and a write token whenever anyone comments; \
+                 never run or interpolate the comment or the pull request it is on",
             );
         }
     }

@@ -42,6 +42,7 @@ declare_rule! {
         severity: Warning,
         domains: [GithubActions],
         summary: "`runs-on` label matches no GitHub-hosted runner and is not marked self-hosted",
+        kind: Defect,
     }
 }
 

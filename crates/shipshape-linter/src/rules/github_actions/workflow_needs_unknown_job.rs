@@ -38,6 +38,7 @@ declare_rule! {
         severity: Error,
         domains: [GithubActions],
         summary: "`needs:` names a job that does not exist",
+        kind: Defect,
     }
 }
 

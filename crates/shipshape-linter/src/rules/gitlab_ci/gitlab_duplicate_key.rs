@@ -38,6 +38,7 @@ declare_rule! {
         severity: Warning,
         domains: [GitlabCi],
         summary: "Key written twice in one mapping of a GitLab CI file",
+        kind: Defect,
     }
 }
 

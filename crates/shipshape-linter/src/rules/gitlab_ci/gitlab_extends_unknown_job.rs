@@ -43,6 +43,7 @@ declare_rule! {
         severity: Error,
         domains: [GitlabCi],
         summary: "GitLab CI `extends:` names a job or template that does not exist",
+        kind: Defect,
     }
 }
 

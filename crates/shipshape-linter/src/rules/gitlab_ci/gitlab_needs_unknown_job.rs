@@ -48,6 +48,7 @@ declare_rule! {
         severity: Error,
         domains: [GitlabCi],
         summary: "GitLab CI `needs:` or `dependencies:` names a job that does not exist",
+        kind: Defect,
     }
 }
 

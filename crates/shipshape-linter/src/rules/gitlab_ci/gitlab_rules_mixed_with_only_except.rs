@@ -47,6 +47,7 @@ declare_rule! {
         severity: Error,
         domains: [GitlabCi],
         summary: "GitLab CI job combines `rules:` with `only:` or `except:`",
+        kind: Defect,
     }
 }
 

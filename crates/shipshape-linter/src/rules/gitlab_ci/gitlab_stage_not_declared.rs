@@ -43,6 +43,7 @@ declare_rule! {
         severity: Error,
         domains: [GitlabCi],
         summary: "GitLab CI job uses a stage that `stages:` does not declare",
+        kind: Defect,
     }
 }
 

@@ -38,6 +38,7 @@ declare_rule! {
         severity: Error,
         domains: [GitlabCi],
         summary: "GitLab CI job has a key that is not a job keyword",
+        kind: Defect,
     }
 }
 

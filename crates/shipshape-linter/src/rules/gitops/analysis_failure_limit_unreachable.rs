@@ -43,6 +43,7 @@ declare_rule! {
         severity: Warning,
         domains: [Gitops],
         summary: "Analysis metric's failure limit can never be exceeded, so it never fails",
+        kind: Defect,
     }
 }
 

@@ -52,6 +52,7 @@ declare_rule! {
         severity: Warning,
         domains: [Gitops],
         summary: "Analysis metric has no success or failure condition, so it always passes",
+        kind: Defect,
     }
 }
 

@@ -55,6 +55,7 @@ declare_rule! {
         severity: Error,
         domains: [Gitops],
         summary: "Flagger Canary analysis has weights or thresholds that cannot work",
+        kind: Defect,
     }
 }
 

@@ -50,6 +50,7 @@ declare_rule! {
         severity: Error,
         domains: [Gitops],
         summary: "Analysis template is rejected by the Argo Rollouts controller",
+        kind: Defect,
     }
 }
 

@@ -43,6 +43,7 @@ declare_rule! {
         severity: Warning,
         domains: [Gitops],
         summary: "Argo CD or Flux deploys from a path that does not exist in the repository",
+        kind: Defect,
     }
 }
 

@@ -42,6 +42,7 @@ declare_rule! {
         severity: Warning,
         domains: [Gitops],
         summary: "Argo CD or Flux deploys from a folder that holds no manifests",
+        kind: Defect,
     }
 }
 

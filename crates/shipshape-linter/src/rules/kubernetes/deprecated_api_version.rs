@@ -39,6 +39,7 @@ declare_rule! {
         severity: Error,
         domains: [Kubernetes],
         summary: "Object uses an API version removed from Kubernetes",
+        kind: Defect,
     }
 }
 

@@ -35,6 +35,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kubernetes],
         summary: "Container sets the same env var twice",
+        kind: Defect,
     }
 }
 

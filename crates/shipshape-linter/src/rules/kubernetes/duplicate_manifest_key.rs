@@ -41,6 +41,7 @@ declare_rule! {
         severity: Error,
         domains: [Kubernetes],
         summary: "Key written twice in one mapping of a Kubernetes object",
+        kind: Defect,
     }
 }
 

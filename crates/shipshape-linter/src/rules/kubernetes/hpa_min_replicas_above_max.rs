@@ -30,6 +30,7 @@ declare_rule! {
         severity: Error,
         domains: [Kubernetes],
         summary: "Autoscaler's `minReplicas` is above its `maxReplicas`",
+        kind: Defect,
     }
 }
 

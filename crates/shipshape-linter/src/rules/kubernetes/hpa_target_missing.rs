@@ -40,6 +40,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kubernetes],
         summary: "Autoscaler targets a workload that is not in the scan",
+        kind: Defect,
     }
 }
 

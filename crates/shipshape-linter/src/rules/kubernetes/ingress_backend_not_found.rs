@@ -46,6 +46,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kubernetes],
         summary: "Ingress routes to a Service or port that does not exist",
+        kind: Defect,
     }
 }
 

@@ -50,6 +50,7 @@ declare_rule! {
         severity: Error,
         domains: [Kubernetes],
         summary: "Field value has a type the Kubernetes API rejects",
+        kind: Defect,
     }
 }
 

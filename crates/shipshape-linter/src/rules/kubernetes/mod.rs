@@ -4,6 +4,7 @@ mod apparmor_unconfined;
 mod capabilities_not_dropped;
 mod cluster_admin_bound_to_broad_subject;
 mod container_may_run_as_root;
+mod container_runs_as_low_uid;
 mod dangerous_capabilities_added;
 mod default_namespace;
 mod deprecated_api_version;
@@ -40,7 +41,9 @@ mod resource_request_exceeds_limit;
 mod rolling_update_all_unavailable;
 mod schema;
 mod secret_data_in_manifest;
+mod secret_in_env_var;
 mod secret_literal_in_env;
+mod service_account_can_read_secrets;
 mod service_account_token_automounted;
 mod service_selector_matches_nothing;
 mod service_target_port_not_declared;
@@ -55,6 +58,7 @@ pub use apparmor_unconfined::ApparmorUnconfined;
 pub use capabilities_not_dropped::CapabilitiesNotDropped;
 pub use cluster_admin_bound_to_broad_subject::ClusterAdminBoundToBroadSubject;
 pub use container_may_run_as_root::ContainerMayRunAsRoot;
+pub use container_runs_as_low_uid::ContainerRunsAsLowUid;
 pub use dangerous_capabilities_added::DangerousCapabilitiesAdded;
 pub use default_namespace::DefaultNamespace;
 pub use deprecated_api_version::DeprecatedApiVersion;
@@ -91,7 +95,9 @@ pub use rbac_wildcard::RbacWildcard;
 pub use resource_request_exceeds_limit::ResourceRequestExceedsLimit;
 pub use rolling_update_all_unavailable::RollingUpdateAllUnavailable;
 pub use secret_data_in_manifest::SecretDataInManifest;
+pub use secret_in_env_var::SecretInEnvVar;
 pub use secret_literal_in_env::SecretLiteralInEnv;
+pub use service_account_can_read_secrets::ServiceAccountCanReadSecrets;
 pub use service_account_token_automounted::ServiceAccountTokenAutomounted;
 pub use service_selector_matches_nothing::ServiceSelectorMatchesNothing;
 pub use service_target_port_not_declared::ServiceTargetPortNotDeclared;
@@ -109,6 +115,7 @@ pub static RULES: &[&dyn Rule] = &[
     &PrivilegedContainer,
     &PrivilegeEscalationAllowed,
     &ContainerMayRunAsRoot,
+    &ContainerRunsAsLowUid,
     &DangerousCapabilitiesAdded,
     &CapabilitiesNotDropped,
     &WritableRootFilesystem,
@@ -122,6 +129,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UnsafeSysctl,
     &ServiceAccountTokenAutomounted,
     &SecretLiteralInEnv,
+    &SecretInEnvVar,
     &SecretDataInManifest,
     &DuplicateEnvVar,
     &MissingResourceRequests,
@@ -150,6 +158,7 @@ pub static RULES: &[&dyn Rule] = &[
     &RbacWildcard,
     &RbacEscalationVerb,
     &ClusterAdminBoundToBroadSubject,
+    &ServiceAccountCanReadSecrets,
     &UnknownField,
     &InvalidFieldType,
     &DeprecatedApiVersion,

@@ -42,6 +42,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kubernetes],
         summary: "PodDisruptionBudget never allows an eviction",
+        kind: Defect,
     }
 }
 

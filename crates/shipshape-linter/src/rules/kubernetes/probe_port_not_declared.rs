@@ -41,6 +41,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kubernetes],
         summary: "Probe targets a port the container does not declare",
+        kind: Defect,
     }
 }
 

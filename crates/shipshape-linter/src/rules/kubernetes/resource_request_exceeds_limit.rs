@@ -35,6 +35,7 @@ declare_rule! {
         severity: Error,
         domains: [Kubernetes],
         summary: "Container requests more of a resource than its limit",
+        kind: Defect,
     }
 }
 

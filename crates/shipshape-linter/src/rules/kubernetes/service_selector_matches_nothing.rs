@@ -1,4 +1,4 @@
-use crate::context::ObjectSet;
+use crate::context::{K8sObject, ObjectSet};
 use crate::declare_rule;
 use crate::k8s;
 use crate::rule::{Reporter, Rule};
@@ -17,6 +17,10 @@ declare_rule! {
     /// Services in `kube-system` (which select control-plane pods) are not
     /// checked. An Argo Rollout with
     /// `workloadRef` is matched through the Deployment it references.
+    /// It also reports only when a workload there (same folder or
+    /// namespace) carries at least one of the selector's label keys: a
+    /// selector whose keys no scanned workload uses selects pods installed
+    /// elsewhere (by a Helm chart or an operator), not a typo.
     ///
     /// ## Why is this bad?
     /// A Service that selects no pods has no endpoints: every connection to
@@ -44,6 +48,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kubernetes],
         summary: "Service selector matches no pod template",
+        kind: Defect,
     }
 }
 
@@ -63,6 +68,7 @@ impl Rule for ServiceSelectorMatchesNothing {
                 || !k8s::folder_has_workloads(set, service)
                 || k8s::selects_any_template(set, service, &selector)
                 || k8s::labels_defined_elsewhere(set, service, &selector)
+                || !label_keys_in_use(set, service, &selector)
             {
                 continue;
             }
@@ -77,4 +83,13 @@ impl Rule for ServiceSelectorMatchesNothing {
             );
         }
     }
+}
+
+/// True when a workload related to `service` (same folder or namespace)
+/// carries in its pod template one of the selector's label keys.
+fn label_keys_in_use(set: &ObjectSet, service: &K8sObject, selector: &[(&str, &str)]) -> bool {
+    k8s::workloads_near(set, service).filter(|w| k8s::related(service, w)).any(|workload| {
+        k8s::effective_pod_template(set, workload)
+            .is_some_and(|t| t.labels().iter().any(|(key, _)| selector.iter().any(|(k, _)| k == key)))
+    })
 }

@@ -47,6 +47,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kubernetes],
         summary: "Service targets a port the selected pods do not declare",
+        kind: Defect,
     }
 }
 

@@ -46,6 +46,7 @@ declare_rule! {
         severity: Error,
         domains: [Kubernetes],
         summary: "Field is not part of the Kubernetes API",
+        kind: Defect,
     }
 }
 

@@ -49,6 +49,7 @@ declare_rule! {
         severity: Error,
         domains: [Kubernetes],
         summary: "Workload selector does not match its pod template labels",
+        kind: Defect,
     }
 }
 

@@ -31,6 +31,7 @@ declare_rule! {
         severity: Error,
         domains: [Kustomize],
         summary: "Kustomization adds the same object twice",
+        kind: Defect,
     }
 }
 

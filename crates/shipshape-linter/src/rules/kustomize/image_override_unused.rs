@@ -39,6 +39,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kustomize],
         summary: "Kustomize `images` entry matches no container",
+        kind: Defect,
     }
 }
 

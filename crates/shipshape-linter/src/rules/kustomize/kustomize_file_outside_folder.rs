@@ -39,6 +39,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kustomize],
         summary: "Kustomization reads a file outside its folder",
+        kind: Defect,
     }
 }
 

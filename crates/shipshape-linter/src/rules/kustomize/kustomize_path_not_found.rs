@@ -45,6 +45,7 @@ declare_rule! {
         severity: Error,
         domains: [Kustomize],
         summary: "Kustomization names a file or folder that does not exist",
+        kind: Defect,
     }
 }
 
@@ -59,7 +60,7 @@ impl Rule for KustomizePathNotFound {
                 }
                 let Some(path) = kustomize::join(file.dir(), &reference) else { continue };
                 let message = match kind {
-                    Reference::File if files.is_file(&path) => continue,
+                    kind if kind.is_file() && files.is_file(&path) => continue,
                     Reference::Resource if files.is_file(&path) => continue,
                     Reference::Resource | Reference::Component if files.has_kustomization(&path) => continue,
                     Reference::Resource | Reference::Component if files.is_dir(&path) => format!(

@@ -48,6 +48,7 @@ declare_rule! {
         severity: Warning,
         domains: [Kustomize],
         summary: "Kustomize patch matches no object",
+        kind: Defect,
     }
 }
 

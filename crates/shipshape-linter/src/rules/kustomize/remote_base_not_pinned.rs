@@ -50,7 +50,7 @@ impl Rule for RemoteBaseNotPinned {
         }
         for document in cx.documents {
             for (kind, node, reference) in kustomize::references(&document.root) {
-                if kind == kustomize::Reference::File || !kustomize::is_remote(&reference) {
+                if kind.is_file() || !kustomize::is_remote(&reference) {
                     continue;
                 }
                 let message = match pin_of(&reference) {

@@ -5,7 +5,7 @@
 
 use shipshape_diagnostics::{Severity, Span};
 
-use crate::file_context::{ContextEvidence, FileContext, FileContextInfo};
+use crate::file_context::{ContextEvidence, FileContext};
 use crate::rule::Reporter;
 use crate::secret_values::{is_documented_example, looks_generated, shannon_entropy};
 
@@ -43,17 +43,6 @@ impl Evidence {
     }
 }
 
-/// "in a fixture", "in documentation"…
-fn where_it_sits(context: FileContext) -> &'static str {
-    match context {
-        FileContext::Source => "in shipped code",
-        FileContext::Test => "in a test",
-        FileContext::Fixture => "in a fixture",
-        FileContext::Docs => "in documentation",
-        FileContext::Example => "in an example",
-    }
-}
-
 /// Reports a secret found by `evidence` in a file of `context`: at the
 /// rule's severity in shipped code and configuration; elsewhere as a note
 /// saying why, and only when it looks live.
@@ -69,30 +58,11 @@ pub(crate) fn report_found(
         report.report_secret(span, secret, format!("{message} (found by {})", evidence.signal));
     } else if evidence.live {
         let message = format!(
-            "{message} (found by {}; a note: {}: {})",
+            "{message} (found by {}; a note: in {}: {})",
             evidence.signal,
-            where_it_sits(context.context),
+            context.context.described(),
             context.reason
         );
         report.report_secret_capped(span, secret, message, Severity::Info);
-    }
-}
-
-/// The context of a text file, computed on first use: most files hold no
-/// secret.
-pub(crate) struct LazyContext<'a> {
-    path: &'a str,
-    text: &'a str,
-    info: Option<FileContextInfo>,
-}
-
-impl<'a> LazyContext<'a> {
-    pub fn new(path: &'a str, text: &'a str) -> Self {
-        Self { path, text, info: None }
-    }
-
-    /// The context at a byte offset of the file.
-    pub fn at(&mut self, offset: usize) -> ContextEvidence {
-        self.info.get_or_insert_with(|| crate::file_context::context_of(self.path, self.text)).at(offset)
     }
 }

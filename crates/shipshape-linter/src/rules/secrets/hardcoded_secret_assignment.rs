@@ -4,12 +4,12 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 use shipshape_diagnostics::Span;
 
-use super::evidence::{report_found, Evidence, LazyContext};
+use super::evidence::{report_found, Evidence};
 use super::provider_secrets;
 use super::scanner::{case_variants, compile, decode_base64, Literals};
+use crate::classify::{Kind, Templating};
 use crate::context::TextContext;
 use crate::declare_rule;
-use crate::discovery::is_dockerfile_name;
 use crate::rule::{Reporter, Rule};
 use crate::secret_values::{
     is_credential_for_name, is_reference, is_secret_name, looks_generated, looks_like_password,
@@ -31,9 +31,11 @@ declare_rule! {
     ///   `curl -u user:…`, `keytool -storepass …`, `openssl … pass:…`,
     ///   Redis `requirepass …`;
     /// - HTTP headers: `Authorization: Bearer …` / `Basic …`;
-    /// - every key of the `data` and `stringData` of a Kubernetes `Secret`
-    ///   manifest (except names of public values such as `username`,
-    ///   `host` or `ca.crt`), `data` values being judged base64-decoded.
+    /// - every key of the `data` and `stringData` of a templated Kubernetes
+    ///   `Secret` (a Helm template, which `secret-data-in-manifest` does not
+    ///   parse; plain manifests are left to that rule), except names of
+    ///   public values such as `username`, `host` or `ca.crt`, `data` values
+    ///   being judged base64-decoded.
     ///
     /// The name must be a credential's name (`password`, `DB_PASS`, `secret`,
     /// `token`, `api_key`, `private_key`, `credentials`…) and not where one is
@@ -54,7 +56,8 @@ declare_rule! {
     /// (`authorizedKeySecretName1`, `SecretStr`), regular expressions and
     /// validation rules (`required|min:6`), and references resolved
     /// elsewhere (`op://vault/item/field`, `ref+vault://…`, `vault:…`,
-    /// `akv://…`, `ENC[AES256_GCM,…]`, secrets-manager ARNs). In program
+    /// `akv://…`, `ENC[AES256_GCM,…]`, secrets-manager ARNs), and the
+    /// passcodes of meeting invitation links (`zoom.us/j/…?pwd=…`). In program
     /// source, only quoted strings count as literals (`password =
     /// os.environ["PW"]` is not flagged).
     ///
@@ -346,11 +349,11 @@ fn file_kind(cx: &TextContext<'_>) -> FileKind {
     let name = cx.path.rsplit('/').next().unwrap_or(cx.path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let yaml = extension == "yaml" || extension == "yml";
-    let top_level = |key: &str| cx.text.starts_with(key) || cx.text.contains(&format!("\n{key}"));
-    let manifest = yaml && top_level("apiVersion:") && top_level("kind:") && !shipshape_yaml::is_templated(cx.text);
+    let class = cx.class;
+    let manifest = yaml && class.declares_objects && !class.templated.is_some_and(Templating::breaks_syntax);
     FileKind {
         code: CODE_EXTENSIONS.contains(&extension.as_str()) || name == "Jenkinsfile",
-        dockerfile: is_dockerfile_name(name),
+        dockerfile: class.kind == Kind::Dockerfile,
         netrc: matches!(name, ".netrc" | "_netrc" | ".authinfo"),
         manifest,
         secret_data: if yaml { secret_data_ranges(cx.text) } else { Vec::new() },
@@ -468,6 +471,28 @@ fn is_public_key_name(key: &str) -> bool {
         ]
         .iter()
         .any(|s| lower.ends_with(s))
+}
+
+/// Video-meeting hosts whose invitation links carry the meeting's passcode
+/// (`https://zoom.us/j/123?pwd=…`): published with the invitation, not a
+/// credential.
+const MEETING_HOSTS: &[&str] = &[
+    "zoom.us",
+    "zoom.com",
+    "webex.com",
+    "teams.microsoft.com",
+    "meet.google.com",
+    "gotomeeting.com",
+    "whereby.com",
+    "jit.si",
+];
+
+/// True when the URL that `before` ends inside points at a meeting host.
+fn is_meeting_link(before: &str) -> bool {
+    let Some(start) = before.rfind("://") else { return false };
+    let rest = &before[start + 3..];
+    let host = rest.split(['/', '?', ':', '#']).next().unwrap_or("").to_ascii_lowercase();
+    MEETING_HOSTS.iter().any(|m| host == *m || host.ends_with(&format!(".{m}")))
 }
 
 /// A `user:password` pair (from `curl -u` or a Basic header) with a real
@@ -655,6 +680,9 @@ impl<'a> LineScan<'a> {
         }
         let Some(mut value) = value_of(caps, "val", self.start) else { return };
         if matches!(before, Some(b'?' | b'&')) && !value.quoted {
+            if is_meeting_link(line.get(..key.start()).unwrap_or("")) {
+                return;
+            }
             // `?user=app&password=…&ssl=true`: the value ends at the next parameter.
             if let Some(cut) = value.text.find(['&', '#']) {
                 value.text = &value.text[..cut];
@@ -930,8 +958,11 @@ impl Rule for HardcodedSecretAssignment {
             scan.run(Some(&anchors));
             candidates.append(&mut scan.out);
         }
-        // Inside a Secret's `data`, every key holds a secret.
-        for &(block_start, block_end) in &kind.secret_data {
+        // Inside a Secret's `data`, every key holds a secret. A manifest the
+        // `kubernetes` rules parse is left to `secret-data-in-manifest`:
+        // one finding per value.
+        let blocks: &[(usize, usize)] = if kind.manifest { &[] } else { &kind.secret_data };
+        for &(block_start, block_end) in blocks {
             let mut start = block_start;
             while start < block_end {
                 let (_, end) = super::scanner::line_bounds(bytes, start);
@@ -945,12 +976,11 @@ impl Rule for HardcodedSecretAssignment {
             }
         }
         candidates.sort_by_key(|c| c.span.start);
-        let mut context = LazyContext::new(cx.path, text);
         for candidate in candidates {
             let value = text.get(candidate.span.start..candidate.span.end).unwrap_or("");
             let value = decoded_text(value).unwrap_or_else(|| value.to_string());
             let evidence = Evidence::keyword(&candidate.signal, &value);
-            let context = context.at(candidate.span.start);
+            let context = cx.class.context.at(candidate.span.start);
             report_found(report, &context, candidate.span, candidate.span, &candidate.message, &evidence);
         }
     }
@@ -993,6 +1023,13 @@ mod tests {
             assert!(regex.is_some());
         }
         assert!(!LITERALS.chunks_is_empty());
+    }
+
+    #[test]
+    fn meeting_links() {
+        assert!(is_meeting_link("Join: https://us02web.zoom.us/j/85512345678?"));
+        assert!(is_meeting_link("https://acme.webex.com/meet/j.php?MTID=m1&"));
+        assert!(!is_meeting_link("jdbc:postgresql://db:5432/app?"));
     }
 
     #[test]
