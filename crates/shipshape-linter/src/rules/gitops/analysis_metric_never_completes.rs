@@ -5,6 +5,7 @@ use shipshape_yaml::Node;
 use super::support::{self, AnalysisUse};
 use crate::context::{K8sObject, ObjectSet};
 use crate::declare_rule;
+use crate::k8s;
 use crate::rule::{Reporter, Rule};
 
 declare_rule! {
@@ -14,7 +15,10 @@ declare_rule! {
     /// the scan runs that template as a canary `analysis` step or as a
     /// blue-green `prePromotionAnalysis` or `postPromotionAnalysis`. Such a
     /// metric is fine in a background analysis, which the rollout stops
-    /// when it ends.
+    /// when it ends. A Rollout and a template are related by name only
+    /// when applied together (same kustomize build, or same folder), and
+    /// a template in the Rollout's own file is preferred to others of the
+    /// same name.
     ///
     /// ## Why is this bad?
     /// A metric with an interval and no count measures forever. A step or
@@ -68,12 +72,21 @@ fn runs_forever(metric: &Node) -> bool {
     interval && unbounded
 }
 
-/// The analysis templates a reference names.
+/// The analysis templates a reference names, among those applied with the
+/// Rollout (same kustomize build, or same folder); those of the Rollout's
+/// own file when it holds one.
 fn templates_named<'a>(set: &'a ObjectSet, rollout: &'a K8sObject, name: &'a str, cluster: bool) -> Vec<&'a K8sObject> {
     let kind = if cluster { "ClusterAnalysisTemplate" } else { "AnalysisTemplate" };
     let candidates: Box<dyn Iterator<Item = &K8sObject>> =
         if cluster { Box::new(set.objects.iter()) } else { Box::new(set.same_namespace(rollout)) };
-    candidates.filter(|o| support::is_argo(o, kind) && o.name.as_deref() == Some(name)).collect()
+    let named: Vec<&K8sObject> = candidates
+        .filter(|o| support::is_argo(o, kind) && o.name.as_deref() == Some(name) && k8s::applied_together(o, rollout))
+        .collect();
+    if named.iter().any(|o| o.path == rollout.path) {
+        named.into_iter().filter(|o| o.path == rollout.path).collect()
+    } else {
+        named
+    }
 }
 
 impl Rule for AnalysisMetricNeverCompletes {

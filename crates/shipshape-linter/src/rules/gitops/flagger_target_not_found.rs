@@ -12,7 +12,9 @@ declare_rule! {
     /// not among the scanned objects. A missing object is only reported
     /// when the Canary's folder holds other objects, or its folder or
     /// namespace holds objects of that kind, so that partial scans stay
-    /// quiet.
+    /// quiet; nor when a Flux `Kustomization` or `HelmRelease` is applied
+    /// with the Canary, since it deploys objects from another source (a
+    /// `GitRepository`, a chart) where the target may be.
     ///
     /// ## Why is this bad?
     /// Flagger cannot initialize the canary: it stays `Failed` waiting for
@@ -61,7 +63,7 @@ fn check_reference(set: &ObjectSet, canary: &K8sObject, field: &str, report: &mu
         }
         nearby |= k8s::related(o, canary);
     }
-    if !nearby {
+    if !nearby || deployed_from_elsewhere(set, canary) {
         return;
     }
     report.report(
@@ -71,6 +73,17 @@ fn check_reference(set: &ObjectSet, canary: &K8sObject, field: &str, report: &mu
             canary.display_name()
         ),
     );
+}
+
+/// True when a Flux `Kustomization` or `HelmRelease` is applied with the
+/// Canary: it deploys objects from another source (a `GitRepository`, a
+/// chart), where the target may be.
+fn deployed_from_elsewhere(set: &ObjectSet, canary: &K8sObject) -> bool {
+    set.objects.iter().any(|o| {
+        let flux = (o.kind == "Kustomization" && o.api_version.starts_with("kustomize.toolkit.fluxcd.io/"))
+            || (o.kind == "HelmRelease" && o.api_version.starts_with("helm.toolkit.fluxcd.io/"));
+        flux && k8s::applied_together(o, canary)
+    })
 }
 
 impl Rule for FlaggerTargetNotFound {

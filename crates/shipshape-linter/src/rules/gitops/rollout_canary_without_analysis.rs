@@ -9,8 +9,10 @@ declare_rule! {
     /// ## What it does
     /// Flags an Argo Rollouts canary whose `steps` promote the new version
     /// with nothing checking it: no `analysis` step, no background
-    /// `analysis`, no `experiment` with analyses, and no indefinite
-    /// `pause: {}` (where a person promotes by hand).
+    /// `analysis`, no `experiment` with analyses, and no manual gate: an
+    /// indefinite `pause: {}`, or an `experiment` step without `duration`
+    /// (it runs until someone ends it, so the rollout waits there as at a
+    /// pause), where a person promotes by hand.
     ///
     /// ## Why is this bad?
     /// The canary shifts traffic step by step on a timer whatever the new
@@ -46,6 +48,7 @@ declare_rule! {
     ///
     /// ## References
     /// - [Argo Rollouts: analysis and progressive delivery](https://argo-rollouts.readthedocs.io/en/stable/features/analysis/)
+    /// - [Argo Rollouts: experiments (a step without `duration` runs until terminated)](https://argo-rollouts.readthedocs.io/en/stable/features/experiment/)
     pub struct RolloutCanaryWithoutAnalysis {
         id: "rollout-canary-without-analysis",
         severity: Warning,
@@ -65,6 +68,13 @@ fn is_indefinite_pause(step: &Node) -> bool {
     step.get("pause").is_some_and(|p| p.get("duration").is_none_or(Node::is_null) && (p.is_mapping() || p.is_null()))
 }
 
+/// An `experiment` step without `duration`: it never ends by itself (its
+/// analyses, which would end it, are counted as checks already), so the
+/// rollout waits for a person, as at `pause: {}`.
+fn is_open_ended_experiment(step: &Node) -> bool {
+    step.get("experiment").is_some_and(|e| e.is_mapping() && e.get("duration").is_none_or(Node::is_null))
+}
+
 impl Rule for RolloutCanaryWithoutAnalysis {
     fn check_object(&self, object: &K8sObject, report: &mut Reporter<'_>) {
         if !support::is_rollout(object) || object.kustomize.patch {
@@ -80,6 +90,7 @@ impl Rule for RolloutCanaryWithoutAnalysis {
             has_templates(step.get("analysis"))
                 || !step.path(&["experiment", "analyses"]).map(Node::items).unwrap_or(&[]).is_empty()
                 || is_indefinite_pause(step)
+                || is_open_ended_experiment(step)
                 || step.get("plugin").is_some()
         });
         if checked {

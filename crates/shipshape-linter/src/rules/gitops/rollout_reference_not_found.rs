@@ -16,6 +16,10 @@ declare_rule! {
     /// the scan shows the Rollout's application: its folder holds other
     /// objects, or its folder or namespace holds objects of that kind (for
     /// a ClusterAnalysisTemplate: its folder holds ClusterAnalysisTemplates).
+    /// In a kustomize build with `namePrefix`/`nameSuffix`, a reference
+    /// whose name, prefixed and suffixed like the Rollout's own, is an
+    /// object of the build is taken as found: the build's `configurations:`
+    /// (Argo Rollouts' `rollout-transform.yaml`) rewrite such references.
     ///
     /// ## Why is this bad?
     /// The controller cannot start the rollout: a missing Service or
@@ -78,6 +82,24 @@ fn lookup(set: &ObjectSet, rollout: &K8sObject, kind: &str, name: &str, folder_h
     (exists, nearby)
 }
 
+/// True when the build that rendered `rollout` holds an object of `kind`
+/// named `name` with the prefix and suffix the build gave the Rollout
+/// (`namePrefix: my-` makes `svc` into `my-svc`): the reference names it
+/// before the rename.
+fn renamed_in_build(set: &ObjectSet, rollout: &K8sObject, kind: &str, name: &str) -> bool {
+    let Some(rendered) = rollout.name.as_deref().filter(|_| rollout.kustomize.build.is_some()) else { return false };
+    set.objects.iter().filter(|o| o.kind == kind && k8s::applied_together(o, rollout)).any(|o| {
+        let Some(candidate) = o.name.as_deref() else { return false };
+        candidate.match_indices(name).any(|(at, _)| {
+            let (prefix, suffix) = (&candidate[..at], &candidate[at + name.len()..]);
+            !(prefix.is_empty() && suffix.is_empty())
+                && rendered.len() > prefix.len() + suffix.len()
+                && rendered.starts_with(prefix)
+                && rendered.ends_with(suffix)
+        })
+    })
+}
+
 impl Rule for RolloutReferenceNotFound {
     fn check_objects(&self, set: &ObjectSet, report: &mut Reporter<'_>) {
         for rollout in set.objects.iter().filter(|o| support::is_rollout(o) && !o.kustomize.patch) {
@@ -111,7 +133,7 @@ impl Rule for RolloutReferenceNotFound {
                     continue;
                 };
                 let (exists, nearby) = lookup(set, rollout, kind, name, folder_has_others);
-                if exists || !nearby {
+                if exists || !nearby || renamed_in_build(set, rollout, kind, name) {
                     continue;
                 }
                 report.report(
