@@ -98,6 +98,9 @@ pub enum Consumption {
     GeneratorInput,
     /// `configurations`, `crds`, `replacements`, `openapi`.
     Configuration,
+    /// Named only in a commented-out entry of a patch list: a patch
+    /// switched off (kubebuilder's `#- path: manager_webhook_patch.yaml`).
+    CommentedOutPatch,
 }
 
 /// One kustomization that consumes a file.
@@ -226,7 +229,9 @@ fn file_class(
         (FileKind::Yaml, Some(YamlRole::Dependabot)) => Kind::Dependabot,
         (FileKind::Yaml, Some(YamlRole::GitlabCi)) => Kind::GitlabCi,
         (FileKind::Yaml, Some(YamlRole::Kustomization)) => Kind::Kustomization,
-        (FileKind::Yaml, _) if uses_as(Consumption::Patch) => Kind::KustomizePatch,
+        (FileKind::Yaml, _) if uses_as(Consumption::Patch) || uses_as(Consumption::CommentedOutPatch) => {
+            Kind::KustomizePatch
+        }
         (FileKind::Yaml, _) if uses_as(Consumption::GeneratorInput) => Kind::KustomizeGeneratorInput,
         (FileKind::Yaml, _) if is_helm_values(input.path, by_path, root) => Kind::HelmValues,
         (FileKind::Yaml, _) if is_compose_name(name) => Kind::Compose,
@@ -370,7 +375,40 @@ fn resolve(dir: &str, reference: &str) -> Option<String> {
     kustomize::join(dir, reference)
 }
 
-fn read_named(path: &str, root: &Node) -> Named {
+/// Patch files named in commented-out entries of a kustomization's patch
+/// lists (`#- manager_webhook_patch.yaml`, `#- path: x_patch.yaml`), also
+/// under a commented-out `#patchesStrategicMerge:`.
+fn commented_out_patches(text: &str) -> Vec<String> {
+    const PATCH_KEYS: &[&str] = &["patches", "patchesStrategicMerge", "patchesJson6902"];
+    let mut section = "";
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let commented = line.trim_start().starts_with('#');
+        let content = if commented { line.trim_start().trim_start_matches('#').trim_start() } else { line };
+        if !content.starts_with([' ', '\t', '-']) && !content.is_empty() {
+            if let Some(key) = content.trim_end().strip_suffix(':') {
+                if !commented || !key.contains(' ') {
+                    section = key;
+                }
+            } else if !commented {
+                section = "";
+            }
+            continue;
+        }
+        if !commented || !PATCH_KEYS.contains(&section) {
+            continue;
+        }
+        let entry = content.trim_start_matches('-').trim_start();
+        let entry = entry.strip_prefix("path:").unwrap_or(entry).trim().trim_matches(['"', '\'']);
+        let lower = entry.to_ascii_lowercase();
+        if (lower.ends_with(".yaml") || lower.ends_with(".yml")) && !entry.contains([' ', ':']) {
+            out.push(entry.to_string());
+        }
+    }
+    out
+}
+
+fn read_named(path: &str, text: &str, root: &Node) -> Named {
     let dir = dir_of(path);
     let mut resources = Vec::new();
     let mut uses = Vec::new();
@@ -387,6 +425,12 @@ fn read_named(path: &str, root: &Node) -> Named {
             resources.push(target.clone());
         }
         uses.push((how, target));
+    }
+    let active: HashSet<String> = uses.iter().map(|(_, target)| target.clone()).collect();
+    for reference in commented_out_patches(text) {
+        if let Some(target) = resolve(dir, &reference).filter(|t| !active.contains(t)) {
+            uses.push((Consumption::CommentedOutPatch, target));
+        }
     }
     let common = root.get("commonLabels").is_some_and(|l| !l.entries().is_empty());
     let labels = root
@@ -411,7 +455,7 @@ fn kustomize_uses(inputs: &[Input<'_>], parsed: &mut [Option<ParsedYaml>]) -> (U
             continue;
         }
         if let Some(document) = parsed_once(slot, input).documents.first() {
-            by_folder.insert(dir_of(input.path).to_string(), read_named(input.path, &document.root));
+            by_folder.insert(dir_of(input.path).to_string(), read_named(input.path, input.text, &document.root));
         }
     }
     let mut uses: Uses = HashMap::new();
@@ -425,7 +469,7 @@ fn kustomize_uses(inputs: &[Input<'_>], parsed: &mut [Option<ParsedYaml>]) -> (U
             };
             uses.entry(file).or_default().insert(KustomizeUse { kustomization: k.path.clone(), how: *how });
             match how {
-                Consumption::Patch => {
+                Consumption::Patch | Consumption::CommentedOutPatch => {
                     let role = roles.entry(target.clone()).or_default();
                     role.patch = true;
                     role.consumed = true;
@@ -513,6 +557,25 @@ mod tests {
         assert_eq!(base.kind, Kind::Kustomization);
         assert_eq!(base.uses[0].how, Consumption::Resource);
         assert_eq!(classes["app/comp/kustomization.yaml"].uses[0].how, Consumption::Component);
+    }
+
+    #[test]
+    fn commented_out_patches_are_patches() {
+        let kustomization = "resources:\n- ../manager\npatches:\n- path: manager_metrics_patch.yaml\n  target:\n    kind: Deployment\n#- path: manager_webhook_patch.yaml\n#  target:\n#    kind: Deployment\n#patchesStrategicMerge:\n#- webhookcainjection_patch.yaml\n# - ../crd\nresources2:\n#- other.yaml\n";
+        assert_eq!(
+            commented_out_patches(kustomization),
+            ["manager_webhook_patch.yaml", "webhookcainjection_patch.yaml"]
+        );
+        let classes = classify_texts(&[
+            ("config/default/kustomization.yaml", kustomization),
+            ("config/default/manager_webhook_patch.yaml", "apiVersion: apps/v1\nkind: Deployment\n"),
+            ("config/default/other.yaml", "apiVersion: v1\nkind: Service\n"),
+        ]);
+        let patch = &classes["config/default/manager_webhook_patch.yaml"];
+        assert_eq!(patch.kind, Kind::KustomizePatch);
+        assert!(patch.kustomize.patch);
+        assert_eq!(patch.uses[0].how, Consumption::CommentedOutPatch);
+        assert_eq!(classes["config/default/other.yaml"].kind, Kind::KubernetesManifest);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::context::{
     DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
 };
 use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind, WalkError};
-use crate::file_context::{self, FileContextInfo};
+use crate::file_context::FileContextInfo;
 use crate::kustomize;
 use crate::redaction;
 use crate::registry;
@@ -507,10 +507,8 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
                     if role != YamlRole::Manifest {
                         kept_documents = parsed.documents;
                     } else if class.kustomize.patch {
-                        // The render reads a patch's documents; its objects are partial.
-                        for document in &parsed.documents {
-                            collect_objects(id, &source.relative, document.root.clone(), &mut objects);
-                        }
+                        // A patch is audited through the render only: its
+                        // documents are read there, never checked as objects.
                         kept_documents = parsed.documents;
                     } else {
                         // A consumed file without objects is read by the render as it is.
@@ -742,7 +740,6 @@ fn resolve(
         let file = ResolvedFile { result, secrets: &secrets };
         // Findings of one rule per line: past the budget, one finding says how many more.
         let mut per_line: HashMap<(&str, usize), usize> = HashMap::new();
-        let mut context = None;
         for violation in &result.violations {
             let Some(severity) = settings.severity_of(violation.rule.id) else {
                 continue;
@@ -753,8 +750,7 @@ fn resolve(
             if *count > FINDINGS_PER_LINE {
                 continue;
             }
-            let info = context.get_or_insert_with(|| file_context::context_of(&result.relative, &result.text));
-            let (severity, message) = lowered_in_context(violation, severity, info);
+            let (severity, message) = lowered_in_context(violation, severity, &result.class.context);
             let finding = file.finding(violation.rule, severity, violation.span, &message);
             if result.suppressed_lines.covers(violation.rule.id, finding.line) {
                 suppressed += 1;

@@ -420,3 +420,51 @@ fn findings_land_where_fields_were_written() {
     let escalation = outcome.findings.iter().find(|f| f.rule == "privilege-escalation-allowed");
     assert!(escalation.is_some_and(|f| f.message.ends_with("(only in the kustomize build of `dev`)")), "{found:?}");
 }
+
+/// A kubebuilder layout: `config/default` patches the manager Deployment
+/// of `config/manager`, one patch is switched off in a comment, one
+/// matches nothing. Patch files are audited through the render only: a
+/// patch is never checked as a whole object (it has no selector, no
+/// image), and what a patch sets is still reported on the patch line.
+#[test]
+fn kustomize_patches_are_audited_through_the_render_only() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\n  namespace: system\nspec:\n  selector:\n    matchLabels: {control-plane: controller-manager}\n  template:\n    metadata:\n      labels: {control-plane: controller-manager}\n    spec:\n      containers:\n        - name: manager\n          image: controller:1.0.0\n";
+    let patch = |extra: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {extra}\n  namespace: system\nspec:\n  template:\n    spec:\n      containers:\n        - name: manager\n          ports:\n            - containerPort: \"9443\"\n          securityContext:\n            privileged: true\n"
+        )
+    };
+    let files: Vec<(String, String)> = [
+        ("config/manager/kustomization.yaml", "resources: [manager.yaml]\n".to_string()),
+        ("config/manager/manager.yaml", deployment.to_string()),
+        (
+            "config/default/kustomization.yaml",
+            "namespace: op-system\nresources:\n- ../manager\npatches:\n- path: manager_auth_proxy_patch.yaml\n- path: manager_stale_patch.yaml\n#- path: manager_webhook_patch.yaml\n#  target:\n#    kind: Deployment\n"
+                .to_string(),
+        ),
+        ("config/default/manager_auth_proxy_patch.yaml", patch("controller-manager")),
+        ("config/default/manager_stale_patch.yaml", patch("renamed-manager")),
+        ("config/default/manager_webhook_patch.yaml", patch("controller-manager")),
+    ]
+    .iter()
+    .map(|(p, t)| (p.to_string(), t.clone()))
+    .collect();
+    let outcome = shipshape_linter::lint_sources(&shipshape_linter::LintSettings::new("kubebuilder"), files);
+    let found: Vec<String> = outcome.findings.iter().map(|f| format!("{} {}:{}", f.rule, f.path, f.line)).collect();
+    let on = |path: &str| found.iter().filter(|f| f.contains(&format!(" {path}:"))).cloned().collect::<Vec<_>>();
+    // Never checked as whole objects.
+    for path in ["config/default/manager_stale_patch.yaml", "config/default/manager_webhook_patch.yaml"] {
+        let whole: Vec<String> = on(path).into_iter().filter(|f| !f.starts_with("patch-target-not-found")).collect();
+        assert!(whole.is_empty(), "{path}: {whole:?}");
+    }
+    assert!(!found.iter().any(|f| f.starts_with("workload-selector-mismatch")), "{found:?}");
+    // The applied patch's fields, through the render.
+    let applied = on("config/default/manager_auth_proxy_patch.yaml");
+    assert!(
+        applied.contains(&"privileged-container config/default/manager_auth_proxy_patch.yaml:14".to_string()),
+        "{found:?}"
+    );
+    assert!(applied.iter().any(|f| f.starts_with("invalid-field-type")), "{found:?}");
+    // The stale patch is a note of the render.
+    assert!(found.contains(&"patch-target-not-found config/default/kustomization.yaml:6".to_string()), "{found:?}");
+}

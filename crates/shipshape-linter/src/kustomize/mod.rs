@@ -114,25 +114,14 @@ pub fn render(repo: &RepositoryContext<'_>) -> Rendering {
     }
     let mut notes = RenderNotes::default();
     let mut patch_files = HashSet::new();
-    let mut emitted = HashSet::new();
     for usage in builder.patches.values() {
         if let Some((_, file, _)) = &usage.document {
             patch_files.insert(*file);
         }
-        if usage.matched {
-            continue;
-        }
-        if usage.judged {
+        // A patch is audited through the render only: one that never
+        // applied is a note, not an object checked as written.
+        if !usage.matched && usage.judged {
             notes.unmatched_patches.push(Note { span: usage.report, message: usage.message.clone() });
-        }
-        // A patch that never applied is still checked, as a partial object.
-        if let Some((document, file, path)) = &usage.document {
-            if emitted.insert(document.span) {
-                if let Some(mut object) = K8sObject::from_node(*file, path, document.clone()) {
-                    object.kustomize = KustomizeRole { patch: true, ..KustomizeRole::default() };
-                    objects.push(object);
-                }
-            }
         }
     }
     for usage in builder.images.values().filter(|u| u.judged && !u.matched) {
