@@ -3,7 +3,6 @@ use shipshape_yaml::Node;
 use super::secret_literal_in_env::is_placeholder_value;
 use crate::context::K8sObject;
 use crate::declare_rule;
-use crate::file_context::context_of_path;
 use crate::rule::{Reporter, Rule};
 use crate::rules::secrets::evidence::{report_found, Evidence};
 use crate::rules::secrets::provider_secrets;
@@ -140,7 +139,7 @@ impl Rule for SecretDataInManifest {
         if object.root.str_at(&["type"]) == Some("kubernetes.io/service-account-token") {
             return;
         }
-        let context = context_of_path(&object.path);
+        let context = &object.class.context.file;
         for (section, encoded) in [("data", true), ("stringData", false)] {
             for entry in object.root.get(section).map(Node::entries).unwrap_or_default() {
                 let (Some(key), Some(raw)) = (entry.key.as_str(), entry.value.as_str()) else { continue };
@@ -183,7 +182,7 @@ impl Rule for SecretDataInManifest {
                 let evidence = evidence_of(key, value);
                 report_found(
                     report,
-                    &context,
+                    context,
                     if multi_line { entry.key.span } else { entry.value.span },
                     entry.value.span,
                     &message,

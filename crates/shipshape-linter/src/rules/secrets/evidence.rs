@@ -5,7 +5,7 @@
 
 use shipshape_diagnostics::{Severity, Span};
 
-use crate::file_context::{ContextEvidence, FileContext, FileContextInfo};
+use crate::file_context::{ContextEvidence, FileContext};
 use crate::rule::Reporter;
 use crate::secret_values::{is_documented_example, looks_generated, shannon_entropy};
 
@@ -64,24 +64,5 @@ pub(crate) fn report_found(
             context.reason
         );
         report.report_secret_capped(span, secret, message, Severity::Info);
-    }
-}
-
-/// The context of a text file, computed on first use: most files hold no
-/// secret.
-pub(crate) struct LazyContext<'a> {
-    path: &'a str,
-    text: &'a str,
-    info: Option<FileContextInfo>,
-}
-
-impl<'a> LazyContext<'a> {
-    pub fn new(path: &'a str, text: &'a str) -> Self {
-        Self { path, text, info: None }
-    }
-
-    /// The context at a byte offset of the file.
-    pub fn at(&mut self, offset: usize) -> ContextEvidence {
-        self.info.get_or_insert_with(|| crate::file_context::context_of(self.path, self.text)).at(offset)
     }
 }

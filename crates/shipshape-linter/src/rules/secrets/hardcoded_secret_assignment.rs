@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 use shipshape_diagnostics::Span;
 
-use super::evidence::{report_found, Evidence, LazyContext};
+use super::evidence::{report_found, Evidence};
 use super::provider_secrets;
 use super::scanner::{case_variants, compile, decode_base64, Literals};
 use crate::classify::{Kind, Templating};
@@ -976,12 +976,11 @@ impl Rule for HardcodedSecretAssignment {
             }
         }
         candidates.sort_by_key(|c| c.span.start);
-        let mut context = LazyContext::new(cx.path, text);
         for candidate in candidates {
             let value = text.get(candidate.span.start..candidate.span.end).unwrap_or("");
             let value = decoded_text(value).unwrap_or_else(|| value.to_string());
             let evidence = Evidence::keyword(&candidate.signal, &value);
-            let context = context.at(candidate.span.start);
+            let context = cx.class.context.at(candidate.span.start);
             report_found(report, &context, candidate.span, candidate.span, &candidate.message, &evidence);
         }
     }

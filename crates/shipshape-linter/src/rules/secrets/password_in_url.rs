@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use shipshape_diagnostics::Span;
 
-use super::evidence::{report_found, Evidence, LazyContext};
+use super::evidence::{report_found, Evidence};
 use super::hardcoded_secret_assignment::is_comment;
 use super::provider_covers;
 use super::scanner::line_bounds;
@@ -149,7 +149,6 @@ impl Rule for PasswordInUrl {
     fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
         let text = cx.text;
         let Some(separator) = SEPARATOR.as_ref() else { return };
-        let mut context = LazyContext::new(cx.path, text);
         for found in separator.find_iter(text) {
             let at = found.start();
             let Some(credential) = credential_at(text, at) else { continue };
@@ -170,7 +169,7 @@ impl Rule for PasswordInUrl {
                 credential.scheme
             );
             let evidence = Evidence::keyword("the user-info of a URL", password);
-            let context = context.at(credential.password.start);
+            let context = cx.class.context.at(credential.password.start);
             report_found(report, &context, credential.password, credential.password, &message, &evidence);
         }
     }

@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use shipshape_diagnostics::Span;
 
-use super::evidence::{report_found, Evidence, LazyContext};
+use super::evidence::{report_found, Evidence};
 use super::scanner::{decode_base64, line_bounds};
 use crate::context::TextContext;
 use crate::declare_rule;
@@ -214,7 +214,6 @@ impl Rule for PrivateKeyBlock {
     fn check_text(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
         let Some(keywords) = KEYWORDS.as_ref() else { return };
         let service_account = cx.text.contains("\"service_account\"");
-        let mut context = LazyContext::new(cx.path, cx.text);
         let mut covered_until = 0;
         for hit in keywords.find_iter(cx.text) {
             if hit.start() < covered_until {
@@ -234,7 +233,7 @@ impl Rule for PrivateKeyBlock {
                 found.kind
             };
             let message = format!("{kind} in plain text: replace the key and load it from a secret store at run time");
-            let context = context.at(found.span.start);
+            let context = cx.class.context.at(found.span.start);
             report_found(report, &context, found.span, found.secret, &message, &Evidence::private_key(found.form));
         }
     }

@@ -13,7 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 use shipshape_diagnostics::Span;
 
-use super::evidence::{report_found, Evidence, LazyContext};
+use super::evidence::{report_found, Evidence};
 use crate::context::TextContext;
 use crate::rule::Reporter;
 use crate::secret_values::{is_documented_example, shannon_entropy};
@@ -263,12 +263,11 @@ impl Scanner {
 
     /// Reports every secret of the file.
     pub fn report_all(&self, cx: &TextContext<'_>, report: &mut Reporter<'_>) {
-        let mut context = LazyContext::new(cx.path, cx.text);
         for hit in self.scan(cx.text) {
             let Some(pattern) = self.patterns.get(hit.pattern) else { continue };
             let value = cx.text.get(hit.secret.start..hit.secret.end).unwrap_or("");
             let evidence = Evidence::provider(value);
-            let context = context.at(hit.secret.start);
+            let context = cx.class.context.at(hit.secret.start);
             report_found(report, &context, hit.secret, hit.secret, &found_message(pattern.name), &evidence);
         }
     }
