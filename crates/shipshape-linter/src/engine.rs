@@ -17,7 +17,7 @@ use crate::context::{
     DockerfileContext, FileId, K8sObject, ObjectSet, RepositoryContext, ScannedFile, TextContext, YamlFileContext,
 };
 use crate::discovery::{self, DiscoveredFile, DiscoveryError, DiscoveryOptions, FileKind, WalkError};
-use crate::file_context::FileContextInfo;
+use crate::file_context::{FileContext, FileContextInfo};
 use crate::kustomize;
 use crate::redaction;
 use crate::registry;
@@ -457,7 +457,7 @@ fn run(settings: &LintSettings, sources: Vec<Source>, root: Option<&Path>) -> Li
             let mut instruction_spans = Vec::new();
             let parse = |v: &mut Vec<Violation>, span: Span, message: String| {
                 if report_parse_errors {
-                    Reporter::new(&ParseError::META, base, v).report(span, message);
+                    v.push(parse_error(&class.context, span.shift(base), base, message));
                 }
             };
             let unparsed_reason = unparsed.get(id).copied().flatten();
@@ -798,6 +798,22 @@ fn resolve(
     LintOutcome { findings, skipped, files_scanned, suppressed }
 }
 
+/// A parse error at a global span. In documentation and examples, where
+/// fragments with `...` elisions are not meant to parse, it is info and
+/// says why; elsewhere, the rule's severity.
+fn parse_error(context: &FileContextInfo, span: Span, base: usize, message: String) -> Violation {
+    let at = context.at(span.start.saturating_sub(base));
+    let fragment = matches!(at.context, FileContext::Docs | FileContext::Example);
+    let (message, severity_cap) = if fragment {
+        let message =
+            format!("{message} (info here: {} is often a fragment, by {})", at.context.described(), at.reason);
+        (message, Some(Severity::Info))
+    } else {
+        (message, None)
+    };
+    Violation { rule: &ParseError::META, span, message, secret: None, severity_cap }
+}
+
 /// Findings in tests, fixtures, docs, examples and development-only files
 /// are reported as info when their rule's kind says so, and say why.
 fn lowered_in_context<'v>(
@@ -951,6 +967,23 @@ mod tests {
 
     fn fake_key() -> String {
         shipshape_testkit::expand_fake_secrets("AKIA⟦rand:16:upper⟧", 9)
+    }
+
+    #[test]
+    fn parse_errors_in_documentation_fragments_are_info_naming_the_context() {
+        let snippet = "spec:\n  containers:\n  ...\n    - name: web\n".to_string();
+        let files =
+            vec![("docs/snippets/deploy.yaml".to_string(), snippet.clone()), ("deploy/app.yaml".to_string(), snippet)];
+        let mut settings = LintSettings::new("parse");
+        settings.select(&["parse-error"]);
+        let outcome = lint_sources(&settings, files);
+        let found: Vec<(&str, Severity, &str)> =
+            outcome.findings.iter().map(|f| (f.path.as_str(), f.severity, f.message.as_str())).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!((found[0].0, found[0].1), ("deploy/app.yaml", Severity::Error), "{found:?}");
+        assert_eq!((found[1].0, found[1].1), ("docs/snippets/deploy.yaml", Severity::Info), "{found:?}");
+        assert!(found[1].2.contains("documentation is often a fragment, by the folder `docs/`"), "{found:?}");
+        assert!(outcome.findings[1].line > 0);
     }
 
     #[test]

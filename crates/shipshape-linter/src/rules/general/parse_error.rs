@@ -12,7 +12,9 @@ declare_rule! {
     /// silently) keeps broken delivery files from hiding.
     ///
     /// Helm chart templates and other Go-templated YAML are not parsed as
-    /// YAML, so they never produce this finding.
+    /// YAML, so they never produce this finding. In documentation and
+    /// examples (`docs/`, `examples/`…), where snippets elide parts with
+    /// `...`, a parse error is reported as info and says so.
     ///
     /// ## Example
     /// ```yaml
