@@ -120,7 +120,24 @@ pub(crate) fn merge_findings(
             } else {
                 format!("{} (only in the kustomize {noun} of {shown})", violation.message)
             };
+            lower_for_builds(&mut violation, producing.iter().filter_map(|b| rendered.roots.get(*b as usize)));
         }
         out.push(violation);
+    }
+}
+
+/// A finding that only builds for tests, docs, examples or local
+/// development produce is reported as its rule reports there (see
+/// [`crate::rule::RuleKind`]), naming the first such build.
+fn lower_for_builds<'r>(violation: &mut Violation, roots: impl Iterator<Item = &'r String>) {
+    let mut contexts = roots.map(|dir| crate::file_context::context_of_path(&format!("{dir}/kustomization.yaml")));
+    let Some(first) = contexts.next() else {
+        return;
+    };
+    let lowered = |c: &crate::file_context::ContextEvidence| violation.rule.kind.lowered_in(c.context);
+    if lowered(&first) && contexts.all(|c| lowered(&c)) {
+        violation.severity_cap = Some(shipshape_diagnostics::Severity::Info);
+        violation.message =
+            format!("{} (info here: {}, by {})", violation.message, first.context.described(), first.reason);
     }
 }

@@ -379,7 +379,8 @@ pub fn is_documented_example(value: &str) -> bool {
 }
 
 /// True for values that stand in for a secret: empty, variables and
-/// templates, `changeme`, `<password>`, `xxxx`, documented example keys.
+/// templates, references resolved elsewhere (`op://…`, `ref+vault://…`),
+/// `changeme`, `<password>`, `xxxx`, documented example keys.
 pub fn is_placeholder(value: &str) -> bool {
     let trimmed = value.trim().trim_matches(['"', '\'']).trim();
     if trimmed.chars().count() < 4 {
@@ -403,7 +404,7 @@ pub fn is_placeholder(value: &str) -> bool {
     if trimmed.starts_with("__") && trimmed.ends_with("__") {
         return true;
     }
-    trimmed.len() >= 20 && is_documented_example(trimmed)
+    is_reference(trimmed) || (trimmed.len() >= 20 && is_documented_example(trimmed))
 }
 
 /// True for hex strings of the lengths of commit SHAs and digests, and for

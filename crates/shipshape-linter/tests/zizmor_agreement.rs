@@ -40,7 +40,13 @@ const SHARED_AUDITS: &[(&str, &[&str])] = &[
     ),
     (
         "excessive-permissions",
-        &["write-all-permissions", "read-all-permissions", "default-token-permissions", "unneeded-write-permission"],
+        &[
+            "write-all-permissions",
+            "read-all-permissions",
+            "default-token-permissions",
+            "unneeded-write-permission",
+            "workflow-level-write-permission",
+        ],
     ),
     ("artipacked", &["checkout-credentials-in-artifact", "checkout-persists-credentials"]),
     ("insecure-commands", &["unsecure-commands-enabled"]),

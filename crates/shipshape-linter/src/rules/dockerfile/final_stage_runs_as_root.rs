@@ -22,7 +22,14 @@ declare_rule! {
     /// `ARG` without a default, or with one that is itself unresolved): the
     /// user is then the unknown base image's. Nor is a `FROM scratch` stage
     /// whose entrypoint is a `.wasm` module, run by a Wasm runtime to which
-    /// a Linux user does not apply.
+    /// a Linux user does not apply. Two kinds of official images are left
+    /// alone too: language base images meant to be built upon, whose
+    /// command is a bare interpreter (`CMD ["python3"]`, `["node"]`,
+    /// `["php", "-a"]`: the application's own Dockerfile sets the user),
+    /// and servers whose master process binds the port as root and runs
+    /// its workers as their own user (`php-fpm`, `apache2-foreground`,
+    /// `httpd-foreground`, `nginx`), also when the command is inherited
+    /// from such a base (`FROM php:8-apache`).
     ///
     /// ## Why is this bad?
     /// A process running as root inside the container is root on the
@@ -68,6 +75,36 @@ fn base_runs_unprivileged(reference: &str) -> bool {
 
 /// A `FROM scratch` stage whose entrypoint is a `.wasm` module: a Wasm
 /// runtime (WasmEdge, wasmtime) runs it, and a Linux `USER` does not apply.
+/// Servers whose master process starts as root and runs its workers as an
+/// unprivileged user of its own.
+const SELF_DEMOTING_SERVERS: &[&str] = &["php-fpm", "apache2-foreground", "httpd-foreground", "nginx"];
+
+/// What language base images run when nothing is built on them.
+const INTERPRETERS: &[&str] =
+    &["python", "python3", "node", "irb", "ruby", "php", "perl", "bash", "sh", "jshell", "iex", "erl", "ghci", "pwsh"];
+
+/// The program of the last `CMD` of the stages, and whether it has
+/// arguments other than flags.
+fn final_command(df: &shipshape_dockerfile::Dockerfile, chain: &[&Stage]) -> Option<(String, bool)> {
+    let cmd = chain.iter().find_map(|stage| support::body(df, stage).filter(|(_, i)| i.keyword == "CMD").last())?;
+    let words = cmd.1.words();
+    let (program, args) = words.split_first()?;
+    let name = program.value.rsplit('/').next().unwrap_or(&program.value).to_string();
+    Some((name, args.iter().any(|a| !a.value.starts_with('-'))))
+}
+
+/// A base image whose own command is a self-demoting server.
+fn base_command_demotes(reference: &str) -> bool {
+    let without_digest = reference.split('@').next().unwrap_or(reference);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    let (name, tag) = last.split_once(':').unwrap_or((last, ""));
+    match name {
+        "httpd" | "nginx" => true,
+        "php" => tag.contains("fpm") || tag.contains("apache"),
+        _ => false,
+    }
+}
+
 fn runs_wasm_module(df: &shipshape_dockerfile::Dockerfile, root_stage: &Stage, last: &Stage) -> bool {
     let entrypoint = support::body(df, last).filter(|(_, i)| matches!(i.keyword.as_str(), "ENTRYPOINT" | "CMD")).last();
     root_stage.image.value.eq_ignore_ascii_case("scratch")
@@ -119,6 +156,12 @@ impl Rule for FinalStageRunsAsRoot {
         }
         if runs_wasm_module(df, root_stage, last) {
             return;
+        }
+        match final_command(df, &chain) {
+            Some((program, _)) if SELF_DEMOTING_SERVERS.contains(&program.as_str()) => return,
+            Some((program, false)) if INTERPRETERS.contains(&program.as_str()) => return,
+            None if images::resolved_base_image(df, root_stage).is_some_and(|r| base_command_demotes(&r)) => return,
+            _ => {}
         }
         let name = last.name.as_ref().map_or(String::new(), |n| format!(" `{}`", n.value));
         report.report(

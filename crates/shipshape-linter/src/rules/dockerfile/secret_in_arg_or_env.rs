@@ -139,7 +139,8 @@ impl Rule for SecretInArgOrEnv {
                     }
                     _ => {
                         let Some(v) = value.as_ref().filter(|v| !v.value.trim().is_empty()) else { continue };
-                        if is_setting_value(&v.value) {
+                        // `op://vault/item/field`, `ref+vault://…`: resolved at run time.
+                        if is_setting_value(&v.value) || secret_values::is_reference(&v.value) {
                             continue;
                         }
                         let message = format!(

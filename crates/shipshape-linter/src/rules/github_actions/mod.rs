@@ -37,6 +37,7 @@ mod untrusted_github_env_write;
 mod untrusted_head_checkout;
 mod workflow_image_latest_tag;
 mod workflow_image_not_pinned_by_digest;
+mod workflow_level_write_permission;
 mod workflow_needs_unknown_job;
 mod write_all_permissions;
 
@@ -74,6 +75,7 @@ pub use untrusted_github_env_write::UntrustedGithubEnvWrite;
 pub use untrusted_head_checkout::UntrustedHeadCheckout;
 pub use workflow_image_latest_tag::WorkflowImageLatestTag;
 pub use workflow_image_not_pinned_by_digest::WorkflowImageNotPinnedByDigest;
+pub use workflow_level_write_permission::WorkflowLevelWritePermission;
 pub use workflow_needs_unknown_job::WorkflowNeedsUnknownJob;
 pub use write_all_permissions::WriteAllPermissions;
 
@@ -94,6 +96,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ReadAllPermissions,
     &DefaultTokenPermissions,
     &UnneededWritePermission,
+    &WorkflowLevelWritePermission,
     &SecretExposedInRun,
     &SecretsContextExposed,
     &SecretsInherit,

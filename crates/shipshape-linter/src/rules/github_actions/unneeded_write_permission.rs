@@ -106,7 +106,7 @@ fn mentions_token(node: &Node) -> bool {
     }
 }
 
-fn may_write(job: &Job<'_>) -> bool {
+pub(super) fn may_write(job: &Job<'_>) -> bool {
     if job.get("uses").is_some() || job.get("env").is_some_and(mentions_token) {
         return true;
     }
@@ -127,7 +127,7 @@ fn may_write(job: &Job<'_>) -> bool {
     })
 }
 
-fn write_scopes(permissions: Option<&Node>) -> Vec<(&str, &Node)> {
+pub(super) fn write_scopes(permissions: Option<&Node>) -> Vec<(&str, &Node)> {
     permissions
         .map(|p| p.entries())
         .unwrap_or_default()
