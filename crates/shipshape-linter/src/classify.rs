@@ -261,7 +261,8 @@ fn templating(format: FileKind, text: &str) -> Option<Templating> {
         }
         FileKind::Text => None,
     };
-    found.or_else(|| (format != FileKind::Text && has_envsubst(text)).then_some(Templating::Envsubst))
+    // `${NAME}` is a Dockerfile's own syntax; in YAML it is filled in before apply.
+    found.or_else(|| (format == FileKind::Yaml && has_envsubst(text)).then_some(Templating::Envsubst))
 }
 
 /// `${NAME}` placeholders outside comments.
