@@ -43,6 +43,8 @@ pub struct RunOptions<'a> {
     pub port: Option<u16>,
     /// Share the host's network (a throwaway database listens on its loopback).
     pub host_network: bool,
+    /// Host names resolved to the loopback (the kit's other services).
+    pub hosts: Vec<String>,
 }
 
 pub fn run_args(service: &str, options: &RunOptions<'_>) -> Vec<String> {
@@ -65,6 +67,10 @@ pub fn run_args(service: &str, options: &RunOptions<'_>) -> Vec<String> {
     for name in &options.env_names {
         args.push("--env".into());
         args.push((*name).to_string());
+    }
+    for host in &options.hosts {
+        args.push("--add-host".into());
+        args.push(format!("{host}:127.0.0.1"));
     }
     if options.host_network {
         args.push("--network".into());
@@ -99,6 +105,7 @@ mod tests {
             env_names: vec!["PORT", "DATABASE_URL"],
             port: Some(8080),
             host_network: false,
+            hosts: Vec::new(),
         };
         assert_eq!(
             run_args("api", &options).join(" "),
@@ -106,7 +113,7 @@ mod tests {
              --security-opt no-new-privileges --env PORT --env DATABASE_URL --publish 127.0.0.1:8080:8080 \
              shipshape-verify/api:latest"
         );
-        let host = RunOptions { host_network: true, read_only_root: false, uid: None, ..options };
+        let host = RunOptions { host_network: true, read_only_root: false, uid: None, ..options.clone() };
         assert!(run_args("api", &host)
             .join(" ")
             .contains("--env DATABASE_URL --network host shipshape-verify/api:latest"));

@@ -88,6 +88,8 @@ pub fn parse_env_file(text: &str) -> Result<Vec<(String, String)>, String> {
 /// Verifies the kit at `root`.
 pub fn verify(root: &Path, options: &Options) -> Result<Report, VerifyError> {
     let mut kits = kit::read(root)?;
+    // In the namespace every service of the kit has a Service of its name.
+    let peers: Vec<String> = kits.iter().filter(|k| !k.worker).map(|k| k.name.clone()).collect();
     if let Some(name) = &options.service {
         let names: Vec<String> = kits.iter().map(|k| k.name.clone()).collect();
         kits.retain(|k| k.name == *name);
@@ -124,8 +126,8 @@ pub fn verify(root: &Path, options: &Options) -> Result<Report, VerifyError> {
         let missing: Vec<&str> =
             kit.secret_env.iter().filter(|s| !env.iter().any(|(k, _)| k == *s)).map(String::as_str).collect();
         let mut report = match mode {
-            Mode::Docker => run_docker(kit, &env, !databases.is_empty(), options.timeout, &secrets),
-            _ => run_host(kit, &env, &tools, options.timeout, &secrets),
+            Mode::Docker => run_docker(kit, &env, !databases.is_empty(), options.timeout, &secrets, &peers),
+            _ => run_host(kit, &env, &tools, options.timeout, &secrets, &peers),
         };
         if !missing.is_empty() {
             report
@@ -209,6 +211,7 @@ fn run_host(
     tools: &host::HostTools,
     timeout: Duration,
     secrets: &[String],
+    peers: &[String],
 ) -> ServiceReport {
     let mut report =
         ServiceReport { name: kit.name.clone(), mode: "host".into(), steps: Vec::new(), not_emulated: Vec::new() };
@@ -283,7 +286,20 @@ fn run_host(
         report.steps.push(Step::failed("start", "the final stage has no ENTRYPOINT or CMD", Vec::new()));
         return report;
     }
-    let (sandbox, binds) = host::runtime_sandbox(&build, last, &spec, &mut [&mut command, &mut healthcheck]);
+    let (sandbox, mut binds) = host::runtime_sandbox(&build, last, &spec, &mut [&mut command, &mut healthcheck]);
+    if let Some(note) = nginx_stand_in(&build, last, work.path(), &mut binds) {
+        report.not_emulated.push(note);
+    }
+    let others = other_services(kit, peers);
+    if !others.is_empty() {
+        let hosts = work.path().join("hosts");
+        let mut text = std::fs::read_to_string("/etc/hosts").unwrap_or_else(|_| "127.0.0.1 localhost\n".into());
+        text.push_str(&format!("127.0.0.1 {}\n", others.join(" ")));
+        if std::fs::write(&hosts, text).is_ok() {
+            binds.push(sandbox::Bind { source: hosts, dest: "/etc/hosts".into(), writable: false });
+            report.not_emulated.push(peers_note(&others));
+        }
+    }
     if !kit.worker && probe::port_open(kit.port) {
         report.steps.push(Step::failed(
             "start",
@@ -460,12 +476,79 @@ fn recipe_origin(build: &host::HostBuild<'_>, stage: &recipe::Stage, path: &str)
     })
 }
 
+/// The main configuration of the official nginx images, whose
+/// `conf.d/*.conf` an app's server block is copied into: the unprivileged
+/// image's (pid and temporary files under /tmp), logging to the console.
+const NGINX_IMAGE_CONFIG: &str = "worker_processes auto;
+pid /tmp/nginx.pid;
+error_log stderr notice;
+events {
+    worker_connections 1024;
+}
+http {
+    proxy_temp_path /tmp/proxy_temp;
+    client_body_temp_path /tmp/client_temp;
+    fastcgi_temp_path /tmp/fastcgi_temp;
+    uwsgi_temp_path /tmp/uwsgi_temp;
+    scgi_temp_path /tmp/scgi_temp;
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log /dev/stdout;
+    sendfile on;
+    keepalive_timeout 65;
+    include /etc/nginx/conf.d/*.conf;
+}
+";
+
+/// An official nginx base image brings its own `/etc/nginx/nginx.conf`; the
+/// host's (Debian's) would load other sites and write under /var. When the
+/// stage does not write its own, the image's stands in.
+fn nginx_stand_in(
+    build: &host::HostBuild<'_>,
+    stage: &recipe::Stage,
+    work: &Path,
+    binds: &mut Vec<sandbox::Bind>,
+) -> Option<String> {
+    let mut base = stage;
+    while let recipe::Base::Stage(parent) = base.base {
+        base = build.recipe.stages.get(parent)?;
+    }
+    let recipe::Base::Image(image) = &base.base else { return None };
+    let official =
+        ["nginx:", "nginxinc/nginx-unprivileged:", "docker.io/library/nginx:", "nginxinc/nginx-unprivileged@"];
+    if !official.iter().any(|prefix| image.starts_with(prefix)) {
+        return None;
+    }
+    if build.stage_root(stage.index).join("etc/nginx/nginx.conf").is_file() {
+        return None;
+    }
+    let file = work.join("nginx.conf");
+    std::fs::write(&file, NGINX_IMAGE_CONFIG).ok()?;
+    binds.push(sandbox::Bind { source: file, dest: "/etc/nginx/nginx.conf".into(), writable: false });
+    Some(format!(
+        "base image `{image}`: its /etc/nginx/nginx.conf is stood in for by the official image's (conf.d/*.conf, temporary files under /tmp)"
+    ))
+}
+
+/// The kit's other services, which the app may name as hosts.
+fn other_services(kit: &kit::ServiceKit, peers: &[String]) -> Vec<String> {
+    peers.iter().filter(|p| **p != kit.name).cloned().collect()
+}
+
+fn peers_note(others: &[String]) -> String {
+    format!(
+        "the kit's other services ({}) resolve to 127.0.0.1, as their Services would in the namespace; they are not started",
+        others.join(", ")
+    )
+}
+
 fn run_docker(
     kit: &kit::ServiceKit,
     env: &[(String, String)],
     host_network: bool,
     timeout: Duration,
     secrets: &[String],
+    peers: &[String],
 ) -> ServiceReport {
     let mut report =
         ServiceReport { name: kit.name.clone(), mode: "docker".into(), steps: Vec::new(), not_emulated: Vec::new() };
@@ -502,7 +585,11 @@ fn run_docker(
         env_names: env.iter().map(|(k, _)| k.as_str()).collect(),
         port: (!kit.worker).then_some(kit.port),
         host_network,
+        hosts: other_services(kit, peers),
     };
+    if !options.hosts.is_empty() {
+        report.not_emulated.push(peers_note(&options.hosts));
+    }
     let mut run = Command::new("docker");
     run.args(docker::run_args(&kit.name, &options)).envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let run_log = work.path().join("run.log");

@@ -144,12 +144,40 @@ pub fn unreachable_host(log: &str) -> Option<String> {
     })
 }
 
-/// `detail` with the unreachable host named, when the log shows one.
-pub fn with_network_cause(detail: &str, log: &str) -> String {
-    match unreachable_host(log) {
-        Some(host) => {
-            format!("{detail}; cause: {host} cannot be resolved from this machine (its network, not the kit)")
+/// A locked package the registry answered 404 for, from npm's
+/// `404 Not Found - GET <tarball URL>` or pip's `No matching distribution
+/// found for NAME==VERSION`: (registry host, `name@version`).
+pub fn missing_package(log: &str) -> Option<(String, String)> {
+    let lines: Vec<&str> = log.lines().collect();
+    let recent = &lines[lines.len().saturating_sub(LOG_TAIL_LINES)..];
+    recent.iter().find_map(|line| {
+        if let Some(at) = line.find("404 Not Found - GET ") {
+            let url = line[at + "404 Not Found - GET ".len()..].split_whitespace().next()?;
+            let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+            let (host, path) = rest.split_once('/')?;
+            let (name, file) = path.split_once("/-/")?;
+            let name = name.replace("%2f", "/").replace("%2F", "/");
+            let base = name.rsplit('/').next()?;
+            let version = file.strip_prefix(base)?.strip_prefix('-')?.strip_suffix(".tgz")?;
+            return Some((host.to_string(), format!("{name}@{version}")));
         }
+        let at = line.find("No matching distribution found for ")?;
+        let requirement = line[at + "No matching distribution found for ".len()..].trim();
+        Some(("PyPI".to_string(), requirement.to_string()))
+    })
+}
+
+/// `detail` with the cause named when the log shows one this machine's
+/// network or registry makes: an unresolvable host, a locked package the
+/// registry does not have.
+pub fn with_network_cause(detail: &str, log: &str) -> String {
+    if let Some(host) = unreachable_host(log) {
+        return format!("{detail}; cause: {host} cannot be resolved from this machine (its network, not the kit)");
+    }
+    match missing_package(log) {
+        Some((registry, package)) => format!(
+            "{detail}; cause: registry 404: {registry} has no {package}, which the lockfile pins (the registry this machine reaches, not the kit)"
+        ),
         None => detail.to_string(),
     }
 }
@@ -171,6 +199,20 @@ mod tests {
         assert_eq!(unreachable_host(pip).as_deref(), Some("c.example.org"));
         assert_eq!(unreachable_host("error: linking failed"), None);
         assert!(with_network_cause("RUN x exited with 1", node).contains("a.example.sh cannot be resolved"));
+    }
+
+    #[test]
+    fn locked_packages_the_registry_lacks_are_named() {
+        let npm = "npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/amqp-client/-/amqp-client-0.2.0.tgz\nnpm error 404\n";
+        assert_eq!(missing_package(npm), Some(("registry.npmjs.org".into(), "amqp-client@0.2.0".into())));
+        let scoped =
+            "npm error 404 Not Found - GET https://registry.npmjs.org/@acme%2fkit/-/kit-1.0.0-rc.1.tgz - Not found\n";
+        assert_eq!(missing_package(scoped), Some(("registry.npmjs.org".into(), "@acme/kit@1.0.0-rc.1".into())));
+        let pip = "ERROR: Could not find a version that satisfies the requirement flask==9.9 (from versions: 1.0)\nERROR: No matching distribution found for flask==9.9\n";
+        assert_eq!(missing_package(pip), Some(("PyPI".into(), "flask==9.9".into())));
+        assert!(with_network_cause("RUN npm ci exited with 1", npm)
+            .contains("registry 404: registry.npmjs.org has no amqp-client@0.2.0"));
+        assert_eq!(missing_package("npm error code ERESOLVE"), None);
     }
 
     #[test]
