@@ -154,6 +154,46 @@ fn python_worker_builds_starts_and_stays_up() {
     assert!(text.contains("stayed-up") && text.contains("): ok"), "{text}");
 }
 
+/// A server on the standard library with one dependency, for the package
+/// manager kits: it answers on `PORT`.
+const STDLIB_SERVER: &str = "import os\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n\nimport six\n\n\nclass Handler(BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_response(200)\n        self.end_headers()\n        self.wfile.write(six.b(\"ok\"))\n\n\nHTTPServer((\"0.0.0.0\", int(os.environ.get(\"PORT\", \"8000\"))), Handler).serve_forever()\n";
+
+/// Poetry and pipenv kits install into the image's own venv (`/opt/venv`),
+/// the tools into venvs of their own, never into the system Python: in
+/// host mode that is the host's, read-only.
+#[test]
+fn poetry_and_pipenv_kits_install_into_a_venv_of_the_image() {
+    if !have("bwrap", "apt-get install -y bubblewrap") || !have("python3", "python3") {
+        return;
+    }
+    let poetry: &[(&str, &str)] = &[
+        ("pyproject.toml", "[tool.poetry]\nname = \"poetry-shop\"\nversion = \"0.1.0\"\ndescription = \"\"\nauthors = []\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = \">=3.11\"\nsix = \"1.16.0\"\n"),
+        ("main.py", STDLIB_SERVER),
+    ];
+    let pipenv: &[(&str, &str)] = &[
+        ("Pipfile", "[[source]]\nurl = \"https://pypi.org/simple\"\nverify_ssl = true\nname = \"pypi\"\n\n[packages]\nsix = \"==1.16.0\"\n\n[requires]\npython_version = \"3.11\"\n"),
+        ("Pipfile.lock", r#"{"_meta": {"hash": {"sha256": "0"}, "pipfile-spec": 6, "requires": {"python_version": "3.11"}, "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": true}]}, "default": {"six": {"index": "pypi", "version": "==1.16.0"}}, "develop": {}}"#),
+        ("main.py", STDLIB_SERVER),
+    ];
+    for (name, files) in [("poetry", poetry), ("pipenv", pipenv)] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        shipshape_testkit::write_tree(dir.path(), files);
+        let report = verify_dir(name, dir.path(), &[]);
+        assert_eq!(step(&report, "port")["status"], "passed", "{name}: {report}");
+        let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).expect("Dockerfile");
+        assert!(
+            dockerfile.contains(&format!("python -m venv /opt/{name} && /opt/{name}/bin/pip install")),
+            "{dockerfile}"
+        );
+        assert!(
+            dockerfile.contains("python -m venv /opt/venv")
+                && dockerfile.contains("COPY --from=build /opt/venv /opt/venv"),
+            "{dockerfile}"
+        );
+        assert!(!dockerfile.contains("RUN pip install"), "{name}: a tool in the system Python: {dockerfile}");
+    }
+}
+
 /// A static front-end without dependencies: its build copies the page into
 /// `dist/` with node; the kit serves it with nginx as UID 101 on a
 /// read-only root.

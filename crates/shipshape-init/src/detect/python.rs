@@ -619,11 +619,17 @@ fn test_extras(dir: &ServiceDir) -> Vec<String> {
     extras.keys().filter(|k| matches!(k.as_str(), "test" | "tests" | "testing" | "dev")).cloned().collect()
 }
 
+/// A package manager in a venv of its own (`/opt/<name>`), left out of the
+/// runtime: the system Python may be externally managed (and is the host's,
+/// read-only, in verify's host mode), and the app's venv stays the app's.
+fn tool_venv(name: &str, requirement: &str) -> String {
+    format!("python -m venv /opt/{name} && /opt/{name}/bin/pip install --no-cache-dir {requirement}")
+}
+
 fn install_commands(manager: &str, dir: &ServiceDir, workspace: Option<&UvWorkspace>) -> Install {
+    // The app's own venv, owned by the image and copied to the runtime.
     let venv = "python -m venv /opt/venv";
-    // uv in a venv of its own, left out of the runtime: the system Python
-    // may be externally managed, and the app's venv stays the app's.
-    let uv = format!("python -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir {UV}");
+    let uv = tool_venv("uv", UV);
     match (manager, workspace) {
         ("uv", Some(workspace)) => {
             let package = &workspace.package;
@@ -659,7 +665,10 @@ fn install_commands(manager: &str, dir: &ServiceDir, workspace: Option<&UvWorksp
             Install {
                 files,
                 install: vec![CachedCommand::new(
-                    format!("pip install --no-cache-dir {POETRY} && {venv} && poetry install --only main --no-root --no-interaction"),
+                    format!(
+                        "{tool} && {venv} && /opt/poetry/bin/poetry install --only main --no-root --no-interaction",
+                        tool = tool_venv("poetry", POETRY)
+                    ),
                     &[],
                 )],
                 build: Vec::new(),
@@ -675,7 +684,7 @@ fn install_commands(manager: &str, dir: &ServiceDir, workspace: Option<&UvWorksp
             Install {
                 files,
                 install: vec![CachedCommand::new(
-                    format!("pip install --no-cache-dir {PIPENV} && {venv} && pipenv requirements > /tmp/requirements.txt && /opt/venv/bin/pip install --no-cache-dir -r /tmp/requirements.txt"),
+                    format!("{tool} && {venv} && /opt/pipenv/bin/pipenv requirements > /tmp/requirements.txt && /opt/venv/bin/pip install --no-cache-dir -r /tmp/requirements.txt", tool = tool_venv("pipenv", PIPENV)),
                     &[],
                 )],
                 build: Vec::new(),
