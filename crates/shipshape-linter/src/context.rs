@@ -277,7 +277,7 @@ pub struct RepositoryContext<'a> {
     /// Every Kubernetes object (and custom resource) found, kustomize
     /// builds rendered.
     pub objects: &'a ObjectSet,
-    /// What the kustomize render found (`None` while rendering).
+    /// What the kustomize render found (`None` outside a scan's repository pass).
     pub kustomize: Option<&'a crate::kustomize::RenderNotes>,
 }
 

@@ -627,7 +627,7 @@ fn repository_pass(
             class: &r.class,
         })
         .collect();
-    let mut rendering = kustomize::render(&RepositoryContext { root, files: &files, objects: set, kustomize: None });
+    let mut rendering = kustomize::render(&files, root, set);
     for object in &mut rendering.objects {
         if let Some(result) = results.get(object.file) {
             object.class = result.class.clone();

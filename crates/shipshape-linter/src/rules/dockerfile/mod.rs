@@ -19,6 +19,7 @@ mod curl_piped_to_shell;
 mod debian_frontend_set_in_env;
 mod download_over_plain_http;
 mod duplicate_stage_name;
+mod exec_form_not_json;
 mod expose_invalid_port;
 mod final_stage_runs_as_root;
 mod from_platform_hardcoded;
@@ -64,6 +65,7 @@ pub use curl_piped_to_shell::CurlPipedToShell;
 pub use debian_frontend_set_in_env::DebianFrontendSetInEnv;
 pub use download_over_plain_http::DownloadOverPlainHttp;
 pub use duplicate_stage_name::DuplicateStageName;
+pub use exec_form_not_json::ExecFormNotJson;
 pub use expose_invalid_port::ExposeInvalidPort;
 pub use final_stage_runs_as_root::FinalStageRunsAsRoot;
 pub use from_platform_hardcoded::FromPlatformHardcoded;
@@ -128,6 +130,7 @@ pub static RULES: &[&dyn Rule] = &[
     &CopyAllBeforeDependencyInstall,
     &PipeWithoutPipefail,
     &ShellFormCmd,
+    &ExecFormNotJson,
     &MultipleCmdOrEntrypoint,
     &MissingHealthcheck,
     &ExposeInvalidPort,

@@ -10,9 +10,8 @@ declare_rule! {
     /// (`CMD node server.js`) instead of exec form
     /// (`CMD ["node", "server.js"]`). A shell-form command that starts with
     /// `exec` (the shell replaces itself with the program) is not flagged.
-    /// A value that looks like JSON but does not parse (single quotes, a
-    /// missing comma, a stray bracket) is shell form too and is reported
-    /// as such.
+    /// A value in brackets that does not parse as JSON is reported by
+    /// `exec-form-not-json` instead.
     ///
     /// ## Why is this bad?
     /// Shell form runs `/bin/sh -c "…"`, so the shell is PID 1 and the
@@ -54,18 +53,13 @@ impl Rule for ShellFormCmd {
             if value.is_empty() || value.starts_with("exec ") {
                 continue;
             }
-            let span = text.full_span();
             if value.starts_with('[') {
-                report.report(
-                    span,
-                    format!("`{keyword}` looks like exec form but is not valid JSON (use double quotes and commas), so it runs through `/bin/sh -c`"),
-                );
-            } else {
-                report.report(
-                    span,
-                    format!("`{keyword}` in shell form runs under `/bin/sh -c`, which does not pass SIGTERM on; use exec form `[\"…\", \"…\"]`"),
-                );
+                continue;
             }
+            report.report(
+                text.full_span(),
+                format!("`{keyword}` in shell form runs under `/bin/sh -c`, which does not pass SIGTERM on; use exec form `[\"…\", \"…\"]`"),
+            );
         }
     }
 }

@@ -45,7 +45,8 @@ declare_rule! {
 
 impl Rule for KustomizeFileOutsideFolder {
     fn check_repository(&self, repo: &RepositoryContext<'_>, report: &mut Reporter<'_>) {
-        let files = Files::new(repo.files, repo.root);
+        let sources = kustomize::sources(repo.files);
+        let files = Files::new(&sources, repo.root);
         for file in repo.files.iter().filter(|f| f.role == Some(YamlRole::Kustomization)) {
             let Some(root) = file.documents.first().map(|d| &d.root) else { continue };
             let dir = file.dir();

@@ -2,7 +2,7 @@
 
 use shipshape_yaml::Node;
 
-use crate::context::FileId;
+use crate::FileId;
 
 /// Kinds of the Kubernetes API that are not namespaced (kustomize leaves
 /// their namespace alone; custom kinds are taken as namespaced, as it does).

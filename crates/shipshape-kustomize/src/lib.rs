@@ -1,6 +1,9 @@
-//! Native Kustomize rendering: follow `kustomization.yaml` files, apply
-//! their transformers and patches, and hand the rendered objects to the
-//! Kubernetes rules with spans that point where each field was written.
+//! Native Kustomize rendering, below the linter: it takes the files of a
+//! scan (with what the scan already parsed of them), follows their
+//! `kustomization.yaml` files, applies transformers and patches, and
+//! returns the rendered objects with provenance, notes on what did not
+//! apply, and how it used every file it read. It reports no findings:
+//! the linter turns objects and notes into findings.
 //!
 //! Rendered objects are built by cloning the source files' YAML nodes, so
 //! a finding lands on the line that wrote the field: the base line, or the
@@ -10,16 +13,9 @@
 //! written, so that findings about different objects do not all point at
 //! the one `namePrefix` line.
 //!
-//! Which objects are checked (see `engine::repository_pass`):
-//! - every *root* kustomization (one no other kustomization of the scan
-//!   includes) is rendered; each root's objects carry its build number;
-//! - objects of files a kustomization consumes (resources and patches) are
-//!   not checked as written: they are checked once rendered;
-//! - findings of rendered objects are deduplicated by rule and span, so a
-//!   base rendered through three overlays reports a defect of the base once;
-//! - a build is a unit: its objects relate only to one another
-//!   (`ObjectSet::same_namespace`), so overlays do not satisfy each other
-//!   and loose manifests elsewhere do not stand in for what a build lacks.
+//! Every *root* kustomization (one no other kustomization of the scan
+//! includes) is rendered; each root's objects carry its build number. A
+//! patch is never an object of its own: one that matches nothing is a note.
 //!
 //! Generated ConfigMaps and Secrets get no hash suffix (it depends on file
 //! contents the scan may not have); references to them stay consistent.
@@ -33,26 +29,90 @@ mod resource;
 mod transform;
 mod tree;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use shipshape_diagnostics::Span;
-
-use crate::context::{FileId, K8sObject, RepositoryContext, ScannedFile};
-use crate::discovery::FileKind;
-use crate::k8s::KustomizeRole;
-use crate::rule::Violation;
 use build::Builder;
-pub(crate) use files::{is_remote, join, Files};
-use shipshape_yaml::Node;
+pub use files::{is_remote, join, Files};
+use shipshape_diagnostics::Span;
+use shipshape_yaml::{Document, Node};
+
+/// Index of a file in the scan.
+pub type FileId = usize;
+
+/// One file of the scan, as the renderer reads it: its text and what the
+/// scan already parsed of it (never parsed again when it is there).
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFile<'a> {
+    pub file: FileId,
+    /// Relative to the scanned root, `/`-separated.
+    pub path: &'a str,
+    pub text: &'a str,
+    /// Global offset of the file's first byte: node spans are global.
+    pub base: usize,
+    /// The documents the scan parsed and kept (kustomizations, patches,
+    /// consumed files without objects); empty when it kept none.
+    pub documents: &'a [Document],
+    /// True when `documents` are the whole file (it parsed to its end).
+    pub parsed_whole: bool,
+}
+
+impl<'a> SourceFile<'a> {
+    /// A file nothing parsed yet.
+    pub fn unparsed(file: FileId, path: &'a str, text: &'a str, base: usize) -> Self {
+        Self { file, path, text, base, documents: &[], parsed_whole: false }
+    }
+}
+
+/// How a render used a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileRole {
+    /// Its objects went into a build (`resources`, `bases`).
+    Resource,
+    /// Its documents patched a build.
+    Patch,
+    /// A folder's kustomization applied as a component.
+    Component,
+    /// A generator read it into a ConfigMap or Secret.
+    GeneratorInput,
+}
+
+/// One object a build rendered, with where it came from.
+#[derive(Debug, Clone)]
+pub struct RenderedObject {
+    /// The file the object was read from (its nodes keep their spans
+    /// there; patched fields keep the patch's spans).
+    pub file: FileId,
+    pub path: String,
+    pub root: Node,
+    /// The build (root kustomization) it belongs to, an index into
+    /// [`Rendering::roots`].
+    pub build: Option<u32>,
+}
+
+impl RenderedObject {
+    pub fn kind(&self) -> Option<&str> {
+        self.root.str_at(&["kind"])
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.root.str_at(&["metadata", "name"])
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.root.str_at(&["metadata", "namespace"])
+    }
+}
 
 /// What the kustomizations of a scan render to.
 #[derive(Debug, Default)]
 pub struct Rendering {
-    pub objects: Vec<K8sObject>,
+    pub objects: Vec<RenderedObject>,
     pub notes: RenderNotes,
     /// The folder of each build's root kustomization, by build number.
     pub roots: Vec<String>,
+    /// How the renders used each file they read.
+    pub roles: BTreeMap<FileId, BTreeSet<FileRole>>,
 }
 
 /// What the render found wrong, for the Kustomize rules.
@@ -73,17 +133,22 @@ pub struct Note {
     pub message: String,
 }
 
-/// Renders every root kustomization of the scan.
-pub fn render(repo: &RepositoryContext<'_>) -> Rendering {
-    let files = Files::new(repo.files, repo.root);
+/// Renders every root kustomization among `files`, reading files the
+/// list lacks under `root` on disk for existence only. `objects` are the
+/// object roots the scan already parsed, by file, in document order.
+pub fn render<'o>(
+    files: &[SourceFile<'_>],
+    root: Option<&Path>,
+    objects: impl Iterator<Item = (FileId, &'o Node)>,
+) -> Rendering {
+    let files = Files::new(files, root);
     let mut dirs: Vec<String> = files.kustomizations().map(|f| files::parent(f.path).to_string()).collect();
     dirs.sort();
     dirs.dedup();
     if dirs.is_empty() {
         return Rendering::default();
     }
-    let parsed = repo.objects.objects.iter().filter(|o| o.kustomize.consumed).map(|o| (o.file, &o.root));
-    let mut builder = Builder::new(&files).with_objects(parsed);
+    let mut builder = Builder::new(&files).with_objects(objects);
     let mut included = HashSet::new();
     let mut uses: HashMap<String, usize> = HashMap::new();
     for dir in &dirs {
@@ -113,11 +178,7 @@ pub fn render(repo: &RepositoryContext<'_>) -> Rendering {
         }
     }
     let mut notes = RenderNotes::default();
-    let mut patch_files = HashSet::new();
     for usage in builder.patches.values() {
-        if let Some((_, file, _)) = &usage.document {
-            patch_files.insert(*file);
-        }
         // A patch is audited through the render only: one that never
         // applied is a note, not an object checked as written.
         if !usage.matched && usage.judged {
@@ -138,123 +199,32 @@ pub fn render(repo: &RepositoryContext<'_>) -> Rendering {
         notes.duplicates.push(Note { span: *span, message: message.clone() });
     }
     notes.unmatched_patches.dedup();
-    // Objects of consumed files that no render reached are checked as written.
-    for object in &repo.objects.objects {
-        let role = object.kustomize;
-        if role.consumed && !builder.rendered_files.contains(&object.file) && !patch_files.contains(&object.file) {
-            let mut object = object.clone();
-            object.kustomize.consumed = false;
-            objects.push(object);
-        }
-    }
-    Rendering { objects, notes, roots }
+    let roles = std::mem::take(&mut builder.roles);
+    Rendering { objects, notes, roots, roles }
 }
 
-fn render_root(builder: &mut Builder<'_, '_, '_>, dir: &str, roots: &mut Vec<String>, out: &mut Vec<K8sObject>) {
+fn render_root(builder: &mut Builder<'_, '_, '_>, dir: &str, roots: &mut Vec<String>, out: &mut Vec<RenderedObject>) {
     let Some(k) = builder.kustomization(dir) else { return };
     let resources =
         if k.is_component() { builder.build_component_alone(dir).resources } else { builder.take_root(dir).resources };
     let build = u32::try_from(roots.len()).unwrap_or(u32::MAX);
     roots.push(dir.to_string());
     for res in resources {
-        if let Some(mut object) = K8sObject::from_node(res.file, &res.path, res.root) {
-            object.kustomize = KustomizeRole { build: Some(build), ..KustomizeRole::default() };
-            out.push(object);
-        }
-    }
-}
-
-/// Merges the findings of rendered objects: one per rule and span (a base
-/// rendered by several overlays reports once), and when only some of the
-/// builds that render the finding's file have it (an overlay removed a
-/// setting), the message says which. `builds[i]` is the build of the
-/// object `found[i]` came from; `file_of` maps a global offset to its file.
-pub fn merge_findings(
-    rendering: &Rendering,
-    found: Vec<Violation>,
-    builds: &[Option<u32>],
-    file_of: impl Fn(usize) -> FileId,
-    out: &mut Vec<Violation>,
-) {
-    let mut file_builds: HashMap<FileId, BTreeSet<u32>> = HashMap::new();
-    for object in &rendering.objects {
-        if let Some(build) = object.kustomize.build {
-            file_builds.entry(object.file).or_default().insert(build);
-        }
-    }
-    let mut merged: Vec<(Violation, BTreeSet<u32>)> = Vec::new();
-    let mut index: HashMap<(&'static str, Span), usize> = HashMap::new();
-    for (violation, build) in found.into_iter().zip(builds.iter().chain(std::iter::repeat(&None))) {
-        let slot = *index.entry((violation.rule.id, violation.span)).or_insert_with(|| {
-            merged.push((violation, BTreeSet::new()));
-            merged.len() - 1
-        });
-        if let (Some(build), Some((_, set))) = (build, merged.get_mut(slot)) {
-            set.insert(*build);
-        }
-    }
-    for (mut violation, producing) in merged {
-        let all = file_builds.get(&file_of(violation.span.start)).map_or(0, BTreeSet::len);
-        if !producing.is_empty() && producing.len() < all {
-            let names: Vec<String> = producing
-                .iter()
-                .filter_map(|b| rendering.roots.get(*b as usize))
-                .map(|d| format!("`{}`", if d.is_empty() { "." } else { d }))
-                .collect();
-            let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
-            let more = names.len().saturating_sub(3);
-            let noun = if names.len() == 1 { "build" } else { "builds" };
-            violation.message = if more > 0 {
-                format!("{} (only in the kustomize {noun} of {shown} and {more} more)", violation.message)
-            } else {
-                format!("{} (only in the kustomize {noun} of {shown})", violation.message)
-            };
-            lower_for_builds(&mut violation, producing.iter().filter_map(|b| rendering.roots.get(*b as usize)));
-        }
-        out.push(violation);
-    }
-}
-
-/// A finding that only builds for tests, docs, examples or local
-/// development produce is reported as its rule reports there (see
-/// [`crate::rule::RuleKind`]), naming the first such build.
-fn lower_for_builds<'r>(violation: &mut Violation, roots: impl Iterator<Item = &'r String>) {
-    let mut contexts = roots.map(|dir| crate::file_context::context_of_path(&format!("{dir}/kustomization.yaml")));
-    let Some(first) = contexts.next() else {
-        return;
-    };
-    let lowered = |c: &crate::file_context::ContextEvidence| violation.rule.kind.lowered_in(c.context);
-    if lowered(&first) && contexts.all(|c| lowered(&c)) {
-        violation.severity_cap = Some(shipshape_diagnostics::Severity::Info);
-        violation.message =
-            format!("{} (info here: {}, by {})", violation.message, first.context.described(), first.reason);
+        out.push(RenderedObject { file: res.file, path: res.path, root: res.root, build: Some(build) });
     }
 }
 
 /// Renders the kustomization in `dir` from in-memory files (relative
 /// path, text), reading files the list lacks under `root` on disk for
 /// existence only. For tests and tools that compare with `kustomize build`.
-pub fn render_files(files: &[(String, String)], root: Option<&Path>, dir: &str) -> Vec<K8sObject> {
-    let class = crate::classify::FileClass::default();
-    let mut scanned = Vec::with_capacity(files.len());
+pub fn render_files(files: &[(String, String)], root: Option<&Path>, dir: &str) -> Vec<RenderedObject> {
+    let mut sources = Vec::with_capacity(files.len());
     let mut base = 0;
     for (id, (path, text)) in files.iter().enumerate() {
-        let yaml = crate::roles::is_yaml_name(path.rsplit('/').next().unwrap_or(path));
-        scanned.push(ScannedFile {
-            file: id,
-            path,
-            text,
-            base,
-            kind: if yaml { FileKind::Yaml } else { FileKind::Text },
-            role: yaml.then(|| crate::roles::role_of_path(path)),
-            dockerfile: None,
-            documents: &[],
-            parsed_whole: false,
-            class: &class,
-        });
+        sources.push(SourceFile::unparsed(id, path, text, base));
         base += text.len() + 1;
     }
-    let files = Files::new(&scanned, root);
+    let files = Files::new(&sources, root);
     let mut builder = Builder::new(&files);
     let Some(k) = builder.kustomization(dir) else { return Vec::new() };
     let resources = if k.is_component() {
@@ -262,12 +232,15 @@ pub fn render_files(files: &[(String, String)], root: Option<&Path>, dir: &str) 
     } else {
         builder.build(dir).resources.clone()
     };
-    resources.into_iter().filter_map(|res| K8sObject::from_node(res.file, &res.path, res.root)).collect()
+    resources
+        .into_iter()
+        .map(|res| RenderedObject { file: res.file, path: res.path, root: res.root, build: None })
+        .collect()
 }
 
 /// What a kustomization entry must name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Reference {
+pub enum Reference {
     /// A file, or a folder holding a kustomization (`resources`, `bases`).
     Resource,
     /// A folder holding a kustomization (`components`).
@@ -282,7 +255,7 @@ pub(crate) enum Reference {
 
 impl Reference {
     /// True when the entry must name a file, not a folder.
-    pub(crate) fn is_file(self) -> bool {
+    pub fn is_file(self) -> bool {
         matches!(self, Reference::Patch | Reference::GeneratorInput | Reference::File)
     }
 }
@@ -290,7 +263,7 @@ impl Reference {
 /// The entries of a kustomization that name other files or folders, with
 /// the node of the name (generator `key=path` entries give the path part's
 /// text but the whole item's node). Inline patches are left out.
-pub(crate) fn references(root: &Node) -> Vec<(Reference, &Node, String)> {
+pub fn references(root: &Node) -> Vec<(Reference, &Node, String)> {
     let mut out = Vec::new();
     let list = |key: &str| root.get(key).map(Node::items).unwrap_or(&[]);
     let text = |node: &Node| node.as_str().map(|s| s.trim().to_string());

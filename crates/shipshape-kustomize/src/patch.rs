@@ -324,8 +324,8 @@ impl Selector {
         if !ids.iter().any(|(_, namespace)| matches(&self.namespace, namespace)) {
             return false;
         }
-        let labels = crate::k8s::labels_of(res.root.path(&["metadata", "labels"]));
-        let annotations = crate::k8s::labels_of(res.root.path(&["metadata", "annotations"]));
+        let labels = labels_of(res.root.path(&["metadata", "labels"]));
+        let annotations = labels_of(res.root.path(&["metadata", "annotations"]));
         self.labels.as_ref().is_none_or(|r| r.iter().all(|r| r.matches(&labels)))
             && self.annotations.as_ref().is_none_or(|r| r.iter().all(|r| r.matches(&annotations)))
     }
@@ -431,6 +431,15 @@ pub(crate) fn describe_patch(patch: &Node) -> String {
         Some((_, kind, name, _)) => format!("{kind}/{name}"),
         None => "an object".to_string(),
     }
+}
+
+/// `key: value` pairs of a labels mapping.
+fn labels_of(node: Option<&Node>) -> Vec<(&str, &str)> {
+    node.map(|n| n.entries())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| Some((e.key.as_str()?, e.value.as_str()?)))
+        .collect()
 }
 
 #[cfg(test)]

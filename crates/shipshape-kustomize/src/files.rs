@@ -4,20 +4,20 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::context::ScannedFile;
+use crate::SourceFile;
 
 /// Names a kustomization file can have, in the order kustomize tries them.
 pub(crate) const KUSTOMIZATION_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-pub(crate) struct Files<'s, 'a> {
-    files: &'s [ScannedFile<'a>],
+pub struct Files<'s, 'a> {
+    files: &'s [SourceFile<'a>],
     by_path: HashMap<&'s str, usize>,
     dirs: HashSet<&'s str>,
     root: Option<&'s Path>,
 }
 
 impl<'s, 'a> Files<'s, 'a> {
-    pub(crate) fn new(files: &'s [ScannedFile<'a>], root: Option<&'s Path>) -> Self {
+    pub fn new(files: &'s [SourceFile<'a>], root: Option<&'s Path>) -> Self {
         let mut by_path = HashMap::with_capacity(files.len());
         let mut dirs = HashSet::new();
         for (index, file) in files.iter().enumerate() {
@@ -33,31 +33,31 @@ impl<'s, 'a> Files<'s, 'a> {
         Self { files, by_path, dirs, root }
     }
 
-    pub(crate) fn get(&self, path: &str) -> Option<&'s ScannedFile<'a>> {
+    pub fn get(&self, path: &str) -> Option<&'s SourceFile<'a>> {
         self.by_path.get(path).and_then(|i| self.files.get(*i))
     }
 
     /// True when `path` is a file of the scan or on disk.
-    pub(crate) fn is_file(&self, path: &str) -> bool {
+    pub fn is_file(&self, path: &str) -> bool {
         self.by_path.contains_key(path) || self.on_disk(path).is_some_and(|p| p.is_file())
     }
 
     /// True when `path` is a folder of the scan or on disk (`""` is the root).
-    pub(crate) fn is_dir(&self, path: &str) -> bool {
+    pub fn is_dir(&self, path: &str) -> bool {
         path.is_empty() || self.dirs.contains(path) || self.on_disk(path).is_some_and(|p| p.is_dir())
     }
 
     /// The kustomization file of a folder, when the scan has one.
-    pub(crate) fn kustomization_in(&self, dir: &str) -> Option<&'s ScannedFile<'a>> {
+    pub fn kustomization_in(&self, dir: &str) -> Option<&'s SourceFile<'a>> {
         KUSTOMIZATION_NAMES.iter().find_map(|name| self.get(&join_name(dir, name)))
     }
 
     /// True when a folder holds a kustomization, in the scan or on disk.
-    pub(crate) fn has_kustomization(&self, dir: &str) -> bool {
+    pub fn has_kustomization(&self, dir: &str) -> bool {
         KUSTOMIZATION_NAMES.iter().any(|name| self.is_file(&join_name(dir, name)))
     }
 
-    pub(crate) fn kustomizations(&self) -> impl Iterator<Item = &'s ScannedFile<'a>> + '_ {
+    pub fn kustomizations(&self) -> impl Iterator<Item = &'s SourceFile<'a>> + '_ {
         self.files.iter().filter(|f| KUSTOMIZATION_NAMES.contains(&f.path.rsplit('/').next().unwrap_or(f.path)))
     }
 
@@ -82,7 +82,7 @@ pub(crate) fn parent(path: &str) -> &str {
 
 /// Joins a relative reference to a folder, resolving `.` and `..`; `None`
 /// when it leaves the scanned root or is absolute.
-pub(crate) fn join(dir: &str, reference: &str) -> Option<String> {
+pub fn join(dir: &str, reference: &str) -> Option<String> {
     if reference.starts_with('/') || reference.contains('\n') {
         return None;
     }
@@ -101,7 +101,7 @@ pub(crate) fn join(dir: &str, reference: &str) -> Option<String> {
 
 /// True when a `resources`/`components` entry is fetched from elsewhere:
 /// a URL, a git address (`github.com/org/repo//path?ref=v1`, `git@…`).
-pub(crate) fn is_remote(reference: &str) -> bool {
+pub fn is_remote(reference: &str) -> bool {
     const HOSTS: &[&str] =
         &["github.com/", "gitlab.com/", "bitbucket.org/", "dev.azure.com/", "ssh.dev.azure.com/", "gh:", "git::"];
     let reference = reference.trim();

@@ -1,7 +1,7 @@
 //! Accumulating a kustomization: its resources, generators, components,
 //! then its transformers and patches, in kustomize's order.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use shipshape_diagnostics::Span;
@@ -12,7 +12,7 @@ use super::patch::{self, Selector};
 use super::resource::{objects_of, Res};
 use super::transform::{self, CustomSpecs, Renames};
 use super::tree::{mapping, parse_embedded, scalar, set_entry, string};
-use crate::context::FileId;
+use crate::{FileId, FileRole};
 
 /// Fields whose presence means the render cannot know every object or
 /// every change (plugins, Helm charts): patches and images that match
@@ -22,16 +22,11 @@ const OPAQUE_FIELDS: &[&str] = &["helmCharts", "helmChartInflationGenerator", "g
 /// Bounds how deep kustomizations may include one another.
 const MAX_DEPTH: usize = 32;
 
-/// The documents of a patch, and the file and path they were read from.
-type PatchDocuments = (Vec<Node>, FileId, String);
-
 /// Where a patch document comes from and how its use is recorded.
-struct Site<'p> {
+struct Site {
     /// (entry span, document index)
     key: (Span, usize),
     report: Span,
-    file: FileId,
-    path: &'p str,
     complete: bool,
 }
 
@@ -69,9 +64,6 @@ pub(crate) struct PatchUse {
     pub(crate) matched: bool,
     /// True when some render that applied it saw every object.
     pub(crate) judged: bool,
-    /// The strategic-merge document, kept to check it as a partial
-    /// object when it never applies: (document, file, path).
-    pub(crate) document: Option<(Node, FileId, String)>,
 }
 
 pub(crate) struct ImageUse {
@@ -94,8 +86,8 @@ pub(crate) struct Builder<'f, 's, 'a> {
     stack: Vec<String>,
     /// Kustomization folders that were rendered or applied.
     pub(crate) visited: HashSet<String>,
-    /// Files whose objects some render used.
-    pub(crate) rendered_files: HashSet<FileId>,
+    /// How the renders used each file they read.
+    pub(crate) roles: BTreeMap<FileId, BTreeSet<FileRole>>,
     /// Keyed by (entry span, document index).
     pub(crate) patches: BTreeMap<(Span, usize), PatchUse>,
     pub(crate) images: BTreeMap<Span, ImageUse>,
@@ -117,7 +109,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             built: HashMap::new(),
             stack: Vec::new(),
             visited: HashSet::new(),
-            rendered_files: HashSet::new(),
+            roles: BTreeMap::new(),
             patches: BTreeMap::new(),
             images: BTreeMap::new(),
             duplicates: BTreeMap::new(),
@@ -126,7 +118,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
     }
 
     /// Uses the objects the scan parsed instead of parsing their files again.
-    pub(crate) fn with_objects(mut self, objects: impl Iterator<Item = (FileId, &'f Node)>) -> Self {
+    pub(crate) fn with_objects<'o: 'f>(mut self, objects: impl Iterator<Item = (FileId, &'o Node)>) -> Self {
         for (file, root) in objects {
             self.parsed_objects.entry(file).or_default().push(root);
         }
@@ -262,6 +254,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             };
             match self.kustomization(&dir) {
                 Some(component) if !self.stack.contains(&dir) && self.stack.len() < MAX_DEPTH => {
+                    self.used(component.file, FileRole::Component);
                     self.visited.insert(dir.clone());
                     self.stack.push(dir);
                     self.accumulate(&component, ra, complete);
@@ -293,7 +286,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             }),
         };
         if let Some((objects, file)) = loaded {
-            self.rendered_files.insert(file);
+            self.used(file, FileRole::Resource);
             // A file without objects is a placeholder filled in later
             // (`flux bootstrap` writes gotk-components.yaml).
             if objects.is_empty() {
@@ -333,7 +326,21 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
     /// `configMapGenerator` and `secretGenerator`. Names get no hash
     /// suffix: references are kept consistent and findings do not depend
     /// on file contents.
+    /// Records how a render used a file.
+    fn used(&mut self, file: FileId, role: FileRole) {
+        self.roles.entry(file).or_default().insert(role);
+    }
+
     fn generate(&mut self, k: &Kustomization, ra: &mut Vec<Res>) {
+        for (reference, _, path) in crate::references(&k.root) {
+            let found = (reference == crate::Reference::GeneratorInput)
+                .then(|| join(&k.dir, &path))
+                .flatten()
+                .and_then(|p| self.files.get(&p).map(|f| f.file));
+            if let Some(file) = found {
+                self.used(file, FileRole::GeneratorInput);
+            }
+        }
         let options = k.root.get("generatorOptions");
         for (key, kind) in [("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")] {
             for entry in k.list(key).to_vec() {
@@ -398,27 +405,23 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         }
         // Strategic-merge patches: `patchesStrategicMerge`, then `patches`.
         for entry in k.list("patchesStrategicMerge").to_vec() {
-            let (docs, file, path) = self.patch_documents(k, &entry, None);
+            let docs = self.patch_documents(k, &entry, None);
             for (index, doc) in docs.iter().enumerate() {
-                let site = Site { key: (entry.span, index), report: entry.span, file, path: &path, complete };
+                let site = Site { key: (entry.span, index), report: entry.span, complete };
                 self.strategic_merge(ra, doc, None, &site);
             }
         }
         for entry in k.list("patches").to_vec() {
             let target = entry.get("target").and_then(Selector::from_node);
             let report = report_span(&entry);
-            let (docs, file, path) = match (entry.get("path"), entry.get("patch")) {
-                (Some(path), _) => self.patch_documents(k, path, Some(true)),
-                (None, Some(inline)) => self.patch_documents(k, inline, Some(false)),
-                _ => (Vec::new(), k.file, k.path.clone()),
-            };
+            let docs = self.entry_patch_documents(k, &entry);
             if let Some(operations) = docs.first().filter(|d| d.as_sequence().is_some()) {
                 let operations = operations.clone();
                 self.json_patch(ra, &entry, target.as_ref(), &operations, report, complete);
                 continue;
             }
             for (index, doc) in docs.iter().enumerate() {
-                let site = Site { key: (entry.span, index), report, file, path: &path, complete };
+                let site = Site { key: (entry.span, index), report, complete };
                 let selector = target.as_ref().zip(entry.get("target"));
                 self.strategic_merge(ra, doc, selector, &site);
             }
@@ -454,11 +457,7 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         for entry in k.list("patchesJson6902").to_vec() {
             let target = entry.get("target").and_then(Selector::from_node);
             let report = report_span(&entry);
-            let (docs, _, _) = match (entry.get("path"), entry.get("patch")) {
-                (Some(path), _) => self.patch_documents(k, path, Some(true)),
-                (None, Some(inline)) => self.patch_documents(k, inline, Some(false)),
-                _ => (Vec::new(), k.file, k.path.clone()),
-            };
+            let docs = self.entry_patch_documents(k, &entry);
             if let Some(operations) = docs.first().filter(|d| d.as_sequence().is_some()).cloned() {
                 self.json_patch(ra, &entry, target.as_ref(), &operations, report, complete);
             }
@@ -490,25 +489,37 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
         }
     }
 
-    /// The documents of a patch given as a path or inline. `is_path`:
-    /// `Some(true)` a file, `Some(false)` inline, `None` either (as in
-    /// `patchesStrategicMerge`, whose strings may be either).
-    fn patch_documents(&mut self, k: &Kustomization, node: &Node, is_path: Option<bool>) -> PatchDocuments {
-        let none = || (Vec::new(), k.file, k.path.clone());
-        let Some(value) = node.as_str() else { return none() };
-        let inline = is_path.map_or(value.contains('\n') || value.contains(": "), |p| !p);
-        if inline {
-            let Some(file) = self.files.get(&k.path) else { return none() };
-            return (parse_embedded(node, file.text, file.base), k.file, k.path.clone());
-        }
-        let Some(path) = join(&k.dir, value) else { return none() };
-        match self.documents(&path) {
-            Some((docs, file)) => (docs.iter().cloned().collect(), file, path),
-            None => none(),
+    /// The documents of a `patches` / `patchesJson6902` entry: its `path`
+    /// file or its inline `patch`.
+    fn entry_patch_documents(&mut self, k: &Kustomization, entry: &Node) -> Vec<Node> {
+        match (entry.get("path"), entry.get("patch")) {
+            (Some(path), _) => self.patch_documents(k, path, Some(true)),
+            (None, Some(inline)) => self.patch_documents(k, inline, Some(false)),
+            _ => Vec::new(),
         }
     }
 
-    fn strategic_merge(&mut self, ra: &mut Vec<Res>, doc: &Node, target: Option<(&Selector, &Node)>, site: &Site<'_>) {
+    /// The documents of a patch given as a path or inline. `is_path`:
+    /// `Some(true)` a file, `Some(false)` inline, `None` either (as in
+    /// `patchesStrategicMerge`, whose strings may be either).
+    fn patch_documents(&mut self, k: &Kustomization, node: &Node, is_path: Option<bool>) -> Vec<Node> {
+        let Some(value) = node.as_str() else { return Vec::new() };
+        let inline = is_path.map_or(value.contains('\n') || value.contains(": "), |p| !p);
+        if inline {
+            let Some(file) = self.files.get(&k.path) else { return Vec::new() };
+            return parse_embedded(node, file.text, file.base);
+        }
+        let Some(path) = join(&k.dir, value) else { return Vec::new() };
+        match self.documents(&path) {
+            Some((docs, file)) => {
+                self.used(file, FileRole::Patch);
+                docs.iter().cloned().collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn strategic_merge(&mut self, ra: &mut Vec<Res>, doc: &Node, target: Option<(&Selector, &Node)>, site: &Site) {
         if !doc.is_mapping() {
             return;
         }
@@ -558,7 +569,6 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             message,
             matched: false,
             judged: false,
-            document: Some((doc.clone(), site.file, site.path.to_string())),
         });
         usage.matched |= matched;
         usage.judged |= site.complete;
@@ -592,7 +602,6 @@ impl<'f, 's, 'a> Builder<'f, 's, 'a> {
             ),
             matched: false,
             judged: false,
-            document: None,
         });
         usage.matched |= matched;
         usage.judged |= complete && target.is_some();

@@ -20,8 +20,8 @@ fn overlay_renders_base_with_transformers() {
     let objects = render_files(&files, None, "prod");
     assert_eq!(objects.len(), 1);
     let o = &objects[0];
-    assert_eq!(o.name.as_deref(), Some("p-web"));
-    assert_eq!(o.namespace.as_deref(), Some("prod"));
+    assert_eq!(o.name(), Some("p-web"));
+    assert_eq!(o.namespace(), Some("prod"));
     assert_eq!(o.root.str_at(&["spec", "replicas"]), Some("3"));
 }
 
@@ -39,7 +39,7 @@ fn subjects_follow_service_accounts() {
         ("dev/kustomization.yaml", "resources: [../base]\nnamespace: dev\n"),
     ]);
     let objects = render_files(&files, None, "dev");
-    let binding = objects.iter().find(|o| o.kind == "RoleBinding").expect("test data");
+    let binding = objects.iter().find(|o| o.kind() == Some("RoleBinding")).expect("test data");
     let subject = &binding.root.get("subjects").expect("test data").items()[0];
     assert_eq!(subject.str_at(&["namespace"]), Some("dev"));
 }
