@@ -273,6 +273,11 @@ pub struct ServicePlan {
     /// replicas, and `verify` checks that it stays up. `port` is then unused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker: Option<Detected<Worker>>,
+    /// The build runs nohttp (`io.spring.nohttp`), which fails on any
+    /// `http://` literal in the repository's files outside its allowlist
+    /// (localhost, 127.0.0.1, XML namespaces): the kit writes none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nohttp: Option<Evidence>,
     /// What detection could not determine or had to change for this
     /// service, printed by `init` and listed in DEPLOYMENT.md.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -283,6 +288,13 @@ pub struct ServicePlan {
     pub build_context: Option<String>,
     pub image: ImageRecipe,
     pub ci: CiCommands,
+}
+
+impl Plan {
+    /// True when a build of the repository fails on plain `http://` URLs.
+    pub fn bans_plain_http(&self) -> bool {
+        self.services.iter().any(|s| s.nohttp.is_some())
+    }
 }
 
 impl ServicePlan {

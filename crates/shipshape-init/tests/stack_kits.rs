@@ -277,3 +277,39 @@ fn maven_modules_build_from_the_parent_folder() {
     assert!(s.image.build[0].run.contains("find orders/target"));
     assert_eq!(s.ci.test, ["../mvnw -B -f ../pom.xml -pl orders -am verify"]);
 }
+
+/// nohttp's allowlist, as far as the kit needs it: loopback hosts.
+fn allowed_by_nohttp(url: &str) -> bool {
+    ["http://localhost", "http://127.0.0.1"].iter().any(|allowed| url.starts_with(allowed))
+}
+
+/// A build that runs nohttp fails on any `http://` literal in the
+/// repository: the kit writes none outside nohttp's allowlist.
+#[test]
+fn nohttp_builds_get_no_plain_http_literal() {
+    let pom = format!(
+        "{SPRING_POM_HEAD}  </dependencies>\n  <build><plugins><plugin><artifactId>maven-checkstyle-plugin</artifactId><dependencies><dependency><groupId>io.spring.nohttp</groupId><artifactId>nohttp-checkstyle</artifactId></dependency></dependencies></plugin></plugins></build>\n</project>\n"
+    );
+    let plan = plan_of(&[
+        ("pom.xml", &pom),
+        ("src/main/java/shop/ShopApplication.java", "@SpringBootApplication\npublic class ShopApplication {}\n"),
+    ]);
+    assert!(plan.bans_plain_http(), "{:?}", service(&plan).nohttp);
+    let url = regex::Regex::new(r"http://[^\s\x22'`)>\]]*").expect("regex");
+    for file in write::kit(&plan) {
+        for found in url.find_iter(&file.contents) {
+            assert!(allowed_by_nohttp(found.as_str()), "{}: {}", file.path, found.as_str());
+        }
+    }
+    let analysis = write::kit(&plan)
+        .into_iter()
+        .find(|f| f.path.ends_with("analysistemplate.yaml"))
+        .map(|f| f.contents)
+        .expect("an AnalysisTemplate");
+    let parsed: serde_json::Value = serde_saphyr::from_str(&analysis).expect("YAML");
+    assert_eq!(
+        parsed["spec"]["metrics"][0]["provider"]["prometheus"]["address"],
+        "http://prometheus-operated.monitoring.svc.cluster.local:9090",
+        "the escaped address reads as the same URL"
+    );
+}

@@ -381,6 +381,7 @@ fn run_app(app: &str) {
     if !findings.is_empty() {
         problems.push(format!("{app}: check found {} finding(s): {}", findings.len(), Value::Array(findings.clone())));
     }
+    problems.extend(plain_http_literals(&root, &plan, &written));
     for service in plan["services"].as_array().into_iter().flatten() {
         let service_started = Instant::now();
         let name = service["name"].as_str().unwrap_or("?");
@@ -443,6 +444,26 @@ fn run_app(app: &str) {
     }
     print_rows(app, &rows);
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// When the app's build runs nohttp, the `http://` literals the kit wrote
+/// outside nohttp's allowlist (loopback hosts), which would fail the build.
+fn plain_http_literals(root: &Path, plan: &Value, written: &[String]) -> Vec<String> {
+    let nohttp = plan["services"].as_array().into_iter().flatten().any(|s| s["nohttp"].is_object());
+    if !nohttp {
+        return Vec::new();
+    }
+    let url = regex::Regex::new(r"http://[^\s\x22'`)>\]]*").expect("regex");
+    let mut out = Vec::new();
+    for file in written {
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+        for found in url.find_iter(&text) {
+            if !["http://localhost", "http://127.0.0.1"].iter().any(|a| found.as_str().starts_with(a)) {
+                out.push(format!("{file}: `{}` would fail the app's nohttp check", found.as_str()));
+            }
+        }
+    }
+    out
 }
 
 fn has_services(plan: &Value) -> bool {

@@ -60,6 +60,16 @@ pub(crate) fn health_route(dir: &ServiceDir, sources: &[&str]) -> Option<Detecte
 }
 
 /// No health route found: probes use the TCP port.
+/// The build file that runs nohttp (the `io.spring.nohttp` Gradle plugin or
+/// Maven's `nohttp-checkstyle`), which rejects plain `http://` URLs.
+pub(crate) fn nohttp(dir: &ServiceDir) -> Option<Evidence> {
+    ["pom.xml", "build.gradle", "build.gradle.kts"].into_iter().find_map(|file| {
+        let text = dir.read(file)?;
+        let needle = ["io.spring.nohttp", "nohttp-checkstyle"].into_iter().find(|n| text.contains(n))?;
+        Some(dir.evidence_at(file, needle, "runs nohttp, which fails the build on plain `http` URL literals"))
+    })
+}
+
 pub(crate) fn tcp_health() -> Detected<Option<String>> {
     Detected::default_value(None, "no health route found in the sources; probes check the TCP port")
 }

@@ -607,6 +607,7 @@ pub(crate) fn detect_services(
                 static_site,
                 metrics,
                 worker,
+                nohttp: common::nohttp(&dir),
                 warnings: service_warnings,
                 build_context,
                 image: facts.image,

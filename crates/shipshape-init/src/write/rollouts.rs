@@ -280,12 +280,13 @@ pub(crate) fn analysis_template(plan: &Plan, service: &ServicePlan) -> String {
             metrics.push(metric("app-latency-p95", app_p95_latency_query(buckets, &app_selector()), MAX_P95_SECONDS));
         }
     }
-    yaml(&Object {
+    let written = yaml(&Object {
         api_version: "argoproj.io/v1alpha1",
         kind: "AnalysisTemplate",
         metadata: ObjectMeta::named(layout::analysis_template(service), labels(service)),
         body: Spec { spec: AnalysisTemplateSpec { args, metrics } },
-    })
+    });
+    layout::without_plain_http_literals(plan, written)
 }
 
 #[cfg(test)]

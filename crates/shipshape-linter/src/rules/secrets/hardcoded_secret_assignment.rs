@@ -2,7 +2,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
-use shipshape_diagnostics::Span;
+use shipshape_diagnostics::{Severity, Span};
 
 use super::evidence::{report_found, Evidence};
 use super::provider_secrets;
@@ -10,9 +10,10 @@ use super::scanner::{case_variants, compile, decode_base64, Literals};
 use crate::classify::{Kind, Templating};
 use crate::context::TextContext;
 use crate::declare_rule;
+use crate::file_context::{ContextEvidence, FileContext};
 use crate::rule::{Reporter, Rule};
 use crate::secret_values::{
-    is_credential_for_name, is_reference, is_secret_name, looks_generated, looks_like_password,
+    is_credential_for_name, is_example_value, is_reference, is_secret_name, looks_generated, looks_like_password,
     looks_like_secret_value, spells_name,
 };
 
@@ -69,7 +70,11 @@ declare_rule! {
     /// value's entropy in bits per character). In tests, fixtures,
     /// documentation and examples only values that look generated (16
     /// characters or more, varied, not words) are reported, as a note that
-    /// says where they sit; chosen passwords there are examples.
+    /// says where they sit; chosen passwords there are examples. In CI
+    /// workflows an example-like password set by name (`password1`,
+    /// `Pass123$`, the throwaway credential of a test job or service
+    /// container) is a note too; command options such as `docker login -p`
+    /// stay errors.
     ///
     /// ## Why is this bad?
     /// A secret in a file is readable by everyone who can read the
@@ -981,9 +986,27 @@ impl Rule for HardcodedSecretAssignment {
             let value = decoded_text(value).unwrap_or_else(|| value.to_string());
             let evidence = Evidence::keyword(&candidate.signal, &value);
             let context = cx.class.context.at(candidate.span.start);
+            if ci_example_value(cx, &context, &candidate, &value) {
+                let message = format!("{} (found by {}; a note: {CI_EXAMPLE})", candidate.message, evidence.signal);
+                report.report_secret_capped(candidate.span, candidate.span, message, Severity::Info);
+                continue;
+            }
             report_found(report, &context, candidate.span, candidate.span, &candidate.message, &evidence);
         }
     }
+}
+
+const CI_EXAMPLE: &str = "an example-like password set in a CI workflow, as test jobs do";
+
+/// True for an example-like value (`password1`, `Pass123$`, `P@ssw0rd`)
+/// assigned by name in a CI workflow: the throwaway credential of a test
+/// run or service container, reported as a note. Command options
+/// (`docker login -p …`) log in somewhere and stay errors.
+fn ci_example_value(cx: &TextContext<'_>, context: &ContextEvidence, candidate: &Candidate, value: &str) -> bool {
+    matches!(cx.class.kind, Kind::GithubWorkflow | Kind::GitlabCi)
+        && context.context == FileContext::Source
+        && candidate.signal.starts_with("the name ")
+        && is_example_value(value)
 }
 
 /// Starts of the lines that continue an `ENV`/`ARG` instruction, in one
