@@ -1,7 +1,7 @@
 //! Renders rule documentation from the rules' doc comments.
 
 use crate::registry;
-use crate::rule::RuleMeta;
+use crate::rule::{RuleKind, RuleMeta};
 
 /// Sections every rule's documentation must have.
 pub const REQUIRED_SECTIONS: &[&str] = &["## What it does", "## Why is this bad?", "## Example", "Use instead:"];
@@ -10,15 +10,24 @@ fn domains(meta: &RuleMeta) -> String {
     meta.domains.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
 }
 
+/// How the rule reports in tests, fixtures, docs, examples and
+/// development-only files (see [`RuleKind`]).
+fn outside_source(meta: &RuleMeta) -> &'static str {
+    match meta.kind {
+        RuleKind::Posture => "info in tests, fixtures, docs, examples and development-only files",
+        RuleKind::Defect => "info in tests and fixtures; kept in docs and examples",
+    }
+}
+
 /// The Markdown page of one rule, as in `docs/rules/ID.md`.
 pub fn rule_page(meta: &RuleMeta) -> String {
     format!(
         "<!-- Generated from the rule's doc comment by `cargo run -p shipshape-dev -- docs`. Do not edit. -->\n\
          # {id}\n\n\
          {summary}.\n\n\
-         | severity | applies to | enabled by default |\n\
-         | --- | --- | --- |\n\
-         | {severity} | {domains} | {enabled} |\n\n\
+         | severity | applies to | enabled by default | outside shipped source |\n\
+         | --- | --- | --- | --- |\n\
+         | {severity} | {domains} | {enabled} | {outside} |\n\n\
          {body}\n\
          ## Suppressing\n\n\
          ```\n# shipshape: ignore[{id}] the reason it is fine here\n```\n",
@@ -27,6 +36,7 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         severity = meta.severity,
         domains = domains(meta),
         enabled = if meta.enabled_by_default { "yes" } else { "no" },
+        outside = outside_source(meta),
         body = meta.documentation(),
     )
 }

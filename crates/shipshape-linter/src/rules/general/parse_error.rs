@@ -36,7 +36,6 @@ declare_rule! {
         severity: Error,
         domains: [General],
         summary: "File cannot be parsed",
-        kind: Defect,
     }
 }
 
