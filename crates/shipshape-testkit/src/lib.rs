@@ -159,20 +159,6 @@ pub fn materialize(src: &Path, dst: &Path) -> io::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markers_expand_deterministically() {
-        let a = expand_fake_secrets("x⟦rand:8:hex⟧y", 7);
-        assert_eq!(a, expand_fake_secrets("x⟦rand:8:hex⟧y", 7));
-        assert_eq!(a.chars().count(), 10);
-        assert!(a.chars().skip(1).take(8).all(|c| c.is_ascii_hexdigit()));
-        assert_eq!(expand_fake_secrets("⟦other⟧", 1), "⟦other⟧");
-    }
-}
-
 /// Runs `replay` on every input saved under `fuzz/regressions/<target>/`
 /// (crashes and timeouts the fuzzers found), as text.
 pub fn replay_fuzz_regressions(target: &str, replay: impl Fn(&str)) {
@@ -196,4 +182,18 @@ pub fn run_shipshape(bin: &str, args: &[&str], dir: &Path) -> std::process::Outp
     let _turn = (args.first() == Some(&"verify"))
         .then(|| ONE_VERIFY_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     std::process::Command::new(bin).args(args).current_dir(dir).output().expect("shipshape runs")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_expand_deterministically() {
+        let a = expand_fake_secrets("x⟦rand:8:hex⟧y", 7);
+        assert_eq!(a, expand_fake_secrets("x⟦rand:8:hex⟧y", 7));
+        assert_eq!(a.chars().count(), 10);
+        assert!(a.chars().skip(1).take(8).all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(expand_fake_secrets("⟦other⟧", 1), "⟦other⟧");
+    }
 }

@@ -116,8 +116,9 @@ fn labeled_corpus_findings_keep_their_verdicts() {
     }
     println!("| domain | labeled | true | precision as drawn | reported now | precision now |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    let percent =
-        |part: usize, whole: usize| if whole == 0 { "–".to_string() } else { format!("{}%", part * 100 / whole) };
+    let percent = |part: usize, whole: usize| {
+        (part * 100).checked_div(whole).map_or_else(|| "–".to_string(), |p| format!("{p}%"))
+    };
     for (domain, [true_then, all_then, true_now, all_now]) in &table {
         println!(
             "| {domain} | {all_then} | {true_then} | {} | {all_now} | {} |",

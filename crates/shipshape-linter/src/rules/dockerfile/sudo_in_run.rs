@@ -89,7 +89,7 @@ fn target_user(command: &Command) -> Option<&str> {
 /// before it is root, or none is set and the chain starts from an official
 /// image (a bare name such as `ubuntu:24.04`, which runs as root).
 fn runs_as_root(df: &Dockerfile, stage: &Stage, index: usize) -> bool {
-    let last_user = support::inherited(df, stage, index).into_iter().filter(|(_, i)| i.keyword == "USER").last();
+    let last_user = support::inherited(df, stage, index).into_iter().rfind(|(_, i)| i.keyword == "USER");
     match last_user {
         Some((at, user)) => {
             let Some(word) = user.words().into_iter().next() else { return false };

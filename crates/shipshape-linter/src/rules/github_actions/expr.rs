@@ -499,10 +499,7 @@ fn event_trust(segments: &[&str]) -> Trust {
         return Trust::Indirect;
     }
     let through_fork = segments.iter().any(|s| matches!(*s, "head" | "head_repository"));
-    if (*last == "ref" && previous == "head")
-        || (*last == "label" && previous == "head")
-        || (FORK_FIELDS.contains(last) && through_fork)
-    {
+    if (matches!(*last, "ref" | "label") && previous == "head") || (FORK_FIELDS.contains(last) && through_fork) {
         return Trust::Attacker;
     }
     // `changes.<field>.from`: the text before an edit.

@@ -66,7 +66,7 @@ impl Rule for RbacWildcard {
             let groups = strings(rule.get("apiGroups"));
             let all_groups = groups.contains(&"*");
             let core = groups.contains(&"");
-            let rbac = groups.iter().any(|g| *g == "rbac.authorization.k8s.io");
+            let rbac = groups.contains(&"rbac.authorization.k8s.io");
             let verbs = if all_groups || (core && rbac) {
                 "every verb, including `escalate`, `bind` and `impersonate`"
             } else if rbac {

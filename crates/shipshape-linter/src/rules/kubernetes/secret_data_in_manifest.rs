@@ -125,7 +125,7 @@ fn evidence_of(key: &str, value: Option<&str>) -> Evidence {
     if value.contains("PRIVATE KEY") {
         return Evidence::private_key("a private-key block in the value");
     }
-    if provider_secrets(value).first().is_some() {
+    if !provider_secrets(value).is_empty() {
         return Evidence::provider(value);
     }
     Evidence::keyword(&format!("the key `{key}`"), value)
