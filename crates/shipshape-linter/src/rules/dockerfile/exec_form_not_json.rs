@@ -1,8 +1,7 @@
-use shipshape_dockerfile::Args;
-
 use crate::context::DockerfileContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
+use crate::rules::dockerfile::support;
 
 declare_rule! {
     /// ## What it does
@@ -46,12 +45,7 @@ declare_rule! {
 
 impl Rule for ExecFormNotJson {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
-        for instruction in &cx.dockerfile.instructions {
-            let keyword = instruction.keyword.as_str();
-            if !matches!(keyword, "CMD" | "ENTRYPOINT") {
-                continue;
-            }
-            let Args::Shell(text) = &instruction.args else { continue };
+        for (keyword, text) in support::shell_form_commands(cx.dockerfile) {
             if text.value.trim().starts_with('[') {
                 report.report(
                     text.full_span(),

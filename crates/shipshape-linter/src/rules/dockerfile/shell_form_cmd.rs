@@ -1,8 +1,7 @@
-use shipshape_dockerfile::Args;
-
 use crate::context::DockerfileContext;
 use crate::declare_rule;
 use crate::rule::{Reporter, Rule};
+use crate::rules::dockerfile::support;
 
 declare_rule! {
     /// ## What it does
@@ -43,12 +42,7 @@ declare_rule! {
 
 impl Rule for ShellFormCmd {
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, report: &mut Reporter<'_>) {
-        for instruction in &cx.dockerfile.instructions {
-            let keyword = instruction.keyword.as_str();
-            if !matches!(keyword, "CMD" | "ENTRYPOINT") {
-                continue;
-            }
-            let Args::Shell(text) = &instruction.args else { continue };
+        for (keyword, text) in support::shell_form_commands(cx.dockerfile) {
             let value = text.value.trim();
             if value.is_empty() || value.starts_with("exec ") {
                 continue;

@@ -78,7 +78,7 @@ fn deployed_from(repo: &RepositoryContext<'_>, start: &str) -> (HashSet<String>,
                     if item.contains("://") || item.starts_with("github.com/") {
                         continue;
                     }
-                    let Some(target) = join(file.dir(), item) else { continue };
+                    let Some(target) = source_paths::join(file.dir(), item) else { continue };
                     if repo.file(&target).is_some() {
                         files.insert(target);
                     } else {
@@ -89,20 +89,6 @@ fn deployed_from(repo: &RepositoryContext<'_>, start: &str) -> (HashSet<String>,
         }
     }
     (dirs, files)
-}
-
-fn join(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 impl Rule for FluxKustomizationWithoutHealthChecks {

@@ -98,18 +98,9 @@ fn normalize_path(path: &str) -> String {
 
 /// Joins `path` to the folder `dir`, resolving `.` and `..`; `None` when it
 /// leaves the scan.
-fn join(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
+pub(super) fn join(dir: &str, path: &str) -> Option<String> {
+    // A leading `/` is the repository's root, which `dir` already is.
+    shipshape_kustomize::join(dir, path.trim_start_matches('/'))
 }
 
 /// The folder of a file, and every folder above it up to the scan root ("").
