@@ -779,7 +779,7 @@ fn resolve(
                     s.rules.iter().map(String::as_str).filter(|r| *r != "all" && registry::find(r).is_none()).collect();
                 let message = if !unknown.is_empty() {
                     format!("Suppression names unknown rule `{}`", unknown.join("`, `"))
-                } else if s.reason.is_empty() {
+                } else if s.reason.is_empty() && s.peer.is_none() {
                     "Suppression without a reason: say why the finding does not apply".to_string()
                 } else {
                     continue;

@@ -14,6 +14,7 @@ pub mod fuzzing;
 pub mod images;
 pub mod k8s;
 pub mod kustomize;
+pub mod peer_ids;
 mod redaction;
 pub mod registry;
 pub mod roles;

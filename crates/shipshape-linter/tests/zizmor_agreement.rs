@@ -27,40 +27,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
-use shipshape_linter::{lint_sources, LintSettings};
+use shipshape_linter::{lint_sources, peer_ids, LintSettings};
 
 /// zizmor audit → the shipshape rules that cover it.
-const SHARED_AUDITS: &[(&str, &[&str])] = &[
-    ("template-injection", &["template-injection", "expression-in-run"]),
-    ("unpinned-uses", &["action-not-pinned-to-sha", "first-party-action-not-pinned"]),
-    ("cache-poisoning", &["cache-in-release-workflow", "default-cache-in-release-workflow"]),
-    (
-        "unpinned-images",
-        &["docker-uses-not-pinned-by-digest", "workflow-image-latest-tag", "workflow-image-not-pinned-by-digest"],
-    ),
-    (
-        "excessive-permissions",
-        &[
-            "write-all-permissions",
-            "read-all-permissions",
-            "default-token-permissions",
-            "unneeded-write-permission",
-            "workflow-level-write-permission",
-        ],
-    ),
-    ("artipacked", &["checkout-credentials-in-artifact", "checkout-persists-credentials"]),
-    ("insecure-commands", &["unsecure-commands-enabled"]),
-    ("github-env", &["untrusted-github-env-write"]),
-    ("self-hosted-runner", &["self-hosted-runner-on-public-trigger", "self-hosted-runner"]),
-    ("dangerous-triggers", &["privileged-trigger", "untrusted-head-checkout"]),
-    ("secrets-inherit", &["secrets-inherit"]),
-    ("overprovisioned-secrets", &["secrets-context-exposed"]),
-    ("unsound-condition", &["always-true-condition"]),
-    ("dependabot-cooldown", &["dependabot-cooldown-missing"]),
-    ("dependabot-execution", &["dependabot-external-code-execution"]),
-    ("bot-conditions", &["spoofable-actor-condition"]),
-    ("github-app", &["github-app-token-unscoped"]),
-];
+const SHARED_AUDITS: &[(&str, &[&str])] = peer_ids::ZIZMOR;
 
 /// Floors for the recall over all shared audits.
 const MIN_IN_CONSTRUCT: f64 = 0.85;
