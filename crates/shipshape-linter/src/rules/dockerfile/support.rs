@@ -769,6 +769,16 @@ pub(crate) fn copied_images(dockerfile: &Dockerfile) -> Vec<(shipshape_diagnosti
     out
 }
 
+/// Every `CMD` and `ENTRYPOINT` written in shell form: its keyword and text.
+pub(crate) fn shell_form_commands(dockerfile: &Dockerfile) -> impl Iterator<Item = (&str, &MappedText)> {
+    dockerfile.instructions.iter().filter_map(|instruction| match &instruction.args {
+        Args::Shell(text) if matches!(instruction.keyword.as_str(), "CMD" | "ENTRYPOINT") => {
+            Some((instruction.keyword.as_str(), text))
+        }
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -819,14 +829,4 @@ mod tests {
         assert_eq!(join_path(None, "app"), "/app");
         assert_eq!(join_path(Some("/x"), "/y/"), "/y");
     }
-}
-
-/// Every `CMD` and `ENTRYPOINT` written in shell form: its keyword and text.
-pub(crate) fn shell_form_commands(dockerfile: &Dockerfile) -> impl Iterator<Item = (&str, &MappedText)> {
-    dockerfile.instructions.iter().filter_map(|instruction| match &instruction.args {
-        Args::Shell(text) if matches!(instruction.keyword.as_str(), "CMD" | "ENTRYPOINT") => {
-            Some((instruction.keyword.as_str(), text))
-        }
-        _ => None,
-    })
 }
