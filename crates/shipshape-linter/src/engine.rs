@@ -825,7 +825,7 @@ fn lowered_in_context<'v>(
     if severity == Severity::Info || !violation.rule.kind.lowered_in(at.context) {
         return (severity, Cow::Borrowed(&violation.message));
     }
-    let message = format!("{} (info here: {}, by {})", violation.message, at.context.described(), at.reason);
+    let message = format!("{} {}", violation.message, at.lowered_note());
     (Severity::Info, Cow::Owned(message))
 }
 

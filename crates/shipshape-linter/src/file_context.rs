@@ -3,8 +3,6 @@
 //! it. Rules may still report in those, at a lower severity, and only for
 //! what looks live; the finding says why.
 
-use std::fmt;
-
 /// The context of a file (or of a region of one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileContext {
@@ -25,17 +23,6 @@ pub enum FileContext {
 }
 
 impl FileContext {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileContext::Source => "source",
-            FileContext::Test => "test",
-            FileContext::Fixture => "fixture",
-            FileContext::Docs => "docs",
-            FileContext::Example => "example",
-            FileContext::Dev => "development-only",
-        }
-    }
-
     /// The context as a noun phrase for messages.
     pub fn described(self) -> &'static str {
         match self {
@@ -54,18 +41,20 @@ impl FileContext {
     }
 }
 
-impl fmt::Display for FileContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A context and what it was read from, for the finding's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContextEvidence {
     pub context: FileContext,
     /// `"the folder `testdata/`"`, `"the file name `*_test.go`"`…
     pub reason: String,
+}
+
+impl ContextEvidence {
+    /// What a finding lowered to info here says of it:
+    /// `(info here: a fixture, by the folder testdata/)`.
+    pub fn lowered_note(&self) -> String {
+        format!("(info here: {}, by {})", self.context.described(), self.reason)
+    }
 }
 
 /// The context of a file and, for languages that keep tests inside source

@@ -137,7 +137,6 @@ fn lower_for_builds<'r>(violation: &mut Violation, roots: impl Iterator<Item = &
     let lowered = |c: &crate::file_context::ContextEvidence| violation.rule.kind.lowered_in(c.context);
     if lowered(&first) && contexts.all(|c| lowered(&c)) {
         violation.severity_cap = Some(shipshape_diagnostics::Severity::Info);
-        violation.message =
-            format!("{} (info here: {}, by {})", violation.message, first.context.described(), first.reason);
+        violation.message = format!("{} {}", violation.message, first.lowered_note());
     }
 }
