@@ -83,11 +83,12 @@ const SELF_DEMOTING_SERVERS: &[&str] = &["php-fpm", "apache2-foreground", "httpd
 const INTERPRETERS: &[&str] =
     &["python", "python3", "node", "irb", "ruby", "php", "perl", "bash", "sh", "jshell", "iex", "erl", "ghci", "pwsh"];
 
-/// The program of the last `CMD` of the stages, and whether it has
-/// arguments other than flags.
-fn final_command(df: &shipshape_dockerfile::Dockerfile, chain: &[&Stage]) -> Option<(String, bool)> {
-    let cmd = chain.iter().find_map(|stage| support::body(df, stage).filter(|(_, i)| i.keyword == "CMD").last())?;
-    let words = cmd.1.words();
+/// The program of the last `CMD` the final stage has or inherits, and
+/// whether it has arguments other than flags.
+fn final_command(df: &shipshape_dockerfile::Dockerfile, last: &Stage) -> Option<(String, bool)> {
+    let inherited = support::inherited(df, last, usize::MAX);
+    let (_, cmd) = inherited.iter().rev().find(|(_, i)| i.keyword == "CMD")?;
+    let words = cmd.words();
     let (program, args) = words.split_first()?;
     let name = program.value.rsplit('/').next().unwrap_or(&program.value).to_string();
     Some((name, args.iter().any(|a| !a.value.starts_with('-'))))
@@ -95,10 +96,9 @@ fn final_command(df: &shipshape_dockerfile::Dockerfile, chain: &[&Stage]) -> Opt
 
 /// A base image whose own command is a self-demoting server.
 fn base_command_demotes(reference: &str) -> bool {
-    let without_digest = reference.split('@').next().unwrap_or(reference);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
-    let (name, tag) = last.split_once(':').unwrap_or((last, ""));
-    match name {
+    let image = images::ImageRef::parse(reference);
+    let tag = image.tag.unwrap_or("");
+    match image.name.rsplit('/').next().unwrap_or(image.name) {
         "httpd" | "nginx" => true,
         "php" => tag.contains("fpm") || tag.contains("apache"),
         _ => false,
@@ -157,7 +157,7 @@ impl Rule for FinalStageRunsAsRoot {
         if runs_wasm_module(df, root_stage, last) {
             return;
         }
-        match final_command(df, &chain) {
+        match final_command(df, last) {
             Some((program, _)) if SELF_DEMOTING_SERVERS.contains(&program.as_str()) => return,
             Some((program, false)) if INTERPRETERS.contains(&program.as_str()) => return,
             None if images::resolved_base_image(df, root_stage).is_some_and(|r| base_command_demotes(&r)) => return,
